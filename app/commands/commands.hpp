@@ -1,0 +1,11 @@
+#pragma once
+// Each subcommand of `music-lstm` lives in its own file and adds itself to the app here.
+
+#include <CLI/CLI.hpp>
+
+namespace mlstm::app {
+
+void add_inspect_command(CLI::App& app);
+void add_get_data_command(CLI::App& app);
+
+}  // namespace mlstm::app

@@ -1,0 +1,97 @@
+// `music-lstm inspect FILE.mid [--notes]`: what a MIDI file holds, as we read it.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "commands/commands.hpp"
+#include "midi/midi_file.hpp"
+
+namespace mlstm::app {
+namespace {
+
+std::string note_name(int pitch) {
+  static const char* kNames[] = {"C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"};
+  return std::string(kNames[pitch % 12]) + std::to_string(pitch / 12 - 1);
+}
+
+std::string clock_time(double seconds) {
+  const long s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+void print_notes_csv(const MidiFile& f) {
+  std::printf("pitch,velocity,start,end,channel,track\n");
+  for (const Note& n : f.notes) {
+    std::printf("%d,%d,%.6f,%.6f,%d,%d\n", n.pitch, n.velocity, n.start, n.end, n.channel, n.track);
+  }
+}
+
+void print_summary(const std::string& path, const MidiFile& f) {
+  std::printf("file:      %s\n", path.c_str());
+  if (f.ticks_per_quarter > 0) {
+    std::printf("format:    %d, %zu track%s, %d ticks per quarter note\n", f.format,
+                f.tracks.size(), f.tracks.size() == 1 ? "" : "s", f.ticks_per_quarter);
+  } else {
+    std::printf("format:    %d, %zu track%s, SMPTE time (%.6f s per tick)\n", f.format,
+                f.tracks.size(), f.tracks.size() == 1 ? "" : "s", f.smpte_seconds_per_tick);
+  }
+  std::printf("duration:  %.3f s (%s)\n", f.duration, clock_time(f.duration).c_str());
+  if (f.notes.empty()) {
+    std::printf("notes:     0\n");
+  } else {
+    const auto [lo, hi] =
+        std::minmax_element(f.notes.begin(), f.notes.end(),
+                            [](const Note& a, const Note& b) { return a.pitch < b.pitch; });
+    const auto [vlo, vhi] =
+        std::minmax_element(f.notes.begin(), f.notes.end(),
+                            [](const Note& a, const Note& b) { return a.velocity < b.velocity; });
+    std::printf("notes:     %zu, pitch %d (%s) to %d (%s), velocity %d to %d\n", f.notes.size(),
+                lo->pitch, note_name(lo->pitch).c_str(), hi->pitch, note_name(hi->pitch).c_str(),
+                vlo->velocity, vhi->velocity);
+  }
+  std::printf("pedal:     %zu sustain-pedal events\n", f.pedals.size());
+  if (f.unterminated_notes || f.orphan_note_offs) {
+    std::printf("repairs:   %zu notes without a note-off (ended at the end), %zu stray note-offs\n",
+                f.unterminated_notes, f.orphan_note_offs);
+  }
+  if (f.ticks_per_quarter > 0) {
+    std::printf("tempi:     %zu\n", f.tempo_map.size());
+    constexpr std::size_t kShown = 8;
+    for (std::size_t i = 0; i < f.tempo_map.size() && i < kShown; ++i) {
+      std::printf("  %8.3f s  %.2f bpm\n", f.tempo_map[i].seconds, f.tempo_map[i].bpm());
+    }
+    if (f.tempo_map.size() > kShown)
+      std::printf("  ... and %zu more\n", f.tempo_map.size() - kShown);
+  }
+  std::printf("tracks:\n");
+  for (std::size_t i = 0; i < f.tracks.size(); ++i) {
+    const auto& t = f.tracks[i];
+    std::printf("  %2zu  %-24s %7zu notes  %7zu events\n", i,
+                t.name.empty() ? "(unnamed)" : ("\"" + t.name + "\"").c_str(), t.notes, t.events);
+  }
+}
+
+}  // namespace
+
+void add_inspect_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("inspect", "Summarize a MIDI file, or list its notes as CSV");
+  auto file = std::make_shared<std::string>();
+  auto notes = std::make_shared<bool>(false);
+  cmd->add_option("file", *file, "Standard MIDI File (format 0 or 1)")->required();
+  cmd->add_flag("--notes", *notes,
+                "Print one note a line as CSV: pitch,velocity,start,end,channel,track "
+                "(seconds, sorted by start then pitch)");
+  cmd->footer("Example: music-lstm inspect performance.midi --notes > notes.csv");
+  cmd->callback([file, notes] {
+    const MidiFile f = read_midi_file(*file);
+    if (*notes) {
+      print_notes_csv(f);
+    } else {
+      print_summary(*file, f);
+    }
+  });
+}
+
+}  // namespace mlstm::app

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Compares the notes `music-lstm inspect --notes` reads from MAESTRO files with the notes mido
+(an independent MIDI parser) reads from the same files: same count, same pitch, velocity and
+channel, start and end within 1 ms.
+
+Usage: compare_with_mido.py MUSIC_LSTM DATA_DIR [--files N]
+Exits 77 (skipped) when mido or the data is absent.
+"""
+import argparse
+import csv
+import io
+import os
+import subprocess
+import sys
+
+SKIP = 77
+TOLERANCE_S = 0.001
+
+
+def mido_notes(path):
+    """Notes from mido's merged playback of all tracks, paired first in, first out per
+    (channel, pitch), as the issue specifies; unterminated notes end at the end of the file."""
+    import mido
+
+    mid = mido.MidiFile(path)
+    now = 0.0
+    notes, sounding = [], {}
+    for msg in mid:  # merged tracks, msg.time = seconds since the previous message
+        now += msg.time
+        if msg.type == "note_on" and msg.velocity > 0:
+            note = [msg.note, msg.velocity, now, None, msg.channel]
+            notes.append(note)
+            sounding.setdefault((msg.channel, msg.note), []).append(note)
+        elif msg.type in ("note_on", "note_off"):
+            queue = sounding.get((msg.channel, msg.note))
+            if queue:
+                queue.pop(0)[3] = now
+    for note in notes:
+        if note[3] is None:
+            note[3] = now
+    notes.sort(key=lambda n: (n[2], n[0]))
+    return notes
+
+
+def our_notes(binary, path):
+    out = subprocess.run([binary, "inspect", path, "--notes"], check=True, capture_output=True,
+                         text=True).stdout
+    rows = csv.DictReader(io.StringIO(out))
+    return [[int(r["pitch"]), int(r["velocity"]), float(r["start"]), float(r["end"]),
+             int(r["channel"])] for r in rows]
+
+
+def compare(ours, theirs):
+    """Returns a list of problems (empty when they agree). Notes are matched in order; at equal
+    start and pitch the order may differ between parsers, so ties are matched by sorting them."""
+    if len(ours) != len(theirs):
+        return [f"{len(ours)} notes, mido reads {len(theirs)}"]
+    key = lambda n: (round(n[2], 3), n[0], n[4], n[1], n[3])
+    problems = []
+    for a, b in zip(sorted(ours, key=key), sorted(theirs, key=key)):
+        if a[0] != b[0] or a[1] != b[1] or a[4] != b[4]:
+            problems.append(f"note {a} vs mido {b}")
+        elif abs(a[2] - b[2]) > TOLERANCE_S or abs(a[3] - b[3]) > TOLERANCE_S:
+            problems.append(f"times of {a} vs mido {b}")
+        if len(problems) >= 3:
+            break
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("binary")
+    ap.add_argument("data")
+    ap.add_argument("--files", type=int, default=50, help="how many files (0: all)")
+    args = ap.parse_args()
+    try:
+        import mido  # noqa: F401
+    except ImportError:
+        print("SKIP: python3-mido is not installed (scripts/setup.sh installs it)")
+        return SKIP
+    csv_path = os.path.join(args.data, "maestro-v3.0.0.csv")
+    if not os.path.exists(csv_path):
+        print(f"SKIP: no MAESTRO data at {args.data} (music-lstm get-data fetches it)")
+        return SKIP
+    with open(csv_path, newline="") as f:
+        files = sorted(r["midi_filename"] for r in csv.DictReader(f))
+    if args.files:
+        # Spread over the whole set (all years), not the first N of one year.
+        stride = max(1, len(files) // args.files)
+        files = files[::stride][: args.files]
+    failed = 0
+    total_notes = 0
+    for rel in files:
+        path = os.path.join(args.data, rel)
+        ours, theirs = our_notes(args.binary, path), mido_notes(path)
+        total_notes += len(theirs)
+        problems = compare(ours, theirs)
+        if problems:
+            failed += 1
+            print(f"MISMATCH {rel}: " + "; ".join(problems))
+    print(f"{len(files) - failed} passed, {failed} failed  ({len(files)} files, {total_notes} notes)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+#include "maestro/get_data.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "maestro/zip_extract.hpp"
+#include "progress/progress_bar.hpp"
+
+namespace mlstm {
+namespace fs = std::filesystem;
+namespace {
+
+// Copies a file unless the target already has the same size and modification time; the copy
+// goes to a temporary name first, so an interrupted copy never looks complete.
+bool copy_if_changed(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  const auto from_time = fs::last_write_time(from);
+  if (fs::exists(to, ec) && fs::file_size(to, ec) == fs::file_size(from) &&
+      fs::last_write_time(to, ec) == from_time) {
+    return false;
+  }
+  fs::create_directories(to.parent_path());
+  const fs::path tmp = to.string() + ".tmp";
+  fs::copy_file(from, tmp, fs::copy_options::overwrite_existing);
+  fs::last_write_time(tmp, from_time);
+  fs::rename(tmp, to);
+  return true;
+}
+
+void copy_dataset_folder(const fs::path& from, const fs::path& dest, bool progress) {
+  const MaestroIndex src = load_maestro_index(from);  // checks there is a CSV
+  std::vector<fs::path> files = {src.csv.filename()};
+  const auto json = fs::path(src.csv).replace_extension(".json");
+  if (fs::exists(json)) files.push_back(json.filename());
+  for (const auto& p : src.performances) {
+    if (fs::is_regular_file(src.midi_path(p))) files.emplace_back(p.midi_filename);
+  }
+  std::unique_ptr<ProgressBar> bar;
+  if (progress)
+    bar = std::make_unique<ProgressBar>("copying", static_cast<double>(files.size()), "files");
+  std::size_t copied = 0, done = 0;
+  for (const auto& rel : files) {
+    copied += copy_if_changed(from / rel, dest / rel);
+    if (bar) bar->update(static_cast<double>(++done));
+  }
+  if (bar)
+    bar->finish(std::to_string(copied) + " copied, " + std::to_string(files.size() - copied) +
+                " up to date");
+}
+
+}  // namespace
+
+fs::path default_data_dir() {
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) {
+    return fs::path(x) / "music-lstm" / "maestro-v3.0.0";
+  }
+  if (const char* h = std::getenv("HOME"); h && *h) {
+    return fs::path(h) / ".local" / "share" / "music-lstm" / "maestro-v3.0.0";
+  }
+  return fs::path("data") / "maestro-v3.0.0";
+}
+
+GetDataReport index_dataset(const fs::path& root, const fs::path& cache_root, unsigned threads,
+                            bool progress) {
+  GetDataReport report;
+  report.index = load_maestro_index(root);
+  for (const Performance* p : missing_files(report.index))
+    report.missing.push_back(p->midi_filename);
+  report.cache_dir =
+      dataset_cache_dir(root, cache_root.empty() ? default_cache_root() : cache_root);
+  fs::create_directories(report.cache_dir);
+  write_index_json(report.index, report.cache_dir / "index.json");
+
+  std::unique_ptr<ProgressBar> bar;
+  const NoteCache cache = update_note_cache(
+      report.index, report.cache_dir / ("notes-v" + std::to_string(kNoteCacheVersion) + ".bin"),
+      threads, [&](std::size_t done, std::size_t total) {
+        if (!progress) return;
+        if (!bar)
+          bar = std::make_unique<ProgressBar>("parsing MIDI", static_cast<double>(total), "files");
+        bar->update(static_cast<double>(done));
+      });
+  if (bar) bar->finish();
+  report.cache = cache.stats;
+  for (const auto& e : cache.entries) {
+    if (!e.ok) report.corrupt.push_back(e.error);
+  }
+  for (const auto& p : report.index.performances) {
+    const CachedPerformance* e = cache.find(p.midi_filename);
+    if (e && e->ok) ++report.usable[static_cast<int>(p.split)];
+  }
+  return report;
+}
+
+GetDataReport get_maestro(const GetDataOptions& o) {
+  if (o.dest.empty()) throw std::runtime_error("get-data needs a destination folder (--dest)");
+  fs::create_directories(o.dest);
+  if (o.from) {
+    std::error_code ec;
+    if (!fs::exists(*o.from, ec)) {
+      throw std::runtime_error("--from " + o.from->string() + ": no such file or folder");
+    }
+    if (fs::is_directory(*o.from)) {
+      if (!fs::equivalent(*o.from, o.dest, ec)) copy_dataset_folder(*o.from, o.dest, o.progress);
+    } else {
+      extract_zip(*o.from, o.dest, 8ull << 30, o.progress);
+    }
+  } else {
+    const fs::path zip = o.dest / "maestro-v3.0.0-midi.zip";
+    if (!fs::exists(zip)) download_file(o.url, zip, o.download);
+    try {
+      extract_zip(zip, o.dest, 8ull << 30, o.progress);
+    } catch (const ZipError&) {
+      // A corrupt download is useless for resuming: remove it so the next run starts afresh.
+      fs::remove(zip);
+      throw;
+    }
+    if (!o.keep_zip) fs::remove(zip);
+  }
+  return index_dataset(o.dest, o.cache_root, o.threads, o.progress);
+}
+
+}  // namespace mlstm
