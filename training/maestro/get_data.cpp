@@ -111,10 +111,10 @@ GetDataReport get_maestro(const GetDataOptions& o) {
     if (!fs::exists(zip)) download_file(o.url, zip, o.download);
     try {
       extract_zip(zip, o.dest, 8ull << 30, o.progress);
-    } catch (const ZipError&) {
+    } catch (const ZipError& e) {
       // A corrupt download is useless for resuming: remove it so the next run starts afresh.
       fs::remove(zip);
-      throw;
+      throw ZipError(std::string(e.what()) + "; the download was removed: run get-data again");
     }
     if (!o.keep_zip) fs::remove(zip);
   }

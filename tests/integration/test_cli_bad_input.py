@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""The `music-lstm` command as a user runs it: --help and --version, `inspect` on a good file,
+and one clear error line with a non-zero exit for each kind of bad input (never a crash)."""
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from support import smf  # noqa: E402
+
+BINARY = None
+
+
+def run(*args, timeout=30):
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=timeout)
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, name, data):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def assert_error(self, r, *fragments):
+        self.assertEqual(r.returncode, 1, f"exit {r.returncode}: {r.stderr}")
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertTrue(lines[0].startswith("music-lstm: error: "), lines[0])
+        for f in fragments:
+            self.assertIn(f, lines[0])
+        self.assertEqual(r.stdout, "")
+
+    def test_version(self):
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout.strip(), r"^music-lstm \d+\.\d+\.\d+$")
+
+    def test_help_lists_the_subcommands(self):
+        r = run("--help")
+        self.assertEqual(r.returncode, 0)
+        for sub in ("inspect", "get-data"):
+            self.assertIn(sub, r.stdout)
+
+    def test_no_subcommand_is_an_error(self):
+        r = run()
+        self.assertNotEqual(r.returncode, 0)
+
+    def test_unknown_option_is_an_error(self):
+        r = run("inspect", "--nope", "x.mid")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--nope", r.stderr)
+
+    def test_inspect_summary(self):
+        path = self.write("scale.mid", smf.scale(60, count=16))
+        r = run("inspect", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("notes:     16, pitch 60 (C4) to 75 (D#5)", r.stdout)
+        self.assertIn("format:    1, 2 tracks, 480 ticks per quarter note", r.stdout)
+        self.assertIn("duration:  3.875 s", r.stdout)  # 15 steps of 0.25 s + 0.125 s
+
+    def test_inspect_notes_csv(self):
+        path = self.write("scale.mid", smf.scale(60, count=3))
+        r = run("inspect", path, "--notes")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines(), [
+            "pitch,velocity,start,end,channel,track",
+            "60,80,0.000000,0.125000,0,1",
+            "61,80,0.250000,0.375000,0,1",
+            "62,80,0.500000,0.625000,0,1",
+        ])
+
+    def test_missing_file(self):
+        self.assert_error(run("inspect", os.path.join(self.tmp.name, "nope.mid")), "nope.mid: no such file")
+
+    def test_empty_file(self):
+        self.assert_error(run("inspect", self.write("empty.mid", b"")), "empty.mid: at byte 0: empty file")
+
+    def test_text_file_named_mid(self):
+        self.assert_error(run("inspect", self.write("text.mid", b"hello, I am text\n" * 10)),
+                          "text.mid: at byte 0: not a MIDI file")
+
+    def test_truncated_file(self):
+        good = smf.scale()
+        self.assert_error(run("inspect", self.write("cut.mid", good[: len(good) // 2])), "cut.mid: at byte", "truncated")
+
+    def test_wrong_chunk_length(self):
+        data = bytearray(smf.scale())
+        data[18:22] = (5).to_bytes(4, "big")  # the tempo track says 5 bytes; it holds 11
+        self.assert_error(run("inspect", self.write("len.mid", bytes(data))), "len.mid: at byte")
+
+    def test_absurd_declared_length(self):
+        data = bytearray(smf.scale())
+        data[18:22] = b"\xff\xff\xff\xff"
+        self.assert_error(run("inspect", self.write("huge.mid", bytes(data))), "declares 4294967295 bytes")
+
+    def test_folder(self):
+        self.assert_error(run("inspect", self.tmp.name), "not a regular file")
+
+    def test_garbage_never_crashes(self):
+        # Random bytes behind a valid header: each run ends with notes or one error line.
+        rng = random.Random(1234)
+        header = smf.scale()[:22]
+        for i in range(200):
+            body = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300)))
+            r = run("inspect", self.write(f"g{i}.mid", header + body))
+            self.assertIn(r.returncode, (0, 1), r.stderr)
+            if r.returncode == 1:
+                self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
+    def test_get_data_without_source(self):
+        r = run("get-data", "--from", os.path.join(self.tmp.name, "absent"))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("absent", r.stderr)
+
+    def test_get_data_from_folder_without_csv(self):
+        os.makedirs(os.path.join(self.tmp.name, "empty"))
+        r = subprocess.run([BINARY, "get-data", "--from", os.path.join(self.tmp.name, "empty"),
+                            "--dest", os.path.join(self.tmp.name, "d"), "-q"],
+                           capture_output=True, text=True, timeout=30)
+        self.assert_error(r, "maestro-v*.csv", "music-lstm get-data")
+
+
+if __name__ == "__main__":
+    BINARY = sys.argv.pop(1)
+    unittest.main(verbosity=2)
