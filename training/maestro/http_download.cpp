@@ -159,15 +159,15 @@ DownloadResult download_file(const std::string& url, const std::filesystem::path
     }
   }
   const std::uint64_t kept = file_size_or_zero(part);
-  const std::string tries = std::to_string(result.attempts) +
-                            (result.attempts == 1 ? " attempt" : " attempts");
+  const std::string tries =
+      std::to_string(result.attempts) + (result.attempts == 1 ? " attempt" : " attempts");
   if (kept == 0) {
     std::filesystem::remove(part);
     throw DownloadError("download of " + url + " failed after " + tries + " (" + last_error +
                         "); check the network and the URL, or use --from with a local copy");
   }
-  throw DownloadError("download of " + url + " failed after " + tries + " (" + last_error +
-                      "); " + mb(kept) + " kept in " + part.string() +
+  throw DownloadError("download of " + url + " failed after " + tries + " (" + last_error + "); " +
+                      mb(kept) + " kept in " + part.string() +
                       ": run the same command again to resume");
 }
 

@@ -71,9 +71,9 @@ void ProgressBar::draw(double done, const std::string& extra, bool final) {
   // Counted things (files, windows) print as integers; scaled ones (MB) with one decimal.
   const int decimals = scale_ == 1.0 ? 0 : 1;
   std::fprintf(out_, "%s%s [%s] %3d%%  %.*f/%.*f%s  %.1f%s/s  %s%s%s%s", tty_ ? "\r" : "",
-               label_.c_str(), bar.c_str(), static_cast<int>(frac * 100), decimals,
-               done / scale_, decimals, total_ / scale_, u.c_str(), rate / scale_, u.c_str(),
-               time_part.c_str(), extra.empty() ? "" : "  ", extra.c_str(), tty_ ? "\033[K" : "");
+               label_.c_str(), bar.c_str(), static_cast<int>(frac * 100), decimals, done / scale_,
+               decimals, total_ / scale_, u.c_str(), rate / scale_, u.c_str(), time_part.c_str(),
+               extra.empty() ? "" : "  ", extra.c_str(), tty_ ? "\033[K" : "");
   if (final || !tty_) std::fputc('\n', out_);
   std::fflush(out_);
 }
