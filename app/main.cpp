@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
   mlstm::app::add_inspect_command(app);
   mlstm::app::add_get_data_command(app);
+  mlstm::app::add_train_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -37,8 +37,8 @@ void BM_ReadAndParseAllMaestro(benchmark::State& state) {
   }
   state.counters["files"] = static_cast<double>(files().size());
   state.counters["notes"] = static_cast<double>(notes);
-  state.counters["files_per_s"] = benchmark::Counter(
-      static_cast<double>(files().size()), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["files_per_s"] = benchmark::Counter(static_cast<double>(files().size()),
+                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void BM_ParseAllMaestroFromMemory(benchmark::State& state) {
@@ -52,8 +52,8 @@ void BM_ParseAllMaestroFromMemory(benchmark::State& state) {
     for (const auto& b : bytes) notes += mlstm::parse_midi(b, "mem").notes.size();
     benchmark::DoNotOptimize(notes);
   }
-  state.counters["files_per_s"] = benchmark::Counter(
-      static_cast<double>(bytes.size()), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["files_per_s"] = benchmark::Counter(static_cast<double>(bytes.size()),
+                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 
 BENCHMARK(BM_ReadAndParseAllMaestro)->Unit(benchmark::kMillisecond)->MinTime(2.0);

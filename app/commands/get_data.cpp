@@ -43,7 +43,8 @@ void run(const GetDataArgs& a) {
   std::printf("train %zu, validation %zu, test %zu\n", r.usable[0], r.usable[1], r.usable[2]);
   std::printf(
       "%zu corrupt and %zu missing files skipped; note cache in %s (%zu parsed, %zu reused)\n",
-      r.corrupt.size(), r.missing.size(), r.cache_dir.c_str(), r.cache.parsed, r.cache.reused);
+      r.corrupt.size(), r.missing.size(), r.cache_dir.c_str(), r.notes.stats.parsed,
+      r.notes.stats.reused);
   std::printf("MAESTRO is licensed CC BY-NC-SA 4.0 (Hawthorne et al., ICLR 2019).\n");
 }
 

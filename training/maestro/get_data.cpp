@@ -73,7 +73,7 @@ GetDataReport index_dataset(const fs::path& root, const fs::path& cache_root, un
   write_index_json(report.index, report.cache_dir / "index.json");
 
   std::unique_ptr<ProgressBar> bar;
-  const NoteCache cache = update_note_cache(
+  report.notes = update_note_cache(
       report.index, report.cache_dir / ("notes-v" + std::to_string(kNoteCacheVersion) + ".bin"),
       threads, [&](std::size_t done, std::size_t total) {
         if (!progress) return;
@@ -82,12 +82,11 @@ GetDataReport index_dataset(const fs::path& root, const fs::path& cache_root, un
         bar->update(static_cast<double>(done));
       });
   if (bar) bar->finish();
-  report.cache = cache.stats;
-  for (const auto& e : cache.entries) {
+  for (const auto& e : report.notes.entries) {
     if (!e.ok) report.corrupt.push_back(e.error);
   }
   for (const auto& p : report.index.performances) {
-    const CachedPerformance* e = cache.find(p.midi_filename);
+    const CachedPerformance* e = report.notes.find(p.midi_filename);
     if (e && e->ok) ++report.usable[static_cast<int>(p.split)];
   }
   return report;

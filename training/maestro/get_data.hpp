@@ -30,7 +30,7 @@ struct GetDataOptions {
 struct GetDataReport {
   MaestroIndex index;
   std::filesystem::path cache_dir;
-  NoteCacheStats cache;
+  NoteCache notes;  // every file's notes, and what the cache update did (notes.stats)
   std::vector<std::string> missing;   // CSV rows whose MIDI file is not there
   std::vector<std::string> corrupt;   // parse errors, one line each
   std::size_t usable[3] = {0, 0, 0};  // performances per split that training can use

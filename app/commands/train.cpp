@@ -1,0 +1,100 @@
+// `music-lstm train`: train a model on MAESTRO from a configuration in presets/training/.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "commands/commands.hpp"
+#include "maestro/get_data.hpp"
+#include "model/model_config.hpp"
+#include "train/trainer.hpp"
+
+namespace mlstm::app {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+// First Ctrl-C: finish the batch, save a checkpoint, exit cleanly. A second one: the default
+// action (exit at once); the checkpoint of the last epoch is still there.
+extern "C" void on_sigint(int) {
+  g_stop.store(true);
+  std::signal(SIGINT, SIG_DFL);
+}
+
+struct TrainArgs {
+  std::string config, data, out, device = "auto", cache;
+  bool resume = false, quiet = false;
+  std::optional<int> epochs, batch_size, threads;
+  std::optional<double> learning_rate, max_minutes;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::int64_t> max_train_windows;
+};
+
+void run(const TrainArgs& a) {
+  RunConfig c = load_run_config(a.config);
+  // Options override the file.
+  if (a.epochs) c.train.epochs = *a.epochs;
+  if (a.batch_size) c.train.batch_size = *a.batch_size;
+  if (a.threads) c.train.threads = *a.threads;
+  if (a.learning_rate) c.train.learning_rate = *a.learning_rate;
+  if (a.max_minutes) c.train.max_minutes = *a.max_minutes;
+  if (a.seed) c.train.seed = *a.seed;
+  if (a.max_train_windows) c.train.max_train_windows = *a.max_train_windows;
+
+  TrainOptions o;
+  o.data = a.data.empty() ? default_data_dir() : std::filesystem::path(a.data);
+  o.out = a.out.empty() ? std::filesystem::path("runs") / c.name : std::filesystem::path(a.out);
+  o.resume = a.resume;
+  o.device = a.device;
+  o.cache_root = a.cache;
+  o.progress = !a.quiet;
+  o.stop = &g_stop;
+  std::signal(SIGINT, on_sigint);
+  std::signal(SIGTERM, on_sigint);
+  const TrainResult r = train(c, o);
+  std::printf("%s after %d epochs, %lld steps (%s); best validation loss %.4f\n",
+              r.stopped_because == "interrupted" ? "stopped" : "done", r.epochs_completed,
+              static_cast<long long>(r.steps), r.stopped_because.c_str(), r.best_validation);
+  std::printf("checkpoints: %s%s\n", r.last_checkpoint.c_str(),
+              std::filesystem::exists(r.best_checkpoint) ? (", " + r.best_checkpoint.string()).c_str() : "");
+  std::printf("metrics: %s; TensorBoard: tensorboard --logdir %s\n",
+              (o.out / "metrics.csv").c_str(), o.out.c_str());
+  if (r.stopped_because == "interrupted") {
+    std::printf("continue with: music-lstm train --config %s --out %s --resume\n", a.config.c_str(),
+                o.out.c_str());
+  }
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("train", "Train a model on MAESTRO (LibTorch, CPU or CUDA)");
+  auto a = std::make_shared<TrainArgs>();
+  cmd->add_option("--config", a->config, "Training configuration (presets/training/NAME.json)")
+      ->required();
+  cmd->add_option("--data", a->data, "MAESTRO folder (music-lstm get-data fills it)")
+      ->default_str(default_data_dir().string());
+  cmd->add_option("--out", a->out, "Run folder: checkpoints, TensorBoard events, metrics.csv")
+      ->default_str("runs/<configuration name>");
+  cmd->add_flag("--resume", a->resume, "Continue the run in --out from its last checkpoint");
+  cmd->add_option("--device", a->device, "auto, cpu or cuda")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  cmd->add_option("--epochs", a->epochs, "Override training.epochs");
+  cmd->add_option("--batch-size", a->batch_size, "Override training.batch_size")->check(CLI::Range(1, 65536));
+  cmd->add_option("--lr", a->learning_rate, "Override training.learning_rate")->check(CLI::Range(1e-7, 1.0));
+  cmd->add_option("--seed", a->seed, "Override training.seed");
+  cmd->add_option("--max-minutes", a->max_minutes, "Stop (and save) after this much training time");
+  cmd->add_option("--max-train-windows", a->max_train_windows, "Windows per epoch (0: all)");
+  cmd->add_option("--threads", a->threads, "CPU threads for LibTorch (0: all cores)");
+  cmd->add_option("--cache", a->cache, "Cache folder for the index and the notes");
+  cmd->add_flag("-q,--quiet", a->quiet, "No progress bars");
+  cmd->footer(
+      "Examples:\n"
+      "  music-lstm train --config presets/training/tiny.json --data ../shared/data/maestro-v3.0.0\n"
+      "  music-lstm train --config presets/training/default.json --device cuda --out runs/big\n"
+      "Ctrl-C saves a checkpoint; --resume continues the run.");
+  cmd->callback([a] { run(*a); });
+}
+
+}  // namespace mlstm::app

@@ -1,0 +1,64 @@
+#include "model/note_loss.hpp"
+
+#include "model/feature_codec.hpp"
+
+namespace mlstm {
+namespace F = torch::nn::functional;
+
+torch::Tensor time_classes(const torch::Tensor& seconds, const ModelConfig& m) {
+  const TimeBins bins(m);
+  // Same rule as TimeBins::to_class, on tensors.
+  auto pos = (seconds.clamp_min(m.time_min).log() - bins.log_min()) / bins.log_span() *
+             (m.time_bins - 1);
+  auto cls = (pos.floor() + 1).clamp(1, m.time_bins - 1).to(torch::kInt64);
+  return torch::where(seconds < m.time_min, torch::zeros_like(cls), cls);
+}
+
+torch::Tensor velocity_classes(const torch::Tensor& velocity, const ModelConfig& m) {
+  auto v = velocity.round().clamp(1, 127).to(torch::kInt64);
+  return torch::div((v - 1) * m.velocity_bins, 127, "floor").clamp(0, m.velocity_bins - 1);
+}
+
+namespace {
+
+torch::Tensor class_loss(const torch::Tensor& logits, const torch::Tensor& cls) {
+  return F::cross_entropy(logits.reshape({-1, logits.size(-1)}), cls.reshape({-1}));
+}
+
+torch::Tensor regression_loss(const torch::Tensor& pred, const torch::Tensor& target,
+                              double positive_pressure) {
+  auto p = pred.squeeze(-1);
+  auto l = F::mse_loss(p, target);
+  if (positive_pressure > 0) l = l + positive_pressure * F::relu(-p).mean();
+  return l;
+}
+
+}  // namespace
+
+LossTerms note_loss(const HeadOutputs& out, const NoteTensors& target, const ModelConfig& m,
+                    const LossConfig& w) {
+  LossTerms t;
+  t.pitch = class_loss(out.pitch, target.pitch);
+  // Regression targets are seconds clipped like the inputs, so one long pause cannot dominate.
+  auto step = target.step.clamp(0.0, m.time_max);
+  auto duration = target.duration.clamp(0.0, m.time_max);
+  if (m.time_head == HeadKind::kClasses) {
+    t.step = class_loss(out.step, time_classes(step, m));
+    t.duration = class_loss(out.duration, time_classes(duration, m));
+  } else {
+    t.step = regression_loss(out.step, step, w.positive_pressure);
+    t.duration = regression_loss(out.duration, duration, w.positive_pressure);
+  }
+  t.total = w.pitch * t.pitch + w.step * t.step + w.duration * t.duration;
+  if (m.velocity) {
+    if (m.velocity_head == HeadKind::kClasses) {
+      t.velocity = class_loss(out.velocity, velocity_classes(target.velocity, m));
+    } else {
+      t.velocity = regression_loss(out.velocity, target.velocity / 127.0, w.positive_pressure);
+    }
+    t.total = t.total + w.velocity * t.velocity;
+  }
+  return t;
+}
+
+}  // namespace mlstm

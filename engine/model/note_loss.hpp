@@ -1,0 +1,25 @@
+#pragma once
+// The training loss: cross-entropy on pitch, plus for step, duration (and velocity) MSE on a
+// regression head (with optional positive pressure) or cross-entropy on a class head; each term
+// weighted by the configuration.
+
+#include <torch/torch.h>
+
+#include "model/model_config.hpp"
+#include "model/note_model.hpp"
+
+namespace mlstm {
+
+struct LossTerms {
+  torch::Tensor total;  // the weighted sum, to back-propagate
+  torch::Tensor pitch, step, duration, velocity;  // unweighted, each a scalar; velocity may be undefined
+};
+
+LossTerms note_loss(const HeadOutputs& out, const NoteTensors& target, const ModelConfig& model,
+                    const LossConfig& loss);
+
+// Time and velocity classes of a target tensor (same rule as TimeBins / VelocityBins).
+torch::Tensor time_classes(const torch::Tensor& seconds, const ModelConfig& model);
+torch::Tensor velocity_classes(const torch::Tensor& velocity, const ModelConfig& model);
+
+}  // namespace mlstm

@@ -1,0 +1,40 @@
+#pragma once
+// Training windows over one split of the note cache: every performance's notes become feature
+// rows (pitch, step, duration, velocity) in flat tensors, and a window is a run of consecutive
+// rows inside one performance (context + target notes), starting every `stride` notes.
+// A batch gathers windows by index, so an epoch costs no copies beyond the batches themselves.
+
+#include <torch/torch.h>
+
+#include "maestro/maestro_index.hpp"
+#include "maestro/note_cache.hpp"
+#include "midi/note_features.hpp"
+#include "model/note_model.hpp"
+
+namespace mlstm {
+
+class WindowSet {
+ public:
+  // Performances of `split` whose cache entry is ok; `window_notes` rows a window.
+  WindowSet(const MaestroIndex& index, const NoteCache& cache, Split split, int64_t window_notes,
+            int64_t stride);
+  // From feature rows already in memory (tests): one performance per vector.
+  WindowSet(const std::vector<std::vector<NoteFeatures>>& performances, int64_t window_notes,
+            int64_t stride);
+
+  int64_t size() const { return starts_.size(0); }  // windows
+  int64_t notes() const { return pitch_.size(0); }
+  std::size_t performances() const { return performances_; }
+  int64_t window_notes() const { return window_; }
+
+  // The windows `ids` (int64, [B]) as [B, window_notes] tensors on the CPU.
+  NoteTensors batch(const torch::Tensor& ids) const;
+
+ private:
+  void build(const std::vector<std::vector<NoteFeatures>>& performances, int64_t stride);
+  int64_t window_;
+  std::size_t performances_ = 0;
+  torch::Tensor pitch_, step_, duration_, velocity_, starts_;
+};
+
+}  // namespace mlstm

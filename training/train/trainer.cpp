@@ -1,0 +1,449 @@
+#include "train/trainer.hpp"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+#include <sstream>
+#include <thread>
+
+#include "data/note_windows.hpp"
+#include "io/atomic_file.hpp"
+#include "log/tensorboard_writer.hpp"
+#include "maestro/get_data.hpp"
+#include "model/checkpoint.hpp"
+#include "model/note_loss.hpp"
+#include "progress/progress_bar.hpp"
+
+namespace mlstm {
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kHeads[] = {"loss", "pitch", "step", "duration", "velocity"};
+
+// Sums of the loss terms over windows, for epoch means.
+struct LossSums {
+  double v[5] = {0, 0, 0, 0, 0};
+  double windows = 0;
+
+  void add(const LossTerms& t, int64_t n) {
+    const torch::Tensor terms[5] = {t.total, t.pitch, t.step, t.duration, t.velocity};
+    for (int i = 0; i < 5; ++i) {
+      if (terms[i].defined()) v[i] += terms[i].item<double>() * static_cast<double>(n);
+    }
+    windows += static_cast<double>(n);
+  }
+  json means(bool velocity) const {
+    json j;
+    for (int i = 0; i < 5; ++i) {
+      if (i == 4 && !velocity) continue;
+      j[kHeads[i]] = windows > 0 ? v[i] / windows : 0.0;
+    }
+    return j;
+  }
+  json to_json() const { return {{"v", v}, {"windows", windows}}; }
+  static LossSums from_json(const json& j) {
+    LossSums s;
+    for (int i = 0; i < 5; ++i) s.v[i] = j.at("v").at(static_cast<std::size_t>(i)).get<double>();
+    s.windows = j.at("windows").get<double>();
+    return s;
+  }
+};
+
+// Where a run stands; saved in every checkpoint so --resume continues exactly.
+struct RunState {
+  int epoch = 0;             // the epoch in progress (0-based)
+  int64_t batch = 0;         // next batch within it
+  int64_t step = 0;          // optimizer steps so far
+  double lr = 0.0;
+  double best = std::numeric_limits<double>::infinity();
+  int bad_epochs = 0;        // epochs since the best validation loss
+  int since_decay = 0;       // epochs without improvement since the last decay (plateau)
+  double train_seconds = 0;  // time spent training, over all sessions of the run
+  LossSums epoch_sums;       // of the epoch in progress
+  json history = json::array();
+
+  json to_json() const {
+    return {{"epoch", epoch},       {"batch", batch},       {"step", step},
+            {"lr", lr},             {"best", std::isfinite(best) ? json(best) : json(nullptr)},
+            {"bad_epochs", bad_epochs}, {"since_decay", since_decay},
+            {"train_seconds", train_seconds}, {"epoch_sums", epoch_sums.to_json()},
+            {"history", history}};
+  }
+  static RunState from_json(const json& j) {
+    RunState s;
+    s.epoch = j.at("epoch");
+    s.batch = j.at("batch");
+    s.step = j.at("step");
+    s.lr = j.at("lr");
+    s.best = j.at("best").is_null() ? std::numeric_limits<double>::infinity() : j.at("best").get<double>();
+    s.bad_epochs = j.at("bad_epochs");
+    s.since_decay = j.at("since_decay");
+    s.train_seconds = j.at("train_seconds");
+    s.epoch_sums = LossSums::from_json(j.at("epoch_sums"));
+    s.history = j.at("history");
+    return s;
+  }
+};
+
+torch::Device pick_device(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "cuda") {
+    if (!torch::cuda::is_available()) {
+      throw TrainingError("--device cuda: no CUDA device is available to this LibTorch (use --device cpu)");
+    }
+    return torch::kCUDA;
+  }
+  if (name == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  throw TrainingError("--device " + name + ": expected auto, cpu or cuda");
+}
+
+// Adam keeps its state in a map keyed by the parameter; the key's type changed in LibTorch 2.
+#if TORCH_VERSION_MAJOR >= 2
+void* state_key(const torch::Tensor& p) { return p.unsafeGetTensorImpl(); }
+#else
+std::string state_key(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+#endif
+
+NamedTensors optimizer_tensors(torch::optim::Adam& opt, NoteModelImpl& model) {
+  NamedTensors out;
+  for (const auto& p : model.named_parameters()) {
+    auto it = opt.state().find(state_key(p.value()));
+    if (it == opt.state().end()) continue;
+    auto& s = static_cast<torch::optim::AdamParamState&>(*it->second);
+    const std::string base = "optimizer." + p.key();
+    out.emplace_back(base + ".exp_avg", s.exp_avg().to(torch::kCPU));
+    out.emplace_back(base + ".exp_avg_sq", s.exp_avg_sq().to(torch::kCPU));
+    out.emplace_back(base + ".step", torch::tensor({static_cast<int64_t>(s.step())}, torch::kInt64));
+  }
+  return out;
+}
+
+void restore_optimizer(torch::optim::Adam& opt, NoteModelImpl& model, const Checkpoint& ck,
+                       const torch::Device& device) {
+  for (const auto& p : model.named_parameters()) {
+    const std::string base = "optimizer." + p.key();
+    const torch::Tensor* avg = ck.find(base + ".exp_avg");
+    const torch::Tensor* sq = ck.find(base + ".exp_avg_sq");
+    const torch::Tensor* step = ck.find(base + ".step");
+    if (!avg || !sq || !step) continue;  // no step taken for this parameter yet
+    auto s = std::make_unique<torch::optim::AdamParamState>();
+    s->step(step->item<int64_t>());
+    s->exp_avg(avg->to(device).clone());
+    s->exp_avg_sq(sq->to(device).clone());
+    opt.state()[state_key(p.value())] = std::move(s);
+  }
+}
+
+void set_lr(torch::optim::Adam& opt, double lr) {
+  for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
+}
+
+std::string iso_time() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+// The first key where two JSON objects differ, as "a.b: X vs Y".
+std::string first_difference(const json& a, const json& b, const std::string& prefix = "") {
+  for (const auto& [k, v] : a.items()) {
+    if (!b.contains(k)) return prefix + k + ": missing";
+    if (v.is_object()) {
+      auto d = first_difference(v, b.at(k), prefix + k + ".");
+      if (!d.empty()) return d;
+    } else if (v != b.at(k)) {
+      return prefix + k + ": " + v.dump() + " in the checkpoint, " + b.at(k).dump() + " now";
+    }
+  }
+  return "";
+}
+
+std::string format_losses(const json& m) {
+  std::ostringstream s;
+  s.precision(4);
+  s << m.value("loss", 0.0) << " (pitch " << m.value("pitch", 0.0) << ", step "
+    << m.value("step", 0.0) << ", duration " << m.value("duration", 0.0);
+  if (m.contains("velocity")) s << ", velocity " << m.value("velocity", 0.0);
+  s << ")";
+  return s.str();
+}
+
+void write_metrics_csv(const std::filesystem::path& path, const json& history, bool velocity) {
+  std::ostringstream s;
+  s.precision(9);
+  s << "epoch,step,learning_rate,train_seconds,windows_per_second";
+  for (const char* split : {"train", "validation"}) {
+    for (int i = 0; i < 5; ++i) {
+      if (i == 4 && !velocity) continue;
+      s << "," << split << "_" << kHeads[i];
+    }
+  }
+  s << "\n";
+  for (const auto& r : history) {
+    s << r.at("epoch").get<int>() << "," << r.at("step").get<int64_t>() << ","
+      << r.at("learning_rate").get<double>() << "," << r.at("train_seconds").get<double>() << ","
+      << r.at("windows_per_second").get<double>();
+    for (const char* split : {"train", "validation"}) {
+      for (int i = 0; i < 5; ++i) {
+        if (i == 4 && !velocity) continue;
+        s << "," << r.at(split).at(kHeads[i]).get<double>();
+      }
+    }
+    s << "\n";
+  }
+  write_file_atomically(path, s.str());
+}
+
+json evaluate(NoteModelImpl& model, const WindowSet& set, const RunConfig& c,
+              const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  model.eval();
+  LossSums sums;
+  int64_t n = set.size();
+  if (c.train.max_valid_windows > 0) n = std::min<int64_t>(n, c.train.max_valid_windows);
+  const int64_t b = c.train.batch_size;
+  const int64_t ctx = c.model.context_notes;
+  for (int64_t from = 0; from < n; from += b) {
+    const auto ids = torch::arange(from, std::min(n, from + b), torch::kInt64);
+    const NoteTensors w = set.batch(ids).to(device);
+    const LossTerms t = note_loss(model.forward(w), w.slice(ctx, set.window_notes()), c.model, c.loss);
+    sums.add(t, ids.size(0));
+  }
+  model.train();
+  return sums.means(c.model.velocity);
+}
+
+TrainResult run_training(const RunConfig& c, const WindowSet& train_set,
+                         const WindowSet& valid_set, const TrainOptions& o,
+                         const std::string& data_description) {
+  const torch::Device device = pick_device(o.device);
+  torch::set_num_threads(c.train.threads > 0 ? c.train.threads
+                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  if (train_set.size() == 0) {
+    throw TrainingError("no training windows: the train split has no performance of at least " +
+                        std::to_string(train_set.window_notes()) + " notes");
+  }
+  if (valid_set.size() == 0) {
+    throw TrainingError("no validation windows: the validation split has no performance of at least " +
+                        std::to_string(valid_set.window_notes()) + " notes");
+  }
+  std::filesystem::create_directories(o.out);
+  const auto last_path = o.out / "last.ckpt";
+  const auto best_path = o.out / "best.ckpt";
+
+  torch::manual_seed(c.train.seed);
+  NoteModel model(c.model);
+  model->to(device);
+  torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(c.train.learning_rate));
+  RunState st;
+  st.lr = c.train.learning_rate;
+
+  if (o.resume) {
+    if (!std::filesystem::exists(last_path)) {
+      throw TrainingError("--resume: no checkpoint " + last_path.string() + " to resume from");
+    }
+    const Checkpoint ck = read_checkpoint(last_path);
+    const json was = {{"model", to_json(ck.config)["model"]}, {"loss", to_json(ck.config)["loss"]}};
+    const json now = {{"model", to_json(c)["model"]}, {"loss", to_json(c)["loss"]}};
+    if (was != now) {
+      throw TrainingError("--resume: the configuration differs from the checkpoint's (" +
+                          first_difference(was, now) + "); start a new run with another --out");
+    }
+    load_model_weights(*model, ck, last_path.string());
+    restore_optimizer(opt, *model, ck, device);
+    st = RunState::from_json(ck.metadata.at("state"));
+    set_lr(opt, st.lr);
+    std::fprintf(stderr, "resuming %s at epoch %d, step %lld\n", o.out.c_str(), st.epoch + 1,
+                 static_cast<long long>(st.step));
+  }
+  write_file_atomically(o.out / "config.json", to_json(c).dump(2) + "\n");
+
+  TensorBoardWriter tb(o.out);
+  const int64_t ctx = c.model.context_notes;
+  const int64_t window = train_set.window_notes();
+  const double budget_s = c.train.max_minutes * 60.0;
+  TrainResult result;
+  result.last_checkpoint = last_path;
+  result.best_checkpoint = best_path;
+
+  auto save = [&](const std::filesystem::path& path) {
+    Checkpoint ck;
+    ck.config = c;
+    ck.metadata = {{"format", kCheckpointFormat},
+                   {"data", data_description},
+                   {"split", "train (validation: validation)"},
+                   {"epoch", st.epoch},
+                   {"step", st.step},
+                   {"metrics", st.history.empty() ? json::object() : st.history.back()},
+                   {"created", iso_time()},
+                   {"torch", TORCH_VERSION},
+                   {"device", device.str()},
+                   {"parameters", parameter_count(*model)},
+                   {"state", st.to_json()}};
+    ck.tensors = model_tensors(*model);
+    for (auto& t : optimizer_tensors(opt, *model)) ck.tensors.push_back(std::move(t));
+    save_checkpoint(path, ck);
+  };
+
+  model->train();
+  while (st.epoch < c.train.epochs) {
+    if (c.train.lr_schedule == LrSchedule::kCosine) {
+      st.lr = c.train.learning_rate * 0.5 * (1.0 + std::cos(M_PI * st.epoch / c.train.epochs));
+      set_lr(opt, st.lr);
+    }
+    // The epoch's order depends only on (seed, epoch): resuming gives the same batches.
+    auto gen = at::detail::createCPUGenerator(c.train.seed + static_cast<uint64_t>(st.epoch));
+    torch::Tensor order = torch::randperm(train_set.size(), gen, torch::kInt64);
+    if (c.train.max_train_windows > 0 && order.size(0) > c.train.max_train_windows) {
+      order = order.slice(0, 0, c.train.max_train_windows);
+    }
+    const int64_t n = order.size(0), b = c.train.batch_size;
+    const int64_t batches = (n + b - 1) / b;
+    std::unique_ptr<ProgressBar> bar;
+    if (o.progress) {
+      bar = std::make_unique<ProgressBar>(
+          "epoch " + std::to_string(st.epoch + 1) + "/" + std::to_string(c.train.epochs),
+          static_cast<double>(n), "windows");
+    }
+    const auto epoch_start = Clock::now();
+    int64_t windows_this_session = 0;
+    for (; st.batch < batches; ++st.batch) {
+      // Dropout draws depend only on (seed, epoch, batch), for the same reason.
+      torch::manual_seed(c.train.seed * 1000003ull + static_cast<uint64_t>(st.epoch) * 100003ull +
+                         static_cast<uint64_t>(st.batch));
+      const auto t0 = Clock::now();
+      const auto ids = order.slice(0, st.batch * b, std::min(n, (st.batch + 1) * b));
+      const NoteTensors w = train_set.batch(ids).to(device);
+      const LossTerms terms = note_loss(model->forward(w), w.slice(ctx, window), c.model, c.loss);
+      const double loss = terms.total.item<double>();
+      if (!std::isfinite(loss)) {
+        throw TrainingError(
+            "the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at epoch " +
+            std::to_string(st.epoch + 1) + ", step " + std::to_string(st.step + 1) + "; " +
+            (std::filesystem::exists(last_path)
+                 ? "the last good checkpoint is " + last_path.string()
+                 : std::string("no checkpoint was written yet")) +
+            " (try a lower learning_rate or grad_clip)");
+      }
+      opt.zero_grad();
+      terms.total.backward();
+      if (c.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), c.train.grad_clip);
+      opt.step();
+      ++st.step;
+      st.epoch_sums.add(terms, ids.size(0));
+      windows_this_session += ids.size(0);
+      st.train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      if (st.step % 20 == 0) tb.scalar("train/loss_step", loss, st.step);
+      if (bar) {
+        char extra[64];
+        std::snprintf(extra, sizeof extra, "loss %.4f", loss);
+        bar->update(static_cast<double>(std::min(n, (st.batch + 1) * b)), extra);
+      }
+      if (o.on_step) o.on_step({st.epoch, st.step, loss});
+      const bool stop = o.stop && o.stop->load();
+      const bool out_of_time = budget_s > 0 && st.train_seconds >= budget_s;
+      if (stop || out_of_time) {
+        ++st.batch;
+        if (bar) bar->finish("stopped");
+        save(last_path);
+        tb.flush();
+        result.stopped_because = stop ? "interrupted" : "time budget";
+        result.epochs_completed = st.epoch;
+        result.steps = st.step;
+        result.best_validation = st.best;
+        return result;
+      }
+    }
+    if (bar) bar->finish();
+
+    const double epoch_s = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+    const json train_means = st.epoch_sums.means(c.model.velocity);
+    const json valid_means = evaluate(*model, valid_set, c, device);
+    const double valid = valid_means.at("loss").get<double>();
+    json row = {{"epoch", st.epoch + 1},
+                {"step", st.step},
+                {"learning_rate", st.lr},
+                {"train_seconds", st.train_seconds},
+                {"windows_per_second", epoch_s > 0 ? windows_this_session / epoch_s : 0.0},
+                {"train", train_means},
+                {"validation", valid_means}};
+    st.history.push_back(row);
+    for (const auto& [k, v] : train_means.items()) tb.scalar("train/" + k, v.get<double>(), st.step);
+    for (const auto& [k, v] : valid_means.items()) tb.scalar("validation/" + k, v.get<double>(), st.step);
+    tb.scalar("learning_rate", st.lr, st.step);
+    tb.flush();
+
+    const bool improved = valid < st.best - 1e-6;
+    std::fprintf(stderr, "epoch %d/%d: train %s\n             validation %s%s\n", st.epoch + 1,
+                 c.train.epochs, format_losses(train_means).c_str(),
+                 format_losses(valid_means).c_str(), improved ? "  (best)" : "");
+    if (improved) {
+      st.best = valid;
+      st.bad_epochs = 0;
+      st.since_decay = 0;
+    } else {
+      ++st.bad_epochs;
+      ++st.since_decay;
+      if (c.train.lr_schedule == LrSchedule::kPlateau && st.since_decay > c.train.lr_patience) {
+        st.lr *= c.train.lr_decay;
+        st.since_decay = 0;
+        set_lr(opt, st.lr);
+      }
+    }
+    // The checkpoints record the position after this epoch.
+    ++st.epoch;
+    st.batch = 0;
+    st.epoch_sums = {};
+    if (improved) save(best_path);
+    save(last_path);
+    write_metrics_csv(o.out / "metrics.csv", st.history, c.model.velocity);
+    if (c.train.early_stopping > 0 && st.bad_epochs >= c.train.early_stopping) {
+      result.stopped_because = "early stopping";
+      break;
+    }
+    if (budget_s > 0 && st.train_seconds >= budget_s) {
+      result.stopped_because = "time budget";
+      break;
+    }
+  }
+  if (result.stopped_because.empty()) result.stopped_because = "finished";
+  result.epochs_completed = st.epoch;
+  result.steps = st.step;
+  result.best_validation = st.best;
+  return result;
+}
+
+}  // namespace
+
+TrainResult train(const RunConfig& c, const TrainOptions& o) {
+  const GetDataReport data = index_dataset(o.data, o.cache_root, 0, o.progress);
+  if (!data.corrupt.empty() || !data.missing.empty()) {
+    std::fprintf(stderr, "skipping %zu corrupt and %zu missing files of %s\n", data.corrupt.size(),
+                 data.missing.size(), o.data.c_str());
+  }
+  const int64_t window = c.model.context_notes + c.model.target_notes;
+  const WindowSet train_set(data.index, data.notes, Split::kTrain, window, c.train.stride);
+  // Validation windows do not overlap: every window is counted once.
+  const WindowSet valid_set(data.index, data.notes, Split::kValidation, window, window);
+  std::fprintf(stderr, "data: %zu train performances (%lld windows), %zu validation (%lld windows)\n",
+               train_set.performances(), static_cast<long long>(train_set.size()),
+               valid_set.performances(), static_cast<long long>(valid_set.size()));
+  return run_training(c, train_set, valid_set, o, std::filesystem::absolute(o.data).string());
+}
+
+TrainResult train_in_memory(const RunConfig& c, const InMemoryData& d, const TrainOptions& o) {
+  const int64_t window = c.model.context_notes + c.model.target_notes;
+  const WindowSet train_set(d.train, window, c.train.stride);
+  const WindowSet valid_set(d.validation, window, window);
+  return run_training(c, train_set, valid_set, o, "in-memory");
+}
+
+}  // namespace mlstm

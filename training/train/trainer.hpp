@@ -1,0 +1,58 @@
+#pragma once
+// The training loop of `music-lstm train`: windows from the note cache, Adam with gradient
+// clipping and a learning-rate schedule, validation every epoch, early stopping; checkpoints
+// every epoch (last.ckpt) and at the best validation loss (best.ckpt); TensorBoard event files and
+// metrics.csv; a stop request (Ctrl-C) or the time budget saves a checkpoint and returns, and
+// `resume` continues from it exactly (on the CPU, for the same seed).
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "midi/note_features.hpp"
+#include "model/model_config.hpp"
+
+namespace mlstm {
+
+struct TrainProgress {
+  int epoch = 0;
+  std::int64_t step = 0;  // optimizer steps since the run began
+  double loss = 0.0;
+};
+
+struct TrainOptions {
+  std::filesystem::path data;  // MAESTRO folder
+  std::filesystem::path out;   // run folder: checkpoints, events, metrics.csv
+  bool resume = false;
+  std::string device = "auto";  // auto, cpu, cuda
+  std::filesystem::path cache_root;  // empty: default
+  bool progress = true;
+  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT) to save and stop
+  std::function<void(const TrainProgress&)> on_step;  // after every optimizer step
+};
+
+struct TrainResult {
+  int epochs_completed = 0;
+  std::int64_t steps = 0;
+  double best_validation = 0.0;
+  std::string stopped_because;  // "finished", "early stopping", "time budget", "interrupted"
+  std::filesystem::path last_checkpoint, best_checkpoint;
+};
+
+class TrainingError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+TrainResult train(const RunConfig& config, const TrainOptions& options);
+
+// For tests and tools on data already in memory: the same loop over given performances.
+struct InMemoryData {
+  std::vector<std::vector<NoteFeatures>> train, validation;
+};
+TrainResult train_in_memory(const RunConfig& config, const InMemoryData& data,
+                            const TrainOptions& options);
+
+}  // namespace mlstm
