@@ -56,7 +56,9 @@ void run(const TrainArgs& a) {
               r.stopped_because == "interrupted" ? "stopped" : "done", r.epochs_completed,
               static_cast<long long>(r.steps), r.stopped_because.c_str(), r.best_validation);
   std::printf("checkpoints: %s%s\n", r.last_checkpoint.c_str(),
-              std::filesystem::exists(r.best_checkpoint) ? (", " + r.best_checkpoint.string()).c_str() : "");
+              std::filesystem::exists(r.best_checkpoint)
+                  ? (", " + r.best_checkpoint.string()).c_str()
+                  : "");
   std::printf("metrics: %s; TensorBoard: tensorboard --logdir %s\n",
               (o.out / "metrics.csv").c_str(), o.out.c_str());
   if (r.stopped_because == "interrupted") {
@@ -81,8 +83,10 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   cmd->add_option("--epochs", a->epochs, "Override training.epochs");
-  cmd->add_option("--batch-size", a->batch_size, "Override training.batch_size")->check(CLI::Range(1, 65536));
-  cmd->add_option("--lr", a->learning_rate, "Override training.learning_rate")->check(CLI::Range(1e-7, 1.0));
+  cmd->add_option("--batch-size", a->batch_size, "Override training.batch_size")
+      ->check(CLI::Range(1, 65536));
+  cmd->add_option("--lr", a->learning_rate, "Override training.learning_rate")
+      ->check(CLI::Range(1e-7, 1.0));
   cmd->add_option("--seed", a->seed, "Override training.seed");
   cmd->add_option("--max-minutes", a->max_minutes, "Stop (and save) after this much training time");
   cmd->add_option("--max-train-windows", a->max_train_windows, "Windows per epoch (0: all)");
@@ -91,7 +95,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("-q,--quiet", a->quiet, "No progress bars");
   cmd->footer(
       "Examples:\n"
-      "  music-lstm train --config presets/training/tiny.json --data ../shared/data/maestro-v3.0.0\n"
+      "  music-lstm train --config presets/training/tiny.json --data "
+      "../shared/data/maestro-v3.0.0\n"
       "  music-lstm train --config presets/training/default.json --device cuda --out runs/big\n"
       "Ctrl-C saves a checkpoint; --resume continues the run.");
   cmd->callback([a] { run(*a); });

@@ -87,7 +87,8 @@ void save_checkpoint(const std::filesystem::path& path, const Checkpoint& ck) {
 Checkpoint read_checkpoint(const std::filesystem::path& path) {
   const std::string file = path.string();
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw CheckpointError(file + ": no such model file");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw CheckpointError(file + ": no such model file");
   const std::uint64_t size = std::filesystem::file_size(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw CheckpointError(file + ": cannot open model file");
@@ -132,9 +133,9 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
         throw CheckpointError(file + ": tensor '" + name + "' size does not match its shape");
       }
       if (data_start + offset + bytes > size || data_start + offset < data_start) {
-        throw CheckpointError(file + ": truncated checkpoint (tensor '" + name + "' needs bytes up to " +
-                              std::to_string(data_start + offset + bytes) + ", the file has " +
-                              std::to_string(size) + ")");
+        throw CheckpointError(file + ": truncated checkpoint (tensor '" + name +
+                              "' needs bytes up to " + std::to_string(data_start + offset + bytes) +
+                              ", the file has " + std::to_string(size) + ")");
       }
       auto tensor = torch::empty(shape, torch::TensorOptions().dtype(dtype));
       in.seekg(static_cast<std::streamoff>(data_start + offset));
@@ -165,7 +166,8 @@ void load_model_weights(NoteModelImpl& model, const Checkpoint& ck, const std::s
   for (auto& p : model.named_parameters()) {
     const torch::Tensor* t = ck.find("model." + p.key());
     if (!t) {
-      throw CheckpointError(file + ": model of another architecture: no weights for '" + p.key() + "'");
+      throw CheckpointError(file + ": model of another architecture: no weights for '" + p.key() +
+                            "'");
     }
     if (t->sizes() != p.value().sizes()) {
       throw CheckpointError(file + ": model of another architecture: '" + p.key() + "' is " +

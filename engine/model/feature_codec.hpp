@@ -16,12 +16,15 @@ namespace mlstm {
 class TimeBins {
  public:
   TimeBins(int bins, double time_min, double time_max)
-      : bins_(bins), log_min_(std::log(time_min)), log_span_(std::log(time_max / time_min)) {}
+      : bins_(bins),
+        time_min_(time_min),
+        log_min_(std::log(time_min)),
+        log_span_(std::log(time_max / time_min)) {}
   explicit TimeBins(const ModelConfig& c) : TimeBins(c.time_bins, c.time_min, c.time_max) {}
 
   int bins() const { return bins_; }
   int to_class(double seconds) const {
-    if (!(seconds >= std::exp(log_min_))) return 0;
+    if (!(seconds >= time_min_)) return 0;
     const double pos = (std::log(seconds) - log_min_) / log_span_ * (bins_ - 1);
     return std::clamp(1 + static_cast<int>(std::floor(pos)), 1, bins_ - 1);
   }
@@ -35,7 +38,7 @@ class TimeBins {
 
  private:
   int bins_;
-  double log_min_, log_span_;
+  double time_min_, log_min_, log_span_;
 };
 
 class VelocityBins {

@@ -76,7 +76,8 @@ class Section {
       if (it == options.end()) {
         std::string names;
         for (const auto& [name, e] : options) names += (names.empty() ? "" : ", ") + name;
-        throw ConfigError(prefix_ + key + ": '" + v->get<std::string>() + "' is not one of " + names);
+        throw ConfigError(prefix_ + key + ": '" + v->get<std::string>() + "' is not one of " +
+                          names);
       }
       out = it->second;
     }
@@ -115,13 +116,18 @@ const std::map<std::string, ModelKind> kKinds = {{"seq2seq", ModelKind::kSeq2Seq
                                                  {"next_note", ModelKind::kNextNote}};
 const std::map<std::string, HeadKind> kHeads = {{"regression", HeadKind::kRegression},
                                                 {"classes", HeadKind::kClasses}};
-const std::map<std::string, LrSchedule> kSchedules = {
-    {"none", LrSchedule::kNone}, {"plateau", LrSchedule::kPlateau}, {"cosine", LrSchedule::kCosine}};
+const std::map<std::string, LrSchedule> kSchedules = {{"none", LrSchedule::kNone},
+                                                      {"plateau", LrSchedule::kPlateau},
+                                                      {"cosine", LrSchedule::kCosine}};
 
 }  // namespace
 
-const char* to_string(ModelKind k) { return k == ModelKind::kSeq2Seq ? "seq2seq" : "next_note"; }
-const char* to_string(HeadKind k) { return k == HeadKind::kRegression ? "regression" : "classes"; }
+const char* to_string(ModelKind k) {
+  return k == ModelKind::kSeq2Seq ? "seq2seq" : "next_note";
+}
+const char* to_string(HeadKind k) {
+  return k == HeadKind::kRegression ? "regression" : "classes";
+}
 const char* to_string(LrSchedule s) {
   return s == LrSchedule::kNone ? "none" : s == LrSchedule::kPlateau ? "plateau" : "cosine";
 }
@@ -152,7 +158,8 @@ RunConfig run_config_from_json(const json& j) {
     s.number("time_max", mc.time_max, 0.1, 120.0);
     s.integer("velocity_bins", mc.velocity_bins, 2, 127);
     s.done();
-    if (mc.time_min >= mc.time_max) throw ConfigError("model.time_min: must be below model.time_max");
+    if (mc.time_min >= mc.time_max)
+      throw ConfigError("model.time_min: must be below model.time_max");
     if (mc.kind == ModelKind::kNextNote && !m->contains("target_notes")) mc.target_notes = 1;
     if (mc.kind == ModelKind::kNextNote && mc.target_notes != 1) {
       throw ConfigError("model.target_notes: a next_note model predicts 1 note");

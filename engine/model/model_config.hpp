@@ -33,14 +33,14 @@ struct ModelConfig {
   bool bidirectional = true;
   int decoder_hidden = 1024;  // next-note: the size of its one LSTM stack
   int decoder_layers = 1;
-  double dropout = 0.0;  // between stacked LSTM layers, and on the encoder summary
-  bool velocity = false;        // velocity as a fourth input and output
+  double dropout = 0.0;          // between stacked LSTM layers, and on the encoder summary
+  bool velocity = false;         // velocity as a fourth input and output
   bool log_time_inputs = false;  // step and duration in as log(x + 1 ms) instead of seconds
   HeadKind time_head = HeadKind::kRegression;
   HeadKind velocity_head = HeadKind::kRegression;
-  int time_bins = 64;        // classes of step and of duration: 0 s, then log-spaced
-  double time_min = 0.005;   // seconds: the edge of the first log-spaced bin
-  double time_max = 8.0;     // seconds: times are clipped here, in and out
+  int time_bins = 64;       // classes of step and of duration: 0 s, then log-spaced
+  double time_min = 0.005;  // seconds: the edge of the first log-spaced bin
+  double time_max = 8.0;    // seconds: times are clipped here, in and out
   int velocity_bins = 32;
 
   bool operator==(const ModelConfig&) const = default;
@@ -64,17 +64,17 @@ struct TrainConfig {
   int batch_size = 64;
   double learning_rate = 1e-3;
   int epochs = 10;
-  int stride = 10;           // notes between the starts of two training windows
-  double grad_clip = 1.0;    // max L2 norm of all gradients; 0: off
+  int stride = 10;         // notes between the starts of two training windows
+  double grad_clip = 1.0;  // max L2 norm of all gradients; 0: off
   LrSchedule lr_schedule = LrSchedule::kPlateau;
-  double lr_decay = 0.5;     // plateau: factor applied when validation stops improving
-  int lr_patience = 1;       // plateau: epochs without improvement before decaying
-  int early_stopping = 3;    // epochs without improvement before stopping; 0: off
+  double lr_decay = 0.5;   // plateau: factor applied when validation stops improving
+  int lr_patience = 1;     // plateau: epochs without improvement before decaying
+  int early_stopping = 3;  // epochs without improvement before stopping; 0: off
   std::uint64_t seed = 1;
   std::int64_t max_train_windows = 0;  // per epoch, 0: all
   std::int64_t max_valid_windows = 0;  // 0: all
-  double max_minutes = 0;    // stop (and save) after this much training time; 0: no limit
-  int threads = 0;           // torch CPU threads; 0: all cores
+  double max_minutes = 0;              // stop (and save) after this much training time; 0: no limit
+  int threads = 0;                     // torch CPU threads; 0: all cores
 
   bool operator==(const TrainConfig&) const = default;
 };

@@ -8,8 +8,8 @@ namespace F = torch::nn::functional;
 torch::Tensor time_classes(const torch::Tensor& seconds, const ModelConfig& m) {
   const TimeBins bins(m);
   // Same rule as TimeBins::to_class, on tensors.
-  auto pos = (seconds.clamp_min(m.time_min).log() - bins.log_min()) / bins.log_span() *
-             (m.time_bins - 1);
+  auto pos =
+      (seconds.clamp_min(m.time_min).log() - bins.log_min()) / bins.log_span() * (m.time_bins - 1);
   auto cls = (pos.floor() + 1).clamp(1, m.time_bins - 1).to(torch::kInt64);
   return torch::where(seconds < m.time_min, torch::zeros_like(cls), cls);
 }

@@ -12,7 +12,8 @@ namespace mlstm {
 
 struct LossTerms {
   torch::Tensor total;  // the weighted sum, to back-propagate
-  torch::Tensor pitch, step, duration, velocity;  // unweighted, each a scalar; velocity may be undefined
+  torch::Tensor pitch, step, duration,
+      velocity;  // unweighted, each a scalar; velocity may be undefined
 };
 
 LossTerms note_loss(const HeadOutputs& out, const NoteTensors& target, const ModelConfig& model,

@@ -28,7 +28,9 @@ int64_t parameter_count(torch::nn::Module& m) {
 
 namespace {
 
-int head_size(HeadKind kind, int bins) { return kind == HeadKind::kRegression ? 1 : bins; }
+int head_size(HeadKind kind, int bins) {
+  return kind == HeadKind::kRegression ? 1 : bins;
+}
 
 }  // namespace
 
@@ -37,23 +39,25 @@ NoteModelImpl::NoteModelImpl(const ModelConfig& c) : config_(c) {
   pitch_embedding_ = register_module("pitch_embedding", torch::nn::Embedding(129, c.embedding));
   const int64_t out_hidden = c.decoder_hidden;
   if (c.kind == ModelKind::kSeq2Seq) {
-    encoder_ = register_module(
-        "encoder", torch::nn::LSTM(torch::nn::LSTMOptions(inputs, c.encoder_hidden)
-                                       .num_layers(c.encoder_layers)
-                                       .dropout(c.encoder_layers > 1 ? c.dropout : 0.0)
-                                       .bidirectional(c.bidirectional)
-                                       .batch_first(true)));
+    encoder_ = register_module("encoder",
+                               torch::nn::LSTM(torch::nn::LSTMOptions(inputs, c.encoder_hidden)
+                                                   .num_layers(c.encoder_layers)
+                                                   .dropout(c.encoder_layers > 1 ? c.dropout : 0.0)
+                                                   .bidirectional(c.bidirectional)
+                                                   .batch_first(true)));
     const int64_t summary = c.encoder_hidden * (c.bidirectional ? 2 : 1);
     summary_dropout_ = register_module("summary_dropout", torch::nn::Dropout(c.dropout));
-    to_h_ = register_module("to_h", torch::nn::Linear(summary, c.decoder_layers * c.decoder_hidden));
-    to_c_ = register_module("to_c", torch::nn::Linear(summary, c.decoder_layers * c.decoder_hidden));
+    to_h_ =
+        register_module("to_h", torch::nn::Linear(summary, c.decoder_layers * c.decoder_hidden));
+    to_c_ =
+        register_module("to_c", torch::nn::Linear(summary, c.decoder_layers * c.decoder_hidden));
   }
   // The decoder of seq2seq, or the one LSTM stack of next-note.
-  decoder_ = register_module(
-      "decoder", torch::nn::LSTM(torch::nn::LSTMOptions(inputs, c.decoder_hidden)
-                                     .num_layers(c.decoder_layers)
-                                     .dropout(c.decoder_layers > 1 ? c.dropout : 0.0)
-                                     .batch_first(true)));
+  decoder_ = register_module("decoder",
+                             torch::nn::LSTM(torch::nn::LSTMOptions(inputs, c.decoder_hidden)
+                                                 .num_layers(c.decoder_layers)
+                                                 .dropout(c.decoder_layers > 1 ? c.dropout : 0.0)
+                                                 .batch_first(true)));
   // The heads read the decoder's output: the original sized step and duration from the encoder,
   // which only worked while both had the same size.
   pitch_head_ = register_module("pitch_head", torch::nn::Linear(out_hidden, 128));
@@ -62,9 +66,9 @@ NoteModelImpl::NoteModelImpl(const ModelConfig& c) : config_(c) {
   duration_head_ = register_module(
       "duration_head", torch::nn::Linear(out_hidden, head_size(c.time_head, c.time_bins)));
   if (c.velocity) {
-    velocity_head_ = register_module(
-        "velocity_head",
-        torch::nn::Linear(out_hidden, head_size(c.velocity_head, c.velocity_bins)));
+    velocity_head_ =
+        register_module("velocity_head",
+                        torch::nn::Linear(out_hidden, head_size(c.velocity_head, c.velocity_bins)));
   }
 }
 

@@ -58,9 +58,9 @@ struct LossSums {
 
 // Where a run stands; saved in every checkpoint so --resume continues exactly.
 struct RunState {
-  int epoch = 0;             // the epoch in progress (0-based)
-  int64_t batch = 0;         // next batch within it
-  int64_t step = 0;          // optimizer steps so far
+  int epoch = 0;      // the epoch in progress (0-based)
+  int64_t batch = 0;  // next batch within it
+  int64_t step = 0;   // optimizer steps so far
   double lr = 0.0;
   double best = std::numeric_limits<double>::infinity();
   int bad_epochs = 0;        // epochs since the best validation loss
@@ -70,10 +70,15 @@ struct RunState {
   json history = json::array();
 
   json to_json() const {
-    return {{"epoch", epoch},       {"batch", batch},       {"step", step},
-            {"lr", lr},             {"best", std::isfinite(best) ? json(best) : json(nullptr)},
-            {"bad_epochs", bad_epochs}, {"since_decay", since_decay},
-            {"train_seconds", train_seconds}, {"epoch_sums", epoch_sums.to_json()},
+    return {{"epoch", epoch},
+            {"batch", batch},
+            {"step", step},
+            {"lr", lr},
+            {"best", std::isfinite(best) ? json(best) : json(nullptr)},
+            {"bad_epochs", bad_epochs},
+            {"since_decay", since_decay},
+            {"train_seconds", train_seconds},
+            {"epoch_sums", epoch_sums.to_json()},
             {"history", history}};
   }
   static RunState from_json(const json& j) {
@@ -82,7 +87,8 @@ struct RunState {
     s.batch = j.at("batch");
     s.step = j.at("step");
     s.lr = j.at("lr");
-    s.best = j.at("best").is_null() ? std::numeric_limits<double>::infinity() : j.at("best").get<double>();
+    s.best = j.at("best").is_null() ? std::numeric_limits<double>::infinity()
+                                    : j.at("best").get<double>();
     s.bad_epochs = j.at("bad_epochs");
     s.since_decay = j.at("since_decay");
     s.train_seconds = j.at("train_seconds");
@@ -96,19 +102,25 @@ torch::Device pick_device(const std::string& name) {
   if (name == "cpu") return torch::kCPU;
   if (name == "cuda") {
     if (!torch::cuda::is_available()) {
-      throw TrainingError("--device cuda: no CUDA device is available to this LibTorch (use --device cpu)");
+      throw TrainingError(
+          "--device cuda: no CUDA device is available to this LibTorch (use --device cpu)");
     }
     return torch::kCUDA;
   }
-  if (name == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  if (name == "auto")
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   throw TrainingError("--device " + name + ": expected auto, cpu or cuda");
 }
 
 // Adam keeps its state in a map keyed by the parameter; the key's type changed in LibTorch 2.
 #if TORCH_VERSION_MAJOR >= 2
-void* state_key(const torch::Tensor& p) { return p.unsafeGetTensorImpl(); }
+void* state_key(const torch::Tensor& p) {
+  return p.unsafeGetTensorImpl();
+}
 #else
-std::string state_key(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+std::string state_key(const torch::Tensor& p) {
+  return c10::guts::to_string(p.unsafeGetTensorImpl());
+}
 #endif
 
 NamedTensors optimizer_tensors(torch::optim::Adam& opt, NoteModelImpl& model) {
@@ -120,7 +132,8 @@ NamedTensors optimizer_tensors(torch::optim::Adam& opt, NoteModelImpl& model) {
     const std::string base = "optimizer." + p.key();
     out.emplace_back(base + ".exp_avg", s.exp_avg().to(torch::kCPU));
     out.emplace_back(base + ".exp_avg_sq", s.exp_avg_sq().to(torch::kCPU));
-    out.emplace_back(base + ".step", torch::tensor({static_cast<int64_t>(s.step())}, torch::kInt64));
+    out.emplace_back(base + ".step",
+                     torch::tensor({static_cast<int64_t>(s.step())}, torch::kInt64));
   }
   return out;
 }
@@ -214,26 +227,28 @@ json evaluate(NoteModelImpl& model, const WindowSet& set, const RunConfig& c,
   for (int64_t from = 0; from < n; from += b) {
     const auto ids = torch::arange(from, std::min(n, from + b), torch::kInt64);
     const NoteTensors w = set.batch(ids).to(device);
-    const LossTerms t = note_loss(model.forward(w), w.slice(ctx, set.window_notes()), c.model, c.loss);
+    const LossTerms t =
+        note_loss(model.forward(w), w.slice(ctx, set.window_notes()), c.model, c.loss);
     sums.add(t, ids.size(0));
   }
   model.train();
   return sums.means(c.model.velocity);
 }
 
-TrainResult run_training(const RunConfig& c, const WindowSet& train_set,
-                         const WindowSet& valid_set, const TrainOptions& o,
-                         const std::string& data_description) {
+TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const WindowSet& valid_set,
+                         const TrainOptions& o, const std::string& data_description) {
   const torch::Device device = pick_device(o.device);
-  torch::set_num_threads(c.train.threads > 0 ? c.train.threads
-                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  torch::set_num_threads(c.train.threads > 0
+                             ? c.train.threads
+                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   if (train_set.size() == 0) {
     throw TrainingError("no training windows: the train split has no performance of at least " +
                         std::to_string(train_set.window_notes()) + " notes");
   }
   if (valid_set.size() == 0) {
-    throw TrainingError("no validation windows: the validation split has no performance of at least " +
-                        std::to_string(valid_set.window_notes()) + " notes");
+    throw TrainingError(
+        "no validation windows: the validation split has no performance of at least " +
+        std::to_string(valid_set.window_notes()) + " notes");
   }
   std::filesystem::create_directories(o.out);
   const auto last_path = o.out / "last.ckpt";
@@ -335,7 +350,8 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set,
       }
       opt.zero_grad();
       terms.total.backward();
-      if (c.train.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), c.train.grad_clip);
+      if (c.train.grad_clip > 0)
+        torch::nn::utils::clip_grad_norm_(model->parameters(), c.train.grad_clip);
       opt.step();
       ++st.step;
       st.epoch_sums.add(terms, ids.size(0));
@@ -376,8 +392,10 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set,
                 {"train", train_means},
                 {"validation", valid_means}};
     st.history.push_back(row);
-    for (const auto& [k, v] : train_means.items()) tb.scalar("train/" + k, v.get<double>(), st.step);
-    for (const auto& [k, v] : valid_means.items()) tb.scalar("validation/" + k, v.get<double>(), st.step);
+    for (const auto& [k, v] : train_means.items())
+      tb.scalar("train/" + k, v.get<double>(), st.step);
+    for (const auto& [k, v] : valid_means.items())
+      tb.scalar("validation/" + k, v.get<double>(), st.step);
     tb.scalar("learning_rate", st.lr, st.step);
     tb.flush();
 
@@ -433,7 +451,8 @@ TrainResult train(const RunConfig& c, const TrainOptions& o) {
   const WindowSet train_set(data.index, data.notes, Split::kTrain, window, c.train.stride);
   // Validation windows do not overlap: every window is counted once.
   const WindowSet valid_set(data.index, data.notes, Split::kValidation, window, window);
-  std::fprintf(stderr, "data: %zu train performances (%lld windows), %zu validation (%lld windows)\n",
+  std::fprintf(stderr,
+               "data: %zu train performances (%lld windows), %zu validation (%lld windows)\n",
                train_set.performances(), static_cast<long long>(train_set.size()),
                valid_set.performances(), static_cast<long long>(valid_set.size()));
   return run_training(c, train_set, valid_set, o, std::filesystem::absolute(o.data).string());

@@ -26,10 +26,10 @@ struct TrainOptions {
   std::filesystem::path data;  // MAESTRO folder
   std::filesystem::path out;   // run folder: checkpoints, events, metrics.csv
   bool resume = false;
-  std::string device = "auto";  // auto, cpu, cuda
+  std::string device = "auto";       // auto, cpu, cuda
   std::filesystem::path cache_root;  // empty: default
   bool progress = true;
-  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT) to save and stop
+  const std::atomic<bool>* stop = nullptr;            // set (e.g. by SIGINT) to save and stop
   std::function<void(const TrainProgress&)> on_step;  // after every optimizer step
 };
 

@@ -11,7 +11,8 @@
 namespace mlstm {
 namespace {
 
-const std::filesystem::path kPresets = std::filesystem::path(MUSIC_LSTM_SOURCE_DIR) / "presets/training";
+const std::filesystem::path kPresets =
+    std::filesystem::path(MUSIC_LSTM_SOURCE_DIR) / "presets/training";
 
 std::string error_of(const std::string& json_text) {
   try {

@@ -40,7 +40,7 @@ std::vector<Field> parse_message(const std::string& m) {
   };
   while (i < m.size()) {
     const std::uint64_t key = varint();
-    Field f{static_cast<int>(key >> 3), static_cast<int>(key & 7)};
+    Field f{static_cast<int>(key >> 3), static_cast<int>(key & 7), 0, {}};
     if (f.wire == 0) {
       f.varint = varint();
     } else if (f.wire == 2) {
@@ -125,8 +125,8 @@ TEST(TensorBoardWriter, ScalarsReadBackWithValidCrcs) {
 }
 
 TEST(TensorBoardWriter, CorruptedRecordFailsItsCrc) {
-  const std::string r = TensorBoardWriter::encode_record(
-      TensorBoardWriter::encode_scalar_event("a", 1.0f, 1, 0.0));
+  const std::string r =
+      TensorBoardWriter::encode_record(TensorBoardWriter::encode_scalar_event("a", 1.0f, 1, 0.0));
   std::string bad = r;
   bad[14] ^= 1;
   std::uint32_t crc;
