@@ -34,7 +34,8 @@ inline std::vector<NoteFeatures> figure(int notes, int transpose = 0) {
   static const int kVelocities[] = {90, 60, 70, 60, 100, 60, 70, 60};
   std::vector<NoteFeatures> out;
   for (int i = 0; i < notes; ++i) {
-    out.push_back({kPitches[i % 8] + transpose, kSteps[i % 8], kSteps[i % 8] * 0.8, kVelocities[i % 8]});
+    out.push_back(
+        {kPitches[i % 8] + transpose, kSteps[i % 8], kSteps[i % 8] * 0.8, kVelocities[i % 8]});
   }
   return out;
 }

@@ -67,7 +67,8 @@ TEST(NoteLoss, TimeClassesMatchTheScalarRule) {
   c.model.time_bins = 40;
   const TimeBins bins(c.model);
   // Double precision: in float32, 0.005 is 0.00499999988 and lands on the other side of the edge.
-  const auto t = torch::tensor({0.0, 0.001, 0.005, 0.0123, 0.5, 1.0, 7.99, 8.0, 50.0}, torch::kFloat64);
+  const auto t =
+      torch::tensor({0.0, 0.001, 0.005, 0.0123, 0.5, 1.0, 7.99, 8.0, 50.0}, torch::kFloat64);
   const auto cls = time_classes(t, c.model);
   for (int64_t i = 0; i < t.size(0); ++i) {
     EXPECT_EQ(cls[i].item<int64_t>(), bins.to_class(t[i].item<double>())) << t[i].item<double>();
@@ -80,9 +81,10 @@ TEST(NoteLoss, TimeClassesMatchTheScalarRule) {
 
 TEST(NoteLoss, PositivePressurePenalizesNegativeTimes) {
   RunConfig c = test::tiny_config();
-  HeadOutputs o{torch::zeros({1, 2, 128}), torch::full({1, 2, 1}, -1.0), torch::zeros({1, 2, 1}), {}};
-  NoteTensors target{torch::zeros({1, 2}, torch::kInt64), torch::zeros({1, 2}), torch::zeros({1, 2}),
-                     torch::ones({1, 2})};
+  HeadOutputs o{
+      torch::zeros({1, 2, 128}), torch::full({1, 2, 1}, -1.0), torch::zeros({1, 2, 1}), {}};
+  NoteTensors target{torch::zeros({1, 2}, torch::kInt64), torch::zeros({1, 2}),
+                     torch::zeros({1, 2}), torch::ones({1, 2})};
   const double plain = note_loss(o, target, c.model, c.loss).step.item<double>();
   c.loss.positive_pressure = 10.0;
   const double pressed = note_loss(o, target, c.model, c.loss).step.item<double>();
@@ -99,7 +101,8 @@ TEST(NoteLoss, WeightsScaleTheTotal) {
   c.loss.pitch = 2.0;
   c.loss.step = 0.0;
   const LossTerms l2 = note_loss(o, w.slice(10, 22), c.model, c.loss);
-  EXPECT_NEAR(l2.total.item<double>(), 2.0 * l.pitch.item<double>() + l.duration.item<double>(), 1e-5);
+  EXPECT_NEAR(l2.total.item<double>(), 2.0 * l.pitch.item<double>() + l.duration.item<double>(),
+              1e-5);
 }
 
 // --- checkpoints ---
@@ -159,10 +162,13 @@ class CheckpointBadInput : public ::testing::Test {
   test::TempDir dir_;
 };
 
-TEST_F(CheckpointBadInput, Missing) { expect_checkpoint_error(dir_ / "none.ckpt", "no such model file"); }
+TEST_F(CheckpointBadInput, Missing) {
+  expect_checkpoint_error(dir_ / "none.ckpt", "no such model file");
+}
 
 TEST_F(CheckpointBadInput, Garbage) {
-  expect_checkpoint_error(write("g.ckpt", "PK\x03\x04 some other archive"), "not a music-lstm model file");
+  expect_checkpoint_error(write("g.ckpt", "PK\x03\x04 some other archive"),
+                          "not a music-lstm model file");
 }
 
 TEST_F(CheckpointBadInput, Truncated) {
