@@ -61,8 +61,8 @@ int main(int argc, char** argv) {
     w.step.index_put_({1, window - 1}, 20.0);
     torch::NoGradGuard no_grad;
     const mlstm::HeadOutputs o = model->forward(w);
-    const mlstm::LossTerms l = mlstm::note_loss(o, w.slice(config.model.context_notes, window),
-                                                config.model, config.loss);
+    const mlstm::LossTerms l =
+        mlstm::note_loss(o, w.slice(config.model.context_notes, window), config.model, config.loss);
     mlstm::Checkpoint ck;
     ck.config = config;
     ck.metadata = {{"case", name}};
