@@ -31,7 +31,7 @@ void run(const GetDataArgs& a) {
   o.cache_root = a.cache;
   o.threads = a.threads;
   o.progress = !a.quiet;
-  const GetDataReport r = get_maestro(o);
+  const DatasetReport r = get_maestro(o);
 
   for (const auto& m : r.missing) {
     std::fprintf(stderr, "missing: %s is listed in %s but is not there (skipped)\n",

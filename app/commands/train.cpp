@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "commands/commands.hpp"
-#include "maestro/get_data.hpp"
+#include "maestro/dataset.hpp"
 #include "model/model_config.hpp"
 #include "train/trainer.hpp"
 

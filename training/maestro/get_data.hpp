@@ -8,8 +8,7 @@
 #include <vector>
 
 #include "maestro/http_download.hpp"
-#include "maestro/maestro_index.hpp"
-#include "maestro/note_cache.hpp"
+#include "maestro/dataset.hpp"
 
 namespace mlstm {
 
@@ -27,26 +26,7 @@ struct GetDataOptions {
   bool progress = true;
 };
 
-struct GetDataReport {
-  MaestroIndex index;
-  std::filesystem::path cache_dir;
-  NoteCache notes;  // every file's notes, and what the cache update did (notes.stats)
-  std::vector<std::string> missing;   // CSV rows whose MIDI file is not there
-  std::vector<std::string> corrupt;   // parse errors, one line each
-  std::size_t usable[3] = {0, 0, 0};  // performances per split that training can use
-};
-
-// The default dataset folder: $XDG_DATA_HOME/music-lstm/maestro-v3.0.0, else
-// ~/.local/share/music-lstm/maestro-v3.0.0.
-std::filesystem::path default_data_dir();
-
 // Throws std::runtime_error (or DownloadError, ZipError) with one line when it cannot go on.
-GetDataReport get_maestro(const GetDataOptions& options);
-
-// Indexes a dataset folder and brings its note cache up to date (what get-data ends with, and
-// what training starts with).
-GetDataReport index_dataset(const std::filesystem::path& root,
-                            const std::filesystem::path& cache_root, unsigned threads,
-                            bool progress);
+DatasetReport get_maestro(const GetDataOptions& options);
 
 }  // namespace mlstm

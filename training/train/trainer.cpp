@@ -14,7 +14,7 @@
 #include "data/note_windows.hpp"
 #include "io/atomic_file.hpp"
 #include "log/tensorboard_writer.hpp"
-#include "maestro/get_data.hpp"
+#include "maestro/dataset.hpp"
 #include "model/checkpoint.hpp"
 #include "model/note_loss.hpp"
 #include "progress/progress_bar.hpp"
@@ -112,16 +112,17 @@ torch::Device pick_device(const std::string& name) {
   throw TrainingError("--device " + name + ": expected auto, cpu or cuda");
 }
 
-// Adam keeps its state in a map keyed by the parameter; the key's type changed in LibTorch 2.
-#if TORCH_VERSION_MAJOR >= 2
-void* state_key(const torch::Tensor& p) {
-  return p.unsafeGetTensorImpl();
+// Adam keeps its state in a map keyed by the parameter: a string of its address in LibTorch 1.x,
+// the address itself in later versions. Take the key type from the map, so both compile.
+using StateKey = std::decay_t<decltype(std::declval<torch::optim::Adam&>().state())>::key_type;
+template <typename Key = StateKey>  // a template, so the branch not taken is never compiled
+Key state_key(const torch::Tensor& p) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    return c10::guts::to_string(p.unsafeGetTensorImpl());
+  } else {
+    return p.unsafeGetTensorImpl();
+  }
 }
-#else
-std::string state_key(const torch::Tensor& p) {
-  return c10::guts::to_string(p.unsafeGetTensorImpl());
-}
-#endif
 
 NamedTensors optimizer_tensors(torch::optim::Adam& opt, NoteModelImpl& model) {
   NamedTensors out;
@@ -442,7 +443,7 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
 }  // namespace
 
 TrainResult train(const RunConfig& c, const TrainOptions& o) {
-  const GetDataReport data = index_dataset(o.data, o.cache_root, 0, o.progress);
+  const DatasetReport data = index_dataset(o.data, o.cache_root, 0, o.progress);
   if (!data.corrupt.empty() || !data.missing.empty()) {
     std::fprintf(stderr, "skipping %zu corrupt and %zu missing files of %s\n", data.corrupt.size(),
                  data.missing.size(), o.data.c_str());
