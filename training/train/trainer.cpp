@@ -118,7 +118,9 @@ using StateKey = std::decay_t<decltype(std::declval<torch::optim::Adam&>().state
 template <typename Key = StateKey>  // a template, so the branch not taken is never compiled
 Key state_key(const torch::Tensor& p) {
   if constexpr (std::is_same_v<Key, std::string>) {
-    return c10::guts::to_string(p.unsafeGetTensorImpl());
+    std::ostringstream s;  // what LibTorch 1.x's c10::guts::to_string(pointer) writes
+    s << static_cast<const void*>(p.unsafeGetTensorImpl());
+    return s.str();
   } else {
     return p.unsafeGetTensorImpl();
   }
