@@ -15,8 +15,10 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 
 def run(cmd):
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[0])
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed with exit {r.returncode}:\n{r.stderr[-3000:]}")
+    return json.loads(r.stdout.strip().splitlines()[0])
 
 
 def main():

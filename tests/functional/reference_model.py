@@ -64,8 +64,9 @@ class NoteModel(nn.Module):
         c0 = self.to_c(summary).view(b, layers, hidden).transpose(0, 1).contiguous()
         # Teacher forcing: start token, then the target notes but the last.
         end = pitch.shape[1] - 1
-        dec_pitch = torch.cat([torch.full((b, 1), START_PITCH, dtype=torch.long), pitch[:, c:end]], 1)
-        zeros = torch.zeros(b, 1)
+        dec_pitch = torch.cat([torch.full((b, 1), START_PITCH, dtype=torch.long, device=pitch.device),
+                               pitch[:, c:end]], 1)
+        zeros = torch.zeros(b, 1, device=step.device)
         dec = [dec_pitch] + [torch.cat([zeros, x[:, c:end]], 1) for x in (step, duration, velocity)]
         out, _ = self.decoder(self.embed(*dec), (h0, c0))
         return self.heads(out)
