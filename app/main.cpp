@@ -14,8 +14,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   mlstm::app::add_inspect_command(app);
+#ifdef MUSIC_LSTM_HAVE_FETCH
   mlstm::app::add_get_data_command(app);
+#endif
   mlstm::app::add_train_command(app);
+  mlstm::app::add_inspect_model_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

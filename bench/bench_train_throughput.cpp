@@ -29,8 +29,7 @@ namespace {
 
 mlstm::NoteTensors random_windows(int64_t batch, int64_t notes, const torch::Device& d) {
   return mlstm::NoteTensors{torch::randint(21, 109, {batch, notes}, torch::kInt64),
-                            torch::rand({batch, notes}) * 0.3,
-                            torch::rand({batch, notes}) * 1.0,
+                            torch::rand({batch, notes}) * 0.3, torch::rand({batch, notes}) * 1.0,
                             torch::randint(20, 110, {batch, notes}).to(torch::kFloat32)}
       .to(d);
 }
@@ -44,12 +43,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (i + 1 >= argc) usage(("missing value for " + a).c_str());
-    if (a == "--config") config_path = argv[++i];
-    else if (a == "--device") device_name = argv[++i];
-    else if (a == "--seconds") seconds = std::atof(argv[++i]);
-    else if (a == "--threads") threads = std::atoi(argv[++i]);
-    else if (a == "--save-run") save_run = argv[++i];
-    else usage(("unknown option " + a).c_str());
+    if (a == "--config")
+      config_path = argv[++i];
+    else if (a == "--device")
+      device_name = argv[++i];
+    else if (a == "--seconds")
+      seconds = std::atof(argv[++i]);
+    else if (a == "--threads")
+      threads = std::atoi(argv[++i]);
+    else if (a == "--save-run")
+      save_run = argv[++i];
+    else
+      usage(("unknown option " + a).c_str());
   }
   if (config_path.empty()) usage("--config is required");
   try {

@@ -8,5 +8,6 @@ namespace mlstm::app {
 void add_inspect_command(CLI::App& app);
 void add_get_data_command(CLI::App& app);
 void add_train_command(CLI::App& app);
+void add_inspect_model_command(CLI::App& app);
 
 }  // namespace mlstm::app

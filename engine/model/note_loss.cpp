@@ -19,6 +19,33 @@ torch::Tensor velocity_classes(const torch::Tensor& velocity, const ModelConfig&
   return torch::div((v - 1) * m.velocity_bins, 127, "floor").clamp(0, m.velocity_bins - 1);
 }
 
+NoteTensors most_likely_notes(const HeadOutputs& out, const ModelConfig& m) {
+  const TimeBins bins(m);
+  auto time_value = [&](const torch::Tensor& head) {
+    if (m.time_head == HeadKind::kRegression) return head.squeeze(-1).clamp(0.0, m.time_max);
+    // Same rule as TimeBins::to_seconds, on tensors.
+    const auto c = head.argmax(-1).to(torch::kFloat64);
+    const auto v = (bins.log_min() + (c - 0.5) / (m.time_bins - 1) * bins.log_span()).exp();
+    return torch::where(c == 0, torch::zeros_like(v), v).to(head.scalar_type());
+  };
+  NoteTensors n{out.pitch.argmax(-1), time_value(out.step), time_value(out.duration), {}};
+  if (!m.velocity) {
+    n.velocity = torch::zeros_like(n.step);
+  } else if (m.velocity_head == HeadKind::kRegression) {
+    n.velocity = (out.velocity.squeeze(-1) * 127.0).round().clamp(1, 127);
+  } else {
+    const VelocityBins vb(m.velocity_bins);
+    std::vector<float> table;
+    for (int c = 0; c < m.velocity_bins; ++c)
+      table.push_back(static_cast<float>(vb.to_velocity(c)));
+    n.velocity = torch::tensor(table)
+                     .to(out.velocity.device())
+                     .index_select(0, out.velocity.argmax(-1).reshape({-1}))
+                     .view(out.velocity.sizes().slice(0, out.velocity.dim() - 1));
+  }
+  return n;
+}
+
 namespace {
 
 torch::Tensor class_loss(const torch::Tensor& logits, const torch::Tensor& cls) {

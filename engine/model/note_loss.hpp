@@ -19,6 +19,11 @@ struct LossTerms {
 LossTerms note_loss(const HeadOutputs& out, const NoteTensors& target, const ModelConfig& model,
                     const LossConfig& loss);
 
+// The most likely note of each output row, as values: pitch (int64), step and duration in seconds,
+// velocity 1..127 (float; 0 when the model has no velocity head). Class heads decode to the value
+// of their most likely class (TimeBins::to_seconds, VelocityBins::to_velocity).
+NoteTensors most_likely_notes(const HeadOutputs& out, const ModelConfig& model);
+
 // Time and velocity classes of a target tensor (same rule as TimeBins / VelocityBins).
 torch::Tensor time_classes(const torch::Tensor& seconds, const ModelConfig& model);
 torch::Tensor velocity_classes(const torch::Tensor& velocity, const ModelConfig& model);

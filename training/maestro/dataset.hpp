@@ -15,9 +15,9 @@ struct DatasetReport {
   MaestroIndex index;
   std::filesystem::path cache_dir;
   NoteCache notes;  // every file's notes, and what the cache update did (notes.stats)
-  std::vector<std::string> missing;  // CSV rows whose MIDI file is not there
-  std::vector<std::string> corrupt;  // parse errors, one line each
-  std::size_t usable[3] = {0, 0, 0}; // performances per split that training can use
+  std::vector<std::string> missing;   // CSV rows whose MIDI file is not there
+  std::vector<std::string> corrupt;   // parse errors, one line each
+  std::size_t usable[3] = {0, 0, 0};  // performances per split that training can use
 };
 
 // The default dataset folder: $XDG_DATA_HOME/music-lstm/maestro-v3.0.0, else

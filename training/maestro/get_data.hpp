@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "maestro/http_download.hpp"
 #include "maestro/dataset.hpp"
+#include "maestro/http_download.hpp"
 
 namespace mlstm {
 

@@ -2,7 +2,8 @@
 // The training loop of `music-lstm train`: windows from the note cache, Adam with gradient
 // clipping and a learning-rate schedule, validation every epoch, early stopping; checkpoints
 // every epoch (last.ckpt) and at the best validation loss (best.ckpt); TensorBoard event files and
-// metrics.csv; a stop request (Ctrl-C) or the time budget saves a checkpoint and returns, and
+// metrics.csv; the time budget (max_minutes) ends the epoch in progress early, validates and saves
+// it, and stops; a stop request (Ctrl-C) saves a checkpoint mid-epoch and returns, and
 // `resume` continues from it exactly (on the CPU, for the same seed).
 
 #include <atomic>

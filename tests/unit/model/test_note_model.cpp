@@ -105,7 +105,49 @@ TEST(NoteLoss, WeightsScaleTheTotal) {
               1e-5);
 }
 
+TEST(NoteLoss, MostLikelyNotesDecodeClassesToTheirValues) {
+  RunConfig c = test::tiny_config();
+  c.model.velocity = true;
+  c.model.time_head = HeadKind::kClasses;
+  c.model.velocity_head = HeadKind::kClasses;
+  c.model.time_bins = 10;
+  c.model.velocity_bins = 8;
+  HeadOutputs o{torch::zeros({1, 2, 128}), torch::zeros({1, 2, 10}), torch::zeros({1, 2, 10}),
+                torch::zeros({1, 2, 8})};
+  o.pitch.index_put_({0, 0, 61}, 5.0);
+  o.pitch.index_put_({0, 1, 70}, 5.0);
+  o.step.index_put_({0, 0, 0}, 5.0);
+  o.step.index_put_({0, 1, 4}, 5.0);
+  o.duration.index_put_({0, 0, 9}, 5.0);
+  o.duration.index_put_({0, 1, 1}, 5.0);
+  o.velocity.index_put_({0, 0, 3}, 5.0);
+  o.velocity.index_put_({0, 1, 7}, 5.0);
+  const NoteTensors n = most_likely_notes(o, c.model);
+  const TimeBins tb(c.model);
+  const VelocityBins vb(8);
+  EXPECT_EQ(n.pitch[0][1].item<int64_t>(), 70);
+  EXPECT_EQ(n.step[0][0].item<float>(), 0.0f);
+  EXPECT_NEAR(n.step[0][1].item<float>(), tb.to_seconds(4), 1e-6);
+  EXPECT_NEAR(n.duration[0][0].item<float>(), tb.to_seconds(9), 1e-5);
+  EXPECT_EQ(n.velocity[0][0].item<float>(), vb.to_velocity(3));
+  EXPECT_EQ(n.velocity[0][1].item<float>(), vb.to_velocity(7));
+}
+
 // --- checkpoints ---
+
+TEST(Checkpoint, LoadsACheckpointWrittenByLibTorch2OnCuda) {
+  // Made by bench/gpu/run_on_gpu_machine.sh: LibTorch 2.11 on an H200; we load it with ours.
+  const auto path =
+      std::filesystem::path(MUSIC_LSTM_SOURCE_DIR) / "tests/data/tiny-libtorch-2.11-cuda.ckpt";
+  const Checkpoint ck = read_checkpoint(path);
+  EXPECT_EQ(ck.metadata.at("torch"), "2.11.0");
+  EXPECT_EQ(ck.metadata.at("device"), "cuda");
+  NoteModel m = load_model(path);
+  torch::NoGradGuard no_grad;
+  const HeadOutputs o = m->forward(test::random_window(2, m->window_notes(), 9));
+  EXPECT_TRUE(torch::isfinite(o.pitch).all().item<bool>());
+  EXPECT_EQ(o.step.size(2), ck.config.model.time_bins);
+}
 
 TEST(Checkpoint, SaveThenLoadGivesIdenticalOutputs) {
   test::TempDir dir;

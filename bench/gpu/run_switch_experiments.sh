@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# docs/MODELS.md's comparison on the lent CUDA machine: `seed`, each improvement switched on alone
+# (presets/training/experiments/), and `default`, all trained at once for the same time on the
+# real train split, validated on the validation split.
+#
+# Needs in .deps (git-ignored; name it in the device tool's carry):
+#   root/      nlohmann-json3-dev, libfccp-dev and libcli11-dev unpacked (apt-get download; dpkg -x)
+#   maestro-trainval.zip   the train and validation MIDI files with the CSV (the machine has no
+#                          network, and the whole dataset is over the carry limit)
+# MINUTES sets the training time of each configuration (default 3). Results go to $OUT.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${OUT:-out-gpu}
+mkdir -p "$out"
+deps=$PWD/.deps/root/usr
+torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DMUSIC_LSTM_REALTIME=OFF -DMUSIC_LSTM_UI=OFF -DMUSIC_LSTM_FETCH=OFF -DMUSIC_LSTM_TESTS=OFF \
+  -DMUSIC_LSTM_BENCH=OFF -DCMAKE_PREFIX_PATH="$torch_prefix;$deps" \
+  -DCMAKE_CXX_FLAGS="-isystem $deps/include -Wno-error=deprecated-declarations" > "$out/cmake.log" 2>&1
+ninja -C build-gpu music-lstm > "$out/build.log" 2>&1
+data=/tmp/maestro-data
+python3 -c "import zipfile; zipfile.ZipFile('.deps/maestro-trainval.zip').extractall('$data')"
+export MUSIC_LSTM_CACHE=/tmp/music-lstm-cache
+python3 scripts/compare_configs.py --binary build-gpu/music-lstm --data "$data/maestro-v3.0.0" \
+  --minutes "${MINUTES:-3}" --device cuda --parallel --threads 2 --out /tmp/runs \
+  presets/training/seed.json presets/training/experiments/*.json presets/training/default.json \
+  | tee "$out/switches.md"
+# The figures behind the table (the checkpoints stay there: the seed-sized ones are 200 MB each).
+for run in /tmp/runs/*/; do
+  name=$(basename "$run")
+  mkdir -p "$out/runs/$name"
+  cp "$run/metrics.csv" "$run/config.json" "$run/train.log" "$out/runs/$name/" 2>/dev/null || true
+done
+nvidia-smi --query-gpu=name --format=csv,noheader > "$out/gpu.txt"
