@@ -10,20 +10,13 @@
 # Results go to $OUT (the device tool brings that folder back).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=${OUT:-out-gpu}
-mkdir -p "$out"
-deps=$PWD/.deps/root/usr
-torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+source bench/gpu/configure_gpu_build.sh -DMUSIC_LSTM_APP=OFF
 {
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
   lscpu | grep "Model name"
   date -u
 } > "$out/machine.txt" 2>&1
-cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DMUSIC_LSTM_REALTIME=OFF -DMUSIC_LSTM_UI=OFF -DMUSIC_LSTM_APP=OFF -DMUSIC_LSTM_FETCH=OFF \
-  -DMUSIC_LSTM_TESTS=OFF -DCMAKE_PREFIX_PATH="$torch_prefix;$deps" \
-  -DCMAKE_CXX_FLAGS="-isystem $deps/include -Wno-error=deprecated-declarations" > "$out/cmake.log" 2>&1
 ninja -C build-gpu bench_train_throughput > "$out/build.log" 2>&1
 python3 bench/compare_train_throughput.py build-gpu/bench/bench_train_throughput \
   --devices cuda --seconds "${SECONDS_PER_CASE:-10}" --python python3 | tee "$out/train_throughput_cuda.md"

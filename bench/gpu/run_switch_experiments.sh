@@ -10,14 +10,7 @@
 # MINUTES sets the training time of each configuration (default 3). Results go to $OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=${OUT:-out-gpu}
-mkdir -p "$out"
-deps=$PWD/.deps/root/usr
-torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
-cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DMUSIC_LSTM_REALTIME=OFF -DMUSIC_LSTM_UI=OFF -DMUSIC_LSTM_FETCH=OFF -DMUSIC_LSTM_TESTS=OFF \
-  -DMUSIC_LSTM_BENCH=OFF -DCMAKE_PREFIX_PATH="$torch_prefix;$deps" \
-  -DCMAKE_CXX_FLAGS="-isystem $deps/include -Wno-error=deprecated-declarations" > "$out/cmake.log" 2>&1
+source bench/gpu/configure_gpu_build.sh -DMUSIC_LSTM_BENCH=OFF
 ninja -C build-gpu music-lstm > "$out/build.log" 2>&1
 data=/tmp/maestro-data
 python3 -c "import zipfile; zipfile.ZipFile('.deps/maestro-trainval.zip').extractall('$data')"
