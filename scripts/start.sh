@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh >/dev/null
+echo "building music-lstm (a few minutes the first time)..."
+scripts/build.sh
 if ./build/music-lstm jam --help >/dev/null 2>&1; then
   exec ./build/music-lstm jam "$@"
 fi

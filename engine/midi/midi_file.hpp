@@ -1,12 +1,13 @@
 #pragma once
 // Reading Standard MIDI Files (format 0 and 1) into notes and pedal events.
 //
-// Why a parser of our own and not libsmf or portsmf (both in Debian): neither has had a release
-// since 2010; libsmf reports malformed input through g_critical and keeps going on partial data,
-// and portsmf's reader has no error path at all (it cannot tell the caller where a file is bad).
-// We need one clear error with the byte offset for every malformed file, FIFO pairing of
-// overlapping notes of the same pitch, and a parser that survives a fuzzer. What we need of SMF is
-// small (about 300 lines), so we own it.
+// Why a parser of our own and not libsmf or portsmf (both in Debian): both are 2010 code that
+// has not moved since (libsmf 1.3; portsmf is a 2010 snapshot of Audacity's Allegro reader).
+// libsmf reports a malformed file through glib log messages and a NULL result, so a caller cannot
+// say where the file is bad; and neither pairs notes the way we need (first in, first out per
+// pitch and channel, with a tempo map over all tracks). We need one clear error with the byte
+// offset for every malformed file, and a parser that survives a fuzzer; what we need of SMF is
+// small (about 350 lines), so we own it and fuzz it (tests/fuzz/).
 
 #include <cstdint>
 #include <filesystem>
