@@ -100,6 +100,23 @@ HeadOutputs NoteModelImpl::heads(const torch::Tensor& hidden) {
   return o;
 }
 
+DecoderState NoteModelImpl::start_decoding(const NoteTensors& context) {
+  if (config_.kind == ModelKind::kNextNote) {
+    // Its one LSTM starts from zeros and then reads the context itself (see decode()).
+    auto z = torch::zeros({config_.decoder_layers, context.batch(), config_.decoder_hidden},
+                          context.step.options());
+    return {z, z.clone()};
+  }
+  auto [h0, c0] = encode(context);
+  return {h0, c0};
+}
+
+HeadOutputs NoteModelImpl::decode(const NoteTensors& inputs, DecoderState& state) {
+  auto [out, hc] = decoder_(embed(inputs), std::make_tuple(state.h, state.c));
+  state = {std::get<0>(hc), std::get<1>(hc)};
+  return heads(out);
+}
+
 HeadOutputs NoteModelImpl::forward(const NoteTensors& window) {
   const int64_t c = config_.context_notes;
   TORCH_CHECK(window.length() == window_notes(), "expected windows of ", window_notes(),
@@ -110,7 +127,7 @@ HeadOutputs NoteModelImpl::forward(const NoteTensors& window) {
     using torch::indexing::Slice;
     return heads(out.index({Slice(), Slice(c - 1, c)}));
   }
-  auto [h0, c0] = encode(context);
+  DecoderState state = start_decoding(context);
   // Teacher forcing: the decoder reads the start token, then each target note but the last.
   const NoteTensors start = start_tokens(window.batch(), window.step.options());
   const NoteTensors previous = window.slice(c, window_notes() - 1);
@@ -118,8 +135,7 @@ HeadOutputs NoteModelImpl::forward(const NoteTensors& window) {
                           torch::cat({start.step, previous.step}, 1),
                           torch::cat({start.duration, previous.duration}, 1),
                           torch::cat({start.velocity, previous.velocity}, 1)};
-  auto [out, state] = decoder_(embed(input), std::make_tuple(h0, c0));
-  return heads(out);
+  return decode(input, state);
 }
 
 }  // namespace mlstm

@@ -30,6 +30,14 @@ struct NoteTensors {
   int64_t length() const { return pitch.size(1); }
 };
 
+// The decoder's LSTM state: [layers, batch, hidden] each.
+struct DecoderState {
+  torch::Tensor h, c;
+  DecoderState select(const torch::Tensor& rows) const {  // reorder or repeat batch rows
+    return {h.index_select(1, rows), c.index_select(1, rows)};
+  }
+};
+
 // Head outputs: [batch, notes, K] (K = 1 for a regression head). velocity is undefined when the
 // model has no velocity head.
 struct HeadOutputs {
@@ -47,10 +55,18 @@ class NoteModelImpl : public torch::nn::Module {
   const ModelConfig& config() const { return config_; }
   int64_t window_notes() const { return config_.context_notes + config_.target_notes; }
 
-  // The parts, for incremental decoding (issue 4) and tests.
+  // The parts, for decoding and tests.
   torch::Tensor embed(const NoteTensors& notes);  // [B, T, input features]
   std::tuple<torch::Tensor, torch::Tensor> encode(const NoteTensors& context);  // seq2seq: (h0, c0)
   HeadOutputs heads(const torch::Tensor& hidden);  // [B, T, H] -> outputs
+
+  // Decoding. seq2seq: the state the decoder starts from for these context notes, after which it
+  // reads the start token. next_note: zeros, after which it reads the context notes themselves.
+  DecoderState start_decoding(const NoteTensors& context);
+  // Runs the decoder over `inputs` ([B, T]: the start token, then notes) from `state`, updating
+  // it; outputs for each input position: the prediction of the note after it. Called with one
+  // note at a time, this is the incremental decoder: the prefix is never run again.
+  HeadOutputs decode(const NoteTensors& inputs, DecoderState& state);
 
  private:
   ModelConfig config_;

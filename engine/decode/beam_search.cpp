@@ -1,0 +1,186 @@
+#include "decode/beam_search.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "model/feature_codec.hpp"
+
+namespace mlstm {
+namespace {
+
+// The log-probabilities of one head's classes for every live beam: [beams, classes].
+torch::Tensor head_log_probs(const torch::Tensor& logits, double temperature) {
+  auto l = logits.index({torch::indexing::Slice(), -1}).to(torch::kFloat32) / temperature;
+  return torch::log_softmax(l, -1);
+}
+
+// Candidates of every beam: their summed log-probabilities [beams, n] and, per searched head, the
+// class each one takes [beams, n].
+struct Candidates {
+  torch::Tensor score;
+  std::vector<torch::Tensor> classes;  // one per searched head, in the order added
+};
+
+// Adds one head: every candidate times the head's best `width` classes, keeping the best `width`.
+void add_head(Candidates& c, const torch::Tensor& log_probs, int width) {
+  const int64_t k = std::min<int64_t>(width, log_probs.size(1));
+  auto [hs, hi] = log_probs.topk(k, 1);
+  if (!c.score.defined()) {
+    c.score = hs;
+    c.classes.push_back(hi);
+    return;
+  }
+  const int64_t n = c.score.size(1);
+  auto sum = (c.score.unsqueeze(2) + hs.unsqueeze(1)).reshape({c.score.size(0), n * k});
+  auto [best, pos] = sum.topk(std::min<int64_t>(width, n * k), 1);
+  const auto from = torch::div(pos, k, "floor");
+  for (auto& cls : c.classes) cls = cls.gather(1, from);
+  c.classes.push_back(hi.gather(1, pos.remainder(k)));
+  c.score = best;
+}
+
+void check_finite(const torch::Tensor& t, const char* head) {
+  if (!torch::isfinite(t).all().item<bool>()) {
+    throw DecodeError(std::string("the model computed NaN or infinity for the ") + head +
+                      " head; no note was produced");
+  }
+}
+
+}  // namespace
+
+NoteTensors notes_to_tensors(std::span<const NoteFeatures> notes, const torch::Device& device) {
+  const auto n = static_cast<int64_t>(notes.size());
+  auto pitch = torch::empty({1, n}, torch::kInt64);
+  auto step = torch::empty({1, n}, torch::kFloat32);
+  auto duration = torch::empty({1, n}, torch::kFloat32);
+  auto velocity = torch::empty({1, n}, torch::kFloat32);
+  for (int64_t i = 0; i < n; ++i) {
+    const NoteFeatures& f = notes[static_cast<std::size_t>(i)];
+    pitch[0][i] = f.pitch;
+    step[0][i] = f.step;
+    duration[0][i] = f.duration;
+    velocity[0][i] = f.velocity;
+  }
+  return NoteTensors{pitch, step, duration, velocity}.to(device);
+}
+
+SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> context,
+                         const SearchSettings& s) {
+  const ModelConfig& m = model.config();
+  if (s.width < 1 || s.width > 64) throw DecodeError("beam width must be 1 to 64");
+  if (!(s.temperature > 0.0) || !std::isfinite(s.temperature)) {
+    throw DecodeError("temperature must be above 0");
+  }
+  if (s.length < 1) throw DecodeError("length must be at least 1 note");
+  if (s.min_pitch < 0 || s.max_pitch > 127 || s.min_pitch > s.max_pitch) {
+    throw DecodeError("pitch range must lie within 0..127, lowest first");
+  }
+  if (static_cast<int64_t>(context.size()) < m.context_notes) {
+    throw DecodeError("the context has " + std::to_string(context.size()) +
+                      " notes; this model needs " + std::to_string(m.context_notes));
+  }
+  torch::NoGradGuard no_grad;
+  model.eval();
+  const torch::Device device = model.parameters().front().device();
+  const TimeBins time_bins(m);
+  const VelocityBins velocity_bins(m.velocity_bins);
+  const bool time_classes = m.time_head == HeadKind::kClasses;
+  const bool velocity_classes = m.velocity && m.velocity_head == HeadKind::kClasses;
+
+  const NoteTensors ctx =
+      notes_to_tensors(context.last(static_cast<std::size_t>(m.context_notes)), device);
+  DecoderState state = model.start_decoding(ctx);
+  // What the decoder reads first: the start token (seq2seq) or the context itself (next-note).
+  NoteTensors input =
+      m.kind == ModelKind::kSeq2Seq
+          ? start_tokens(1, torch::TensorOptions().dtype(torch::kFloat32).device(device))
+          : ctx;
+  std::vector<std::vector<NoteFeatures>> beams(1);  // each beam's notes so far
+  torch::Tensor scores = torch::zeros({1}, torch::kFloat64);
+  auto pitch_mask = torch::full({128}, -std::numeric_limits<float>::infinity());
+  pitch_mask.index_put_({torch::indexing::Slice(s.min_pitch, s.max_pitch + 1)}, 0.0f);
+  pitch_mask = pitch_mask.to(device);
+
+  for (int step = 0; step < s.length; ++step) {
+    const HeadOutputs out = model.decode(input, state);
+    check_finite(out.pitch, "pitch");
+    check_finite(out.step, "step");
+    check_finite(out.duration, "duration");
+    if (m.velocity) check_finite(out.velocity, "velocity");
+
+    Candidates cand;
+    add_head(cand, head_log_probs(out.pitch, s.temperature) + pitch_mask, s.width);
+    if (time_classes) {
+      add_head(cand, head_log_probs(out.step, s.temperature), s.width);
+      add_head(cand, head_log_probs(out.duration, s.temperature), s.width);
+    }
+    if (velocity_classes) add_head(cand, head_log_probs(out.velocity, s.temperature), s.width);
+
+    // The best `width` candidates over all beams.
+    const int64_t per_beam = cand.score.size(1);
+    auto total = (scores.to(device).unsqueeze(1) + cand.score.to(torch::kFloat64)).reshape({-1});
+    auto [best, pos] = total.topk(std::min<int64_t>(s.width, total.size(0)));
+    const auto parent = torch::div(pos, per_beam, "floor");
+    const auto which = pos.remainder(per_beam);
+    auto pick = [&](const torch::Tensor& cls) {
+      return cls.reshape({-1}).index_select(0, pos).to(torch::kCPU);
+    };
+    const auto parent_cpu = parent.to(torch::kCPU);
+    const auto pitches = pick(cand.classes[0]);
+    torch::Tensor step_cls, duration_cls, velocity_cls;
+    std::size_t next = 1;
+    if (time_classes) {
+      step_cls = pick(cand.classes[next++]);
+      duration_cls = pick(cand.classes[next++]);
+    }
+    if (velocity_classes) velocity_cls = pick(cand.classes[next++]);
+    // Regression heads: the value of the parent beam's row.
+    auto regression = [&](const torch::Tensor& head) {
+      return head.index({torch::indexing::Slice(), -1, 0}).index_select(0, parent).to(torch::kCPU);
+    };
+    const torch::Tensor step_val = time_classes ? torch::Tensor() : regression(out.step);
+    const torch::Tensor duration_val = time_classes ? torch::Tensor() : regression(out.duration);
+    const torch::Tensor velocity_val =
+        m.velocity && !velocity_classes ? regression(out.velocity) : torch::Tensor();
+
+    std::vector<std::vector<NoteFeatures>> next_beams;
+    std::vector<NoteFeatures> new_notes;
+    for (int64_t i = 0; i < pos.size(0); ++i) {
+      NoteFeatures f;
+      f.pitch = static_cast<int>(pitches[i].item<int64_t>());
+      f.step = time_classes ? time_bins.to_seconds(static_cast<int>(step_cls[i].item<int64_t>()))
+                            : step_val[i].item<double>();
+      f.duration = time_classes
+                       ? time_bins.to_seconds(static_cast<int>(duration_cls[i].item<int64_t>()))
+                       : duration_val[i].item<double>();
+      if (velocity_classes) {
+        f.velocity = velocity_bins.to_velocity(static_cast<int>(velocity_cls[i].item<int64_t>()));
+      } else if (m.velocity) {
+        f.velocity = static_cast<int>(
+            std::lround(std::clamp(velocity_val[i].item<double>() * 127.0, 1.0, 127.0)));
+      } else {
+        f.velocity = 80;  // a model without velocity plays every note alike
+      }
+      // Guards: no negative step, no note too short to sound, nothing past time_max.
+      f.step = std::clamp(f.step, 0.0, m.time_max);
+      f.duration = std::clamp(f.duration, s.min_duration, m.time_max);
+      auto notes = beams[static_cast<std::size_t>(parent_cpu[i].item<int64_t>())];
+      notes.push_back(f);
+      next_beams.push_back(std::move(notes));
+      new_notes.push_back(f);
+    }
+    // The state and the notes move with their beam.
+    state = state.select(parent);
+    beams = std::move(next_beams);
+    scores = best.to(torch::kCPU);
+    std::vector<NoteFeatures> last(new_notes);
+    input = notes_to_tensors(last, device);
+    input = {input.pitch.view({-1, 1}), input.step.view({-1, 1}), input.duration.view({-1, 1}),
+             input.velocity.view({-1, 1})};
+  }
+  const int64_t top = scores.argmax().item<int64_t>();
+  return {beams[static_cast<std::size_t>(top)], scores[top].item<double>()};
+}
+
+}  // namespace mlstm
