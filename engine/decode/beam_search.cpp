@@ -40,6 +40,34 @@ void add_head(Candidates& c, const torch::Tensor& log_probs, int width) {
   c.score = best;
 }
 
+// One class per row, drawn from softmax(log_probs) after top-k and top-p filtering; returns the
+// drawn classes [rows, 1] and their log-probabilities [rows, 1] (before filtering).
+std::pair<torch::Tensor, torch::Tensor> sample_head(const torch::Tensor& log_probs, int top_k,
+                                                    double top_p, at::Generator& gen) {
+  auto lp = log_probs.to(torch::kCPU);
+  auto filtered = lp.clone();
+  if (top_k > 0 && top_k < lp.size(1)) {
+    const auto kth =
+        std::get<0>(lp.topk(top_k, 1)).index({torch::indexing::Slice(), -1}).unsqueeze(1);
+    filtered.masked_fill_(lp < kth, -std::numeric_limits<float>::infinity());
+  }
+  if (top_p < 1.0) {
+    auto [sorted, order] = filtered.sort(1, /*descending=*/true);
+    const auto cum = sorted.exp().cumsum(1);
+    // Drop a class when the classes before it already hold top_p; the first always stays.
+    auto drop = (cum - sorted.exp()) >= top_p;
+    filtered.scatter_(1, order, sorted.masked_fill(drop, -std::numeric_limits<float>::infinity()));
+  }
+  const auto cls = torch::multinomial(filtered.exp(), 1, false, gen);
+  return {cls, lp.gather(1, cls)};
+}
+
+// log(1 - exp(x)) for x <= 0, accurately.
+torch::Tensor log1mexp(const torch::Tensor& x) {
+  return torch::where(x > -0.6931471805599453, torch::log(-torch::expm1(x)),
+                      torch::log1p(-torch::exp(x)));
+}
+
 void check_finite(const torch::Tensor& t, const char* head) {
   if (!torch::isfinite(t).all().item<bool>()) {
     throw DecodeError(std::string("the model computed NaN or infinity for the ") + head +
@@ -73,6 +101,8 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
     throw DecodeError("temperature must be above 0");
   }
   if (s.length < 1) throw DecodeError("length must be at least 1 note");
+  if (s.top_k < 0 || s.top_k > 128) throw DecodeError("top-k must be 0 (off) to 128");
+  if (!(s.top_p > 0.0 && s.top_p <= 1.0)) throw DecodeError("top-p must be above 0 and at most 1");
   if (s.min_pitch < 0 || s.max_pitch > 127 || s.min_pitch > s.max_pitch) {
     throw DecodeError("pitch range must lie within 0..127, lowest first");
   }
@@ -96,33 +126,73 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
       m.kind == ModelKind::kSeq2Seq
           ? start_tokens(1, torch::TensorOptions().dtype(torch::kFloat32).device(device))
           : ctx;
-  std::vector<std::vector<NoteFeatures>> beams(1);  // each beam's notes so far
-  torch::Tensor scores = torch::zeros({1}, torch::kFloat64);
+  const int width = s.sampling == Sampling::kSample ? 1 : s.width;
+  auto gen = at::detail::createCPUGenerator(s.seed);
+  std::vector<std::vector<NoteFeatures>> beams(1);               // each beam's notes so far
+  torch::Tensor scores = torch::zeros({1}, torch::kFloat64);     // log-probabilities
+  torch::Tensor perturbed = torch::zeros({1}, torch::kFloat64);  // stochastic beam: Gumbel scores
+  // redecode_prefix: the decoder's first state and each beam's whole input so far.
+  const DecoderState first_state = state;
+  NoteTensors prefix = input;
   auto pitch_mask = torch::full({128}, -std::numeric_limits<float>::infinity());
   pitch_mask.index_put_({torch::indexing::Slice(s.min_pitch, s.max_pitch + 1)}, 0.0f);
   pitch_mask = pitch_mask.to(device);
 
   for (int step = 0; step < s.length; ++step) {
-    const HeadOutputs out = model.decode(input, state);
+    HeadOutputs out;
+    if (s.redecode_prefix) {
+      DecoderState fresh =
+          first_state.select(torch::zeros({prefix.batch()}, torch::kInt64).to(device));
+      out = model.decode(prefix, fresh);
+    } else {
+      out = model.decode(input, state);
+    }
     check_finite(out.pitch, "pitch");
     check_finite(out.step, "step");
     check_finite(out.duration, "duration");
     if (m.velocity) check_finite(out.velocity, "velocity");
 
-    Candidates cand;
-    add_head(cand, head_log_probs(out.pitch, s.temperature) + pitch_mask, s.width);
+    std::vector<torch::Tensor> heads = {head_log_probs(out.pitch, s.temperature) + pitch_mask};
     if (time_classes) {
-      add_head(cand, head_log_probs(out.step, s.temperature), s.width);
-      add_head(cand, head_log_probs(out.duration, s.temperature), s.width);
+      heads.push_back(head_log_probs(out.step, s.temperature));
+      heads.push_back(head_log_probs(out.duration, s.temperature));
     }
-    if (velocity_classes) add_head(cand, head_log_probs(out.velocity, s.temperature), s.width);
+    if (velocity_classes) heads.push_back(head_log_probs(out.velocity, s.temperature));
+    Candidates cand;
+    if (s.sampling == Sampling::kSample) {
+      cand.score = torch::zeros({1, 1});
+      for (const auto& h : heads) {
+        auto [cls, lp] = sample_head(h, s.top_k, s.top_p, gen);
+        cand.classes.push_back(cls.to(device));
+        cand.score = cand.score + lp;
+      }
+      cand.score = cand.score.to(device);
+    } else {
+      for (const auto& h : heads) add_head(cand, h, width);
+    }
 
-    // The best `width` candidates over all beams.
+    // The best `width` candidates over all beams (by their Gumbel scores in stochastic beam).
     const int64_t per_beam = cand.score.size(1);
-    auto total = (scores.to(device).unsqueeze(1) + cand.score.to(torch::kFloat64)).reshape({-1});
-    auto [best, pos] = total.topk(std::min<int64_t>(s.width, total.size(0)));
+    auto total = (scores.to(device).unsqueeze(1) + cand.score.to(torch::kFloat64));
+    torch::Tensor rank = total.reshape({-1});
+    torch::Tensor child_perturbed;
+    if (s.sampling == Sampling::kStochasticBeam) {
+      // Kool et al. (2019), eq. 10-11: perturb each child, then condition on its parent's score.
+      auto u = torch::rand(total.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat64))
+                   .clamp(1e-12, 1.0 - 1e-12)
+                   .to(device);
+      auto g = total - torch::log(-torch::log(u));
+      auto z = std::get<0>(g.max(1, true));
+      auto parent_g = perturbed.to(device).unsqueeze(1);
+      auto v = parent_g - g + log1mexp(g - z);
+      child_perturbed = parent_g - v.clamp_min(0) - torch::log1p(torch::exp(-v.abs()));
+      rank = child_perturbed.reshape({-1});
+    }
+    const auto pos = std::get<1>(rank.topk(std::min<int64_t>(width, rank.size(0))));
+    const auto best = total.reshape({-1}).index_select(0, pos);
+    if (child_perturbed.defined())
+      perturbed = child_perturbed.reshape({-1}).index_select(0, pos).to(torch::kCPU);
     const auto parent = torch::div(pos, per_beam, "floor");
-    const auto which = pos.remainder(per_beam);
     auto pick = [&](const torch::Tensor& cls) {
       return cls.reshape({-1}).index_select(0, pos).to(torch::kCPU);
     };
@@ -170,17 +240,39 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
       next_beams.push_back(std::move(notes));
       new_notes.push_back(f);
     }
-    // The state and the notes move with their beam.
-    state = state.select(parent);
+    // The state (or the whole input, when re-decoding) and the notes move with their beam.
     beams = std::move(next_beams);
     scores = best.to(torch::kCPU);
-    std::vector<NoteFeatures> last(new_notes);
-    input = notes_to_tensors(last, device);
-    input = {input.pitch.view({-1, 1}), input.step.view({-1, 1}), input.duration.view({-1, 1}),
-             input.velocity.view({-1, 1})};
+    const NoteTensors row = notes_to_tensors(new_notes, device);
+    input = {row.pitch.view({-1, 1}), row.step.view({-1, 1}), row.duration.view({-1, 1}),
+             row.velocity.view({-1, 1})};
+    if (s.redecode_prefix) {
+      auto extend = [&](const torch::Tensor& p, const torch::Tensor& x) {
+        return torch::cat({p.index_select(0, parent), x}, 1);
+      };
+      prefix = {extend(prefix.pitch, input.pitch), extend(prefix.step, input.step),
+                extend(prefix.duration, input.duration), extend(prefix.velocity, input.velocity)};
+    } else {
+      state = state.select(parent);
+    }
   }
   const int64_t top = scores.argmax().item<int64_t>();
   return {beams[static_cast<std::size_t>(top)], scores[top].item<double>()};
+}
+
+std::vector<NoteFeatures> continue_song(NoteModelImpl& model, std::span<const NoteFeatures> prime,
+                                        int total, const SearchSettings& settings) {
+  std::vector<NoteFeatures> song(prime.begin(), prime.end());
+  SearchSettings s = settings;
+  int added = 0;
+  while (added < total) {
+    s.length = std::min(settings.length, total - added);
+    const SearchResult r = beam_search(model, song, s);
+    song.insert(song.end(), r.notes.begin(), r.notes.end());
+    added += s.length;
+    ++s.seed;
+  }
+  return {song.begin() + static_cast<std::ptrdiff_t>(prime.size()), song.end()};
 }
 
 }  // namespace mlstm

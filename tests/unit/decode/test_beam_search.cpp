@@ -183,6 +183,79 @@ TEST(BeamSearch, EachBeamKeepsItsOwnNotes) {
   EXPECT_GE(r.log_prob, beam_search(*model, context, s).log_prob - 1e-6);
 }
 
+TEST(BeamSearch, RedecodingThePrefixGivesTheSameAnswer) {
+  // The original algorithm (re-run the decoder over each prefix) and ours find the same notes.
+  RunConfig c = classes_config();
+  torch::manual_seed(7);
+  NoteModel model(c.model);
+  SearchSettings s;
+  s.width = 5;
+  s.length = 10;
+  const SearchResult ours = beam_search(*model, context_of(c.model), s);
+  s.redecode_prefix = true;
+  const SearchResult naive = beam_search(*model, context_of(c.model), s);
+  EXPECT_EQ(ours.notes, naive.notes);
+  EXPECT_NEAR(ours.log_prob, naive.log_prob, 1e-4);
+}
+
+TEST(Sampling, TheSameSeedGivesTheSameNotes) {
+  RunConfig c = classes_config();
+  NoteModel model(c.model);
+  for (Sampling method : {Sampling::kSample, Sampling::kStochasticBeam}) {
+    SearchSettings s;
+    s.sampling = method;
+    s.width = 4;
+    s.length = 16;
+    s.temperature = 1.5;
+    s.seed = 42;
+    const auto a = beam_search(*model, context_of(c.model), s).notes;
+    EXPECT_EQ(a, beam_search(*model, context_of(c.model), s).notes);
+    s.seed = 43;
+    EXPECT_NE(a, beam_search(*model, context_of(c.model), s).notes);
+  }
+}
+
+TEST(Sampling, TopKOfOneIsGreedy) {
+  RunConfig c = classes_config();
+  NoteModel model(c.model);
+  SearchSettings s;
+  s.width = 1;
+  s.length = 12;
+  const auto greedy = beam_search(*model, context_of(c.model), s).notes;
+  s.sampling = Sampling::kSample;
+  s.top_k = 1;
+  s.temperature = 2.0;
+  EXPECT_EQ(beam_search(*model, context_of(c.model), s).notes, greedy);
+  s.top_k = 0;
+  s.top_p = 1e-6;  // the nucleus keeps only the most likely class
+  EXPECT_EQ(beam_search(*model, context_of(c.model), s).notes, greedy);
+}
+
+TEST(Sampling, StochasticBeamScoresAreTrueLogProbabilities) {
+  RunConfig c = classes_config();
+  NoteModel model(c.model);
+  SearchSettings s;
+  s.sampling = Sampling::kStochasticBeam;
+  s.width = 4;
+  s.length = 8;
+  s.min_duration = 0.0;
+  s.seed = 9;
+  const auto context = context_of(c.model);
+  const SearchResult r = beam_search(*model, context, s);
+  torch::NoGradGuard no_grad;
+  EXPECT_NEAR(r.log_prob, naive_score(*model, context, r.notes, 1.0), 1e-3);
+}
+
+TEST(Song, ChainsContinuationsToAnyLength) {
+  RunConfig c = classes_config();
+  NoteModel model(c.model);
+  SearchSettings s;
+  s.width = 2;
+  s.length = 7;
+  const auto song = continue_song(*model, context_of(c.model), 30, s);
+  EXPECT_EQ(song.size(), 30u);
+}
+
 TEST(BeamSearch, KeepsThePitchRangeAndTheDurationFloor) {
   RunConfig c = classes_config();
   NoteModel model(c.model);
@@ -221,6 +294,12 @@ TEST(BeamSearch, BadSettingsAndModelsAreErrors) {
   EXPECT_THROW(beam_search(*model, context, s), DecodeError);
   s = {};
   EXPECT_THROW(beam_search(*model, test::figure(5), s), DecodeError);
+  s.top_p = 0.0;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s = {};
+  s.top_k = 200;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s = {};
   {
     torch::NoGradGuard no_grad;
     for (auto& p : model->named_parameters()) {
