@@ -68,10 +68,9 @@ torch::Tensor log1mexp(const torch::Tensor& x) {
                       torch::log1p(-torch::exp(x)));
 }
 
-void check_finite(const torch::Tensor& t, const char* head) {
-  if (!torch::isfinite(t).all().item<bool>()) {
-    throw DecodeError(std::string("the model computed NaN or infinity for the ") + head +
-                      " head; no note was produced");
+void check_finite(const torch::Tensor& finite) {
+  if (!finite.item<bool>()) {
+    throw DecodeError("the model computed NaN or infinity; no note was produced");
   }
 }
 
@@ -128,9 +127,12 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
           : ctx;
   const int width = s.sampling == Sampling::kSample ? 1 : s.width;
   auto gen = at::detail::createCPUGenerator(s.seed);
-  std::vector<std::vector<NoteFeatures>> beams(1);               // each beam's notes so far
-  torch::Tensor scores = torch::zeros({1}, torch::kFloat64);     // log-probabilities
-  torch::Tensor perturbed = torch::zeros({1}, torch::kFloat64);  // stochastic beam: Gumbel scores
+  std::vector<std::vector<NoteFeatures>> beams(1);  // each beam's notes so far
+  // Kept on the device: every copy to the host waits for the device (slow on a GPU).
+  const auto f64 = torch::TensorOptions().dtype(torch::kFloat64).device(device);
+  torch::Tensor scores = torch::zeros({1}, f64);     // log-probabilities
+  torch::Tensor perturbed = torch::zeros({1}, f64);  // stochastic beam: Gumbel scores
+  torch::Tensor finite = torch::ones({}, torch::TensorOptions().dtype(torch::kBool).device(device));
   // redecode_prefix: the decoder's first state and each beam's whole input so far.
   const DecoderState first_state = state;
   NoteTensors prefix = input;
@@ -147,10 +149,12 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
     } else {
       out = model.decode(input, state);
     }
-    check_finite(out.pitch, "pitch");
-    check_finite(out.step, "step");
-    check_finite(out.duration, "duration");
-    if (m.velocity) check_finite(out.velocity, "velocity");
+    // NaN or infinity anywhere gives an error, never a note: checked once at the end (one wait
+    // for the device), or at every step when sampling (sampling cannot draw from NaN).
+    finite = finite & torch::isfinite(out.pitch).all() & torch::isfinite(out.step).all() &
+             torch::isfinite(out.duration).all();
+    if (m.velocity) finite = finite & torch::isfinite(out.velocity).all();
+    if (s.sampling == Sampling::kSample) check_finite(finite);
 
     std::vector<torch::Tensor> heads = {head_log_probs(out.pitch, s.temperature) + pitch_mask};
     if (time_classes) {
@@ -173,7 +177,7 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
 
     // The best `width` candidates over all beams (by their Gumbel scores in stochastic beam).
     const int64_t per_beam = cand.score.size(1);
-    auto total = (scores.to(device).unsqueeze(1) + cand.score.to(torch::kFloat64));
+    auto total = scores.unsqueeze(1) + cand.score.to(torch::kFloat64);
     torch::Tensor rank = total.reshape({-1});
     torch::Tensor child_perturbed;
     if (s.sampling == Sampling::kStochasticBeam) {
@@ -183,69 +187,79 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
                    .to(device);
       auto g = total - torch::log(-torch::log(u));
       auto z = std::get<0>(g.max(1, true));
-      auto parent_g = perturbed.to(device).unsqueeze(1);
+      auto parent_g = perturbed.unsqueeze(1);
       auto v = parent_g - g + log1mexp(g - z);
       child_perturbed = parent_g - v.clamp_min(0) - torch::log1p(torch::exp(-v.abs()));
       rank = child_perturbed.reshape({-1});
     }
     const auto pos = std::get<1>(rank.topk(std::min<int64_t>(width, rank.size(0))));
     const auto best = total.reshape({-1}).index_select(0, pos);
-    if (child_perturbed.defined())
-      perturbed = child_perturbed.reshape({-1}).index_select(0, pos).to(torch::kCPU);
+    if (child_perturbed.defined()) perturbed = child_perturbed.reshape({-1}).index_select(0, pos);
     const auto parent = torch::div(pos, per_beam, "floor");
-    auto pick = [&](const torch::Tensor& cls) {
-      return cls.reshape({-1}).index_select(0, pos).to(torch::kCPU);
-    };
-    const auto parent_cpu = parent.to(torch::kCPU);
-    const auto pitches = pick(cand.classes[0]);
-    torch::Tensor step_cls, duration_cls, velocity_cls;
-    std::size_t next = 1;
-    if (time_classes) {
-      step_cls = pick(cand.classes[next++]);
-      duration_cls = pick(cand.classes[next++]);
+    // What the new notes need, in one copy to the host: the parent beam, the class of each
+    // searched head, then the regression heads' values on the parent's row.
+    std::vector<torch::Tensor> fields = {parent.to(torch::kFloat64)};
+    for (const auto& cls : cand.classes) {
+      fields.push_back(cls.reshape({-1}).index_select(0, pos).to(torch::kFloat64));
     }
-    if (velocity_classes) velocity_cls = pick(cand.classes[next++]);
-    // Regression heads: the value of the parent beam's row.
     auto regression = [&](const torch::Tensor& head) {
-      return head.index({torch::indexing::Slice(), -1, 0}).index_select(0, parent).to(torch::kCPU);
+      return head.index({torch::indexing::Slice(), -1, 0})
+          .index_select(0, parent)
+          .to(torch::kFloat64);
     };
-    const torch::Tensor step_val = time_classes ? torch::Tensor() : regression(out.step);
-    const torch::Tensor duration_val = time_classes ? torch::Tensor() : regression(out.duration);
-    const torch::Tensor velocity_val =
-        m.velocity && !velocity_classes ? regression(out.velocity) : torch::Tensor();
-
+    if (!time_classes) {
+      fields.push_back(regression(out.step));
+      fields.push_back(regression(out.duration));
+    }
+    if (m.velocity && !velocity_classes) fields.push_back(regression(out.velocity));
+    const torch::Tensor host = torch::stack(fields).to(torch::kCPU);
+    const auto field = host.accessor<double, 2>();
     std::vector<std::vector<NoteFeatures>> next_beams;
     std::vector<NoteFeatures> new_notes;
     for (int64_t i = 0; i < pos.size(0); ++i) {
+      int k = 1;  // the next field: pitch, then the searched classes, then regression values
+      auto next_field = [&] { return field[k++][i]; };
+      auto next_class = [&] { return static_cast<int>(next_field()); };
       NoteFeatures f;
-      f.pitch = static_cast<int>(pitches[i].item<int64_t>());
-      f.step = time_classes ? time_bins.to_seconds(static_cast<int>(step_cls[i].item<int64_t>()))
-                            : step_val[i].item<double>();
-      f.duration = time_classes
-                       ? time_bins.to_seconds(static_cast<int>(duration_cls[i].item<int64_t>()))
-                       : duration_val[i].item<double>();
-      if (velocity_classes) {
-        f.velocity = velocity_bins.to_velocity(static_cast<int>(velocity_cls[i].item<int64_t>()));
-      } else if (m.velocity) {
-        f.velocity = static_cast<int>(
-            std::lround(std::clamp(velocity_val[i].item<double>() * 127.0, 1.0, 127.0)));
-      } else {
+      f.pitch = next_class();
+      if (time_classes) {
+        f.step = time_bins.to_seconds(next_class());
+        f.duration = time_bins.to_seconds(next_class());
+      }
+      if (velocity_classes) f.velocity = velocity_bins.to_velocity(next_class());
+      if (!time_classes) {
+        f.step = next_field();
+        f.duration = next_field();
+      }
+      if (m.velocity && !velocity_classes) {
+        f.velocity = static_cast<int>(std::lround(std::clamp(next_field() * 127.0, 1.0, 127.0)));
+      } else if (!m.velocity) {
         f.velocity = 80;  // a model without velocity plays every note alike
       }
       // Guards: no negative step, no note too short to sound, nothing past time_max.
       f.step = std::clamp(f.step, 0.0, m.time_max);
       f.duration = std::clamp(f.duration, s.min_duration, m.time_max);
-      auto notes = beams[static_cast<std::size_t>(parent_cpu[i].item<int64_t>())];
+      auto notes = beams[static_cast<std::size_t>(field[0][i])];
       notes.push_back(f);
       next_beams.push_back(std::move(notes));
       new_notes.push_back(f);
     }
     // The state (or the whole input, when re-decoding) and the notes move with their beam.
     beams = std::move(next_beams);
-    scores = best.to(torch::kCPU);
-    const NoteTensors row = notes_to_tensors(new_notes, device);
-    input = {row.pitch.view({-1, 1}), row.step.view({-1, 1}), row.duration.view({-1, 1}),
-             row.velocity.view({-1, 1})};
+    scores = best;
+    // The new notes as the next input: one copy to the device.
+    auto rows = torch::empty({4, static_cast<int64_t>(new_notes.size())}, torch::kFloat32);
+    auto row = rows.accessor<float, 2>();
+    for (std::size_t i = 0; i < new_notes.size(); ++i) {
+      const auto j = static_cast<int64_t>(i);
+      row[0][j] = static_cast<float>(new_notes[i].pitch);
+      row[1][j] = static_cast<float>(new_notes[i].step);
+      row[2][j] = static_cast<float>(new_notes[i].duration);
+      row[3][j] = static_cast<float>(new_notes[i].velocity);
+    }
+    rows = rows.to(device);
+    input = {rows[0].to(torch::kInt64).view({-1, 1}), rows[1].view({-1, 1}), rows[2].view({-1, 1}),
+             rows[3].view({-1, 1})};
     if (s.redecode_prefix) {
       auto extend = [&](const torch::Tensor& p, const torch::Tensor& x) {
         return torch::cat({p.index_select(0, parent), x}, 1);
@@ -256,8 +270,10 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
       state = state.select(parent);
     }
   }
-  const int64_t top = scores.argmax().item<int64_t>();
-  return {beams[static_cast<std::size_t>(top)], scores[top].item<double>()};
+  check_finite(finite);
+  const torch::Tensor final_scores = scores.to(torch::kCPU);
+  const int64_t top = final_scores.argmax().item<int64_t>();
+  return {beams[static_cast<std::size_t>(top)], final_scores[top].item<double>()};
 }
 
 std::vector<NoteFeatures> continue_song(NoteModelImpl& model, std::span<const NoteFeatures> prime,
