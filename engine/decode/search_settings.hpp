@@ -1,0 +1,40 @@
+#pragma once
+// How a continuation is searched for: the settings of beam search and sampling (torch-free, so
+// the real-time side and the panel can hold them). The search itself: decode/beam_search.hpp.
+
+#include <cstdint>
+#include <stdexcept>
+
+namespace mlstm {
+
+class DecodeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// How the next notes are chosen.
+//  kBeam: the `width` most likely continuations (width 1 is greedy decoding).
+//  kStochasticBeam: Gumbel-top-k stochastic beam search (Kool, van Hoof and Welling, 2019):
+//    `width` continuations drawn without replacement, so temperature matters even when the beam
+//    is wide. Here it draws among the candidates a beam of that width would consider (each head's
+//    `width` most likely classes), not among every class.
+//  kSample: one continuation, each head sampled from its softmax after temperature, top-k and
+//    top-p (nucleus) filtering.
+enum class Sampling { kBeam, kStochasticBeam, kSample };
+
+struct SearchSettings {
+  Sampling sampling = Sampling::kBeam;
+  int width = 8;                       // 1: greedy
+  double temperature = 1.0;            // > 0: divides every head's logits
+  int length = 50;                     // notes to add
+  int min_pitch = 0, max_pitch = 127;  // the pitches the answer may use
+  double min_duration = 0.02;          // seconds: no note is shorter (a note must sound)
+  int top_k = 0;                       // kSample: keep this many classes per head; 0: all
+  double top_p = 1.0;                  // kSample: keep the smallest set with this much probability
+  std::uint64_t seed = 0;              // kStochasticBeam and kSample: the same seed, the same notes
+  // The reference algorithm of the original project, for tests and benchmarks: re-run the decoder
+  // over each beam's whole prefix at every step instead of carrying its state.
+  bool redecode_prefix = false;
+};
+
+}  // namespace mlstm
