@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
 #endif
   mlstm::app::add_train_command(app);
   mlstm::app::add_inspect_model_command(app);
+  mlstm::app::add_compose_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,5 +9,6 @@ void add_inspect_command(CLI::App& app);
 void add_get_data_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_inspect_model_command(CLI::App& app);
+void add_compose_command(CLI::App& app);
 
 }  // namespace mlstm::app

@@ -1,0 +1,150 @@
+// `music-lstm compose`: continue a prime (a MIDI file, or a test-split performance) into a song.
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "api/continuation_engine.hpp"
+#include "commands/commands.hpp"
+#include "maestro/dataset.hpp"
+#include "midi/midi_file.hpp"
+#include "midi/midi_writer.hpp"
+#include "midi/note_features.hpp"
+
+namespace mlstm::app {
+namespace {
+
+struct ComposeArgs {
+  std::string model, prime, data, out, sampling = "beam", device = "auto";
+  int prime_from_test = -1;
+  int prime_notes = 10;
+  int length = 600;
+  int beam = 8;
+  double temperature = 1.0;
+  int top_k = 0;
+  double top_p = 1.0;
+  std::uint64_t seed = 0;
+  int min_pitch = 0, max_pitch = 127;
+};
+
+const std::map<std::string, Sampling> kSampling = {{"beam", Sampling::kBeam},
+                                                   {"greedy", Sampling::kBeam},
+                                                   {"stochastic-beam", Sampling::kStochasticBeam},
+                                                   {"sample", Sampling::kSample}};
+
+std::filesystem::path test_performance(const std::string& data, int n) {
+  const MaestroIndex index =
+      load_maestro_index(data.empty() ? default_data_dir() : std::filesystem::path(data));
+  const auto test = index.of_split(Split::kTest);
+  if (n < 0 || n >= static_cast<int>(test.size())) {
+    throw std::runtime_error("--prime-from-test " + std::to_string(n) + ": the test split has " +
+                             std::to_string(test.size()) + " performances (0 to " +
+                             std::to_string(test.size() - 1) + ")");
+  }
+  return index.midi_path(*test[static_cast<std::size_t>(n)]);
+}
+
+void run(const ComposeArgs& a) {
+  const std::filesystem::path prime_file = a.prime_from_test >= 0
+                                               ? test_performance(a.data, a.prime_from_test)
+                                               : std::filesystem::path(a.prime);
+  std::vector<Note> prime_notes = read_midi_file(prime_file).notes;
+  std::vector<NoteFeatures> prime = to_features(prime_notes);
+  if (static_cast<int>(prime.size()) > a.prime_notes)
+    prime.resize(static_cast<std::size_t>(a.prime_notes));
+  prime_notes.resize(prime.size());
+
+  const ComputeDevice device = a.device == "cpu"    ? ComputeDevice::kCpu
+                               : a.device == "cuda" ? ComputeDevice::kCuda
+                                                    : ComputeDevice::kAuto;
+  auto engine = ContinuationEngine::load(a.model, device);
+  if (static_cast<int>(prime.size()) < engine->context_notes()) {
+    throw std::runtime_error(prime_file.string() + " gives " + std::to_string(prime.size()) +
+                             " prime notes; the model reads " +
+                             std::to_string(engine->context_notes()) +
+                             " (raise --prime-notes or use a longer file)");
+  }
+  SearchSettings s;
+  s.sampling = kSampling.at(a.sampling);
+  s.width = a.sampling == "greedy" ? 1 : a.beam;
+  s.temperature = a.temperature;
+  s.top_k = a.top_k;
+  s.top_p = a.top_p;
+  s.seed = a.seed;
+  s.min_pitch = a.min_pitch;
+  s.max_pitch = a.max_pitch;
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<NoteFeatures> song = engine->continue_song(prime, a.length, s);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  // The prime as it was played, from 0 s; the answer from the last prime note on.
+  const double t_first = prime_notes.front().start;
+  for (Note& n : prime_notes) {
+    n.start -= t_first;
+    n.end -= t_first;
+  }
+  std::vector<Note> answer = from_features(song, prime_notes.back().start + song.front().step, 1);
+  write_midi_file(a.out, {{"prime", 0, 0, prime_notes, {}}, {"music-lstm", 1, 0, answer, {}}});
+  std::printf(
+      "composed %zu notes after %zu prime notes from %s in %.2f s (%s; %s, width %d, "
+      "temperature %g)\nwrote %s (tracks: prime, music-lstm)\n",
+      song.size(), prime.size(), prime_file.filename().c_str(), seconds,
+      engine->description().c_str(), a.sampling.c_str(), s.width, s.temperature, a.out.c_str());
+}
+
+}  // namespace
+
+void add_compose_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("compose", "Continue a prime into a song of any length");
+  auto a = std::make_shared<ComposeArgs>();
+  cmd->add_option("--model", a->model, "Model checkpoint (.ckpt)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* prime = cmd->add_option("--prime", a->prime, "MIDI file whose first notes start the song");
+  auto* from_test = cmd->add_option("--prime-from-test", a->prime_from_test,
+                                    "Take the prime from the N-th performance of the test split");
+  prime->excludes(from_test);
+  cmd->add_option("--data", a->data, "MAESTRO folder, for --prime-from-test")
+      ->default_str(default_data_dir().string());
+  cmd->add_option("--prime-notes", a->prime_notes, "How many notes of the prime to use")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--length", a->length, "Notes to compose")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--beam", a->beam, "Beam width")->capture_default_str()->check(CLI::Range(1, 64));
+  cmd->add_option("--temperature", a->temperature, "Divides the logits; higher is wilder")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 10.0));
+  cmd->add_option("--sampling", a->sampling, "beam, greedy, stochastic-beam or sample")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"beam", "greedy", "stochastic-beam", "sample"}));
+  cmd->add_option("--top-k", a->top_k, "sample: keep the k most likely classes (0: all)")
+      ->check(CLI::Range(0, 128));
+  cmd->add_option("--top-p", a->top_p, "sample: nucleus probability")
+      ->check(CLI::Range(0.001, 1.0));
+  cmd->add_option("--seed", a->seed, "The same seed gives the same song")->capture_default_str();
+  cmd->add_option("--min-pitch", a->min_pitch, "Lowest pitch of the answer")
+      ->check(CLI::Range(0, 127));
+  cmd->add_option("--max-pitch", a->max_pitch, "Highest pitch of the answer")
+      ->check(CLI::Range(0, 127));
+  cmd->add_option("--device", a->device, "auto, cpu or cuda")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  cmd->add_option("--out", a->out, "The song as a MIDI file (prime and answer on separate tracks)")
+      ->required();
+  cmd->footer(
+      "Examples:\n"
+      "  music-lstm compose --model runs/default/best.ckpt --prime phrase.mid --out song.mid\n"
+      "  music-lstm compose --model m.ckpt --prime-from-test 3 --length 600 --beam 20 --out s.mid");
+  cmd->callback([a] {
+    if (a->prime.empty() && a->prime_from_test < 0) {
+      throw std::runtime_error("compose needs a prime: --prime FILE.mid or --prime-from-test N");
+    }
+    if (a->min_pitch > a->max_pitch) throw std::runtime_error("--min-pitch is above --max-pitch");
+    run(*a);
+  });
+}
+
+}  // namespace mlstm::app
