@@ -17,7 +17,7 @@ core=(
 )
 # Real-time part: JACK must come in the same command as RtMidi (DESIGN.md).
 realtime=(
-  jackd2 libjack-jackd2-dev librtmidi-dev portaudio19-dev libfluidsynth-dev
+  jackd2 libjack-jackd2-dev librtmidi-dev portaudio19-dev libfluidsynth-dev libsndfile1-dev
   fluid-soundfont-gm timgm6mb-soundfont
 )
 # Panel, and what its tests need to run it without a display.

@@ -10,12 +10,15 @@
 #include "midi/midi_file.hpp"
 #include "midi/midi_writer.hpp"
 #include "midi/note_features.hpp"
+#ifdef MUSIC_LSTM_HAVE_REALTIME
+#include "synth/offline_render.hpp"
+#endif
 
 namespace mlstm::app {
 namespace {
 
 struct ComposeArgs {
-  std::string model, prime, data, out, sampling = "beam", device = "auto";
+  std::string model, prime, data, out, sampling = "beam", device = "auto", wav, soundfont;
   int prime_from_test = -1;
   int prime_notes = 10;
   int length = 600;
@@ -91,6 +94,21 @@ void run(const ComposeArgs& a) {
       "temperature %g)\nwrote %s (tracks: prime, music-lstm)\n",
       song.size(), prime.size(), prime_file.filename().c_str(), seconds,
       engine->description().c_str(), a.sampling.c_str(), s.width, s.temperature, a.out.c_str());
+#ifdef MUSIC_LSTM_HAVE_REALTIME
+  if (!a.wav.empty()) {
+    std::filesystem::path sf2 = a.soundfont;
+    if (sf2.empty()) {
+      const auto found = default_soundfont();
+      if (!found)
+        throw RenderError(
+            "no General MIDI soundfont installed: install fluid-soundfont-gm or pass --soundfont");
+      sf2 = *found;
+    }
+    const RenderResult r = render_to_wav({{prime_notes, 0, 0}, {answer, 1, 0}}, sf2, a.wav);
+    std::printf("rendered %s: %.1f s at 48 kHz through %s (peak %.2f)\n", a.wav.c_str(),
+                static_cast<double>(r.frames) / 48000.0, sf2.filename().c_str(), r.peak);
+  }
+#endif
 }
 
 }  // namespace
@@ -134,6 +152,11 @@ void add_compose_command(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   cmd->add_option("--out", a->out, "The song as a MIDI file (prime and answer on separate tracks)")
       ->required();
+#ifdef MUSIC_LSTM_HAVE_REALTIME
+  cmd->add_option("--wav", a->wav, "Also render the song to this WAV file through FluidSynth");
+  cmd->add_option("--soundfont", a->soundfont, "Soundfont for --wav")
+      ->default_str("Debian's FluidR3_GM.sf2 or TimGM6mb.sf2");
+#endif
   cmd->footer(
       "Examples:\n"
       "  music-lstm compose --model runs/default/best.ckpt --prime phrase.mid --out song.mid\n"

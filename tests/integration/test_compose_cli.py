@@ -50,6 +50,29 @@ class ComposeCli(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.notes_per_track(out), {1: 10, 2: 600})
 
+    def test_wav_is_not_silent(self):
+        out = os.path.join(self.tmp.name, "song.mid")
+        wav = os.path.join(self.tmp.name, "song.wav")
+        r = self.compose("--prime", self.prime, "--length", "100", "--out", out, "--wav", wav)
+        if "unrecognised" in r.stderr or "--wav" in r.stderr and r.returncode != 0:
+            self.skipTest("built without the real-time part (no --wav)")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        import array
+        import wave
+        with wave.open(wav) as w:
+            self.assertEqual(w.getnchannels(), 2)
+            self.assertEqual(w.getframerate(), 48000)
+            samples = array.array("h", w.readframes(w.getnframes()))
+        peak = max(abs(x) for x in samples)
+        self.assertGreater(peak, 300, "the WAV is silent")  # of 32767
+
+    def test_missing_soundfont(self):
+        r = self.compose("--prime", self.prime, "--length", "20", "--out",
+                         os.path.join(self.tmp.name, "s.mid"), "--wav",
+                         os.path.join(self.tmp.name, "s.wav"), "--soundfont",
+                         os.path.join(self.tmp.name, "none.sf2"))
+        self.assert_error(r, "no such soundfont")
+
     def test_same_seed_same_song(self):
         songs = []
         for name in ("a.mid", "b.mid"):
