@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 echo "building music-lstm (a few minutes the first time)..."
 scripts/build.sh
-if ./build/music-lstm jam --help >/dev/null 2>&1; then
+# (The subcommand list of --help tells whether this build has the jam.)
+if ./build/music-lstm --help | grep -qE '^[[:space:]]+jam[[:space:]]'; then
   exec ./build/music-lstm jam "$@"
 fi
 # Until the jam lands (issue "Jam: the model answers the player live"), show what there is.
