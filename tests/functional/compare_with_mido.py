@@ -13,7 +13,9 @@ import os
 import subprocess
 import sys
 
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from support.maestro import SKIP, maestro_missing  # noqa: E402
+
 TOLERANCE_S = 0.001
 
 
@@ -78,10 +80,11 @@ def main():
     except ImportError:
         print("SKIP: python3-mido is not installed (scripts/setup.sh installs it)")
         return SKIP
-    csv_path = os.path.join(args.data, "maestro-v3.0.0.csv")
-    if not os.path.exists(csv_path):
-        print(f"SKIP: no MAESTRO data at {args.data} (music-lstm get-data fetches it)")
+    missing = maestro_missing(args.data)
+    if missing:
+        print(missing)
         return SKIP
+    csv_path = os.path.join(args.data, "maestro-v3.0.0.csv")
     with open(csv_path, newline="") as f:
         files = sorted(r["midi_filename"] for r in csv.DictReader(f))
     if args.files:

@@ -9,15 +9,19 @@ import sys
 import tempfile
 import wave
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from support.maestro import SKIP, maestro_missing  # noqa: E402
+
 MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
                      "tiny-libtorch-2.11-cuda.ckpt")
 
 
 def main():
     binary, data = sys.argv[1], sys.argv[2]
-    if not os.path.exists(os.path.join(data, "maestro-v3.0.0.csv")):
-        print(f"SKIP: no MAESTRO data at {data} (music-lstm get-data fetches it)")
-        return 77
+    missing = maestro_missing(data)
+    if missing:
+        print(missing)
+        return SKIP
     with tempfile.TemporaryDirectory() as tmp:
         mid, wav = os.path.join(tmp, "song.mid"), os.path.join(tmp, "song.wav")
         r = subprocess.run([binary, "compose", "--model", MODEL, "--prime-from-test", "0",

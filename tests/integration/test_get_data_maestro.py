@@ -8,13 +8,15 @@ import subprocess
 import sys
 import tempfile
 
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from support.maestro import SKIP, maestro_missing  # noqa: E402
 
 
 def main():
     binary, data = sys.argv[1], sys.argv[2]
-    if not os.path.exists(os.path.join(data, "maestro-v3.0.0.csv")):
-        print(f"SKIP: no MAESTRO data at {data} (music-lstm get-data fetches it)")
+    missing = maestro_missing(data)
+    if missing:
+        print(missing)
         return SKIP
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, MUSIC_LSTM_CACHE=os.path.join(tmp, "cache"))

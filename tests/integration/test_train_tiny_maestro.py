@@ -7,14 +7,18 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from support.maestro import SKIP, maestro_missing  # noqa: E402
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 
 def main():
     binary, data = sys.argv[1], sys.argv[2]
-    if not os.path.exists(os.path.join(data, "maestro-v3.0.0.csv")):
-        print(f"SKIP: no MAESTRO data at {data} (music-lstm get-data fetches it)")
-        return 77
+    missing = maestro_missing(data)
+    if missing:
+        print(missing)
+        return SKIP
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "tiny")
         r = subprocess.run([binary, "train", "--config", os.path.join(ROOT, "presets/training/tiny.json"),
