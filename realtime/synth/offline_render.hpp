@@ -1,22 +1,18 @@
 #pragma once
-// Rendering notes to a WAV file through FluidSynth, offline: a plain loop instead of an audio
-// callback, as fast as the machine allows and deterministic. Every note-on and note-off is
-// applied at its own sample, not at a block boundary.
+// Rendering notes to a WAV file through the real-time engine's offline path (audio/offline_driver):
+// FluidSynth, the same scheduler and block size as the audio thread, as fast as the machine
+// allows and deterministic. `compose --wav` uses it.
 
 #include <filesystem>
-#include <optional>
-#include <stdexcept>
-#include <string>
 #include <vector>
 
 #include "midi/note.hpp"
+#include "synth/fluid_instrument.hpp"
 
 namespace mlstm {
 
-class RenderError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using RenderError = rt::SynthError;
+using rt::default_soundfont;
 
 struct RenderPart {
   std::vector<Note> notes;  // their channel fields are ignored
@@ -36,11 +32,8 @@ struct RenderResult {
   double peak = 0.0;  // largest absolute sample, 0..1
 };
 
-// Debian's General MIDI soundfonts, best first; empty when none is installed.
-std::optional<std::filesystem::path> default_soundfont();
-
-// Renders `parts` to a 16-bit stereo WAV written atomically. Throws RenderError with one line
-// (a missing or unreadable soundfont, an unwritable file).
+// Renders `parts` to a 16-bit stereo WAV written atomically. Throws RenderError (a missing or
+// unreadable soundfont) or rt::WavError (an unwritable file), one line each.
 RenderResult render_to_wav(const std::vector<RenderPart>& parts,
                            const std::filesystem::path& soundfont, const std::filesystem::path& wav,
                            const RenderOptions& options = {});

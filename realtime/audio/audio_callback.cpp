@@ -1,0 +1,37 @@
+// REAL-TIME CODE: runs on the audio thread (PortAudio's callback). No allocation, no lock, no log,
+// no wait: tests/realtime/ calls it under RealtimeSanitizer.
+#include "audio/audio_callback.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace mlstm::rt {
+
+int audio_callback(const void*, void* output, unsigned long frames, const PaStreamCallbackTimeInfo*,
+                   PaStreamCallbackFlags flags, void* user) noexcept MLSTM_NONBLOCKING {
+  auto& c = *static_cast<CallbackContext*>(user);
+  const auto begin = std::chrono::steady_clock::now();
+  if (flags & (paOutputUnderflow | paOutputOverflow)) c.stats->add_xrun();
+  auto* out = static_cast<float*>(output);
+  // PortAudio may ask for more than we render at once: go in pieces.
+  unsigned long done = 0;
+  while (done < frames) {
+    const int n =
+        static_cast<int>(std::min<unsigned long>(frames - done, AudioEngine::kMaxBlockFrames));
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+    c.engine->process(c.left, c.right, n, now);
+    for (int i = 0; i < n; ++i) {
+      out[2 * (done + static_cast<unsigned long>(i))] = c.left[i];
+      out[2 * (done + static_cast<unsigned long>(i)) + 1] = c.right[i];
+    }
+    done += static_cast<unsigned long>(n);
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - begin;
+  c.stats->record(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count(),
+                  static_cast<std::int64_t>(frames) * 1'000'000'000 / c.sample_rate);
+  return paContinue;
+}
+
+}  // namespace mlstm::rt

@@ -1,0 +1,32 @@
+#pragma once
+// The offline audio path: the engine's process() driven by a plain loop instead of PortAudio, as
+// fast as the machine allows. Time is the frame count, so a run is deterministic: the same events
+// give the same samples. Tests, `play --render`, `compose --wav` and the headless demo use it.
+
+#include <cstdint>
+#include <functional>
+
+#include "audio/wav_file.hpp"
+#include "engine/audio_engine.hpp"
+
+namespace mlstm::rt {
+
+struct OfflineHooks {
+  // Before each block: queue the events due in [block_start, block_end) (and any earlier).
+  std::function<void(std::int64_t block_start, std::int64_t block_end)> before_block = {};
+  // After each block: drain the engine's output queues (recorder, ...).
+  std::function<void(std::int64_t block_end)> after_block = {};
+  // Checked after each block; true ends the run before `total_frames`.
+  std::function<bool()> stop = {};
+};
+
+struct OfflineResult {
+  std::int64_t frames = 0;
+  double peak = 0.0;
+};
+
+// Renders `total_frames` frames in blocks of `block_frames` into `wav` (may be null: render only).
+OfflineResult run_offline(AudioEngine& engine, std::int64_t total_frames, int block_frames,
+                          const OfflineHooks& hooks, WavWriter* wav);
+
+}  // namespace mlstm::rt

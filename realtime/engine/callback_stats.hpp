@@ -1,0 +1,61 @@
+#pragma once
+// How long each audio callback took, as a share of the buffer period: count, mean, max and a
+// histogram for percentiles. The audio thread records with relaxed atomic adds (no lock, no
+// allocation); other threads read.
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+namespace mlstm::rt {
+
+class CallbackStats {
+ public:
+  // Buckets of 0.5% of the period, up to 200% (the last bucket holds everything above).
+  static constexpr int kBuckets = 401;
+
+  void record(std::int64_t elapsed_ns, std::int64_t period_ns) noexcept {
+    count_.fetch_add(1, std::memory_order_relaxed);
+    total_ns_.fetch_add(elapsed_ns, std::memory_order_relaxed);
+    std::int64_t max = max_ns_.load(std::memory_order_relaxed);
+    while (elapsed_ns > max &&
+           !max_ns_.compare_exchange_weak(max, elapsed_ns, std::memory_order_relaxed)) {
+    }
+    period_ns_.store(period_ns, std::memory_order_relaxed);
+    const std::int64_t bucket = period_ns > 0 ? elapsed_ns * 200 / period_ns : 0;
+    buckets_[static_cast<std::size_t>(std::clamp<std::int64_t>(bucket, 0, kBuckets - 1))].fetch_add(
+        1, std::memory_order_relaxed);
+    if (elapsed_ns > period_ns) overruns_.fetch_add(1, std::memory_order_relaxed);
+  }
+  void add_xrun() noexcept { xruns_.fetch_add(1, std::memory_order_relaxed); }
+
+  std::uint64_t count() const { return count_.load(); }
+  std::uint64_t xruns() const { return xruns_.load(); }        // reported by the audio system
+  std::uint64_t overruns() const { return overruns_.load(); }  // callbacks longer than a period
+  double period_ms() const { return static_cast<double>(period_ns_.load()) / 1e6; }
+  double mean_ms() const {
+    const auto n = count_.load();
+    return n ? static_cast<double>(total_ns_.load()) / static_cast<double>(n) / 1e6 : 0.0;
+  }
+  double max_ms() const { return static_cast<double>(max_ns_.load()) / 1e6; }
+  // The share of the period (1.0 = the whole period) below which a fraction `q` of callbacks took.
+  double quantile_share(double q) const {
+    const auto n = count_.load();
+    if (n == 0) return 0.0;
+    const auto want = static_cast<std::uint64_t>(q * static_cast<double>(n));
+    std::uint64_t seen = 0;
+    for (int i = 0; i < kBuckets; ++i) {
+      seen += buckets_[static_cast<std::size_t>(i)].load();
+      if (seen > want) return (i + 1) / 200.0;
+    }
+    return kBuckets / 200.0;
+  }
+
+ private:
+  std::atomic<std::uint64_t> count_{0}, xruns_{0}, overruns_{0};
+  std::atomic<std::int64_t> total_ns_{0}, max_ns_{0}, period_ns_{0};
+  std::array<std::atomic<std::uint64_t>, kBuckets> buckets_{};
+};
+
+}  // namespace mlstm::rt

@@ -1,0 +1,70 @@
+#include "midi/input_router.hpp"
+
+namespace mlstm::rt {
+
+void InputRouter::on_message(const std::uint8_t* bytes, std::size_t size,
+                             std::int64_t steady_ns) noexcept {
+  on_message_at_frame(bytes, size, engine_.clock().frame_at(steady_ns) + options_.latency_frames);
+}
+
+void InputRouter::on_message_at_frame(const std::uint8_t* bytes, std::size_t size,
+                                      std::int64_t frame) noexcept {
+  counters_.messages.fetch_add(1, std::memory_order_relaxed);
+  const MidiMessage m = classify_midi_message(bytes, size);
+  switch (m.kind) {
+    case MessageClass::kChannel:
+      break;
+    case MessageClass::kIgnored:
+      counters_.ignored.fetch_add(1, std::memory_order_relaxed);
+      return;
+    case MessageClass::kSysex:
+      counters_.sysex.fetch_add(1, std::memory_order_relaxed);
+      return;
+    case MessageClass::kStrayData:
+      counters_.stray_data.fetch_add(1, std::memory_order_relaxed);
+      return;
+    case MessageClass::kTruncated:
+      counters_.truncated.fetch_add(1, std::memory_order_relaxed);
+      return;
+    case MessageClass::kEmpty:
+    case MessageClass::kBadData:
+      counters_.bad_data.fetch_add(1, std::memory_order_relaxed);
+      return;
+  }
+  SynthEvent e;
+  e.frame = frame;
+  e.voice = Voice::kPlayer;
+  e.channel = static_cast<std::uint8_t>(options_.player_channel);
+  e.data1 = m.data1;
+  e.data2 = m.data2;
+  switch (m.type()) {
+    case 0x90:
+      e.kind = m.data2 == 0 ? EventKind::kNoteOff : EventKind::kNoteOn;
+      if (m.data2 > 0) counters_.notes.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case 0x80:
+      e.kind = EventKind::kNoteOff;
+      e.data2 = 0;
+      break;
+    case 0xB0:
+      e.kind = EventKind::kControl;
+      break;
+    case 0xC0:
+      e.kind = EventKind::kProgram;
+      break;
+    case 0xE0:
+      e.kind = EventKind::kPitchBend;
+      break;
+    default:
+      counters_.ignored.fetch_add(1, std::memory_order_relaxed);
+      return;
+  }
+  if (!engine_.player_input().try_push(e)) {
+    counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (listener_ && !listener_->try_push(e)) {
+    counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace mlstm::rt

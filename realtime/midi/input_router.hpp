@@ -1,0 +1,50 @@
+#pragma once
+// Runs on the thread that delivers MIDI input (RtMidi's callback, or the replay source): judges
+// each message, stamps it with the audio frame it must sound at, and pushes it to the audio
+// thread on the player's channel (monitoring), and to a listener (the performer) if one is set.
+// Never waits: a full queue counts the message as dropped.
+//
+// Timing: a message arriving at time t sounds at frame_at(t) + latency. A fixed latency of one
+// audio buffer turns the jitter of callbacks into a constant delay: the player hears every note at
+// the same offset from when it was played, and the recorder keeps those relative times exactly.
+
+#include <atomic>
+#include <cstdint>
+
+#include "engine/audio_engine.hpp"
+#include "events/midi_message.hpp"
+
+namespace mlstm::rt {
+
+struct RouterOptions {
+  int player_channel = 0;    // every input channel plays on this one
+  int latency_frames = 256;  // one buffer at the default settings
+};
+
+class InputRouter {
+ public:
+  using ListenerQueue = SpscQueue<SynthEvent, 8192>;
+
+  InputRouter(AudioEngine& engine, const RouterOptions& options)
+      : engine_(engine), options_(options) {}
+
+  // A message that arrived at `steady_ns` (std::chrono::steady_clock).
+  void on_message(const std::uint8_t* bytes, std::size_t size, std::int64_t steady_ns) noexcept;
+  // A message that must sound at exactly `frame` (the offline path).
+  void on_message_at_frame(const std::uint8_t* bytes, std::size_t size,
+                           std::int64_t frame) noexcept;
+
+  // The performer's copy of the player's events (set before input starts).
+  void set_listener(ListenerQueue* listener) noexcept { listener_ = listener; }
+
+  const InputCounters& counters() const noexcept { return counters_; }
+  const RouterOptions& options() const noexcept { return options_; }
+
+ private:
+  AudioEngine& engine_;
+  RouterOptions options_;
+  ListenerQueue* listener_ = nullptr;
+  InputCounters counters_;
+};
+
+}  // namespace mlstm::rt

@@ -1,0 +1,120 @@
+#include "midi/midi_output.hpp"
+
+#include <rtmidi/RtMidi.h>
+
+#include <chrono>
+#include <vector>
+
+namespace mlstm::rt {
+
+int midi_bytes(const SynthEvent& e, unsigned char bytes[3]) {
+  const unsigned char ch = e.channel & 0x0F;
+  switch (e.kind) {
+    case EventKind::kNoteOn:
+      bytes[0] = 0x90 | ch;
+      break;
+    case EventKind::kNoteOff:
+      bytes[0] = 0x80 | ch;
+      break;
+    case EventKind::kControl:
+      bytes[0] = 0xB0 | ch;
+      break;
+    case EventKind::kProgram:
+      bytes[0] = 0xC0 | ch;
+      bytes[1] = e.data1 & 0x7F;
+      return 2;
+    case EventKind::kPitchBend:
+      bytes[0] = 0xE0 | ch;
+      break;
+    case EventKind::kChannelSilence:
+      bytes[0] = 0xB0 | ch;  // controller 123: all notes off
+      bytes[1] = 123;
+      bytes[2] = 0;
+      return 3;
+    case EventKind::kPanic:
+      return 0;  // sent as all-notes-off on each channel by the caller
+  }
+  bytes[1] = e.data1 & 0x7F;
+  bytes[2] = e.data2 & 0x7F;
+  return 3;
+}
+
+MidiOutput::MidiOutput(const MidiOutputOptions& options, AudioEngine& engine)
+    : options_(options), engine_(engine), system_(resolve_midi_system(options.system)) {
+  out_ = make_midi_out(system_, options_.client, errors_);
+  if (options_.virtual_port) {
+    port_name_ = options_.port.empty() ? "out" : options_.port;
+    out_->openVirtualPort(port_name_);
+  } else {
+    const auto names = port_names(*out_);
+    const int index =
+        options_.port.empty() ? (names.empty() ? -1 : 0) : find_port(names, options_.port);
+    if (index < 0) {
+      throw DeviceError("no MIDI output port '" + options_.port + "' on " +
+                        midi_system_name(system_) + "; " + describe_ports(names) +
+                        " (music-lstm devices lists them)");
+    }
+    port_name_ = names[static_cast<std::size_t>(index)];
+    out_->openPort(static_cast<unsigned>(index), "out");
+  }
+  if (const std::string e = errors_.take(); !e.empty()) {
+    throw DeviceError("cannot open MIDI output port '" + port_name_ + "': " + e);
+  }
+}
+
+MidiOutput::~MidiOutput() {
+  stop();
+}
+
+void MidiOutput::send_pending() {
+  SynthEvent e;
+  std::vector<unsigned char> message;
+  while (engine_.forwarded().try_pop(e)) {
+    if (e.kind == EventKind::kPanic) {
+      for (unsigned char ch = 0; ch < 16; ++ch) {
+        message = {static_cast<unsigned char>(0xB0 | ch), 123, 0};
+        out_->sendMessage(&message);
+      }
+      sent_ += 16;
+      continue;
+    }
+    unsigned char bytes[3];
+    const int n = midi_bytes(e, bytes);
+    if (n == 0) continue;
+    message.assign(bytes, bytes + n);
+    out_->sendMessage(&message);
+    ++sent_;
+  }
+  errors_.take();  // a send to a port that went away: the events are dropped, the session goes on
+}
+
+void MidiOutput::start() {
+  engine_.forward_model = true;
+  stop_ = false;
+  thread_ = std::thread([this] {
+    while (!stop_.load()) {
+      send_pending();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    send_pending();
+  });
+}
+
+void MidiOutput::stop() {
+  engine_.forward_model = false;
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  if (out_ && out_->isPortOpen()) {
+    for (unsigned char ch = 0; ch < 16; ++ch) {
+      std::vector<unsigned char> message = {static_cast<unsigned char>(0xB0 | ch), 123, 0};
+      out_->sendMessage(&message);
+    }
+  }
+}
+
+std::string MidiOutput::description() const {
+  return std::string(options_.virtual_port ? "virtual " : "") + midi_system_name(system_) +
+         " MIDI output '" + port_name_ + "'";
+}
+
+}  // namespace mlstm::rt

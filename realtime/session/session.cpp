@@ -1,0 +1,174 @@
+#include "session/session.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "midi/midi_file.hpp"
+
+namespace mlstm::rt {
+
+std::string SessionReport::to_json() const {
+  std::ostringstream s;
+  s << "{\"messages\": " << messages << ", \"notes_in\": " << notes_in
+    << ", \"ignored\": " << ignored << ", \"sysex\": " << sysex << ", \"malformed\": " << malformed
+    << ", \"input_dropped\": " << input_dropped << ", \"events_applied\": " << events_applied
+    << ", \"late_events\": " << late_events << ", \"engine_dropped\": " << engine_dropped
+    << ", \"callbacks\": " << callbacks << ", \"xruns\": " << xruns
+    << ", \"overruns\": " << overruns << ", \"callback_mean_ms\": " << callback_mean_ms
+    << ", \"callback_p99_share\": " << callback_p99_share
+    << ", \"callback_max_ms\": " << callback_max_ms << ", \"period_ms\": " << period_ms
+    << ", \"recorded_player_notes\": " << recorded_player_notes
+    << ", \"recorded_model_notes\": " << recorded_model_notes << ", \"frames\": " << frames
+    << "}\n";
+  return s.str();
+}
+
+Session::Session(const SessionOptions& options) : options_(options) {
+  std::filesystem::path soundfont = options_.soundfont;
+  if (soundfont.empty()) {
+    const auto found = default_soundfont();
+    if (!found) {
+      throw SynthError(
+          "no General MIDI soundfont installed: install fluid-soundfont-gm (scripts/setup.sh "
+          "does), "
+          "or pass --soundfont FILE.sf2");
+    }
+    soundfont = *found;
+  }
+  instrument_ = std::make_unique<FluidInstrument>(
+      soundfont, FluidOptions{.sample_rate = options_.audio.sample_rate, .gain = options_.gain});
+  engine_ = std::make_unique<AudioEngine>(*instrument_, options_.audio.sample_rate);
+  engine_->model_to_synth = options_.model_to_synth;
+  router_ = std::make_unique<InputRouter>(
+      *engine_, RouterOptions{.player_channel = options_.player.channel,
+                              .latency_frames = options_.audio.block_frames});
+  if (options_.replay) {
+    const MidiFile file = read_midi_file(*options_.replay);
+    replay_ = std::make_unique<ReplaySource>(replay_messages(file), options_.replay_delay_seconds);
+  }
+  if (options_.midi_in) midi_in_ = std::make_unique<MidiInput>(*options_.midi_in, *router_);
+  if (options_.midi_out) midi_out_ = std::make_unique<MidiOutput>(*options_.midi_out, *engine_);
+  if (options_.record) {
+    recorder_ = std::make_unique<Recorder>(
+        engine_->played(), RecorderOptions{.path = *options_.record,
+                                           .sample_rate = options_.audio.sample_rate,
+                                           .save_every_seconds = options_.record_every_seconds,
+                                           .player_program = options_.player.program,
+                                           .model_program = options_.model.program});
+    engine_->record_played = true;
+  }
+  queue_voice_setup();
+}
+
+Session::~Session() {
+  try {
+    stop();
+  } catch (const std::exception&) {
+    // stop() already said what failed; a destructor must not throw.
+  }
+}
+
+void Session::queue_voice_setup() {
+  auto& control = engine_->control_input();
+  for (const auto& [voice, v] :
+       {std::pair{Voice::kPlayer, options_.player}, std::pair{Voice::kModel, options_.model}}) {
+    control.try_push(program(voice, v.channel, v.program));
+    control.try_push(rt::control(kFrameNow, voice, v.channel, 7, v.volume));
+  }
+}
+
+void Session::start() {
+  audio_ = std::make_unique<PortAudioOutput>(*engine_, options_.audio);
+  if (options_.capture_wav)
+    capture_ = std::make_unique<AudioCapture>(*engine_, *options_.capture_wav);
+  if (recorder_) recorder_->start();
+  if (capture_) capture_->start();
+  if (midi_out_) midi_out_->start();
+  audio_->start();
+  started_ = true;
+  if (replay_) replay_->start(*router_);
+}
+
+std::string Session::poll(bool& audio_lost) {
+  std::string lines;
+  if (midi_in_) lines = midi_in_->check_connection();
+  audio_lost = audio_ && started_ && !audio_->running();
+  if (audio_lost) {
+    lines += (lines.empty() ? "" : "\n") +
+             std::string("the audio device stopped (JACK server gone?); saving and ending");
+  }
+  return lines;
+}
+
+void Session::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (replay_) replay_->stop();
+  midi_in_.reset();  // no more input while the rest winds down
+  if (audio_) audio_->stop();
+  if (midi_out_) midi_out_->stop();
+  if (recorder_) recorder_->stop();
+  if (capture_) capture_->stop();
+}
+
+OfflineResult Session::render_offline(const std::filesystem::path& wav, double seconds,
+                                      double tail_seconds, int block_frames) {
+  const int rate = engine_->sample_rate();
+  if (seconds <= 0) seconds = (replay_ ? replay_->duration() : 0.0) + tail_seconds;
+  const auto total = static_cast<std::int64_t>(std::llround(seconds * rate));
+  WavWriter writer(wav, rate);
+  OfflineHooks hooks;
+  hooks.before_block = [&](std::int64_t, std::int64_t end) {
+    if (replay_) replay_->feed_until(*router_, end, rate);
+  };
+  hooks.after_block = [&](std::int64_t) {
+    if (recorder_) recorder_->drain();
+  };
+  const OfflineResult result = run_offline(*engine_, total, block_frames, hooks, &writer);
+  writer.finish();
+  stopped_ = true;
+  if (recorder_ && !recorder_->save()) {
+    throw DeviceError("the recording could not be saved to " + recorder_->path().string());
+  }
+  return result;
+}
+
+std::string Session::describe() const {
+  std::string s = audio_ ? audio_->description() : std::string("offline");
+  if (midi_in_) s += "; MIDI in: " + midi_in_->description();
+  if (midi_out_) s += "; MIDI out: " + midi_out_->description();
+  return s;
+}
+
+SessionReport Session::report() const {
+  SessionReport r;
+  const InputCounters& in = router_->counters();
+  r.messages = in.messages;
+  r.notes_in = in.notes;
+  r.ignored = in.ignored;
+  r.sysex = in.sysex;
+  r.malformed = in.malformed();
+  r.input_dropped = in.dropped;
+  const EngineCounters& e = engine_->counters();
+  r.events_applied = e.events_applied;
+  r.late_events = e.late_events;
+  r.engine_dropped = e.pending_dropped + e.played_dropped + e.forwarded_dropped;
+  r.frames = static_cast<std::int64_t>(e.frames.load());
+  if (audio_) {
+    const CallbackStats& s = audio_->stats();
+    r.callbacks = s.count();
+    r.xruns = s.xruns();
+    r.overruns = s.overruns();
+    r.callback_mean_ms = s.mean_ms();
+    r.callback_p99_share = s.quantile_share(0.99);
+    r.callback_max_ms = s.max_ms();
+    r.period_ms = s.period_ms();
+  }
+  if (recorder_) {
+    r.recorded_player_notes = recorder_->notes(Voice::kPlayer).size();
+    r.recorded_model_notes = recorder_->notes(Voice::kModel).size();
+  }
+  return r;
+}
+
+}  // namespace mlstm::rt

@@ -1,0 +1,105 @@
+#pragma once
+// A session wires the real-time parts: the instrument and the audio engine, the audio device (or
+// the offline loop), MIDI in (a port or a replayed file), MIDI out, the recorder and the audio
+// capture. `music-lstm play` and `listen` run one; the jam adds the performer on top.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "audio/audio_capture.hpp"
+#include "audio/offline_driver.hpp"
+#include "audio/portaudio_output.hpp"
+#include "engine/audio_engine.hpp"
+#include "midi/input_router.hpp"
+#include "midi/midi_input.hpp"
+#include "midi/midi_output.hpp"
+#include "record/recorder.hpp"
+#include "replay/replay_source.hpp"
+#include "synth/fluid_instrument.hpp"
+
+namespace mlstm::rt {
+
+struct VoiceSettings {
+  int channel = 0;
+  int program = 0;   // General MIDI, 0 = acoustic grand piano
+  int volume = 100;  // channel volume (CC7), 0..127
+};
+
+struct SessionOptions {
+  std::filesystem::path soundfont;  // empty: default_soundfont()
+  double gain = 0.5;
+  AudioOptions audio;
+  VoiceSettings player{0, 0, 100};
+  VoiceSettings model{1, 0, 100};
+  std::optional<MidiInputOptions> midi_in;
+  std::optional<MidiOutputOptions> midi_out;
+  bool model_to_synth = true;  // false: the model plays only on MIDI out
+  std::optional<std::filesystem::path> replay;
+  double replay_delay_seconds = 0.5;
+  std::optional<std::filesystem::path> record;
+  double record_every_seconds = 2.0;
+  std::optional<std::filesystem::path> capture_wav;  // real time only: the offline path writes one
+};
+
+// What a session counted; printed at the end and written by --stats-json.
+struct SessionReport {
+  std::uint64_t messages = 0, notes_in = 0, ignored = 0, sysex = 0, malformed = 0,
+                input_dropped = 0;
+  std::uint64_t events_applied = 0, late_events = 0, engine_dropped = 0;
+  std::uint64_t callbacks = 0, xruns = 0, overruns = 0;
+  double callback_mean_ms = 0, callback_p99_share = 0, callback_max_ms = 0, period_ms = 0;
+  std::uint64_t recorded_player_notes = 0, recorded_model_notes = 0;
+  std::int64_t frames = 0;
+  std::string to_json() const;
+};
+
+class Session {
+ public:
+  // Loads the soundfont, reads the replay file, opens MIDI ports. Throws (one line each):
+  // SynthError, DeviceError, MidiError.
+  explicit Session(const SessionOptions& options);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Real time: opens the audio device and starts everything. Throws DeviceError, WavError.
+  void start();
+  // Every ~100 ms from the main thread: returns lines to print (a MIDI port that went away or came
+  // back, the audio device that stopped). Sets `audio_lost` when the audio stream ended.
+  std::string poll(bool& audio_lost);
+  // Stops and saves (the recording, the captured audio). Safe to call twice.
+  void stop();
+
+  // Offline: replays (if any) and renders `seconds` of audio (0: to the end of the replay plus
+  // `tail_seconds`) into `wav`, as fast as the machine allows.
+  OfflineResult render_offline(const std::filesystem::path& wav, double seconds,
+                               double tail_seconds = 2.0, int block_frames = 256);
+
+  bool replay_finished() const { return replay_ && replay_->finished(); }
+  double replay_duration() const { return replay_ ? replay_->duration() : 0.0; }
+  std::string describe() const;  // "JACK device 'system', 48000 Hz, 256 frames; ..." once started
+  SessionReport report() const;
+
+  AudioEngine& engine() { return *engine_; }
+  InputRouter& router() { return *router_; }
+
+ private:
+  void queue_voice_setup();
+
+  SessionOptions options_;
+  std::unique_ptr<FluidInstrument> instrument_;
+  std::unique_ptr<AudioEngine> engine_;
+  std::unique_ptr<InputRouter> router_;
+  std::unique_ptr<ReplaySource> replay_;
+  std::unique_ptr<MidiInput> midi_in_;
+  std::unique_ptr<MidiOutput> midi_out_;
+  std::unique_ptr<Recorder> recorder_;
+  std::unique_ptr<PortAudioOutput> audio_;
+  std::unique_ptr<AudioCapture> capture_;
+  bool started_ = false, stopped_ = false;
+};
+
+}  // namespace mlstm::rt
