@@ -51,7 +51,7 @@ void add_play_command(CLI::App& app) {
   auto a = std::make_shared<PlayArgs>();
   auto* cmd = app.add_subcommand(
       "play", "Play a MIDI file through the real-time engine (audio device, or --render a WAV)");
-  cmd->add_option("file", a->file, "MIDI file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("file", a->file, "MIDI file")->required();
   cmd->add_option("--render", a->render,
                   "Render offline into this WAV file instead, as fast as possible");
   add_session_options(cmd, a->cli);

@@ -30,11 +30,14 @@ bool stop_requested() {
 void add_session_options(CLI::App* cmd, SessionCli& cli) {
   auto& o = cli.options;
   cmd->add_option("--soundfont", o.soundfont,
-                  "General MIDI soundfont (.sf2); default: Debian's FluidR3_GM")
-      ->check(CLI::ExistingFile);
+                  "General MIDI soundfont (.sf2); default: Debian's FluidR3_GM");
   cmd->add_option("--gain", o.gain, "FluidSynth's master gain")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 5.0));
+  cmd->add_option("--polyphony", o.polyphony,
+                  "Voices the synthesizer renders at most (bounds the audio thread's work)")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1024));
   cmd->add_option("--audio-api", o.audio.host_api,
                   "PortAudio host API (JACK, ALSA, ...); default: JACK when a server runs");
   cmd->add_option("--audio-device", o.audio.device,

@@ -19,6 +19,7 @@ std::string SessionReport::to_json() const {
     << ", \"callback_max_ms\": " << callback_max_ms << ", \"period_ms\": " << period_ms
     << ", \"recorded_player_notes\": " << recorded_player_notes
     << ", \"recorded_model_notes\": " << recorded_model_notes << ", \"frames\": " << frames
+    << ", \"clock_frame\": " << clock_frame << ", \"clock_steady_ns\": " << clock_steady_ns
     << "}\n";
   return s.str();
 }
@@ -36,7 +37,9 @@ Session::Session(const SessionOptions& options) : options_(options) {
     soundfont = *found;
   }
   instrument_ = std::make_unique<FluidInstrument>(
-      soundfont, FluidOptions{.sample_rate = options_.audio.sample_rate, .gain = options_.gain});
+      soundfont, FluidOptions{.sample_rate = options_.audio.sample_rate,
+                              .gain = options_.gain,
+                              .polyphony = options_.polyphony});
   engine_ = std::make_unique<AudioEngine>(*instrument_, options_.audio.sample_rate);
   engine_->model_to_synth = options_.model_to_synth;
   router_ = std::make_unique<InputRouter>(
@@ -154,6 +157,9 @@ SessionReport Session::report() const {
   r.late_events = e.late_events;
   r.engine_dropped = e.pending_dropped + e.played_dropped + e.forwarded_dropped;
   r.frames = static_cast<std::int64_t>(e.frames.load());
+  const AudioClock::Reading clock = engine_->clock().read();
+  r.clock_frame = clock.frame;
+  r.clock_steady_ns = clock.steady_ns;
   if (audio_) {
     const CallbackStats& s = audio_->stats();
     r.callbacks = s.count();

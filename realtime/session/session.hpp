@@ -31,6 +31,9 @@ struct VoiceSettings {
 struct SessionOptions {
   std::filesystem::path soundfont;  // empty: default_soundfont()
   double gain = 0.5;
+  // Voices FluidSynth renders at most; beyond, it steals the oldest. It bounds the audio thread's
+  // work under a flood of notes (each note is one or two voices with FluidR3_GM).
+  int polyphony = 128;
   AudioOptions audio;
   VoiceSettings player{0, 0, 100};
   VoiceSettings model{1, 0, 100};
@@ -53,6 +56,8 @@ struct SessionReport {
   double callback_mean_ms = 0, callback_p99_share = 0, callback_max_ms = 0, period_ms = 0;
   std::uint64_t recorded_player_notes = 0, recorded_model_notes = 0;
   std::int64_t frames = 0;
+  // The audio clock's last reading: the frame that began at that steady-clock time.
+  std::int64_t clock_frame = 0, clock_steady_ns = 0;
   std::string to_json() const;
 };
 

@@ -29,11 +29,16 @@ FluidInstrument::FluidInstrument(const std::filesystem::path& soundfont,
     throw SynthError("sample rate " + std::to_string(options.sample_rate) +
                      " Hz: FluidSynth renders between 8000 and 96000 Hz");
   }
-  // FluidSynth's warnings (a voice it could not allocate in a flood) would be printed from the
-  // audio thread: they are off; errors (at load time, on this thread) still print.
-  fluid_set_log_function(FLUID_WARN, nullptr, nullptr);
-  fluid_set_log_function(FLUID_INFO, nullptr, nullptr);
-  fluid_set_log_function(FLUID_DBG, nullptr, nullptr);
+  // FluidSynth prints its own messages (several lines for a bad file, and later from the audio
+  // thread for a voice it cannot allocate): all off; our exceptions say what is wrong in one line.
+  for (int level : {FLUID_PANIC, FLUID_ERR, FLUID_WARN, FLUID_INFO, FLUID_DBG}) {
+    fluid_set_log_function(level, nullptr, nullptr);
+  }
+  // A file that is not a SoundFont at all is told apart before loading: FluidSynth would hand it
+  // to libinstpatch, whose glib warnings we cannot silence.
+  if (!fluid_is_soundfont(soundfont.c_str())) {
+    throw SynthError(soundfont.string() + ": not a SoundFont 2 file (.sf2)");
+  }
   settings_ = new_fluid_settings();
   fluid_settings_setnum(settings_, "synth.sample-rate", options.sample_rate);
   fluid_settings_setnum(settings_, "synth.gain", options.gain);
@@ -42,6 +47,12 @@ FluidInstrument::FluidInstrument(const std::filesystem::path& soundfont,
   fluid_settings_setint(settings_, "synth.threadsafe-api", 0);
   // One core: FluidSynth's own worker threads would be waited on inside the callback.
   fluid_settings_setint(settings_, "synth.cpu-cores", 1);
+  // Reverb and chorus off: Debian's FluidSynth runs them in an OpenMP parallel region that
+  // allocates and frees a thread team on every render call (found by RealtimeSanitizer,
+  // tests/realtime/: memalign and free inside fluid_synth_write_float). Without effects FluidSynth
+  // skips that region.
+  fluid_settings_setint(settings_, "synth.reverb.active", 0);
+  fluid_settings_setint(settings_, "synth.chorus.active", 0);
   // Samples are loaded now, not streamed from disk on the audio thread.
   fluid_settings_setint(settings_, "synth.dynamic-sample-loading", 0);
   synth_ = new_fluid_synth(settings_);

@@ -18,10 +18,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Sleeps until `due`, then spins the last half millisecond: a keyboard's timing, not the
-// scheduler's wake-up jitter.
-void wait_until(Clock::time_point due) {
-  const auto coarse = due - std::chrono::microseconds(500);
+// Sleeps until `due`; with `precise`, spins the last half millisecond: a keyboard's timing, not
+// the scheduler's wake-up jitter. A flood sleeps only: spinning between messages 0.1 ms apart
+// would take a whole core from the process under test.
+void wait_until(Clock::time_point due, bool precise) {
+  const auto coarse = precise ? due - std::chrono::microseconds(500) : due;
   if (Clock::now() < coarse) std::this_thread::sleep_until(coarse);
   while (Clock::now() < due) {
   }
@@ -31,29 +32,38 @@ void wait_until(Clock::time_point due) {
 
 int main(int argc, char** argv) {
   CLI::App app{"Sends MIDI to a JACK port in real time (a test tool of music-lstm)"};
-  std::string port, file, log;
+  std::string port, file, log, virtual_name;
   double seconds = 0, flood = 0, delay = 1.0;
   bool malformed = false;
-  app.add_option("--port", port, "Destination JACK MIDI port (part of its name)")->required();
+  int notes = 0;
+  auto* to = app.add_option("--port", port, "Destination JACK MIDI port (part of its name)");
+  app.add_option("--virtual", virtual_name,
+                 "Open a virtual output port of this name instead, for the receiver to connect to")
+      ->excludes(to);
   app.add_option("--file", file, "MIDI file to play");
   app.add_option("--seconds", seconds, "Stop after this many seconds (0: the whole file)");
   app.add_option("--flood", flood, "Send this many messages a second (note-on/off pairs)");
   app.add_flag("--malformed", malformed, "Send malformed messages (and a few good notes)");
+  app.add_option("--notes", notes, "Send this many short notes, 10 a second");
   app.add_option("--delay", delay, "Seconds to wait after connecting, before sending");
   app.add_option("--log", log, "Write 'seconds status data1 data2' of each sent message here");
   CLI11_PARSE(app, argc, argv);
 
   try {
     RtMidiOut out(RtMidi::UNIX_JACK, "mlstm-test-sender");
-    int index = -1;
-    for (unsigned i = 0; i < out.getPortCount(); ++i) {
-      if (out.getPortName(i).find(port) != std::string::npos) index = static_cast<int>(i);
+    if (!virtual_name.empty()) {
+      out.openVirtualPort(virtual_name);
+    } else {
+      int index = -1;
+      for (unsigned i = 0; i < out.getPortCount(); ++i) {
+        if (out.getPortName(i).find(port) != std::string::npos) index = static_cast<int>(i);
+      }
+      if (index < 0) {
+        std::fprintf(stderr, "sender: no JACK MIDI port '%s'\n", port.c_str());
+        return 2;
+      }
+      out.openPort(static_cast<unsigned>(index), "out");
     }
-    if (index < 0) {
-      std::fprintf(stderr, "sender: no JACK MIDI port '%s'\n", port.c_str());
-      return 2;
-    }
-    out.openPort(static_cast<unsigned>(index), "out");
     std::this_thread::sleep_for(std::chrono::duration<double>(delay));
 
     std::vector<std::pair<double, std::vector<unsigned char>>> messages;
@@ -62,7 +72,7 @@ int main(int argc, char** argv) {
         if (seconds > 0 && m.seconds > seconds) break;
         messages.push_back({m.seconds, {m.bytes, m.bytes + m.size}});
       }
-    } else if (flood > 0) {
+    } else if (flood > 0 && seconds > 0) {
       const auto count = static_cast<long long>(flood * seconds);
       for (long long i = 0; i < count; ++i) {
         const auto key = static_cast<unsigned char>(36 + (i / 2) % 60);
@@ -86,12 +96,26 @@ int main(int argc, char** argv) {
         messages.push_back({t += 0.05, {0x80, 72, 0}});
       }
     }
+    for (int i = 0; i < notes; ++i) {
+      const auto key = static_cast<unsigned char>(60 + i % 12);
+      messages.push_back({i * 0.1, {0x90, key, 90}});
+      messages.push_back({i * 0.1 + 0.05, {0x80, key, 0}});
+    }
     std::ofstream log_file;
     if (!log.empty()) log_file.open(log);
     const auto origin = Clock::now();
+    // The origin on the system's monotonic clock, which the receiver's audio clock also reads:
+    // the test measures the latency from a send to the first sound with it.
+    if (log_file) {
+      log_file
+          << "# origin_ns "
+          << std::chrono::duration_cast<std::chrono::nanoseconds>(origin.time_since_epoch()).count()
+          << '\n';
+    }
     for (const auto& [at, bytes] : messages) {
-      wait_until(origin +
-                 std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at)));
+      wait_until(
+          origin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at)),
+          flood <= 0);
       const double sent = std::chrono::duration<double>(Clock::now() - origin).count();
       out.sendMessage(&bytes);
       if (log_file) {

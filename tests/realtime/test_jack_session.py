@@ -1,0 +1,299 @@
+"""The real-time path on a real (dummy) JACK server: PortAudio on JACK, an RtMidi virtual port,
+and a second process playing a keyboard's part in real time.
+
+  test_jack_session.py CASE MUSIC_LSTM SENDER MAESTRO_DIR WORK_DIR
+CASE: performance | flood | malformed | reconnect | kill
+
+The dummy server (tests/support/jack_server.sh, a ctest fixture) runs at 48 kHz, 64 frames.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import wave
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import smf  # noqa: E402
+
+CASE, MUSIC_LSTM, SENDER, MAESTRO, WORK = sys.argv[1:6]
+os.makedirs(WORK, exist_ok=True)
+RATE = 48000
+JACK_LOG = os.environ.get("MLSTM_JACK_LOG", "")
+PERIOD = os.environ.get("MLSTM_JACK_PERIOD", "64")
+
+
+def fail(message):
+    print("FAIL:", message)
+    sys.exit(1)
+
+
+def jack_xruns():
+    """Xruns the server logged (one line from the driver per xrun; the engine adds a line for
+    each client it names)."""
+    if not JACK_LOG or not os.path.exists(JACK_LOG):
+        return 0
+    with open(JACK_LOG, errors="replace") as f:
+        return sum(1 for line in f if "Driver::Process XRun" in line)
+
+
+def wait_for_port(name, seconds=10):
+    end = time.time() + seconds
+    while time.time() < end:
+        ports = subprocess.run(["jack_lsp"], capture_output=True, text=True).stdout.split("\n")
+        if name in ports:
+            return
+        time.sleep(0.1)
+    fail(f"the JACK port {name} never appeared")
+
+
+def listen(*args, seconds):
+    stats = os.path.join(WORK, f"{CASE}-stats.json")
+    if os.path.exists(stats):
+        os.remove(stats)
+    proc = subprocess.Popen(
+        [MUSIC_LSTM, "listen", "--buffer", PERIOD, "--seconds", str(seconds),
+         "--stats-json", stats, *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return proc, stats
+
+
+def finish(proc, stats):
+    out, err = proc.communicate(timeout=120)
+    print(out, err, sep="\n")
+    if proc.returncode != 0:
+        fail(f"music-lstm listen exited {proc.returncode}")
+    with open(stats) as f:
+        return json.load(f), err
+
+
+def send(*args, timeout=200):
+    result = subprocess.run([SENDER, *args], capture_output=True, text=True, timeout=timeout)
+    print(result.stdout, result.stderr)
+    if result.returncode != 0:
+        fail(f"the sender exited {result.returncode}")
+
+
+def performance_file():
+    """A MAESTRO performance, or a generated one when the data is absent."""
+    csv_path = os.path.join(MAESTRO, "maestro-v3.0.0.csv")
+    if os.path.exists(csv_path):
+        import csv
+        with open(csv_path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        # A dense, fast piece (Liszt, Hungarian Rhapsody No. 2), else the first test file.
+        row = next((r for r in rows if "Hungarian Rhapsody No. 2" in r["canonical_title"]),
+                   next(r for r in rows if r["split"] == "test"))
+        path = os.path.join(MAESTRO, row["midi_filename"])
+        print("sending", path)
+        return path
+    print("no MAESTRO data: sending a generated performance")
+    events = []
+    for i in range(1200):
+        events.append((0 if i == 0 else 24, [0x90, 40 + (i * 7) % 48, 40 + i % 80]))
+        events.append((12, [0x80, 40 + (i * 7) % 48, 0]))
+    return smf_file(os.path.join(WORK, "generated.mid"), events)
+
+
+def smf_file(path, events):
+    data = bytearray()
+    for delta, message in events:
+        data += smf.vlq(delta) + bytes(message)
+    data += b"\x00\xff\x2f\x00"
+    with open(path, "wb") as f:
+        f.write(b"MThd" + (6).to_bytes(4, "big") + (0).to_bytes(2, "big") + (1).to_bytes(2, "big")
+                + (96).to_bytes(2, "big"))
+        f.write(b"MTrk" + len(data).to_bytes(4, "big") + bytes(data))
+    return path
+
+
+def read_sent(log):
+    onsets = []
+    for line in open(log):
+        if line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) == 4 and int(parts[1]) & 0xF0 == 0x90 and int(parts[3]) > 0:
+            onsets.append((float(parts[0]), int(parts[2])))
+    return onsets
+
+
+def read_recording(path):
+    import mido
+    mid = mido.MidiFile(path)
+    onsets, t = [], 0.0
+    for msg in mido.merge_tracks(mid.tracks):
+        t += mido.tick2second(msg.time, mid.ticks_per_beat, 500000)
+        if msg.type == "note_on" and msg.velocity > 0:
+            onsets.append((t, msg.note))
+    return onsets
+
+
+def read_wav_mono(path):
+    with wave.open(path) as w:
+        frames = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    return frames.reshape(-1, 2).astype(np.float64).mean(axis=1) / 32768.0
+
+
+def case_performance():
+    seconds = 60
+    xruns_before = jack_xruns()
+    rec, wav = os.path.join(WORK, "performance.mid"), os.path.join(WORK, "performance.wav")
+    proc, stats = listen("--virtual", "--record", rec, "--record-audio", wav,
+                         seconds=seconds + 6)
+    wait_for_port("music-lstm:in")
+    log = os.path.join(WORK, "sent.txt")
+    send("--port", "music-lstm:in", "--file", performance_file(), "--seconds", str(seconds),
+         "--log", log, "--delay", "1")
+    report, _ = finish(proc, stats)
+    sent, recorded = read_sent(log), read_recording(rec)
+    print(f"sent {len(sent)} notes, received {report['notes_in']}, recorded {len(recorded)}")
+    if report["notes_in"] != len(sent) or len(recorded) != len(sent):
+        fail("not every note arrived")
+    if [p for _, p in sent] != [p for _, p in recorded]:
+        fail("the recorded pitches differ from the sent ones")
+    # Times: the recording starts at the session's frame 0, the sender's log at its own start;
+    # the offset between them is one constant (startup and one buffer of latency).
+    diffs = np.array([r - s for (s, _), (r, _) in zip(sent, recorded)])
+    offset = np.median(diffs)
+    worst = np.max(np.abs(diffs - offset)) * 1000
+    print(f"recording vs sent: worst {worst:.3f} ms from the constant offset {offset*1000:.2f} ms")
+    if worst > 2.0:
+        fail(f"a recorded note is {worst:.3f} ms away from when it was sent (more than 2 ms)")
+    # Audio: where each note sounds, the captured output is not silent.
+    audio = read_wav_mono(wav)
+    silent = 0
+    for t, _ in recorded:
+        start = int(t * RATE)
+        window = audio[start:start + int(0.05 * RATE)]
+        if len(window) == 0 or np.sqrt(np.mean(window ** 2)) < 1e-4:
+            silent += 1
+    print(f"{silent} of {len(recorded)} notes silent in the audio")
+    if silent:
+        fail("the audio is silent where notes sound")
+    # Latency, for docs/BENCHMARKS.md: from each send (the sender's monotonic clock) to the first
+    # non-silent sample of its note (the audio clock maps frames onto the same clock).
+    origin_ns = next(int(line.split()[2]) for line in open(log) if line.startswith("# origin_ns"))
+    latencies = []
+    for (sent_at, _), (t, _) in zip(sent, recorded):
+        start = int(t * RATE) - int(0.002 * RATE)
+        window = np.abs(audio[max(start, 0):start + int(0.05 * RATE)])
+        loud = np.nonzero(window > 1e-4)[0]
+        if len(loud):
+            frame = max(start, 0) + loud[0]
+            sound_ns = report["clock_steady_ns"] + (frame - report["clock_frame"]) * 1e9 / RATE
+            latencies.append((sound_ns - (origin_ns + sent_at * 1e9)) / 1e6)
+    latencies = np.array(latencies)
+    print(f"latency from send to first sound: median {np.median(latencies):.2f} ms, "
+          f"p95 {np.percentile(latencies, 95):.2f} ms, min {latencies.min():.2f} ms, "
+          f"max {latencies.max():.2f} ms over {len(latencies)} notes (buffer {PERIOD} frames)")
+    xruns = report["xruns"] + (jack_xruns() - xruns_before)
+    print(f"xruns: {report['xruns']} reported to the callback, "
+          f"{jack_xruns() - xruns_before} in the JACK log; callback max "
+          f"{report['callback_max_ms']:.3f} ms of {report['period_ms']:.3f} ms")
+    if xruns:
+        fail(f"{xruns} xruns in {seconds} s")
+    if report["engine_dropped"] or report["input_dropped"] or report["late_events"]:
+        fail(f"events dropped or late: {report}")
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def case_flood():
+    rate, seconds = 10000, 60
+    xruns_before = jack_xruns()
+    proc, stats = listen("--virtual", seconds=seconds + 8)
+    wait_for_port("music-lstm:in")
+    sender = subprocess.Popen([SENDER, "--port", "music-lstm:in", "--flood", str(rate),
+                               "--seconds", str(seconds), "--delay", "1"])
+    time.sleep(11)
+    rss_early = rss_kb(proc.pid)
+    time.sleep(seconds - 12)
+    rss_late = rss_kb(proc.pid)
+    if sender.wait(timeout=60) != 0:
+        fail("the flood sender failed")
+    report, _ = finish(proc, stats)
+    print(f"RSS {rss_early} kB at 10 s, {rss_late} kB at {seconds - 2} s")
+    expected = rate * seconds
+    if report["messages"] != expected:
+        fail(f"{report['messages']} of {expected} messages arrived")
+    if report["input_dropped"] or report["engine_dropped"]:
+        fail(f"messages dropped: {report}")
+    if rss_late - rss_early > 2048:
+        fail(f"memory grew by {rss_late - rss_early} kB during the flood")
+    xruns = report["xruns"] + (jack_xruns() - xruns_before)
+    print(f"xruns {xruns}; callback mean {report['callback_mean_ms']:.3f} ms, "
+          f"p99 {report['callback_p99_share']*100:.1f}% of the period, "
+          f"max {report['callback_max_ms']:.3f} ms")
+    # Not asserted: on a 2-core machine the flood's sender, JACK and this process share the cores,
+    # and a handful of xruns in the minute were seen (docs/BENCHMARKS.md); the callback itself
+    # stays within its period (max above).
+    if report["callback_max_ms"] > report["period_ms"]:
+        fail("an audio callback took longer than its period under the flood")
+
+
+def case_malformed():
+    rec = os.path.join(WORK, "malformed.mid")
+    proc, stats = listen("--virtual", "--record", rec, seconds=9)
+    wait_for_port("music-lstm:in")
+    send("--port", "music-lstm:in", "--malformed", "--delay", "1")
+    report, err = finish(proc, stats)
+    # 50 rounds of: truncated note-on, stray data, status in data, sysex, truncated program
+    # change, trailing bytes; and one good note.
+    print(report)
+    if report["malformed"] != 250 or report["sysex"] != 50:
+        fail(f"expected 250 malformed and 50 sysex messages: {report}")
+    if report["notes_in"] != 50 or len(read_recording(rec)) != 50:
+        fail("the good notes between the malformed ones did not all arrive")
+
+
+def case_reconnect():
+    rec = os.path.join(WORK, "reconnect.mid")
+    first = subprocess.Popen([SENDER, "--virtual", "keys", "--notes", "20", "--delay", "2"])
+    wait_for_port("mlstm-test-sender:keys")
+    proc, stats = listen("--midi-in", "mlstm-test-sender:keys", "--record", rec, seconds=14)
+    if first.wait(timeout=30) != 0:
+        fail("the first sender failed")
+    time.sleep(1.5)  # the port is gone now
+    second = subprocess.Popen([SENDER, "--virtual", "keys", "--notes", "20", "--delay", "2"])
+    if second.wait(timeout=30) != 0:
+        fail("the second sender failed")
+    report, err = finish(proc, stats)
+    if "disappeared" not in err or "is back" not in err:
+        fail("the port's going and coming back were not reported")
+    if report["notes_in"] != 40:
+        fail(f"{report['notes_in']} of 40 notes arrived across the reconnection")
+
+
+def case_kill():
+    rec = os.path.join(WORK, "killed.mid")
+    if os.path.exists(rec):
+        os.remove(rec)
+    proc, _ = listen("--virtual", "--record", rec, seconds=60)
+    wait_for_port("music-lstm:in")
+    sender = subprocess.Popen([SENDER, "--port", "music-lstm:in", "--notes", "100",
+                               "--delay", "0.5"])
+    time.sleep(6.3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    sender.kill()
+    sender.wait()
+    notes = read_recording(rec)  # raises if the file is torn
+    print(f"killed mid-recording: {len(notes)} notes in a readable file")
+    if len(notes) < 30:
+        fail("the recording lost more than its last few seconds")
+
+
+{"performance": case_performance, "flood": case_flood, "malformed": case_malformed,
+ "reconnect": case_reconnect, "kill": case_kill}[CASE]()
+print("PASS")
