@@ -1,5 +1,6 @@
 #include "session/session.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <sstream>
 
@@ -89,13 +90,26 @@ void Session::start() {
   if (midi_out_) midi_out_->start();
   audio_->start();
   started_ = true;
+  last_progress_ = std::chrono::steady_clock::now();
   if (replay_) replay_->start(*router_);
+}
+
+bool Session::callbacks_alive() {
+  // The audio thread counts blocks; a stream that PortAudio still calls active but whose
+  // callbacks stopped (a JACK server that dropped us or hangs) shows as a count that stands still.
+  const auto now = std::chrono::steady_clock::now();
+  const std::uint64_t blocks = engine_->counters().blocks.load();
+  if (blocks != last_blocks_) {
+    last_blocks_ = blocks;
+    last_progress_ = now;
+  }
+  return now - last_progress_ < std::chrono::seconds(2);
 }
 
 std::string Session::poll(bool& audio_lost) {
   std::string lines;
   if (midi_in_) lines = midi_in_->check_connection();
-  audio_lost = audio_ && started_ && !audio_->running();
+  audio_lost = audio_ && started_ && (!audio_->running() || !callbacks_alive());
   if (audio_lost) {
     lines += (lines.empty() ? "" : "\n") +
              std::string("the audio device stopped (JACK server gone?); saving and ending");
@@ -107,11 +121,19 @@ void Session::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (replay_) replay_->stop();
-  midi_in_.reset();  // no more input while the rest winds down
-  if (audio_) audio_->stop();
-  if (midi_out_) midi_out_->stop();
+  // What must not be lost first: the recording and the captured audio, before anything that
+  // talks to a server that may be gone.
   if (recorder_) recorder_->stop();
   if (capture_) capture_->stop();
+  if (midi_out_) midi_out_->stop();
+  // A stream whose callbacks stopped would make PortAudio wait forever for the last one: it is
+  // left to the process's exit instead.
+  if (audio_ && started_ && callbacks_alive()) {
+    audio_->stop();
+  } else if (audio_) {
+    audio_.release();  // deliberately not closed: closing waits on the stalled server
+  }
+  midi_in_.reset();
 }
 
 OfflineResult Session::render_offline(const std::filesystem::path& wav, double seconds,

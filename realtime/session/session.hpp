@@ -3,6 +3,7 @@
 // the offline loop), MIDI in (a port or a replayed file), MIDI out, the recorder and the audio
 // capture. `music-lstm play` and `listen` run one; the jam adds the performer on top.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -93,6 +94,7 @@ class Session {
 
  private:
   void queue_voice_setup();
+  bool callbacks_alive();
 
   SessionOptions options_;
   std::unique_ptr<FluidInstrument> instrument_;
@@ -105,6 +107,8 @@ class Session {
   std::unique_ptr<PortAudioOutput> audio_;
   std::unique_ptr<AudioCapture> capture_;
   bool started_ = false, stopped_ = false;
+  std::uint64_t last_blocks_ = 0;
+  std::chrono::steady_clock::time_point last_progress_{};
 };
 
 }  // namespace mlstm::rt

@@ -162,8 +162,6 @@ def case_performance():
     offset = np.median(diffs)
     worst = np.max(np.abs(diffs - offset)) * 1000
     print(f"recording vs sent: worst {worst:.3f} ms from the constant offset {offset*1000:.2f} ms")
-    if worst > 2.0:
-        fail(f"a recorded note is {worst:.3f} ms away from when it was sent (more than 2 ms)")
     # Audio: where each note sounds, the captured output is not silent.
     audio = read_wav_mono(wav)
     silent = 0
@@ -175,20 +173,16 @@ def case_performance():
     print(f"{silent} of {len(recorded)} notes silent in the audio")
     if silent:
         fail("the audio is silent where notes sound")
-    # Latency, for docs/BENCHMARKS.md: from each send (the sender's monotonic clock) to the first
-    # non-silent sample of its note (the audio clock maps frames onto the same clock).
+    # Latency, for docs/BENCHMARKS.md: from each send (the sender's monotonic clock) to the frame
+    # the audio thread handed the note to FluidSynth (the recording's time, mapped onto the same
+    # clock by the audio clock's last reading). FluidSynth's own onset adds its 64-frame quantum
+    # and the sample's attack (bench_input_latency measures the whole path offline): in a dense
+    # performance the first sound of one note cannot be told from the tail of the last.
     origin_ns = next(int(line.split()[2]) for line in open(log) if line.startswith("# origin_ns"))
-    latencies = []
-    for (sent_at, _), (t, _) in zip(sent, recorded):
-        start = int(t * RATE) - int(0.002 * RATE)
-        window = np.abs(audio[max(start, 0):start + int(0.05 * RATE)])
-        loud = np.nonzero(window > 1e-4)[0]
-        if len(loud):
-            frame = max(start, 0) + loud[0]
-            sound_ns = report["clock_steady_ns"] + (frame - report["clock_frame"]) * 1e9 / RATE
-            latencies.append((sound_ns - (origin_ns + sent_at * 1e9)) / 1e6)
-    latencies = np.array(latencies)
-    print(f"latency from send to first sound: median {np.median(latencies):.2f} ms, "
+    latencies = np.array([
+        (report["clock_steady_ns"] + (t * RATE - report["clock_frame"]) * 1e9 / RATE
+         - (origin_ns + sent_at * 1e9)) / 1e6 for (sent_at, _), (t, _) in zip(sent, recorded)])
+    print(f"latency from send to the synthesizer: median {np.median(latencies):.2f} ms, "
           f"p95 {np.percentile(latencies, 95):.2f} ms, min {latencies.min():.2f} ms, "
           f"max {latencies.max():.2f} ms over {len(latencies)} notes (buffer {PERIOD} frames)")
     xruns = report["xruns"] + (jack_xruns() - xruns_before)
@@ -199,6 +193,8 @@ def case_performance():
         fail(f"{xruns} xruns in {seconds} s")
     if report["engine_dropped"] or report["input_dropped"] or report["late_events"]:
         fail(f"events dropped or late: {report}")
+    if worst > 2.0:
+        fail(f"a recorded note is {worst:.3f} ms away from when it was sent (more than 2 ms)")
 
 
 def rss_kb(pid):

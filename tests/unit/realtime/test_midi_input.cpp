@@ -6,6 +6,7 @@
 
 #include "events/midi_message.hpp"
 #include "midi/input_router.hpp"
+#include "midi/midi_output.hpp"
 #include "replay/replay_source.hpp"
 #include "support/click_instrument.hpp"
 
@@ -159,6 +160,29 @@ TEST(Replay, OfflineFeedingStampsExactFrames) {
   EXPECT_EQ(e.frame, 24048);  // (0.5 + 0.001) * 48000
   ASSERT_TRUE(engine.played().try_pop(e));
   EXPECT_EQ(e.frame, 24590);  // (0.5 + 0.0123) * 48000 = 24590.4
+}
+
+}  // namespace
+}  // namespace mlstm::rt
+
+namespace mlstm::rt {
+namespace {
+
+TEST(MidiOut, EventsBecomeTheirMessages) {
+  unsigned char b[3];
+  ASSERT_EQ(midi_bytes(note_on(0, Voice::kModel, 1, 60, 90), b), 3);
+  EXPECT_EQ(b[0], 0x91);
+  EXPECT_EQ(b[1], 60);
+  EXPECT_EQ(b[2], 90);
+  ASSERT_EQ(midi_bytes(note_off(0, Voice::kModel, 1, 60), b), 3);
+  EXPECT_EQ(b[0], 0x81);
+  ASSERT_EQ(midi_bytes(program(Voice::kModel, 2, 40), b), 2);
+  EXPECT_EQ(b[0], 0xC2);
+  EXPECT_EQ(b[1], 40);
+  ASSERT_EQ(midi_bytes({0, EventKind::kChannelSilence, Voice::kModel, 3}, b), 3);
+  EXPECT_EQ(b[0], 0xB3);
+  EXPECT_EQ(b[1], 123);  // all notes off
+  EXPECT_EQ(midi_bytes({0, EventKind::kPanic}, b), 0);
 }
 
 }  // namespace
