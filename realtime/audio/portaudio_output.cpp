@@ -17,12 +17,6 @@ namespace {
 void quiet_alsa(const char*, int, const char*, int, const char*, ...) {}
 void quiet_jack(const char*) {}
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 std::string pa_error(PaError e) {
   return Pa_GetErrorText(e);
 }
@@ -79,15 +73,16 @@ PortAudioOutput::PortAudioOutput(AudioEngine& engine, const AudioOptions& option
   for (PaHostApiIndex i = 0; i < Pa_GetHostApiCount(); ++i) {
     const PaHostApiInfo* info = Pa_GetHostApiInfo(i);
     apis += (apis.empty() ? "" : ", ") + std::string(info->name);
-    const bool wanted = options.host_api.empty()
-                            ? info->type == paJACK && info->deviceCount > 0
-                            : lower(info->name).find(lower(options.host_api)) != std::string::npos;
+    const bool wanted =
+        options.host_api.empty()
+            ? info->type == paJACK && info->deviceCount > 0
+            : to_lower(info->name).find(to_lower(options.host_api)) != std::string::npos;
     if (wanted && api < 0) api = i;
   }
   if (api < 0 && !options.host_api.empty()) {
     throw DeviceError("no audio host API '" + options.host_api +
                       "'; there are: " + (apis.empty() ? "none" : apis) +
-                      (lower(options.host_api) == "jack" ? " (is a JACK server running?)" : ""));
+                      (to_lower(options.host_api) == "jack" ? " (is a JACK server running?)" : ""));
   }
   if (api < 0) api = Pa_GetDefaultHostApi();
   const PaHostApiInfo* api_info = api >= 0 ? Pa_GetHostApiInfo(api) : nullptr;
@@ -102,7 +97,7 @@ PortAudioOutput::PortAudioOutput(AudioEngine& engine, const AudioOptions& option
       names += (names.empty() ? "" : ", ") + std::to_string(d) + " '" + info->name + "'";
       const bool match = !options.device.empty() &&
                          (options.device == std::to_string(d) ||
-                          lower(info->name).find(lower(options.device)) != std::string::npos);
+                          to_lower(info->name).find(to_lower(options.device)) != std::string::npos);
       if (match && device == paNoDevice) device = d;
     }
     if (options.device.empty()) device = api_info->defaultOutputDevice;

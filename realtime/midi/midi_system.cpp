@@ -13,12 +13,6 @@ namespace {
 
 void quiet(const char*) {}
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 RtMidi::Api rtmidi_api(MidiSystem system) {
   return system == MidiSystem::kJack ? RtMidi::UNIX_JACK : RtMidi::LINUX_ALSA;
 }
@@ -56,8 +50,14 @@ std::unique_ptr<T> make_client(MidiSystem system, const std::string& client, RtM
 
 }  // namespace
 
+std::string to_lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
 MidiSystem parse_midi_system(const std::string& name) {
-  const std::string n = lower(name);
+  const std::string n = to_lower(name);
   if (n == "auto") return MidiSystem::kAuto;
   if (n == "jack") return MidiSystem::kJack;
   if (n == "alsa") return MidiSystem::kAlsa;
@@ -131,12 +131,12 @@ int find_port(const std::vector<std::string>& names, const std::string& spec) {
     const unsigned long n = std::stoul(spec);
     return n < names.size() ? static_cast<int>(n) : -1;
   }
-  const std::string want = lower(spec);
+  const std::string want = to_lower(spec);
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (lower(names[i]) == want) return static_cast<int>(i);
+    if (to_lower(names[i]) == want) return static_cast<int>(i);
   }
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (lower(names[i]).find(want) != std::string::npos) return static_cast<int>(i);
+    if (to_lower(names[i]).find(want) != std::string::npos) return static_cast<int>(i);
   }
   return -1;
 }

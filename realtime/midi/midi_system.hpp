@@ -59,6 +59,8 @@ std::vector<std::string> port_names(RtMidi& midi);
 // A port by number ("2") or by part of its name, case-insensitive; -1 when none matches. A name
 // that matches several ports picks the first.
 int find_port(const std::vector<std::string>& names, const std::string& spec);
+// Lower case, for matching port and device names case-insensitively (also audio/).
+std::string to_lower(std::string s);
 // "the ports are: 0 'a', 1 'b'" or "there are no ports", for error lines.
 std::string describe_ports(const std::vector<std::string>& names);
 

@@ -2,27 +2,35 @@
 
 #include <chrono>
 #include <cmath>
-#include <sstream>
+#include <nlohmann/json.hpp>
 
 #include "midi/midi_file.hpp"
 
 namespace mlstm::rt {
 
 std::string SessionReport::to_json() const {
-  std::ostringstream s;
-  s << "{\"messages\": " << messages << ", \"notes_in\": " << notes_in
-    << ", \"ignored\": " << ignored << ", \"sysex\": " << sysex << ", \"malformed\": " << malformed
-    << ", \"input_dropped\": " << input_dropped << ", \"events_applied\": " << events_applied
-    << ", \"late_events\": " << late_events << ", \"engine_dropped\": " << engine_dropped
-    << ", \"callbacks\": " << callbacks << ", \"xruns\": " << xruns
-    << ", \"overruns\": " << overruns << ", \"callback_mean_ms\": " << callback_mean_ms
-    << ", \"callback_p99_share\": " << callback_p99_share
-    << ", \"callback_max_ms\": " << callback_max_ms << ", \"period_ms\": " << period_ms
-    << ", \"recorded_player_notes\": " << recorded_player_notes
-    << ", \"recorded_model_notes\": " << recorded_model_notes << ", \"frames\": " << frames
-    << ", \"clock_frame\": " << clock_frame << ", \"clock_steady_ns\": " << clock_steady_ns
-    << "}\n";
-  return s.str();
+  const nlohmann::json j = {{"messages", messages},
+                            {"notes_in", notes_in},
+                            {"ignored", ignored},
+                            {"sysex", sysex},
+                            {"malformed", malformed},
+                            {"input_dropped", input_dropped},
+                            {"events_applied", events_applied},
+                            {"late_events", late_events},
+                            {"engine_dropped", engine_dropped},
+                            {"callbacks", callbacks},
+                            {"xruns", xruns},
+                            {"overruns", overruns},
+                            {"callback_mean_ms", callback_mean_ms},
+                            {"callback_p99_share", callback_p99_share},
+                            {"callback_max_ms", callback_max_ms},
+                            {"period_ms", period_ms},
+                            {"recorded_player_notes", recorded_player_notes},
+                            {"recorded_model_notes", recorded_model_notes},
+                            {"frames", frames},
+                            {"clock_frame", clock_frame},
+                            {"clock_steady_ns", clock_steady_ns}};
+  return j.dump() + "\n";
 }
 
 Session::Session(const SessionOptions& options) : options_(options) {
