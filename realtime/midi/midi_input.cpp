@@ -19,35 +19,37 @@ void on_rtmidi_message(double, std::vector<unsigned char>* message, void* user) 
 
 MidiInput::MidiInput(const MidiInputOptions& options, InputRouter& router)
     : options_(options), router_(router), system_(resolve_midi_system(options.system)) {
-  in_ = make_midi_in(system_, options_.client, errors_);
-  // Sysex, clock and active sensing come through so they are counted, not silently dropped.
-  in_->ignoreTypes(false, false, false);
-  in_->setCallback(on_rtmidi_message, &router_);
+  if (options_.virtual_port) port_name_ = options_.port.empty() ? "in" : options_.port;
+  if (system_ == MidiSystem::kJack) {
+    open_jack();
+  } else {
+    open_alsa();
+  }
   if (options_.virtual_port) {
-    port_name_ = options_.port.empty() ? "in" : options_.port;
-    in_->openVirtualPort(port_name_);
-    if (const std::string e = errors_.take(); !e.empty()) {
-      throw DeviceError("cannot open the virtual MIDI port '" + port_name_ + "': " + e);
-    }
     connected_ = true;
     return;
   }
-  probe_ = make_midi_in(system_, options_.client + "-watch", errors_);
-  const auto names = port_names(*probe_);
+  const auto names = sources();
   if (options_.port.empty()) {
     if (names.empty()) {
       throw DeviceError(std::string("no MIDI input port on ") + midi_system_name(system_) +
                         ": connect a keyboard, or use --virtual and connect one to it");
     }
-    open_named(0);
-    return;
+    port_name_ = names.front();
+  } else {
+    const int index = find_port(names, options_.port);
+    if (index < 0) {
+      throw DeviceError("no MIDI input port '" + options_.port + "' on " +
+                        midi_system_name(system_) + "; " + describe_ports(names) +
+                        " (music-lstm devices lists them)");
+    }
+    port_name_ = names[static_cast<std::size_t>(index)];
   }
-  const int index = find_port(names, options_.port);
-  if (index < 0) {
-    throw DeviceError("no MIDI input port '" + options_.port + "' on " + midi_system_name(system_) +
-                      "; " + describe_ports(names) + " (music-lstm devices lists them)");
+  if (!connect()) {
+    throw DeviceError("cannot open MIDI port '" + port_name_ + "'" +
+                      (system_ == MidiSystem::kAlsa ? ": " + errors_.take() : std::string()));
   }
-  open_named(index);
+  connected_ = true;
 }
 
 MidiInput::~MidiInput() {
@@ -57,31 +59,57 @@ MidiInput::~MidiInput() {
   }
 }
 
-void MidiInput::open_named(int index) {
-  const auto names = port_names(*probe_);
-  port_name_ = names.at(static_cast<std::size_t>(index));
-  in_->openPort(static_cast<unsigned>(index), "in");
-  if (const std::string e = errors_.take(); !e.empty()) {
-    throw DeviceError("cannot open MIDI port '" + port_name_ + "': " + e);
+void MidiInput::open_jack() {
+  // A virtual port is our port under the name asked for; a named one is "in", connected to it.
+  jack_ = std::make_unique<JackMidiInput>(options_.client,
+                                          options_.virtual_port ? port_name_ : "in", router_);
+}
+
+void MidiInput::open_alsa() {
+  in_ = make_midi_in(system_, options_.client, errors_);
+  // Sysex, clock and active sensing come through so they are counted, not silently dropped.
+  in_->ignoreTypes(false, false, false);
+  in_->setCallback(on_rtmidi_message, &router_);
+  if (options_.virtual_port) {
+    in_->openVirtualPort(port_name_);
+    if (const std::string e = errors_.take(); !e.empty()) {
+      throw DeviceError("cannot open the virtual MIDI port '" + port_name_ + "': " + e);
+    }
+    return;
   }
-  connected_ = true;
+  probe_ = make_midi_in(system_, options_.client + "-watch", errors_);
+}
+
+std::vector<std::string> MidiInput::sources() const {
+  return jack_ ? jack_->sources() : port_names(*probe_);
+}
+
+bool MidiInput::connect() {
+  if (jack_) return jack_->connect_from(port_name_);
+  const auto names = port_names(*probe_);
+  const auto it = std::find(names.begin(), names.end(), port_name_);
+  if (it == names.end()) return false;
+  in_->closePort();
+  in_->openPort(static_cast<unsigned>(it - names.begin()), "in");
+  return errors_.take().empty();
 }
 
 std::string MidiInput::check_connection() {
-  if (options_.virtual_port || !probe_) return {};
-  const auto names = port_names(*probe_);
+  if (jack_ && jack_->server_lost()) {
+    connected_ = false;
+    if (server_lost_said_) return {};
+    server_lost_said_ = true;
+    return "the JACK server stopped: MIDI input is gone; restart jackd and music-lstm";
+  }
+  if (options_.virtual_port) return {};
+  const auto names = sources();
   const bool present = std::find(names.begin(), names.end(), port_name_) != names.end();
   if (connected_ && !present) {
     connected_ = false;
     return "MIDI port '" + port_name_ +
            "' disappeared; the session goes on and reconnects when it returns";
   }
-  if (!connected_ && present) {
-    in_->closePort();
-    const int index =
-        static_cast<int>(std::find(names.begin(), names.end(), port_name_) - names.begin());
-    in_->openPort(static_cast<unsigned>(index), "in");
-    if (const std::string e = errors_.take(); !e.empty()) return {};  // tried again next time
+  if (!connected_ && present && connect()) {
     connected_ = true;
     return "MIDI port '" + port_name_ + "' is back";
   }
@@ -89,6 +117,7 @@ std::string MidiInput::check_connection() {
 }
 
 std::string MidiInput::description() const {
+  if (jack_ && options_.virtual_port) return "virtual JACK MIDI port '" + jack_->port_name() + "'";
   return std::string(options_.virtual_port ? "virtual " : "") + midi_system_name(system_) +
          " MIDI port '" + port_name_ + "'";
 }

@@ -1,15 +1,18 @@
 #pragma once
-// MIDI in through RtMidi: a port opened by number or name, or a virtual port that a keyboard or a
-// DAW connects to. RtMidi's callback (its own thread: JACK's process thread or ALSA's input
-// thread) hands every message to the input router, which never waits.
+// MIDI in: a port opened by number or name, or a virtual port that a keyboard or a DAW connects
+// to. On JACK our own libjack client keeps each event's frame (jack_midi_input.hpp says why); on
+// ALSA, RtMidi. Either hands every message to the input router from its own thread (JACK's
+// process thread, RtMidi's input thread), and the router never waits.
 //
 // A port that disappears mid-session is noticed by check_connection() (the session calls it every
 // half second), said once, and reopened when a port of that name returns; the session runs on.
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "midi/input_router.hpp"
+#include "midi/jack_midi_input.hpp"
 #include "midi/midi_system.hpp"
 
 namespace mlstm::rt {
@@ -39,15 +42,22 @@ class MidiInput {
   std::string description() const;
 
  private:
-  void open_named(int index);
+  void open_jack();
+  void open_alsa();
+  // The source ports there are now (on JACK, others' MIDI outputs; on ALSA, RtMidi's list).
+  std::vector<std::string> sources() const;
+  // Connects to port_name_; false when it is not there.
+  bool connect();
 
   MidiInputOptions options_;
   InputRouter& router_;
   MidiSystem system_;
+  std::unique_ptr<JackMidiInput> jack_;
   RtMidiErrors errors_;
   std::unique_ptr<RtMidiIn> in_, probe_;
   std::string port_name_;
   bool connected_ = false;
+  bool server_lost_said_ = false;
 };
 
 }  // namespace mlstm::rt

@@ -2,10 +2,20 @@
 // MIDI port and sends, in real time, a MIDI file's notes (--file), a flood of notes (--flood
 // RATE), or malformed messages (--malformed). It logs what it sent and when (--log), so the test
 // can compare the recording with it.
-#include <rtmidi/RtMidi.h>
+//
+// It is a libjack client, not RtMidi: like a keyboard behind a MIDI interface, it puts each
+// message at its own frame within a JACK cycle (RtMidi's JACK output puts all of a cycle's
+// messages at its first frame), so the log holds the exact time each message was on the wire.
+#include <jack/jack.h>
+#include <jack/midiport.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <thread>
@@ -16,16 +26,54 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+struct Message {
+  double seconds = 0;  // when, from the start
+  std::uint32_t size = 0;
+  std::array<unsigned char, 8> bytes{};
+  std::int64_t frame = -1;  // the frame it went out at, relative to the start
+};
 
-// Sleeps until `due`; with `precise`, spins the last half millisecond: a keyboard's timing, not
-// the scheduler's wake-up jitter. A flood sleeps only: spinning between messages 0.1 ms apart
-// would take a whole core from the process under test.
-void wait_until(Clock::time_point due, bool precise) {
-  const auto coarse = precise ? due - std::chrono::microseconds(500) : due;
-  if (Clock::now() < coarse) std::this_thread::sleep_until(coarse);
-  while (Clock::now() < due) {
+// Shared with JACK's process thread: the schedule is written before `start` is set and read-only
+// after; the process thread alone moves `next`.
+struct Sender {
+  jack_client_t* client = nullptr;
+  jack_port_t* port = nullptr;
+  std::vector<Message> messages;
+  double rate = 48000;
+  std::atomic<std::int64_t> start{-1};  // JACK frame of time 0, once sending begins
+  std::atomic<std::size_t> next{0};
+  std::atomic<long> deferred{0};  // messages a full port buffer pushed into a later cycle
+};
+
+int process(jack_nframes_t frames, void* arg) {
+  auto& s = *static_cast<Sender*>(arg);
+  void* buffer = jack_port_get_buffer(s.port, frames);
+  jack_midi_clear_buffer(buffer);
+  const std::int64_t start = s.start.load(std::memory_order_acquire);
+  if (start < 0) return 0;
+  const auto cycle = static_cast<std::int64_t>(jack_last_frame_time(s.client));
+  std::size_t i = s.next.load(std::memory_order_relaxed);
+  for (; i < s.messages.size(); ++i) {
+    Message& m = s.messages[i];
+    const auto due = start + static_cast<std::int64_t>(std::llround(m.seconds * s.rate));
+    if (due >= cycle + frames) break;
+    const std::int64_t offset = due < cycle ? 0 : due - cycle;
+    if (jack_midi_event_write(buffer, static_cast<jack_nframes_t>(offset), m.bytes.data(),
+                              m.size) != 0) {
+      s.deferred.fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
+    m.frame = cycle + offset - start;
   }
+  s.next.store(i, std::memory_order_release);
+  return 0;
+}
+
+Message make(double seconds, std::initializer_list<unsigned char> bytes) {
+  Message m;
+  m.seconds = seconds;
+  for (unsigned char b : bytes) m.bytes[m.size++] = b;
+  return m;
 }
 
 }  // namespace
@@ -49,87 +97,118 @@ int main(int argc, char** argv) {
   app.add_option("--log", log, "Write 'seconds status data1 data2' of each sent message here");
   CLI11_PARSE(app, argc, argv);
 
-  try {
-    RtMidiOut out(RtMidi::UNIX_JACK, "mlstm-test-sender");
-    if (!virtual_name.empty()) {
-      out.openVirtualPort(virtual_name);
-    } else {
-      int index = -1;
-      for (unsigned i = 0; i < out.getPortCount(); ++i) {
-        if (out.getPortName(i).find(port) != std::string::npos) index = static_cast<int>(i);
-      }
-      if (index < 0) {
-        std::fprintf(stderr, "sender: no JACK MIDI port '%s'\n", port.c_str());
-        return 2;
-      }
-      out.openPort(static_cast<unsigned>(index), "out");
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<Message> messages;
+  if (!file.empty()) {
+    for (const auto& m : mlstm::rt::replay_messages(mlstm::read_midi_file(file))) {
+      if (seconds > 0 && m.seconds > seconds) break;
+      if (m.size > 8) continue;  // sysex: not a keyboard's part
+      Message out;
+      out.seconds = m.seconds;
+      out.size = static_cast<std::uint32_t>(m.size);
+      std::copy(m.bytes, m.bytes + m.size, out.bytes.begin());
+      messages.push_back(out);
     }
-    std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+  } else if (flood > 0 && seconds > 0) {
+    const auto count = static_cast<long long>(flood * seconds);
+    for (long long i = 0; i < count; ++i) {
+      const auto key = static_cast<unsigned char>(36 + (i / 2) % 60);
+      const double t = static_cast<double>(i) / flood;
+      messages.push_back(i % 2 == 0 ? make(t, {0x90, key, 80}) : make(t, {0x80, key, 0}));
+    }
+  } else if (malformed) {
+    double t = 0;
+    for (int round = 0; round < 50; ++round) {
+      messages.push_back(make(t += 0.002, {0x90, 60}));                // truncated note-on
+      messages.push_back(make(t += 0.002, {0x40, 0x40}));              // stray data bytes
+      messages.push_back(make(t += 0.002, {0x90, 0x90, 0x40}));        // status as data
+      messages.push_back(make(t += 0.002, {0xF0, 0x7E, 0x7F, 0xF7}));  // sysex
+      messages.push_back(make(t += 0.002, {0xC0}));                    // truncated program
+      messages.push_back(make(t += 0.002, {0x90, 61, 100, 62, 100}));  // trailing bytes
+      messages.push_back(make(t += 0.002, {0x90, 72, 90}));
+      messages.push_back(make(t += 0.05, {0x80, 72, 0}));
+    }
+  }
+  for (int i = 0; i < notes; ++i) {
+    const auto key = static_cast<unsigned char>(60 + i % 12);
+    messages.push_back(make(i * 0.1, {0x90, key, 90}));
+    messages.push_back(make(i * 0.1 + 0.05, {0x80, key, 0}));
+  }
+  std::stable_sort(messages.begin(), messages.end(),
+                   [](const Message& a, const Message& b) { return a.seconds < b.seconds; });
 
-    std::vector<std::pair<double, std::vector<unsigned char>>> messages;
-    if (!file.empty()) {
-      for (const auto& m : mlstm::rt::replay_messages(mlstm::read_midi_file(file))) {
-        if (seconds > 0 && m.seconds > seconds) break;
-        messages.push_back({m.seconds, {m.bytes, m.bytes + m.size}});
-      }
-    } else if (flood > 0 && seconds > 0) {
-      const auto count = static_cast<long long>(flood * seconds);
-      for (long long i = 0; i < count; ++i) {
-        const auto key = static_cast<unsigned char>(36 + (i / 2) % 60);
-        messages.push_back({static_cast<double>(i) / flood,
-                            i % 2 == 0 ? std::vector<unsigned char>{0x90, key, 80}
-                                       : std::vector<unsigned char>{0x80, key, 0}});
-      }
-    } else if (malformed) {
-      const std::vector<std::vector<unsigned char>> bad = {
-          {0x90, 60},                // truncated note-on
-          {0x40, 0x40},              // stray data bytes
-          {0x90, 0x90, 0x40},        // a status byte where data belongs
-          {0xF0, 0x7E, 0x7F, 0xF7},  // sysex
-          {0xC0},                    // truncated program change
-          {0x90, 61, 100, 62, 100},  // trailing bytes
-      };
-      double t = 0;
-      for (int round = 0; round < 50; ++round) {
-        for (const auto& b : bad) messages.push_back({t += 0.002, b});
-        messages.push_back({t += 0.002, {0x90, 72, 90}});
-        messages.push_back({t += 0.05, {0x80, 72, 0}});
-      }
-    }
-    for (int i = 0; i < notes; ++i) {
-      const auto key = static_cast<unsigned char>(60 + i % 12);
-      messages.push_back({i * 0.1, {0x90, key, 90}});
-      messages.push_back({i * 0.1 + 0.05, {0x80, key, 0}});
-    }
-    std::ofstream log_file;
-    if (!log.empty()) log_file.open(log);
-    const auto origin = Clock::now();
-    // The origin on the system's monotonic clock, which the receiver's audio clock also reads:
-    // the test measures the latency from a send to the first sound with it.
-    if (log_file) {
-      log_file
-          << "# origin_ns "
-          << std::chrono::duration_cast<std::chrono::nanoseconds>(origin.time_since_epoch()).count()
-          << '\n';
-    }
-    for (const auto& [at, bytes] : messages) {
-      wait_until(
-          origin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at)),
-          flood <= 0);
-      const double sent = std::chrono::duration<double>(Clock::now() - origin).count();
-      out.sendMessage(&bytes);
-      if (log_file) {
-        log_file << sent;
-        for (unsigned char b : bytes) log_file << ' ' << static_cast<int>(b);
-        log_file << '\n';
-      }
-    }
-    // Let JACK deliver the last messages before the client goes.
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    std::printf("sender: %zu messages sent\n", messages.size());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "sender: %s\n", e.what());
+  Sender sender;
+  sender.messages = std::move(messages);
+  jack_status_t status{};
+  sender.client = jack_client_open("mlstm-test-sender", JackNoStartServer, &status);
+  if (!sender.client) {
+    std::fprintf(stderr, "sender: no JACK server (status %d)\n", static_cast<int>(status));
     return 1;
   }
+  // Closed before `sender` goes, on every way out: JACK's thread reads it until then.
+  struct Closer {
+    Sender& s;
+    ~Closer() {
+      if (s.client) jack_client_close(s.client);
+    }
+  } closer{sender};
+  sender.rate = jack_get_sample_rate(sender.client);
+  sender.port =
+      jack_port_register(sender.client, virtual_name.empty() ? "out" : virtual_name.c_str(),
+                         JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
+  if (!sender.port || jack_set_process_callback(sender.client, process, &sender) != 0 ||
+      jack_activate(sender.client) != 0) {
+    std::fprintf(stderr, "sender: cannot register the JACK MIDI port\n");
+    return 1;
+  }
+  if (virtual_name.empty()) {
+    std::string destination;
+    if (const char** ports =
+            jack_get_ports(sender.client, nullptr, JACK_DEFAULT_MIDI_TYPE, JackPortIsInput)) {
+      for (const char** p = ports; *p; ++p) {
+        if (std::string(*p).find(port) != std::string::npos) destination = *p;
+      }
+      jack_free(ports);
+    }
+    if (destination.empty() ||
+        jack_connect(sender.client, jack_port_name(sender.port), destination.c_str()) != 0) {
+      std::fprintf(stderr, "sender: no JACK MIDI port '%s'\n", port.c_str());
+      return 2;
+    }
+  }
+  std::this_thread::sleep_until(started + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::duration<double>(delay)));
+
+  // Time 0 a few cycles ahead, so the first message is on time. Its steady-clock time (which the
+  // receiver's audio clock also reads) lets the test measure the latency from a send to the sound.
+  const auto start = static_cast<std::int64_t>(jack_frame_time(sender.client)) +
+                     static_cast<std::int64_t>(sender.rate * 0.05);
+  const auto steady_now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              std::chrono::steady_clock::now().time_since_epoch())
+                              .count();
+  const auto origin_ns = steady_now + (static_cast<std::int64_t>(jack_frames_to_time(
+                                           sender.client, static_cast<jack_nframes_t>(start))) -
+                                       static_cast<std::int64_t>(jack_get_time())) *
+                                          1000;
+  sender.start.store(start, std::memory_order_release);
+  while (sender.next.load(std::memory_order_acquire) < sender.messages.size()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // Let JACK deliver the last messages before the client goes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  jack_client_close(sender.client);
+  sender.client = nullptr;
+
+  if (!log.empty()) {
+    std::ofstream out(log);
+    out << "# origin_ns " << origin_ns << '\n';
+    for (const Message& m : sender.messages) {
+      out << static_cast<double>(m.frame) / sender.rate;
+      for (std::uint32_t b = 0; b < m.size; ++b) out << ' ' << static_cast<int>(m.bytes[b]);
+      out << '\n';
+    }
+  }
+  std::printf("sender: %zu messages sent, %ld put off by a full port buffer\n",
+              sender.messages.size(), sender.deferred.load());
   return 0;
 }
