@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   mlstm::app::add_devices_command(app);
   mlstm::app::add_play_command(app);
   mlstm::app::add_listen_command(app);
+  mlstm::app::add_jam_command(app);
 #endif
   try {
     app.parse(argc, argv);

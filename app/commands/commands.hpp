@@ -13,5 +13,6 @@ void add_compose_command(CLI::App& app);
 void add_devices_command(CLI::App& app);
 void add_play_command(CLI::App& app);
 void add_listen_command(CLI::App& app);
+void add_jam_command(CLI::App& app);
 
 }  // namespace mlstm::app

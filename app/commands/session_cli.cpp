@@ -99,7 +99,7 @@ int run_until(rt::Session& session, const std::function<bool()>& done) {
   return 0;
 }
 
-void finish_report(const rt::Session& session, const SessionCli& cli) {
+void finish_report(const rt::Session& session, const SessionCli& cli, const nlohmann::json& extra) {
   const rt::SessionReport r = session.report();
   std::printf(
       "%llu notes in, %llu events played, %llu late, %llu malformed messages, %llu dropped; "
@@ -111,7 +111,11 @@ void finish_report(const rt::Session& session, const SessionCli& cli) {
       static_cast<unsigned long long>(r.xruns), r.callback_mean_ms, r.callback_max_ms, r.period_ms);
   if (!cli.record.empty()) std::printf("recording: %s\n", cli.record.c_str());
   if (!cli.capture_wav.empty()) std::printf("audio: %s\n", cli.capture_wav.c_str());
-  if (!cli.stats_json.empty()) write_file_atomically(cli.stats_json, r.to_json());
+  if (!cli.stats_json.empty()) {
+    nlohmann::json j = nlohmann::json::parse(r.to_json());
+    j.update(extra);
+    write_file_atomically(cli.stats_json, j.dump() + "\n");
+  }
 }
 
 }  // namespace mlstm::app

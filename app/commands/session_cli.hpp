@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "session/session.hpp"
@@ -31,7 +32,9 @@ bool stop_requested();
 // changes as they happen. Returns the exit code (0, or 1 when the audio device was lost).
 int run_until(rt::Session& session, const std::function<bool()>& done);
 
-// Prints the summary line and writes --stats-json if asked.
-void finish_report(const rt::Session& session, const SessionCli& cli);
+// Prints the summary line and writes --stats-json if asked, with `extra`'s fields added (the
+// jam's counts).
+void finish_report(const rt::Session& session, const SessionCli& cli,
+                   const nlohmann::json& extra = nlohmann::json::object());
 
 }  // namespace mlstm::app

@@ -14,8 +14,11 @@ OfflineResult run_offline(AudioEngine& engine, std::int64_t total_frames, int bl
       interleaved(2 * static_cast<std::size_t>(block_frames));
   OfflineResult result;
   const std::int64_t rate = engine.sample_rate();
-  for (std::int64_t start = 0; start < total_frames; start += block_frames) {
-    const int frames = static_cast<int>(std::min<std::int64_t>(block_frames, total_frames - start));
+  // A second run goes on where the engine's time stands.
+  const auto first = static_cast<std::int64_t>(engine.counters().frames.load());
+  const std::int64_t end = first + total_frames;
+  for (std::int64_t start = first; start < end; start += block_frames) {
+    const int frames = static_cast<int>(std::min<std::int64_t>(block_frames, end - start));
     if (hooks.before_block) hooks.before_block(start, start + frames);
     // The offline clock: frame time, not wall time.
     engine.process(left.data(), right.data(), frames, start * 1'000'000'000 / rate);

@@ -25,7 +25,8 @@ struct OfflineResult {
   double peak = 0.0;
 };
 
-// Renders `total_frames` frames in blocks of `block_frames` into `wav` (may be null: render only).
+// Renders the engine's next `total_frames` frames in blocks of `block_frames` into `wav` (may be
+// null: render only).
 OfflineResult run_offline(AudioEngine& engine, std::int64_t total_frames, int block_frames,
                           const OfflineHooks& hooks, WavWriter* wav);
 

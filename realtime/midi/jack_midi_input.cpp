@@ -23,6 +23,12 @@ std::string status_text(jack_status_t status) {
 JackMidiInput::JackMidiInput(const std::string& client, const std::string& port,
                              InputRouter& router)
     : router_(router) {
+  // Also quiets libjack, which otherwise prints its own lines when no server runs.
+  if (!jack_server_running()) {
+    throw DeviceError(
+        "no JACK server is running: start one (jackd -d alsa, or qjackctl), or use --midi-api "
+        "alsa");
+  }
   jack_status_t status{};
   client_ = jack_client_open(client.c_str(), JackNoStartServer, &status);
   if (!client_) {

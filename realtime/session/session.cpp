@@ -54,6 +54,7 @@ Session::Session(const SessionOptions& options) : options_(options) {
   router_ = std::make_unique<InputRouter>(
       *engine_, RouterOptions{.player_channel = options_.player.channel,
                               .latency_frames = options_.audio.block_frames});
+  router_->set_listener(options_.listener);
   if (options_.replay) {
     const MidiFile file = read_midi_file(*options_.replay);
     replay_ = std::make_unique<ReplaySource>(replay_messages(file), options_.replay_delay_seconds);
@@ -145,18 +146,37 @@ void Session::stop() {
 }
 
 OfflineResult Session::render_offline(const std::filesystem::path& wav, double seconds,
-                                      double tail_seconds, int block_frames) {
+                                      double tail_seconds, int block_frames,
+                                      const OfflineExtras& extras) {
   const int rate = engine_->sample_rate();
-  if (seconds <= 0) seconds = (replay_ ? replay_->duration() : 0.0) + tail_seconds;
+  const bool open_ended = seconds <= 0 && extras.finished;
+  if (open_ended) {
+    seconds = extras.max_seconds;
+  } else if (seconds <= 0) {
+    seconds = (replay_ ? replay_->duration() : 0.0) + tail_seconds;
+  }
   const auto total = static_cast<std::int64_t>(std::llround(seconds * rate));
   WavWriter writer(wav, rate);
   OfflineHooks hooks;
-  hooks.before_block = [&](std::int64_t, std::int64_t end) {
+  std::int64_t rendered = 0;
+  hooks.before_block = [&](std::int64_t start, std::int64_t end) {
     if (replay_) replay_->feed_until(*router_, end, rate);
+    if (extras.before_block) extras.before_block(start);
   };
-  hooks.after_block = [&](std::int64_t) {
+  hooks.after_block = [&](std::int64_t end) {
+    rendered = end;
     if (recorder_) recorder_->drain();
   };
+  if (open_ended) {
+    // The end of the music, then the tail for the last notes to ring out.
+    std::int64_t over_at = -1;
+    hooks.stop = [&] {
+      if (over_at < 0 && (!replay_ || replay_->finished()) && extras.finished(rendered)) {
+        over_at = rendered;
+      }
+      return over_at >= 0 && rendered >= over_at + std::llround(tail_seconds * rate);
+    };
+  }
   const OfflineResult result = run_offline(*engine_, total, block_frames, hooks, &writer);
   writer.finish();
   stopped_ = true;

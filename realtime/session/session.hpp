@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,16 @@ struct SessionOptions {
   std::optional<std::filesystem::path> record;
   double record_every_seconds = 2.0;
   std::optional<std::filesystem::path> capture_wav;  // real time only: the offline path writes one
+  // The performer's copy of the player's events (the jam); set before any input arrives.
+  InputRouter::ListenerQueue* listener = nullptr;
+};
+
+// What the jam adds to the offline loop: its performer's tick before each block, and when to end.
+struct OfflineExtras {
+  std::function<void(std::int64_t block_start)> before_block = {};
+  // With `seconds` 0: true once the music is over (checked after each block, after the replay).
+  std::function<bool(std::int64_t block_end)> finished = {};
+  double max_seconds = 3600.0;  // with `finished`: the run ends here whatever it says
 };
 
 // What a session counted; printed at the end and written by --stats-json.
@@ -82,7 +93,8 @@ class Session {
   // Offline: replays (if any) and renders `seconds` of audio (0: to the end of the replay plus
   // `tail_seconds`) into `wav`, as fast as the machine allows.
   OfflineResult render_offline(const std::filesystem::path& wav, double seconds,
-                               double tail_seconds = 2.0, int block_frames = 256);
+                               double tail_seconds = 2.0, int block_frames = 256,
+                               const OfflineExtras& extras = {});
 
   bool replay_finished() const { return replay_ && replay_->finished(); }
   double replay_duration() const { return replay_ ? replay_->duration() : 0.0; }

@@ -1,0 +1,389 @@
+// `music-lstm jam`: the player plays (a MIDI port, a virtual port, or a replayed file) and the
+// model answers through the same real-time engine; offline, the same jam renders into a WAV as
+// fast as the machine allows. With no audio device or MIDI system, a headless demo answers a
+// bundled phrase and writes WAV and MIDI files.
+#include <poll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "api/continuation_engine.hpp"
+#include "audio/portaudio_output.hpp"
+#include "commands/commands.hpp"
+#include "commands/session_cli.hpp"
+#include "jam/answer_log.hpp"
+#include "jam/bundled_files.hpp"
+#include "jam/jam_preset.hpp"
+#include "perform/inference_worker.hpp"
+#include "perform/performer.hpp"
+
+namespace mlstm::app {
+namespace {
+
+constexpr const char* kDefaultModel = "models/default/model.ckpt";
+constexpr const char* kDemoPhrase = "assets/demo/phrase.mid";
+
+struct JamArgs {
+  SessionCli cli;
+  std::string model, device = "auto", midi_in, virtual_name, replay, preset, render, answers_log;
+  std::string demo_dir = "music-lstm-demo";
+  bool virtual_port = false, headless = false, offline = false, no_speculation = false;
+  bool demo = false;
+  double seconds = 0.0;
+  std::map<std::string, std::string> knobs;  // given on the command line, over the preset
+};
+
+std::filesystem::path resolve_model(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const auto found = find_bundled(kDefaultModel)) return *found;
+  throw ModelError(std::string("no model given and no default model found (") + kDefaultModel +
+                   "): pass --model FILE.ckpt (music-lstm train makes one)");
+}
+
+rt::JamSettings jam_settings(const JamArgs& a) {
+  rt::JamSettings s;
+  if (!a.preset.empty()) load_preset(a.preset, s);
+  for (const auto& [name, value] : a.knobs) {
+    if (const std::string error = rt::set_knob(s, name, value); !error.empty()) {
+      throw std::invalid_argument("--" + name + " " + value + ": " +
+                                  error.substr(error.find(": ") + 2));
+    }
+  }
+  if (a.no_speculation) s.speculate = false;
+  return s;
+}
+
+// Why a live jam cannot run here (no audio output device, no MIDI system), or empty.
+std::string live_blocker(const JamArgs& a) {
+  if (rt::list_audio_devices().empty()) return "no audio output device";
+  if (a.replay.empty()) {
+    try {
+      rt::resolve_midi_system(rt::parse_midi_system(a.cli.midi_api));
+    } catch (const rt::DeviceError&) {
+      return "no MIDI system (no JACK server, no ALSA sequencer)";
+    }
+  }
+  return {};
+}
+
+// Reads control lines ("width 8", "mode continuous", "panic", "quit") from standard input while
+// the jam runs, without blocking the control loop: a script or a test can turn the knobs.
+class ControlLines {
+ public:
+  ControlLines(rt::JamKnobs& knobs, rt::AudioEngine& engine)
+      : knobs_(knobs), engine_(engine), thread_([this] { run(); }) {}
+  ~ControlLines() {
+    stop_ = true;
+    thread_.join();
+  }
+  bool quit() const { return quit_.load(); }
+
+ private:
+  void run() {
+    std::string pending;
+    while (!stop_) {
+      pollfd fd{STDIN_FILENO, POLLIN, 0};
+      if (::poll(&fd, 1, 100) <= 0 || !(fd.revents & (POLLIN | POLLHUP))) continue;
+      char buffer[256];
+      const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+      if (n <= 0) return;  // end of input: the jam goes on without it
+      pending.append(buffer, static_cast<std::size_t>(n));
+      for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
+        handle(pending.substr(0, nl));
+        pending.erase(0, nl + 1);
+      }
+    }
+  }
+  void handle(const std::string& line) {
+    const auto space = line.find(' ');
+    const std::string name = line.substr(0, space);
+    const std::string value = space == std::string::npos ? "" : line.substr(space + 1);
+    if (name.empty()) return;
+    if (name == "quit") {
+      quit_ = true;
+    } else if (name == "panic") {
+      engine_.control_input().try_push(
+          {rt::kFrameNow, rt::EventKind::kPanic, rt::Voice::kModel, 0, 0, 0});
+      std::fprintf(stderr, "music-lstm: panic: every note off\n");
+    } else if (const std::string error = knobs_.set(name, value); !error.empty()) {
+      std::fprintf(stderr, "music-lstm: %s\n", error.c_str());
+    } else {
+      std::fprintf(stderr, "music-lstm: %s is now %s\n", name.c_str(),
+                   rt::knob_value(knobs_.load(), name).c_str());
+    }
+  }
+
+  rt::JamKnobs& knobs_;
+  rt::AudioEngine& engine_;
+  std::atomic<bool> stop_{false}, quit_{false};
+  std::thread thread_;
+};
+
+nlohmann::json jam_report(const rt::Performer& performer, const rt::InferenceWorker& worker) {
+  const rt::PerformerCounters& c = performer.counters();
+  const rt::WorkerCounters w = worker.counters();
+  double total_ms = 0, max_ms = 0;
+  for (const auto& a : performer.answers()) {
+    total_ms += a.answer.seconds * 1000.0;
+    max_ms = std::max(max_ms, a.answer.seconds * 1000.0);
+  }
+  const auto n = performer.answers().size();
+  return {{"answers", c.answers.load()},
+          {"answers_late", c.late.load()},
+          {"answers_ready_in_time", c.ready_in_time.load()},
+          {"answers_failed", c.failed.load()},
+          {"yields", c.yields.load()},
+          {"requests", c.requests.load()},
+          {"requests_superseded", w.superseded},
+          {"model_events_dropped", c.dropped_events.load()},
+          {"inference_mean_ms", n ? total_ms / static_cast<double>(n) : 0.0},
+          {"inference_max_ms", max_ms}};
+}
+
+void print_jam_summary(const rt::Performer& performer) {
+  const rt::PerformerCounters& c = performer.counters();
+  std::printf(
+      "%llu answers (%llu ready when the phrase ended, %llu late, %llu failed), %llu "
+      "yielded to the player\n",
+      static_cast<unsigned long long>(c.answers.load()),
+      static_cast<unsigned long long>(c.ready_in_time.load()),
+      static_cast<unsigned long long>(c.late.load()),
+      static_cast<unsigned long long>(c.failed.load()),
+      static_cast<unsigned long long>(c.yields.load()));
+}
+
+int run_jam(JamArgs& a) {
+  rt::JamSettings settings = jam_settings(a);
+  const std::filesystem::path model_file = resolve_model(a.model);
+
+  // Where the jam runs: live, offline (asked), or the demo (asked, or nothing to play live on).
+  bool offline = a.offline;
+  if (!offline && !a.demo) {
+    const std::string blocker = live_blocker(a);
+    if (!blocker.empty()) {
+      if (!a.midi_in.empty() || a.virtual_port) {
+        throw rt::DeviceError(blocker +
+                              ": a live jam needs one (music-lstm devices shows what "
+                              "there is); --offline --render out.wav works without");
+      }
+      std::printf("%s here: running the headless demo instead (offline, into %s/)\n",
+                  blocker.c_str(), a.demo_dir.c_str());
+      a.demo = true;
+    }
+  }
+  if (a.demo) {
+    offline = true;
+    if (a.replay.empty()) {
+      const auto phrase = find_bundled(kDemoPhrase);
+      if (!phrase) {
+        throw std::runtime_error(std::string("the demo phrase ") + kDemoPhrase +
+                                 " is missing from this installation; pass --replay FILE.mid");
+      }
+      a.replay = phrase->string();
+    }
+    std::filesystem::create_directories(a.demo_dir);
+    if (a.render.empty()) a.render = a.demo_dir + "/jam-demo.wav";
+    if (a.cli.record.empty()) a.cli.record = a.demo_dir + "/jam-demo.mid";
+  }
+  if (offline && a.replay.empty()) {
+    throw std::invalid_argument("--offline needs --replay FILE.mid (the player's part)");
+  }
+  if (offline && a.render.empty()) {
+    throw std::invalid_argument("--offline needs --render out.wav");
+  }
+  if (!offline && a.replay.empty() && a.midi_in.empty()) a.virtual_port = true;
+
+  // The model first: a bad model file ends here, before any device opens.
+  const ComputeDevice device = a.device == "cpu"    ? ComputeDevice::kCpu
+                               : a.device == "cuda" ? ComputeDevice::kCuda
+                                                    : ComputeDevice::kAuto;
+  std::shared_ptr<ContinuationEngine> engine = ContinuationEngine::load(model_file, device, 1);
+  const int context_notes = engine->context_notes();
+  rt::InferenceWorker worker(
+      [engine](std::span<const NoteFeatures> context, const SearchSettings& s) {
+        return engine->continue_notes(context, s);
+      },
+      !offline);
+  {
+    // A plain scale as the warm-up's context: any notes do.
+    std::vector<NoteFeatures> scale;
+    for (int i = 0; i < context_notes; ++i) scale.push_back({60 + i % 12, 0.25, 0.2, 80});
+    SearchSettings s;
+    s.width = settings.width;
+    s.length = settings.length;
+    const double warm = worker.warm_up(scale, s);
+    std::printf("model: %s; warmed up in %.0f ms\n", engine->description().c_str(), warm * 1000);
+  }
+
+  auto listener = std::make_unique<rt::InputRouter::ListenerQueue>();
+  if (!a.replay.empty()) a.cli.options.replay = a.replay;
+  if (!offline && a.replay.empty()) {
+    a.cli.options.midi_in = rt::MidiInputOptions{
+        .port = a.virtual_port ? (a.virtual_name.empty() ? "in" : a.virtual_name) : a.midi_in,
+        .virtual_port = a.virtual_port};
+  }
+  a.cli.options.listener = listener.get();
+  a.cli.options.model.program = settings.model_program;
+  a.cli.options.replay_delay_seconds = offline ? 0.5 : 1.0;
+  finish_session_options(a.cli);
+  rt::Session session(a.cli.options);
+
+  rt::JamKnobs knobs(settings);
+  const int rate = session.engine().sample_rate();
+  const int buffer = a.cli.options.audio.block_frames;
+  rt::Performer performer(session.engine(), *listener, worker, knobs,
+                          {.sample_rate = rate,
+                           .model_channel = a.cli.options.model.channel,
+                           .model_volume = a.cli.options.model.volume,
+                           .context_notes = context_notes,
+                           .buffer_frames = buffer});
+  std::unique_ptr<AnswerLog> log;
+  if (!a.answers_log.empty()) log = std::make_unique<AnswerLog>(a.answers_log);
+  performer.on_answer = [&](const rt::AnswerRecord& r) {
+    if (log) log->write(r, rate);
+    std::printf("answer %llu: %zu notes from %.2f s%s (inference %.0f ms, width %d)\n",
+                static_cast<unsigned long long>(r.index), r.answer.notes.size(),
+                static_cast<double>(r.start) / rate,
+                r.chained ? ", chained" : (r.ready_in_time ? ", ready at the phrase end" : ""),
+                r.answer.seconds * 1000.0, r.answer.settings.width);
+    std::fflush(stdout);
+  };
+  performer.on_message = [](const std::string& line) {
+    std::fprintf(stderr, "music-lstm: %s\n", line.c_str());
+  };
+
+  int code = 0;
+  if (offline) {
+    rt::OfflineExtras extras;
+    extras.before_block = [&](std::int64_t start) { performer.tick(start); };
+    extras.finished = [&](std::int64_t end) { return performer.idle(end); };
+    // Continuous mode never runs out of music by itself.
+    extras.max_seconds = session.replay_duration() + 120.0;
+    const rt::OfflineResult r = session.render_offline(a.render, a.seconds, 2.0, buffer, extras);
+    std::printf("rendered %s: %.1f s of audio, peak %.2f\n", a.render.c_str(),
+                static_cast<double>(r.frames) / rate, r.peak);
+  } else {
+    catch_stop_signals();
+    session.start();
+    std::printf("jamming on %s; %s; %s\n", session.describe().c_str(),
+                rt::jam_mode_name(settings.mode),
+                a.seconds > 0 ? "ends after --seconds" : "Ctrl-C or 'quit' stops");
+    std::printf(
+        "control lines on standard input: a setting and a value (width 8, temperature "
+        "0.8, mode continuous, ...), panic, quit\n");
+    std::fflush(stdout);
+    ControlLines control(knobs, session.engine());
+    const auto begin = std::chrono::steady_clock::now();
+    auto next_poll = begin;
+    while (!stop_requested() && !control.quit()) {
+      const auto now = std::chrono::steady_clock::now();
+      if (a.seconds > 0 && now - begin >= std::chrono::duration<double>(a.seconds)) break;
+      const auto now_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+      performer.tick(session.engine().clock().frame_at(now_ns) +
+                     session.router().options().latency_frames);
+      if (now >= next_poll) {
+        next_poll = now + std::chrono::milliseconds(100);
+        bool audio_lost = false;
+        const std::string lines = session.poll(audio_lost);
+        if (!lines.empty()) std::fprintf(stderr, "music-lstm: %s\n", lines.c_str());
+        if (audio_lost) {
+          code = 1;
+          break;
+        }
+      }
+      // The performer's time step: an answer starts within this of the phrase end.
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    session.stop();
+  }
+  print_jam_summary(performer);
+  finish_report(session, a.cli, {{"jam", jam_report(performer, worker)}});
+  if (a.demo) {
+    std::printf("demo written: %s (audio) and %s (MIDI: the phrase and the model's answer)\n",
+                a.render.c_str(), a.cli.record.c_str());
+  }
+  return code;
+}
+
+}  // namespace
+
+void add_jam_command(CLI::App& app) {
+  auto a = std::make_shared<JamArgs>();
+  auto* cmd = app.add_subcommand("jam", "Play with the model: it answers your phrases live");
+  cmd->add_option("--model", a->model,
+                  std::string("Model checkpoint (default: ") + kDefaultModel + ")");
+  cmd->add_option("--device", a->device, "Where the model runs: auto (CUDA if present), cpu, cuda")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  auto* port = cmd->add_option("--midi-in", a->midi_in,
+                               "MIDI input port, by number or part of its name; music-lstm "
+                               "devices lists them");
+  auto* virt = cmd->add_flag("--virtual", a->virtual_port,
+                             "Open a virtual input port 'music-lstm:in' (the default when no "
+                             "input is given)");
+  virt->excludes(port);
+  cmd->add_option("--virtual-name", a->virtual_name, "Name of the virtual port (default: in)");
+  cmd->add_option("--replay", a->replay, "Play this MIDI file as the player's part")
+      ->check(CLI::ExistingFile)
+      ->excludes(port)
+      ->excludes(virt);
+  cmd->add_option("--preset", a->preset, "Jam settings from a JSON preset (presets/*.json)");
+  cmd->add_flag("--headless", a->headless,
+                "No panel; knobs from the command line and from control lines on standard input");
+  cmd->add_flag("--offline", a->offline,
+                "Replay and answer through the offline audio path into --render, faster than "
+                "real time and deterministic");
+  cmd->add_option("--render", a->render, "With --offline: the WAV file to write");
+  cmd->add_flag("--demo", a->demo,
+                "The headless demo: answer a bundled phrase offline, write WAV and MIDI");
+  cmd->add_option("--demo-dir", a->demo_dir, "Where the demo writes its files")
+      ->capture_default_str();
+  cmd->add_option("--seconds", a->seconds,
+                  "Stop after this many seconds (offline: of audio; default: when the music ends)")
+      ->check(CLI::Range(0.0, 1e7));
+  cmd->add_option("--answers-log", a->answers_log,
+                  "Write each answer (timing, settings, context, notes) as a JSON line here");
+  cmd->add_flag("--no-speculation", a->no_speculation,
+                "Compute an answer only when the phrase ends (for comparison)");
+  // The knobs; each also takes effect live from a control line ("width 8").
+  const std::map<std::string, std::string> help = {
+      {"mode", "call-and-response, continuous or listen (default: call-and-response)"},
+      {"width", "Beam width, 1..32 (default: 8)"},
+      {"temperature", "0.1..2.0; higher is wilder (default: 1)"},
+      {"sampling", "beam, greedy, stochastic-beam or sample (default: beam)"},
+      {"gap", "Seconds of silence that end a phrase (default: 0.35)"},
+      {"length", "Notes per answer (default: 50)"},
+      {"tempo", "Tempo scale of the answer: its times are multiplied by this (default: 1)"},
+      {"velocity", "Velocity scale of the answer (default: 1)"},
+      {"program", "General MIDI program of the model's voice (default: 0, piano)"},
+      {"yield", "When you play over an answer: stop or fade (default: stop)"},
+      {"fade", "Seconds of the fade with --yield fade (default: 0.3)"},
+      {"seed", "Seed of the sampling methods (default: 0)"},
+  };
+  for (const std::string& name : rt::knob_names()) {
+    const auto it = help.find(name);
+    if (it == help.end()) continue;
+    cmd->add_option_function<std::string>(
+        "--" + name, [a, name](const std::string& v) { a->knobs[name] = v; }, it->second);
+  }
+  add_session_options(cmd, a->cli);
+  cmd->footer(
+      "Examples:\n"
+      "  music-lstm jam --virtual                 # connect a keyboard to music-lstm:in\n"
+      "  music-lstm jam --replay phrase.mid --offline --render jam.wav --record jam.mid\n"
+      "  music-lstm jam --demo                    # no audio device needed\n"
+      "While it runs, type a setting and a value (width 4, mode continuous), panic, or quit.");
+  cmd->callback([a] {
+    const int code = run_jam(*a);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace mlstm::app

@@ -1,0 +1,64 @@
+#include "jam/answer_log.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace mlstm::app {
+namespace {
+
+nlohmann::json notes_json(const std::vector<NoteFeatures>& notes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const NoteFeatures& n : notes) {
+    out.push_back(
+        {{"pitch", n.pitch}, {"step", n.step}, {"duration", n.duration}, {"velocity", n.velocity}});
+  }
+  return out;
+}
+
+double seconds(std::int64_t frame, int rate) {
+  return frame < 0 ? -1.0 : static_cast<double>(frame) / rate;
+}
+
+}  // namespace
+
+std::string answer_json(const rt::AnswerRecord& r, int rate) {
+  const SearchSettings& s = r.answer.settings;
+  nlohmann::json j = {{"index", r.index},
+                      {"chained", r.chained},
+                      {"phrase_end_s", seconds(r.phrase_end, rate)},
+                      {"due_s", seconds(r.gap_end, rate)},
+                      {"start_s", seconds(r.start, rate)},
+                      {"ready_in_time", r.ready_in_time},
+                      {"late", r.late},
+                      {"inference_ms", r.answer.seconds * 1000.0},
+                      {"settings",
+                       {{"sampling", rt::sampling_name(s.sampling)},
+                        {"width", s.width},
+                        {"temperature", s.temperature},
+                        {"length", s.length},
+                        {"seed", s.seed}}},
+                      {"context", notes_json(r.answer.context)},
+                      {"notes", notes_json(r.answer.notes)}};
+  return j.dump();
+}
+
+AnswerLog::AnswerLog(const std::filesystem::path& path) : file_(std::fopen(path.c_str(), "w")) {
+  if (!file_) {
+    throw std::runtime_error("cannot write the answers log " + path.string() + ": " +
+                             std::strerror(errno));
+  }
+}
+
+AnswerLog::~AnswerLog() {
+  if (file_) std::fclose(file_);
+}
+
+void AnswerLog::write(const rt::AnswerRecord& record, int sample_rate) {
+  const std::string line = answer_json(record, sample_rate) + "\n";
+  std::fwrite(line.data(), 1, line.size(), file_);
+  std::fflush(file_);
+}
+
+}  // namespace mlstm::app

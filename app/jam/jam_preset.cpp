@@ -1,0 +1,66 @@
+#include "jam/jam_preset.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "io/atomic_file.hpp"
+
+namespace mlstm::app {
+
+void load_preset(const std::filesystem::path& file, rt::JamSettings& settings) {
+  std::ifstream in(file);
+  if (!in) throw PresetError("cannot read the preset " + file.string() + ": no such file");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw PresetError("the preset " + file.string() + " is not valid JSON (byte " +
+                      std::to_string(e.byte) + ")");
+  }
+  if (!j.is_object()) {
+    throw PresetError("the preset " + file.string() + " must be a JSON object of settings");
+  }
+  rt::JamSettings changed = settings;
+  for (const auto& [key, value] : j.items()) {
+    if (key == "name" || key == "description") continue;
+    std::string text;
+    if (value.is_string()) {
+      text = value.get<std::string>();
+    } else if (value.is_boolean()) {
+      text = value.get<bool>() ? "on" : "off";
+    } else if (value.is_number()) {
+      text = value.dump();
+    } else {
+      throw PresetError("the preset " + file.string() + ": field '" + key +
+                        "' must be a number or a string");
+    }
+    if (const std::string error = rt::set_knob(changed, key, text); !error.empty()) {
+      throw PresetError("the preset " + file.string() + ": field " + error);
+    }
+  }
+  settings = changed;
+}
+
+void save_preset(const std::filesystem::path& file, const std::string& name,
+                 const rt::JamSettings& settings) {
+  nlohmann::ordered_json j;
+  j["name"] = name;
+  for (const std::string& knob : rt::knob_names()) {
+    const std::string text = rt::knob_value(settings, knob);
+    // Numbers as numbers, so the file reads naturally.
+    char* end = nullptr;
+    const double number = std::strtod(text.c_str(), &end);
+    if (!text.empty() && end && *end == '\0') {
+      j[knob] = text.find_first_of(".eE") == std::string::npos
+                    ? nlohmann::ordered_json(std::stoull(text))
+                    : nlohmann::ordered_json(number);
+    } else {
+      j[knob] = text;
+    }
+  }
+  write_file_atomically(file, j.dump(2) + "\n");
+}
+
+}  // namespace mlstm::app

@@ -1,0 +1,24 @@
+#pragma once
+// Jam presets: JSON objects of knob names and values (presets/*.json), e.g.
+//   {"name": "sparse ballad", "mode": "call-and-response", "width": 4, "temperature": 0.7}
+// Reading names the file and the field that is wrong; writing is atomic.
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include "perform/jam_settings.hpp"
+
+namespace mlstm::app {
+
+class PresetError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Applies the preset's fields over `settings`. Throws PresetError naming the file and the field.
+void load_preset(const std::filesystem::path& file, rt::JamSettings& settings);
+void save_preset(const std::filesystem::path& file, const std::string& name,
+                 const rt::JamSettings& settings);
+
+}  // namespace mlstm::app

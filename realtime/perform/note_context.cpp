@@ -1,0 +1,91 @@
+#include "perform/note_context.hpp"
+
+#include <algorithm>
+
+namespace mlstm::rt {
+
+void NoteContext::note_on(int pitch, int velocity, std::int64_t frame) {
+  // Kept in start order: input arrives in frame order, but a replayed and a live note may not.
+  auto it = notes_.end();
+  while (it != notes_.begin() && std::prev(it)->start > frame) --it;
+  notes_.insert(it, Entry{pitch, velocity, frame, -1});
+  ++held_;
+  last_activity_ = std::max(last_activity_, frame);
+  trim();
+}
+
+void NoteContext::note_off(int pitch, std::int64_t frame) {
+  for (Entry& e : notes_) {
+    if (e.pitch == pitch && e.end < 0) {
+      e.end = std::max(frame, e.start);
+      --held_;
+      last_activity_ = std::max(last_activity_, frame);
+      return;
+    }
+  }
+}
+
+void NoteContext::add(int pitch, int velocity, std::int64_t start, std::int64_t end) {
+  auto it = notes_.end();
+  while (it != notes_.begin() && std::prev(it)->start > start) --it;
+  notes_.insert(it, Entry{pitch, velocity, start, std::max(start, end)});
+  last_activity_ = std::max(last_activity_, end);
+  trim();
+}
+
+void NoteContext::clear() {
+  notes_.clear();
+  held_ = 0;
+  last_activity_ = -1;
+}
+
+void NoteContext::trim() {
+  // Held notes stay until released (a note-off must find them), however old.
+  while (notes_.size() > keep_ + 1 && notes_.front().end >= 0) notes_.pop_front();
+  // A key held for very long with many notes after it: give up on it rather than grow.
+  while (notes_.size() > 4 * keep_ + 16) {
+    if (notes_.front().end < 0) --held_;
+    notes_.pop_front();
+  }
+}
+
+std::vector<NoteFeatures> NoteContext::features(std::int64_t now) const {
+  const std::size_t n = std::min(keep_, notes_.size());
+  const std::size_t first = notes_.size() - n;
+  std::vector<NoteFeatures> out;
+  out.reserve(n);
+  for (std::size_t i = first; i < notes_.size(); ++i) {
+    const Entry& e = notes_[i];
+    const std::int64_t end = e.end < 0 ? std::max(now, e.start) : e.end;
+    const std::int64_t step = i > 0 ? e.start - notes_[i - 1].start : 0;
+    out.push_back({e.pitch, static_cast<double>(step) / rate_,
+                   static_cast<double>(end - e.start) / rate_, e.velocity});
+  }
+  return out;
+}
+
+std::vector<NoteFeatures> fill_context(std::vector<NoteFeatures> context, std::size_t notes) {
+  if (context.empty() || context.size() >= notes) return context;
+  const std::size_t played = context.size();
+  // The repeat starts one step after the phrase's last note, as far as its notes were apart.
+  double mean_step = 0;
+  for (std::size_t i = 1; i < played; ++i) mean_step += context[i].step;
+  mean_step = played > 1 ? mean_step / static_cast<double>(played - 1) : 0.5;
+  std::vector<NoteFeatures> out;
+  out.reserve(notes);
+  // Earlier repeats first, the real phrase last: the model reads the player's notes as the newest.
+  const std::size_t missing = notes - played;
+  const double restart = mean_step > 0 ? mean_step : 0.5;
+  for (std::size_t i = 0; i < missing; ++i) {
+    const std::size_t index = (played - missing % played + i) % played;
+    NoteFeatures f = context[index];
+    if (index == 0) f.step = restart;
+    out.push_back(f);
+  }
+  for (const NoteFeatures& f : context) out.push_back(f);
+  out[missing].step = restart;
+  out.front().step = 0;
+  return out;
+}
+
+}  // namespace mlstm::rt

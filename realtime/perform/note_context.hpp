@@ -1,0 +1,56 @@
+#pragma once
+// The notes a continuation starts from: the last few notes of a voice (the player's, or the
+// model's own in continuous mode) with pitch, step, duration and velocity. A note still held
+// counts with its duration so far. Times are audio frames; the features are in seconds.
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "midi/note_features.hpp"
+
+namespace mlstm::rt {
+
+class NoteContext {
+ public:
+  NoteContext(int sample_rate, std::size_t keep) : rate_(sample_rate), keep_(keep) {}
+
+  void note_on(int pitch, int velocity, std::int64_t frame);
+  // Ends the oldest held note of this pitch; an unmatched note-off is ignored.
+  void note_off(int pitch, std::int64_t frame);
+  // A note whose whole life is known (the model's answer).
+  void add(int pitch, int velocity, std::int64_t start, std::int64_t end);
+  void clear();
+
+  // The last `keep` notes by start as features, held notes lasting until `now`. The first note's
+  // step is from the note before it when that is still known, else 0.
+  std::vector<NoteFeatures> features(std::int64_t now) const;
+
+  std::size_t size() const { return notes_.size(); }
+  int held() const { return held_; }
+  // The frame of the last note-on or note-off (or added note's end); -1 before any.
+  std::int64_t last_activity() const { return last_activity_; }
+  // The start frame of the newest note; -1 before any.
+  std::int64_t last_start() const { return notes_.empty() ? -1 : notes_.back().start; }
+
+ private:
+  struct Entry {
+    int pitch, velocity;
+    std::int64_t start, end;  // end < 0 while held
+  };
+  void trim();
+
+  int rate_;
+  std::size_t keep_;
+  std::deque<Entry> notes_;  // by start; one more than `keep` for the first step
+  int held_ = 0;
+  std::int64_t last_activity_ = -1;
+};
+
+// `context` made `notes` long for a model that reads that many: a short phrase (a player's three
+// notes) is repeated from its start, as if played again, so the model sees the motif it answers.
+// Empty stays empty.
+std::vector<NoteFeatures> fill_context(std::vector<NoteFeatures> context, std::size_t notes);
+
+}  // namespace mlstm::rt

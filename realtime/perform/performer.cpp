@@ -1,0 +1,316 @@
+#include "perform/performer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace mlstm::rt {
+namespace {
+
+std::int64_t to_frames(double seconds, int rate) {
+  return static_cast<std::int64_t>(std::llround(seconds * rate));
+}
+
+double to_ms(std::int64_t frames, int rate) {
+  return 1000.0 * static_cast<double>(frames) / rate;
+}
+
+}  // namespace
+
+Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
+                     InferenceWorker& worker, JamKnobs& knobs, const PerformerOptions& options)
+    : engine_(engine),
+      player_(player),
+      worker_(worker),
+      knobs_(knobs),
+      options_(options),
+      player_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
+      model_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)) {}
+
+void Performer::tick(std::int64_t now) {
+  read_player(now);
+  restore_volume_when_silent();
+  const JamSettings s = knobs_.load();
+  if (s.model_program != program_) {
+    push(program(Voice::kModel, options_.model_channel, s.model_program));
+    program_ = s.model_program;
+  }
+  switch (state_) {
+    case State::kListening:
+      if (s.mode != JamMode::kListenOnly && player_context_.size() > 0 &&
+          player_context_.held() == 0 && context_version_ != answered_version_ &&
+          now >= player_context_.last_activity() + to_frames(s.gap_seconds, options_.sample_rate)) {
+        on_phrase_end(now, s);
+      }
+      break;
+    case State::kWaiting:
+      try_start_waiting(now);
+      break;
+    case State::kAnswering:
+      if (s.mode == JamMode::kContinuous) {
+        try_chain(now, s);
+      } else if (now >= answer_end_) {
+        state_ = State::kListening;
+      }
+      break;
+  }
+}
+
+void Performer::read_player(std::int64_t) {
+  SynthEvent e;
+  while (player_.try_pop(e)) {
+    if (e.kind == EventKind::kNoteOn) {
+      player_note_on(e.data1, e.data2, e.frame);
+    } else if (e.kind == EventKind::kNoteOff) {
+      player_note_off(e.data1, e.frame);
+    }
+  }
+}
+
+void Performer::player_note_on(int pitch, int velocity, std::int64_t frame) {
+  player_context_.note_on(pitch, velocity, frame);
+  ++context_version_;
+  const JamSettings s = knobs_.load();
+  if (state_ == State::kAnswering && frame < answer_end_) {
+    yield(frame, s);
+  }
+  // Whatever the model was doing or about to do, the player has the word now.
+  state_ = State::kListening;
+  chain_request_ = 0;
+}
+
+void Performer::player_note_off(int pitch, std::int64_t frame) {
+  player_context_.note_off(pitch, frame);
+  ++context_version_;
+  const JamSettings s = knobs_.load();
+  if (s.speculate && s.mode != JamMode::kListenOnly && player_context_.held() == 0) {
+    request_player_answer(frame, s);
+  }
+}
+
+SearchSettings Performer::search_settings(const JamSettings& s) const {
+  SearchSettings ss;
+  ss.sampling = s.sampling;
+  ss.width = s.width;
+  ss.temperature = s.temperature;
+  ss.length = s.length;
+  ss.seed = s.seed;
+  return ss;
+}
+
+bool Performer::same_search(const SearchSettings& a, const SearchSettings& b) {
+  return a.sampling == b.sampling && a.width == b.width && a.temperature == b.temperature &&
+         a.length == b.length && a.seed == b.seed;
+}
+
+void Performer::request_player_answer(std::int64_t frame, const JamSettings& s) {
+  std::vector<NoteFeatures> context = fill_context(
+      player_context_.features(frame), static_cast<std::size_t>(options_.context_notes));
+  if (context.empty()) return;
+  player_request_ = next_id_++;
+  player_request_version_ = context_version_;
+  player_request_settings_ = search_settings(s);
+  worker_.submit({player_request_, std::move(context), player_request_settings_});
+  counters_.requests.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Performer::on_phrase_end(std::int64_t now, const JamSettings& s) {
+  phrase_end_ = player_context_.last_activity();
+  gap_end_ = phrase_end_ + to_frames(s.gap_seconds, options_.sample_rate);
+  answered_version_ = context_version_;
+  // The speculative request is used when nothing changed since: no note, no knob of the search.
+  if (player_request_ == 0 || player_request_version_ != context_version_ ||
+      !same_search(player_request_settings_, search_settings(s))) {
+    request_player_answer(phrase_end_, s);
+  }
+  state_ = State::kWaiting;
+  try_start_waiting(now);
+}
+
+void Performer::try_start_waiting(std::int64_t now) {
+  if (silence_frame_ >= 0) return;  // an answer that yielded is still being silenced
+  std::optional<Answer> answer = worker_.take(player_request_);
+  if (!answer) {
+    // Nothing computes it (a request lost to a newer one from continuous mode): ask again.
+    if (!worker_.working_on(player_request_)) {
+      request_player_answer(phrase_end_, knobs_.load());
+    }
+    return;
+  }
+  if (!answer->error.empty()) {
+    counters_.failed.fetch_add(1, std::memory_order_relaxed);
+    say("the model could not answer this phrase (" + answer->error + "); listening on");
+    state_ = State::kListening;
+    return;
+  }
+  AnswerRecord record;
+  record.phrase_end = phrase_end_;
+  record.gap_end = gap_end_;
+  record.ready_in_time = now <= gap_end_ + options_.buffer_frames;
+  const std::int64_t start = std::max(gap_end_, now);
+  record.late = start > gap_end_ + options_.buffer_frames;
+  model_context_.clear();
+  answer_end_ = -1;
+  schedule(std::move(*answer), start, std::move(record));
+}
+
+void Performer::request_chain(const JamSettings& s) {
+  std::vector<NoteFeatures> context = fill_context(
+      model_context_.features(answer_end_), static_cast<std::size_t>(options_.context_notes));
+  if (context.empty()) return;
+  chain_request_ = next_id_++;
+  worker_.submit({chain_request_, std::move(context), search_settings(s)});
+  counters_.requests.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Performer::try_chain(std::int64_t now, const JamSettings& s) {
+  if (silence_frame_ >= 0) return;
+  // Ask for the next part early enough to compute it (twice the last inference time, at least
+  // two seconds ahead), but no earlier: the answer stays interruptible and the store small.
+  const double inference_s = counters_.last_inference_ms.load(std::memory_order_relaxed) / 1000.0;
+  const std::int64_t lead = to_frames(std::max(2.0, 2.0 * inference_s), options_.sample_rate);
+  if (chain_request_ == 0) {
+    if (now >= last_onset_ - lead) request_chain(s);
+    return;
+  }
+  std::optional<Answer> answer = worker_.take(chain_request_);
+  if (!answer) {
+    if (!worker_.working_on(chain_request_)) chain_request_ = 0;  // asked again next tick
+    return;
+  }
+  chain_request_ = 0;
+  if (!answer->error.empty() || answer->notes.empty()) {
+    counters_.failed.fetch_add(1, std::memory_order_relaxed);
+    say("the model could not go on (" + answer->error + "); listening");
+    state_ = State::kListening;
+    return;
+  }
+  const std::int64_t due =
+      last_onset_ + to_frames(answer->notes.front().step * s.tempo_scale, options_.sample_rate);
+  AnswerRecord record;
+  record.chained = true;
+  record.gap_end = due;
+  record.ready_in_time = now <= due;
+  record.late = now > due + options_.buffer_frames;
+  schedule(std::move(*answer), std::max(due, now), std::move(record));
+}
+
+void Performer::schedule(Answer answer, std::int64_t first_onset, AnswerRecord record) {
+  const JamSettings s = knobs_.load();
+  const int rate = options_.sample_rate;
+  std::vector<PlannedNote> notes;
+  notes.reserve(answer.notes.size());
+  std::int64_t onset = first_onset;
+  for (std::size_t i = 0; i < answer.notes.size(); ++i) {
+    const NoteFeatures& n = answer.notes[i];
+    if (i > 0) onset += to_frames(std::max(0.0, n.step) * s.tempo_scale, rate);
+    const std::int64_t length =
+        std::max<std::int64_t>(1, to_frames(n.duration * s.tempo_scale, rate));
+    const int velocity =
+        std::clamp(static_cast<int>(std::lround(n.velocity * s.velocity_scale)), 1, 127);
+    notes.push_back({std::clamp(n.pitch, 0, 127), velocity, onset, onset + length});
+  }
+  // A key struck again while it still sounds is released first (one key, one sound); the same
+  // key struck twice at one frame is one note.
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    for (std::size_t j = i + 1; j < notes.size(); ++j) {
+      if (notes[j].pitch == notes[i].pitch && notes[j].start < notes[i].end) {
+        notes[i].end = notes[j].start;
+        break;
+      }
+    }
+  }
+  std::erase_if(notes, [](const PlannedNote& n) { return n.end <= n.start; });
+
+  for (const PlannedNote& n : notes) {
+    push(note_on(n.start, Voice::kModel, options_.model_channel, n.pitch, n.velocity));
+    push(note_off(n.end, Voice::kModel, options_.model_channel, n.pitch));
+    model_context_.add(n.pitch, n.velocity, n.start, n.end);
+    answer_end_ = std::max(answer_end_, n.end);
+  }
+  if (!notes.empty()) last_onset_ = notes.back().start;
+
+  // The piano roll keeps ten seconds behind the new answer.
+  const std::int64_t keep_from = first_onset - to_frames(10.0, rate);
+  std::erase_if(planned_, [&](const PlannedNote& n) { return n.end < keep_from; });
+  planned_.insert(planned_.end(), notes.begin(), notes.end());
+
+  record.index = counters_.answers.fetch_add(1, std::memory_order_relaxed) + 1;
+  record.start = notes.empty() ? first_onset : notes.front().start;
+  record.mode_program = s.model_program;
+  record.answer = std::move(answer);
+  counters_.last_inference_ms.store(record.answer.seconds * 1000.0, std::memory_order_relaxed);
+  if (record.ready_in_time) counters_.ready_in_time.fetch_add(1, std::memory_order_relaxed);
+  if (record.late) {
+    counters_.late.fetch_add(1, std::memory_order_relaxed);
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "answer %llu started %.0f ms late: the model took %.0f ms (width %d); a smaller "
+                  "width or a longer gap helps",
+                  static_cast<unsigned long long>(record.index),
+                  to_ms(record.start - record.gap_end, rate), record.answer.seconds * 1000.0,
+                  record.answer.settings.width);
+    say(line);
+  }
+  state_ = State::kAnswering;
+  answers_.push_back(std::move(record));
+  if (on_answer) on_answer(answers_.back());
+  while (answers_.size() > options_.history) answers_.pop_front();
+}
+
+void Performer::yield(std::int64_t frame, const JamSettings& s) {
+  counters_.yields.fetch_add(1, std::memory_order_relaxed);
+  const int channel = options_.model_channel;
+  std::int64_t silence = frame;
+  if (s.yield == YieldMode::kFade) {
+    // The channel volume down in steps over the fade, then silence: the answer still sounds under
+    // the player for a moment instead of breaking off.
+    const std::int64_t fade = to_frames(s.fade_seconds, options_.sample_rate);
+    constexpr int kSteps = 12;
+    for (int k = 1; k <= kSteps; ++k) {
+      const int value = options_.model_volume * (kSteps - k) / kSteps;
+      push(control(frame + fade * (k - 1) / kSteps, Voice::kModel, channel, 7, value));
+    }
+    silence = frame + fade;
+  }
+  push(SynthEvent{silence, EventKind::kChannelSilence, Voice::kModel,
+                  static_cast<std::uint8_t>(channel), 0, 0});
+  // Until the silence has played, a new answer would be dropped with the rest of the channel.
+  silence_frame_ = silence;
+  answer_end_ = std::min(answer_end_, silence);
+  std::erase_if(planned_, [&](const PlannedNote& n) { return n.start >= silence; });
+  for (PlannedNote& n : planned_) n.end = std::min(n.end, silence);
+}
+
+void Performer::restore_volume_when_silent() {
+  if (silence_frame_ < 0 || engine_.clock().block_frame() <= silence_frame_) return;
+  push(control(kFrameNow, Voice::kModel, options_.model_channel, 7, options_.model_volume));
+  silence_frame_ = -1;
+}
+
+bool Performer::push(const SynthEvent& e) {
+  if (engine_.model_input().try_push(e)) return true;
+  counters_.dropped_events.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+void Performer::say(const std::string& line) {
+  if (on_message) on_message(line);
+}
+
+bool Performer::idle(std::int64_t now) const {
+  const bool unanswered = context_version_ != answered_version_ && player_context_.size() > 0 &&
+                          knobs_.load().mode != JamMode::kListenOnly;
+  return state_ == State::kListening && now >= answer_end_ && !unanswered &&
+         player_context_.held() == 0;
+}
+
+std::vector<PlannedNote> Performer::planned(std::int64_t from) const {
+  std::vector<PlannedNote> out;
+  for (const PlannedNote& n : planned_) {
+    if (n.end > from) out.push_back(n);
+  }
+  return out;
+}
+
+}  // namespace mlstm::rt

@@ -1,0 +1,148 @@
+#pragma once
+// The performer: listens to the player, decides when the model answers, and schedules the answer
+// in audio-frame time on the model's channel. It runs on the control thread in real time (every
+// couple of milliseconds) or once per block in the offline loop; it never waits on the model.
+//
+//  - The player's events come from the input router's listener queue, stamped with the frame
+//    they sound at. The context is the player's last notes; a held note counts with its duration
+//    so far.
+//  - Speculation: when the player releases the last key, a continuation of the context so far is
+//    requested at once; a newer request replaces it. When the gap passes (the phrase ended) the
+//    answer is usually ready and starts at the phrase end.
+//  - An answer that is not ready by then starts when it is ready (late: counted and said); one
+//    that fails is skipped (said). Audio never waits for it.
+//  - The player playing over an answer makes it yield: stop at once, or fade out.
+//  - Continuous mode chains continuations from the model's own last notes until the player
+//    plays again.
+//
+// Times: `now` is the frame at which an event queued now would sound (the audio clock's frame
+// plus the input latency), the same time line as the player's events.
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/audio_engine.hpp"
+#include "midi/input_router.hpp"
+#include "perform/inference_worker.hpp"
+#include "perform/jam_settings.hpp"
+#include "perform/note_context.hpp"
+
+namespace mlstm::rt {
+
+struct PerformerOptions {
+  int sample_rate = 48000;
+  int model_channel = 1;
+  int model_volume = 100;     // CC7 of the model's voice, restored after a fade
+  int context_notes = 10;     // what the model reads
+  int buffer_frames = 256;    // an answer starting within the gap plus this is on time
+  std::size_t history = 256;  // answers kept for the panel and the log
+};
+
+// One answer, as it was asked for and played.
+struct AnswerRecord {
+  std::uint64_t index = 0;       // 1, 2, ... in the order they started
+  bool chained = false;          // continuous mode: from the model's own notes
+  std::int64_t phrase_end = -1;  // the player's last note-off (-1 when chained)
+  std::int64_t gap_end = -1;     // phrase_end + the gap: when the answer was due
+  std::int64_t start = -1;       // the frame of its first note
+  bool ready_in_time = false;    // computed before it was due (speculation paid off)
+  bool late = false;             // started after gap_end plus one buffer
+  Answer answer;                 // context, settings, notes, inference time
+  int mode_program = 0;
+};
+
+// A note of the model's voice as scheduled (frames), for the piano roll.
+struct PlannedNote {
+  int pitch = 0, velocity = 0;
+  std::int64_t start = 0, end = 0;
+};
+
+// Counts other threads may read (the panel, the final report).
+struct PerformerCounters {
+  std::atomic<std::uint64_t> answers{0}, late{0}, failed{0}, yields{0}, ready_in_time{0};
+  std::atomic<std::uint64_t> requests{0}, dropped_events{0};
+  std::atomic<double> last_inference_ms{0};
+};
+
+class Performer {
+ public:
+  Performer(AudioEngine& engine, InputRouter::ListenerQueue& player, InferenceWorker& worker,
+            JamKnobs& knobs, const PerformerOptions& options);
+
+  // Reads the player's events, answers, chains, yields. Call often (real time: every ~2 ms;
+  // offline: before each block, with `now` the block's first frame).
+  void tick(std::int64_t now);
+
+  // Called on the tick's thread: an answer started; a line worth telling the player.
+  std::function<void(const AnswerRecord&)> on_answer;
+  std::function<void(const std::string&)> on_message;
+
+  const std::deque<AnswerRecord>& answers() const { return answers_; }
+  const PerformerCounters& counters() const { return counters_; }
+  // The model's notes scheduled so far that end after `from` (the tick's thread).
+  std::vector<PlannedNote> planned(std::int64_t from) const;
+  // Nothing to answer or play after `now`: no answer sounding or due, no phrase unanswered, no key
+  // held.
+  bool idle(std::int64_t now) const;
+  // The frame the last scheduled model note ends at (-1 before any).
+  std::int64_t answer_end() const { return answer_end_; }
+
+ private:
+  enum class State { kListening, kWaiting, kAnswering };
+
+  void read_player(std::int64_t now);
+  void player_note_on(int pitch, int velocity, std::int64_t frame);
+  void player_note_off(int pitch, std::int64_t frame);
+  // A request for the player's context as it is at `frame` with the knobs' settings.
+  void request_player_answer(std::int64_t frame, const JamSettings& s);
+  void request_chain(const JamSettings& s);
+  void on_phrase_end(std::int64_t now, const JamSettings& s);
+  void try_start_waiting(std::int64_t now);
+  void try_chain(std::int64_t now, const JamSettings& s);
+  // Schedules `answer`'s notes: the first at `first_onset`.
+  void schedule(Answer answer, std::int64_t first_onset, AnswerRecord record);
+  void yield(std::int64_t frame, const JamSettings& s);
+  void restore_volume_when_silent();
+  bool push(const SynthEvent& e);
+  void say(const std::string& line);
+  SearchSettings search_settings(const JamSettings& s) const;
+  static bool same_search(const SearchSettings& a, const SearchSettings& b);
+
+  AudioEngine& engine_;
+  InputRouter::ListenerQueue& player_;
+  InferenceWorker& worker_;
+  JamKnobs& knobs_;
+  PerformerOptions options_;
+
+  NoteContext player_context_, model_context_;
+  State state_ = State::kListening;
+  std::uint64_t next_id_ = 1;
+
+  // The latest request for the player's context: its id, the context version and settings.
+  std::uint64_t player_request_ = 0;
+  std::uint64_t player_request_version_ = 0;
+  SearchSettings player_request_settings_;
+  std::uint64_t context_version_ = 0;   // bumped on every player note-on and note-off
+  std::uint64_t answered_version_ = 0;  // the context version last answered
+
+  // The phrase being answered (kWaiting).
+  std::int64_t phrase_end_ = -1, gap_end_ = -1;
+
+  // Continuous mode: the chained request and where its first note goes.
+  std::uint64_t chain_request_ = 0;
+  std::int64_t last_onset_ = -1;
+
+  std::int64_t answer_end_ = -1;
+  std::int64_t silence_frame_ = -1;  // a fade's closing silence; the volume comes back after
+  int program_ = -1;
+  std::vector<PlannedNote> planned_;
+  std::deque<AnswerRecord> answers_;
+  PerformerCounters counters_;
+};
+
+}  // namespace mlstm::rt

@@ -1,0 +1,178 @@
+"""`music-lstm jam` on the offline path, as a user runs it: a replayed player answered by a real
+model (the small test checkpoint), deterministic; each answer is what `compose` computes for the
+same context and settings; the headless demo writes its files; bad input gives one line.
+
+  test_jam_offline.py MUSIC_LSTM MODEL DEMO_PHRASE
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import wave
+
+import mido
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import smf  # noqa: E402
+
+MUSIC_LSTM, MODEL, PHRASE = sys.argv[1:4]
+RATE = 48000
+
+
+def fail(message):
+    print("FAIL:", message)
+    sys.exit(1)
+
+
+def run(*args, timeout=300):
+    return subprocess.run([MUSIC_LSTM, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def jam(tmp, name, *extra):
+    paths = {k: os.path.join(tmp, f"{name}.{k}") for k in ("wav", "mid", "jsonl", "json")}
+    r = run("jam", "--model", MODEL, "--device", "cpu", "--replay", PHRASE, "--offline",
+            "--render", paths["wav"], "--record", paths["mid"], "--answers-log", paths["jsonl"],
+            "--stats-json", paths["json"], *extra)
+    print(r.stdout, r.stderr)
+    if r.returncode != 0:
+        fail(f"jam {extra} exited {r.returncode}")
+    with open(paths["json"]) as f:
+        stats = json.load(f)
+    with open(paths["jsonl"]) as f:
+        answers = [json.loads(line) for line in f]
+    return paths, stats, answers
+
+
+def model_notes(path):
+    """(start s, pitch) of the model's track, and whether every note-on there has its note-off."""
+    mid = mido.MidiFile(path)
+    notes, sounding, t = [], {}, 0.0
+    for msg in mido.merge_tracks([mid.tracks[2]]) if len(mid.tracks) > 2 else []:
+        t += mido.tick2second(msg.time, mid.ticks_per_beat, 500000)
+        if msg.type == "note_on" and msg.velocity > 0:
+            notes.append((t, msg.note))
+            sounding[msg.note] = sounding.get(msg.note, 0) + 1
+        elif msg.type in ("note_off", "note_on"):
+            sounding[msg.note] = sounding.get(msg.note, 0) - 1
+    return notes, all(v == 0 for v in sounding.values())
+
+
+def context_midi(context, path):
+    """The logged context as a MIDI file fine enough (0.05 ms a tick) that compose reads the same
+    features back."""
+    tpq = 10000  # at 120 bpm: 20,000 ticks a second
+    events, t = [], 0.0
+    for n in context:
+        t += n["step"]
+        on = round(t * 20000)
+        events.append((on, 1, bytes([0x90, n["pitch"], n["velocity"]])))
+        events.append((on + max(1, round(n["duration"] * 20000)), 0, bytes([0x80, n["pitch"], 0])))
+    events.sort(key=lambda e: (e[0], e[1]))
+    now, body = 0, []
+    for tick, _, data in events:
+        body.append((tick - now, data))
+        now = tick
+    tempo = smf.track([(0, b"\xff\x51\x03\x07\xa1\x20")])
+    with open(path, "wb") as f:
+        f.write(b"MThd" + (6).to_bytes(4, "big") + (1).to_bytes(2, "big") + (2).to_bytes(2, "big")
+                + tpq.to_bytes(2, "big") + tempo + smf.track(body))
+
+
+def composed_pitches(tmp, answer):
+    prime = os.path.join(tmp, f"context-{answer['index']}.mid")
+    context_midi(answer["context"], prime)
+    out = os.path.join(tmp, f"composed-{answer['index']}.mid")
+    s = answer["settings"]
+    r = run("compose", "--model", MODEL, "--device", "cpu", "--prime", prime, "--prime-notes",
+            str(len(answer["context"])), "--length", str(s["length"]), "--beam", str(s["width"]),
+            "--temperature", repr(s["temperature"]), "--sampling", s["sampling"], "--seed",
+            str(s["seed"]), "--out", out)
+    if r.returncode != 0:
+        fail(f"compose: {r.stderr}")
+    mid = mido.MidiFile(out)
+    return [m.note for m in mid.tracks[-1] if m.type == "note_on" and m.velocity > 0]
+
+
+def one_line_error(result, *needles):
+    lines = result.stderr.strip().split("\n")
+    if result.returncode == 0 or len(lines) != 1 or not all(n in lines[0] for n in needles):
+        fail(f"expected one error line with {needles}, got exit {result.returncode}: "
+             f"{result.stderr!r}")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    paths, stats, answers = jam(tmp, "a", "--width", "4")
+    jam_stats = stats["jam"]
+    print("jam:", jam_stats)
+    if jam_stats["answers"] != 2 or len(answers) != 2:
+        fail("the two phrases of the demo were not both answered")
+    if jam_stats["answers_late"] or jam_stats["answers_failed"] or stats["engine_dropped"]:
+        fail(f"late, failed or dropped: {stats}")
+    notes, closed = model_notes(paths["mid"])
+    if not closed:
+        fail("a model note-on has no note-off in the recording")
+    # The first answer, up to where the second phrase made it yield, is on the model's track.
+    first = [p for t, p in notes if t < answers[1]["start_s"]]
+    logged = [n["pitch"] for n in answers[0]["notes"]]
+    if len(first) < 10 or first != logged[:len(first)]:
+        fail(f"the model's track {first[:12]} is not the logged answer {logged[:12]}")
+    second = [p for t, p in notes if t >= answers[1]["start_s"]]
+    if second != [n["pitch"] for n in answers[1]["notes"]] or len(second) != 50:
+        fail("the last answer did not land whole (50 notes) on the model's track")
+    if abs(answers[0]["start_s"] - (answers[0]["phrase_end_s"] + 0.35)) > 256 / RATE + 1e-6:
+        fail(f"the answer did not start at the gap's end: {answers[0]}")
+    # Each answer is what the engine computes for its context and settings.
+    for answer in answers:
+        if answer["settings"]["width"] != 4:
+            fail("the --width knob was not used")
+        if composed_pitches(tmp, answer) != [n["pitch"] for n in answer["notes"]]:
+            fail(f"answer {answer['index']} differs from compose with the same context")
+    # Audio where the model plays.
+    with wave.open(paths["wav"]) as w:
+        audio = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    start = int(answers[1]["start_s"] * RATE) * 2
+    if np.abs(audio[start:start + RATE * 2]).max() < 100:
+        fail("the answer is silent in the WAV")
+    # Deterministic: the same run gives the same bytes.
+    paths_b, _, answers_b = jam(tmp, "b", "--width", "4")
+    for kind in ("wav", "mid"):
+        if open(paths[kind], "rb").read() != open(paths_b[kind], "rb").read():
+            fail(f"two offline jams wrote different {kind} files")
+    print("offline jam: 2 answers as compose computes them, deterministic")
+
+    # Continuous mode goes on after the phrase, and every note ends.
+    paths_c, stats_c, answers_c = jam(tmp, "c", "--mode", "continuous", "--seconds", "40")
+    if stats_c["jam"]["answers"] < 4 or not any(a["chained"] for a in answers_c):
+        fail(f"continuous mode did not chain: {stats_c['jam']}")
+    if not model_notes(paths_c["mid"])[1]:
+        fail("continuous mode left a note on")
+
+    # The headless demo.
+    demo_dir = os.path.join(tmp, "demo")
+    r = run("jam", "--demo", "--demo-dir", demo_dir, "--model", MODEL, "--device", "cpu")
+    print(r.stdout, r.stderr)
+    if r.returncode != 0 or "demo written" not in r.stdout:
+        fail("the demo did not run")
+    for name in ("jam-demo.wav", "jam-demo.mid"):
+        if os.path.getsize(os.path.join(demo_dir, name)) < 1000:
+            fail(f"the demo's {name} is missing or empty")
+
+    # Bad input: one line each.
+    one_line_error(run("jam", "--model", os.path.join(tmp, "none.ckpt"), "--offline", "--replay",
+                       PHRASE, "--render", "x.wav"), "none.ckpt")
+    bad = os.path.join(tmp, "bad.ckpt")
+    with open(bad, "wb") as f:
+        f.write(b"not a model at all" * 10)
+    one_line_error(run("jam", "--model", bad, "--offline", "--replay", PHRASE, "--render",
+                       "x.wav"), "not a music-lstm model file")
+    preset = os.path.join(tmp, "bad.json")
+    with open(preset, "w") as f:
+        json.dump({"name": "x", "width": 99}, f)
+    one_line_error(run("jam", "--model", MODEL, "--preset", preset, "--offline", "--replay",
+                       PHRASE, "--render", "x.wav"), "bad.json", "width")
+    one_line_error(run("jam", "--model", MODEL, "--temperature", "9", "--offline", "--replay",
+                       PHRASE, "--render", "x.wav"), "temperature")
+    one_line_error(run("jam", "--model", MODEL, "--offline", "--render", "x.wav"), "--replay")
+print("PASS")

@@ -1,0 +1,189 @@
+// The jam's smaller parts: the note context, the knobs, the inference worker.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "perform/inference_worker.hpp"
+#include "perform/jam_settings.hpp"
+#include "perform/note_context.hpp"
+
+namespace mlstm::rt {
+namespace {
+
+TEST(NoteContext, HeldNotesCountWithTheirDurationSoFar) {
+  NoteContext c(1000, 10);
+  c.note_on(60, 90, 0);
+  c.note_on(64, 80, 500);
+  c.note_off(60, 700);
+  const auto f = c.features(2000);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].pitch, 60);
+  EXPECT_DOUBLE_EQ(f[0].duration, 0.7);
+  EXPECT_DOUBLE_EQ(f[1].step, 0.5);
+  EXPECT_DOUBLE_EQ(f[1].duration, 1.5);  // still held at 2 s
+  EXPECT_EQ(f[1].velocity, 80);
+  EXPECT_EQ(c.held(), 1);
+  EXPECT_EQ(c.last_activity(), 700);
+}
+
+TEST(NoteContext, KeepsTheLastNotesWithTheFirstStepKnown) {
+  NoteContext c(1000, 10);
+  for (int i = 0; i < 30; ++i) {
+    c.note_on(40 + i, 64, i * 100);
+    c.note_off(40 + i, i * 100 + 50);
+  }
+  const auto f = c.features(5000);
+  ASSERT_EQ(f.size(), 10u);
+  EXPECT_EQ(f.front().pitch, 60);
+  EXPECT_DOUBLE_EQ(f.front().step, 0.1);  // from the note before it, which is kept for that
+  EXPECT_EQ(f.back().pitch, 69);
+}
+
+TEST(NoteContext, AnUnmatchedNoteOffIsIgnored) {
+  NoteContext c(1000, 10);
+  c.note_off(60, 10);
+  EXPECT_EQ(c.size(), 0u);
+  EXPECT_EQ(c.held(), 0);
+}
+
+TEST(NoteContext, AKeyHeldForeverDoesNotGrowTheContext) {
+  NoteContext c(1000, 10);
+  c.note_on(30, 64, 0);
+  for (int i = 1; i < 1000; ++i) {
+    c.note_on(60, 64, i * 10);
+    c.note_off(60, i * 10 + 5);
+  }
+  EXPECT_LE(c.size(), 56u);
+}
+
+TEST(FillContext, RepeatsAShortPhraseBeforeItself) {
+  const std::vector<NoteFeatures> phrase = {
+      {60, 0, 0.2, 80}, {64, 0.5, 0.2, 80}, {67, 0.5, 0.2, 80}};
+  const auto filled = fill_context(phrase, 10);
+  ASSERT_EQ(filled.size(), 10u);
+  const int expected[] = {64, 67, 60, 64, 67, 60, 64, 67, 60, 64};
+  (void)expected;
+  EXPECT_EQ(filled[7].pitch, 60);
+  EXPECT_EQ(filled[8].pitch, 64);
+  EXPECT_EQ(filled[9].pitch, 67);
+  EXPECT_EQ(filled[6].pitch, 67);
+  EXPECT_DOUBLE_EQ(filled[7].step, 0.5);  // one mean step after the repeat
+  EXPECT_DOUBLE_EQ(filled[0].step, 0.0);
+  EXPECT_TRUE(fill_context({}, 10).empty());
+  EXPECT_EQ(fill_context(filled, 10), filled);
+}
+
+TEST(JamSettings, KnobsTakeTextAndSayTheRange) {
+  JamSettings s;
+  EXPECT_EQ(set_knob(s, "width", "4"), "");
+  EXPECT_EQ(s.width, 4);
+  EXPECT_EQ(set_knob(s, "width", "33"), "width '33': must be a whole number from 1 to 32");
+  EXPECT_EQ(s.width, 4);
+  EXPECT_NE(set_knob(s, "temperature", "abc").find("from 0.1 to 2"), std::string::npos);
+  EXPECT_EQ(set_knob(s, "mode", "continuous"), "");
+  EXPECT_EQ(s.mode, JamMode::kContinuous);
+  EXPECT_EQ(set_knob(s, "sampling", "greedy"), "");
+  EXPECT_EQ(s.width, 1);
+  const std::string unknown = set_knob(s, "widht", "3");
+  EXPECT_NE(unknown.find("unknown setting 'widht'"), std::string::npos);
+  EXPECT_NE(unknown.find("temperature"), std::string::npos);
+  for (const std::string& name : knob_names()) {
+    JamSettings t;
+    EXPECT_EQ(set_knob(t, name, knob_value(s, name)), "") << name;
+  }
+}
+
+TEST(JamKnobs, StoreAndLoadRoundTripAndBumpTheVersion) {
+  JamSettings s;
+  s.mode = JamMode::kListenOnly;
+  s.width = 3;
+  s.temperature = 0.7;
+  s.yield = YieldMode::kFade;
+  s.speculate = false;
+  JamKnobs knobs;
+  const auto before = knobs.version();
+  knobs.store(s);
+  EXPECT_EQ(knobs.load(), s);
+  EXPECT_GT(knobs.version(), before);
+  EXPECT_NE(knobs.set("gap", "-1"), "");
+  EXPECT_EQ(knobs.load(), s);
+}
+
+std::vector<NoteFeatures> echo(std::span<const NoteFeatures> c, const SearchSettings& s) {
+  return std::vector<NoteFeatures>(static_cast<std::size_t>(s.length), c.back());
+}
+
+TEST(InferenceWorker, OfflineComputesWhenTheAnswerIsAskedFor) {
+  std::atomic<int> calls{0};
+  InferenceWorker worker(
+      [&](std::span<const NoteFeatures> c, const SearchSettings& s) {
+        ++calls;
+        return echo(c, s);
+      },
+      false);
+  SearchSettings s;
+  s.length = 3;
+  worker.submit({1, {{60, 0, 1, 64}}, s});
+  worker.submit({2, {{62, 0, 1, 64}}, s});  // replaces 1, which is never computed
+  EXPECT_FALSE(worker.take(1));
+  const auto answer = worker.take(2);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->notes.size(), 3u);
+  EXPECT_EQ(answer->notes[0].pitch, 62);
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(worker.counters().superseded, 1u);
+  EXPECT_FALSE(worker.take(2));  // taken once
+}
+
+TEST(InferenceWorker, ANewerRequestReplacesAWaitingOne) {
+  std::atomic<bool> release{false};
+  std::vector<int> seen;
+  std::mutex seen_mutex;
+  InferenceWorker worker(
+      [&](std::span<const NoteFeatures> c, const SearchSettings& s) {
+        {
+          std::lock_guard lock(seen_mutex);
+          seen.push_back(c.back().pitch);
+        }
+        while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return echo(c, s);
+      },
+      true);
+  SearchSettings s;
+  s.length = 2;
+  worker.submit({1, {{60, 0, 1, 64}}, s});
+  while (!worker.working_on(1) || [&] {
+    std::lock_guard lock(seen_mutex);
+    return seen.empty();
+  }()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  worker.submit({2, {{61, 0, 1, 64}}, s});
+  worker.submit({3, {{62, 0, 1, 64}}, s});
+  release = true;
+  std::optional<Answer> answer;
+  while (!(answer = worker.take(3))) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(answer->notes[0].pitch, 62);
+  std::lock_guard lock(seen_mutex);
+  EXPECT_EQ(seen, (std::vector<int>{60, 62}));  // 2 was never computed
+  EXPECT_EQ(worker.counters().superseded, 1u);
+}
+
+TEST(InferenceWorker, AnErrorComesBackAsTheAnswersError) {
+  InferenceWorker worker(
+      [](std::span<const NoteFeatures>, const SearchSettings&) -> std::vector<NoteFeatures> {
+        throw DecodeError("context too short");
+      },
+      false);
+  worker.submit({7, {{60, 0, 1, 64}}, {}});
+  const auto answer = worker.take(7);
+  ASSERT_TRUE(answer);
+  EXPECT_TRUE(answer->notes.empty());
+  EXPECT_EQ(answer->error, "context too short");
+  EXPECT_EQ(worker.counters().failed, 1u);
+}
+
+}  // namespace
+}  // namespace mlstm::rt

@@ -1,0 +1,343 @@
+// The performer on the offline path with a stand-in model: when an answer starts, what playing
+// over it does, knobs taking effect, continuous chaining, late and failed answers.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "audio/offline_driver.hpp"
+#include "perform/performer.hpp"
+#include "support/click_instrument.hpp"
+
+namespace mlstm::rt {
+namespace {
+
+constexpr int kRate = 48000;
+constexpr int kBlock = 256;
+
+// A model stand-in: `length` notes climbing from the context's last pitch, the width added to the
+// first pitch so a test can see which settings made an answer.
+std::vector<NoteFeatures> climb(std::span<const NoteFeatures> context, const SearchSettings& s) {
+  if (context.size() != 10) throw std::runtime_error("the stand-in reads 10 notes");
+  std::vector<NoteFeatures> out;
+  for (int i = 0; i < s.length; ++i) {
+    out.push_back({40 + (context.back().pitch + s.width + i) % 48, 0.1, 0.08, 80});
+  }
+  return out;
+}
+
+struct Played {
+  SynthEvent event;
+};
+
+class PerformerTest : public ::testing::Test {
+ protected:
+  explicit PerformerTest(Continuer continuer = climb, bool threaded = false)
+      : engine_(click_, kRate),
+        router_(engine_, {.player_channel = 0, .latency_frames = kBlock}),
+        worker_(std::move(continuer), threaded),
+        performer_(engine_, listener_, worker_, knobs_,
+                   {.sample_rate = kRate, .model_channel = 1, .buffer_frames = kBlock}) {
+    router_.set_listener(&listener_);
+    engine_.record_played = true;
+    performer_.on_message = [this](const std::string& line) { messages_.push_back(line); };
+  }
+
+  // A player's note: on at `start` s for `length` s.
+  void play(int pitch, double start, double length) {
+    const auto on = static_cast<std::int64_t>(start * kRate);
+    const auto off = static_cast<std::int64_t>((start + length) * kRate);
+    input_.push_back({on, {0x90, static_cast<std::uint8_t>(pitch), 90}});
+    input_.push_back({off, {0x80, static_cast<std::uint8_t>(pitch), 0}});
+    std::stable_sort(input_.begin(), input_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  // A phrase of `notes` notes, a quarter second apart, from `start` s.
+  double phrase(int notes, double start, int pitch = 60) {
+    for (int i = 0; i < notes; ++i) play(pitch + i % 7, start + 0.25 * i, 0.2);
+    return start + 0.25 * (notes - 1) + 0.2;  // the last note-off
+  }
+
+  // Runs the offline loop to `seconds`, ticking the performer before every block.
+  void run(double seconds, const std::function<void(std::int64_t)>& at_block = {}) {
+    OfflineHooks hooks;
+    hooks.before_block = [&](std::int64_t start, std::int64_t end) {
+      while (next_ < input_.size() && input_[next_].first < end) {
+        const auto& [frame, bytes] = input_[next_++];
+        router_.on_message_at_frame(bytes.data(), bytes.size(), frame);
+      }
+      if (at_block) at_block(start);
+      performer_.tick(start);
+    };
+    hooks.after_block = [&](std::int64_t) {
+      SynthEvent e;
+      while (engine_.played().try_pop(e)) played_.push_back(e);
+    };
+    run_offline(engine_, static_cast<std::int64_t>(seconds * kRate) - done_, kBlock, hooks,
+                nullptr);
+    done_ = static_cast<std::int64_t>(seconds * kRate);
+  }
+
+  std::vector<SynthEvent> model(EventKind kind) const {
+    std::vector<SynthEvent> out;
+    for (const SynthEvent& e : played_) {
+      if (e.voice == Voice::kModel && e.kind == kind) out.push_back(e);
+    }
+    return out;
+  }
+  // Every model note-on is closed by a note-off or a channel silence at or after it.
+  bool every_model_note_closed() const {
+    std::vector<int> sounding(128, 0);
+    for (const SynthEvent& e : played_) {
+      if (e.voice != Voice::kModel) continue;
+      if (e.kind == EventKind::kNoteOn) ++sounding[e.data1];
+      if (e.kind == EventKind::kNoteOff && sounding[e.data1] > 0) --sounding[e.data1];
+      if (e.kind == EventKind::kChannelSilence) std::fill(sounding.begin(), sounding.end(), 0);
+    }
+    return std::all_of(sounding.begin(), sounding.end(), [](int n) { return n == 0; });
+  }
+
+  test::ClickInstrument click_;
+  AudioEngine engine_;
+  InputRouter::ListenerQueue listener_;
+  InputRouter router_;
+  JamKnobs knobs_;
+  InferenceWorker worker_;
+  Performer performer_;
+  std::vector<std::pair<std::int64_t, std::vector<std::uint8_t>>> input_;
+  std::size_t next_ = 0;
+  std::int64_t done_ = 0;
+  std::vector<SynthEvent> played_;
+  std::vector<std::string> messages_;
+};
+
+TEST_F(PerformerTest, AnAnswerStartsWhenTheGapHasPassed) {
+  const double last_off = phrase(10, 0.5);
+  run(12.0);
+  const auto ons = model(EventKind::kNoteOn);
+  ASSERT_EQ(ons.size(), 50u);
+  const auto due = static_cast<std::int64_t>(last_off * kRate) +
+                   static_cast<std::int64_t>(std::llround(knobs_.load().gap_seconds * kRate));
+  // The gap ends within a block; the performer sees it at the next block's start.
+  EXPECT_GE(ons.front().frame, due);
+  EXPECT_LT(ons.front().frame, due + kBlock);
+  EXPECT_EQ(ons[1].frame - ons[0].frame, static_cast<std::int64_t>(0.1 * kRate));
+  EXPECT_EQ(model(EventKind::kNoteOff).size(), 50u);
+  EXPECT_TRUE(every_model_note_closed());
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_EQ(performer_.answers()[0].answer.context.back().pitch, 60 + 9 % 7);
+  EXPECT_EQ(performer_.counters().late.load(), 0u);
+  EXPECT_TRUE(performer_.idle(done_));
+}
+
+TEST_F(PerformerTest, NoAnswerWhileAKeyIsHeld) {
+  phrase(10, 0.5);
+  play(72, 2.0, 6.0);  // held through what would be the gap
+  run(7.5);
+  EXPECT_TRUE(model(EventKind::kNoteOn).empty());
+  run(15.0);
+  EXPECT_EQ(model(EventKind::kNoteOn).size(), 50u);
+  EXPECT_GE(model(EventKind::kNoteOn).front().frame, 8 * kRate);
+}
+
+TEST_F(PerformerTest, PlayingOverAnAnswerStopsTheRest) {
+  const double last_off = phrase(10, 0.5);
+  const double over = last_off + knobs_.load().gap_seconds + 1.0;  // ten notes into the answer
+  play(48, over, 0.3);
+  run(over + 0.2);
+  const auto ons = model(EventKind::kNoteOn);
+  EXPECT_GT(ons.size(), 5u);
+  EXPECT_LT(ons.size(), 15u);
+  for (const SynthEvent& e : ons) EXPECT_LT(e.frame, static_cast<std::int64_t>(over * kRate));
+  EXPECT_EQ(model(EventKind::kChannelSilence).size(), 1u);
+  // The note played over it is a phrase of its own, answered in turn.
+  run(over + 8.0);
+  ASSERT_EQ(performer_.answers().size(), 2u);
+  EXPECT_EQ(model(EventKind::kNoteOn).size(), ons.size() + 50);
+  EXPECT_TRUE(every_model_note_closed());
+  EXPECT_EQ(performer_.counters().yields.load(), 1u);
+}
+
+TEST_F(PerformerTest, AFadeTurnsTheVolumeDownThenSilencesAndRestores) {
+  knobs_.set("yield", "fade");
+  knobs_.set("fade", "0.5");
+  const double last_off = phrase(10, 0.5);
+  const double over = last_off + knobs_.load().gap_seconds + 1.0;
+  play(48, over, 0.3);
+  run(over + 0.6);
+  std::vector<int> volumes;
+  std::int64_t silence = -1;
+  for (const SynthEvent& e : played_) {
+    if (e.voice != Voice::kModel) continue;
+    if (e.kind == EventKind::kControl && e.data1 == 7) volumes.push_back(e.data2);
+    if (e.kind == EventKind::kChannelSilence) silence = e.frame;
+  }
+  ASSERT_GE(volumes.size(), 3u);
+  EXPECT_TRUE(std::is_sorted(volumes.rbegin() + 1, volumes.rend()));  // down, then back up
+  EXPECT_EQ(volumes.back(), 100);
+  EXPECT_NEAR(static_cast<double>(silence) / kRate, over + 0.5, 0.01);
+  for (const SynthEvent& e : model(EventKind::kNoteOn)) EXPECT_LT(e.frame, silence);
+  EXPECT_TRUE(every_model_note_closed());
+}
+
+TEST_F(PerformerTest, AKnobChangedMidSessionChangesTheNextAnswer) {
+  knobs_.set("width", "1");
+  phrase(10, 0.5);
+  const double second = phrase(10, 12.0, 64);
+  run(10.0);
+  ASSERT_EQ(knobs_.set("width", "8"), "");
+  run(second + 8.0);
+  ASSERT_EQ(performer_.answers().size(), 2u);
+  EXPECT_EQ(performer_.answers()[0].answer.settings.width, 1);
+  EXPECT_EQ(performer_.answers()[1].answer.settings.width, 8);
+  // The notes are what the model gives for that context and setting.
+  const auto& second_answer = performer_.answers()[1].answer;
+  SearchSettings s;
+  s.width = 8;
+  const auto expected = climb(second_answer.context, s);
+  EXPECT_EQ(second_answer.notes, expected);
+  const auto ons = model(EventKind::kNoteOn);
+  ASSERT_EQ(ons.size(), 100u);
+  EXPECT_EQ(ons[50].data1, expected.front().pitch);
+}
+
+TEST_F(PerformerTest, TempoAndVelocityScaleTheAnswer) {
+  knobs_.set("tempo", "2");
+  knobs_.set("velocity", "0.5");
+  phrase(10, 0.5);
+  run(16.0);
+  const auto ons = model(EventKind::kNoteOn);
+  ASSERT_EQ(ons.size(), 50u);
+  EXPECT_EQ(ons[1].frame - ons[0].frame, static_cast<std::int64_t>(0.2 * kRate));
+  EXPECT_EQ(ons[0].data2, 40);
+}
+
+TEST_F(PerformerTest, AShortPhraseIsAnsweredFromItsRepeat) {
+  play(60, 0.5, 0.2);
+  play(64, 0.75, 0.2);
+  play(67, 1.0, 0.2);
+  run(10.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  const auto& context = performer_.answers()[0].answer.context;
+  ASSERT_EQ(context.size(), 10u);
+  EXPECT_EQ(context.back().pitch, 67);
+  EXPECT_EQ(context[6].pitch, 67);  // ... 60 64 67 | 60 64 67
+  EXPECT_EQ(model(EventKind::kNoteOn).size(), 50u);
+}
+
+TEST_F(PerformerTest, ListenOnlyNeverAnswers) {
+  knobs_.set("mode", "listen");
+  phrase(10, 0.5);
+  run(10.0);
+  EXPECT_TRUE(model(EventKind::kNoteOn).empty());
+  EXPECT_EQ(performer_.counters().requests.load(), 0u);
+}
+
+TEST_F(PerformerTest, ContinuousModeChainsUntilThePlayerPlays) {
+  knobs_.set("mode", "continuous");
+  knobs_.set("length", "20");
+  phrase(10, 0.5);
+  play(50, 15.0, 0.3);
+  run(17.0);
+  const auto& answers = performer_.answers();
+  ASSERT_GE(answers.size(), 4u);
+  EXPECT_FALSE(answers[0].chained);
+  EXPECT_TRUE(answers[1].chained);
+  // A chained part goes on from the model's own notes, one step after its last.
+  EXPECT_EQ(answers[1].answer.context.back().pitch, answers[0].answer.notes.back().pitch);
+  EXPECT_EQ(answers[1].start - answers[0].start, static_cast<std::int64_t>(0.1 * kRate) * 20);
+  // Silent from the player's note until that note, as a phrase of its own, is answered.
+  const std::int64_t answered_again = (15 * kRate) + static_cast<std::int64_t>(0.65 * kRate);
+  for (const SynthEvent& e : model(EventKind::kNoteOn)) {
+    EXPECT_TRUE(e.frame < 15 * kRate || e.frame >= answered_again) << e.frame;
+  }
+  EXPECT_EQ(performer_.counters().yields.load(), 1u);
+  EXPECT_EQ(performer_.counters().late.load(), 0u);
+  // Back to call-and-response: the part playing ends, nothing is left sounding.
+  knobs_.set("mode", "call-and-response");
+  run(30.0);
+  EXPECT_TRUE(every_model_note_closed());
+  EXPECT_TRUE(performer_.idle(done_));
+}
+
+TEST_F(PerformerTest, AProgramKnobChangesTheModelVoice) {
+  knobs_.set("program", "40");
+  run(0.1);
+  const auto programs = model(EventKind::kProgram);
+  ASSERT_EQ(programs.size(), 1u);
+  EXPECT_EQ(programs[0].data1, 40);
+  EXPECT_EQ(programs[0].channel, 1);
+}
+
+class FailingModelTest : public PerformerTest {
+ protected:
+  FailingModelTest()
+      : PerformerTest(
+            [](std::span<const NoteFeatures>, const SearchSettings&) -> std::vector<NoteFeatures> {
+              throw DecodeError("the model gave NaN");
+            },
+            false) {}
+};
+
+TEST_F(FailingModelTest, AFailedAnswerIsSkippedAndSaid) {
+  phrase(10, 0.5);
+  run(8.0);
+  EXPECT_TRUE(model(EventKind::kNoteOn).empty());
+  EXPECT_EQ(performer_.counters().failed.load(), 1u);
+  ASSERT_EQ(messages_.size(), 1u);
+  EXPECT_NE(messages_[0].find("the model gave NaN"), std::string::npos);
+}
+
+// A model that answers only when the test lets it: the answer comes after the phrase ended.
+struct Gate {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool open = false;
+  int calls = 0;
+};
+
+class SlowModelTest : public PerformerTest {
+ protected:
+  SlowModelTest()
+      : PerformerTest(
+            [this](std::span<const NoteFeatures> c, const SearchSettings& s) {
+              std::unique_lock lock(gate_.mutex);
+              ++gate_.calls;
+              gate_.cv.wait(lock, [this] { return gate_.open; });
+              return climb(c, s);
+            },
+            true) {}
+  ~SlowModelTest() override { release(); }
+  void release() {
+    {
+      std::lock_guard lock(gate_.mutex);
+      gate_.open = true;
+    }
+    gate_.cv.notify_all();
+  }
+  Gate gate_;
+};
+
+TEST_F(SlowModelTest, ALateAnswerStartsWhenReadyAndIsReported) {
+  const double last_off = phrase(10, 0.5);
+  run(last_off + 2.0);  // the gap passed long ago; the audio went on without the answer
+  EXPECT_TRUE(model(EventKind::kNoteOn).empty());
+  release();
+  while (worker_.working_on(performer_.counters().requests.load())) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  run(last_off + 10.0);
+  const auto ons = model(EventKind::kNoteOn);
+  ASSERT_EQ(ons.size(), 50u);
+  EXPECT_GE(ons.front().frame, static_cast<std::int64_t>((last_off + 2.0) * kRate));
+  EXPECT_EQ(performer_.counters().late.load(), 1u);
+  ASSERT_FALSE(messages_.empty());
+  EXPECT_NE(messages_[0].find("late"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mlstm::rt
