@@ -194,9 +194,6 @@ int run_jam(JamArgs& a) {
   if (offline && a.replay.empty()) {
     throw std::invalid_argument("--offline needs --replay FILE.mid (the player's part)");
   }
-  if (offline && a.render.empty()) {
-    throw std::invalid_argument("--offline needs --render out.wav");
-  }
   if (!offline && a.replay.empty() && a.midi_in.empty()) a.virtual_port = true;
 
   // The model first: a bad model file ends here, before any device opens.
@@ -266,8 +263,13 @@ int run_jam(JamArgs& a) {
     // Continuous mode never runs out of music by itself.
     extras.max_seconds = session.replay_duration() + 120.0;
     const rt::OfflineResult r = session.render_offline(a.render, a.seconds, 2.0, buffer, extras);
-    std::printf("rendered %s: %.1f s of audio, peak %.2f\n", a.render.c_str(),
-                static_cast<double>(r.frames) / rate, r.peak);
+    if (a.render.empty()) {
+      std::printf("ran %.1f s of audio offline (not written: no --render)\n",
+                  static_cast<double>(r.frames) / rate);
+    } else {
+      std::printf("rendered %s: %.1f s of audio, peak %.2f\n", a.render.c_str(),
+                  static_cast<double>(r.frames) / rate, r.peak);
+    }
   } else {
     catch_stop_signals();
     session.start();
@@ -301,6 +303,7 @@ int run_jam(JamArgs& a) {
       // The performer's time step: an answer starts within this of the phrase end.
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
+    arm_exit_watchdog(15.0);
     session.stop();
   }
   print_jam_summary(performer);
@@ -340,7 +343,8 @@ void add_jam_command(CLI::App& app) {
   cmd->add_flag("--offline", a->offline,
                 "Replay and answer through the offline audio path into --render, faster than "
                 "real time and deterministic");
-  cmd->add_option("--render", a->render, "With --offline: the WAV file to write");
+  cmd->add_option("--render", a->render,
+                  "With --offline: the WAV file to write (without it, only --record is written)");
   cmd->add_flag("--demo", a->demo,
                 "The headless demo: answer a bundled phrase offline, write WAV and MIDI");
   cmd->add_option("--demo-dir", a->demo_dir, "Where the demo writes its files")

@@ -34,6 +34,7 @@ int run_listen(ListenArgs& a) {
                        std::chrono::duration<double>(a.seconds));
   const int code =
       run_until(session, [&] { return a.seconds > 0 && std::chrono::steady_clock::now() >= end; });
+  arm_exit_watchdog(15.0);
   session.stop();
   finish_report(session, a.cli);
   return code;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "io/atomic_file.hpp"
@@ -97,6 +98,18 @@ int run_until(rt::Session& session, const std::function<bool()>& done) {
     if (audio_lost) return 1;
   }
   return 0;
+}
+
+void arm_exit_watchdog(double seconds) {
+  std::thread([seconds] {
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    std::fprintf(stderr,
+                 "music-lstm: the audio system did not let go within %.0f s (a stalled JACK "
+                 "server?); the recording was saved first; exiting\n",
+                 seconds);
+    std::fflush(stderr);
+    std::_Exit(1);
+  }).detach();
 }
 
 void finish_report(const rt::Session& session, const SessionCli& cli, const nlohmann::json& extra) {

@@ -32,6 +32,11 @@ bool stop_requested();
 // changes as they happen. Returns the exit code (0, or 1 when the audio device was lost).
 int run_until(rt::Session& session, const std::function<bool()>& done);
 
+// Once a session has been told to stop: if the process is still there `seconds` later (a stop
+// that waits on a stalled audio server), says so and exits with code 1. The recording is saved
+// before anything waits on a server (Session::stop), so nothing is lost.
+void arm_exit_watchdog(double seconds);
+
 // Prints the summary line and writes --stats-json if asked, with `extra`'s fields added (the
 // jam's counts).
 void finish_report(const rt::Session& session, const SessionCli& cli,

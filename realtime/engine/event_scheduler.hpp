@@ -3,6 +3,8 @@
 //
 // The store of events due in later blocks: a binary min-heap of fixed capacity, ordered by frame
 // and, at one frame, by arrival, so a note-off sent before a re-struck note-on stays before it.
+// A channel silence goes first at its frame: an answer told to stop where the player comes in
+// must not strike a note at that very frame.
 
 #include <array>
 #include <cstddef>
@@ -67,7 +69,11 @@ class EventScheduler {
     std::uint64_t sequence;
   };
   static bool earlier(const Entry& a, const Entry& b) noexcept {
-    return a.event.frame != b.event.frame ? a.event.frame < b.event.frame : a.sequence < b.sequence;
+    if (a.event.frame != b.event.frame) return a.event.frame < b.event.frame;
+    const bool a_silence = a.event.kind == EventKind::kChannelSilence;
+    const bool b_silence = b.event.kind == EventKind::kChannelSilence;
+    if (a_silence != b_silence) return a_silence;
+    return a.sequence < b.sequence;
   }
   void sift_down(std::size_t i) noexcept {
     for (;;) {

@@ -37,9 +37,12 @@ void Performer::tick(std::int64_t now) {
   }
   switch (state_) {
     case State::kListening:
+      // One buffer ahead: the answer is queued before its first note is due, so it starts at
+      // the gap's end exactly; a note played in that buffer still makes it yield unheard.
       if (s.mode != JamMode::kListenOnly && player_context_.size() > 0 &&
           player_context_.held() == 0 && context_version_ != answered_version_ &&
-          now >= player_context_.last_activity() + to_frames(s.gap_seconds, options_.sample_rate)) {
+          now + options_.buffer_frames >=
+              player_context_.last_activity() + to_frames(s.gap_seconds, options_.sample_rate)) {
         on_phrase_end(now, s);
       }
       break;

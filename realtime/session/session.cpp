@@ -156,7 +156,8 @@ OfflineResult Session::render_offline(const std::filesystem::path& wav, double s
     seconds = (replay_ ? replay_->duration() : 0.0) + tail_seconds;
   }
   const auto total = static_cast<std::int64_t>(std::llround(seconds * rate));
-  WavWriter writer(wav, rate);
+  std::unique_ptr<WavWriter> writer;
+  if (!wav.empty()) writer = std::make_unique<WavWriter>(wav, rate);
   OfflineHooks hooks;
   std::int64_t rendered = 0;
   hooks.before_block = [&](std::int64_t start, std::int64_t end) {
@@ -177,8 +178,8 @@ OfflineResult Session::render_offline(const std::filesystem::path& wav, double s
       return over_at >= 0 && rendered >= over_at + std::llround(tail_seconds * rate);
     };
   }
-  const OfflineResult result = run_offline(*engine_, total, block_frames, hooks, &writer);
-  writer.finish();
+  const OfflineResult result = run_offline(*engine_, total, block_frames, hooks, writer.get());
+  if (writer) writer->finish();
   stopped_ = true;
   if (recorder_ && !recorder_->save()) {
     throw DeviceError("the recording could not be saved to " + recorder_->path().string());

@@ -91,7 +91,7 @@ class Session {
   void stop();
 
   // Offline: replays (if any) and renders `seconds` of audio (0: to the end of the replay plus
-  // `tail_seconds`) into `wav`, as fast as the machine allows.
+  // `tail_seconds`) into `wav` (empty: render only), as fast as the machine allows.
   OfflineResult render_offline(const std::filesystem::path& wav, double seconds,
                                double tail_seconds = 2.0, int block_frames = 256,
                                const OfflineExtras& extras = {});

@@ -11,11 +11,10 @@ import sys
 import tempfile
 import wave
 
-import mido
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-import smf  # noqa: E402
+from jam_check import composed_pitches, model_notes  # noqa: E402
 
 MUSIC_LSTM, MODEL, PHRASE = sys.argv[1:4]
 RATE = 48000
@@ -45,56 +44,6 @@ def jam(tmp, name, *extra):
     return paths, stats, answers
 
 
-def model_notes(path):
-    """(start s, pitch) of the model's track, and whether every note-on there has its note-off."""
-    mid = mido.MidiFile(path)
-    notes, sounding, t = [], {}, 0.0
-    for msg in mido.merge_tracks([mid.tracks[2]]) if len(mid.tracks) > 2 else []:
-        t += mido.tick2second(msg.time, mid.ticks_per_beat, 500000)
-        if msg.type == "note_on" and msg.velocity > 0:
-            notes.append((t, msg.note))
-            sounding[msg.note] = sounding.get(msg.note, 0) + 1
-        elif msg.type in ("note_off", "note_on"):
-            sounding[msg.note] = sounding.get(msg.note, 0) - 1
-    return notes, all(v == 0 for v in sounding.values())
-
-
-def context_midi(context, path):
-    """The logged context as a MIDI file fine enough (0.05 ms a tick) that compose reads the same
-    features back."""
-    tpq = 10000  # at 120 bpm: 20,000 ticks a second
-    events, t = [], 0.0
-    for n in context:
-        t += n["step"]
-        on = round(t * 20000)
-        events.append((on, 1, bytes([0x90, n["pitch"], n["velocity"]])))
-        events.append((on + max(1, round(n["duration"] * 20000)), 0, bytes([0x80, n["pitch"], 0])))
-    events.sort(key=lambda e: (e[0], e[1]))
-    now, body = 0, []
-    for tick, _, data in events:
-        body.append((tick - now, data))
-        now = tick
-    tempo = smf.track([(0, b"\xff\x51\x03\x07\xa1\x20")])
-    with open(path, "wb") as f:
-        f.write(b"MThd" + (6).to_bytes(4, "big") + (1).to_bytes(2, "big") + (2).to_bytes(2, "big")
-                + tpq.to_bytes(2, "big") + tempo + smf.track(body))
-
-
-def composed_pitches(tmp, answer):
-    prime = os.path.join(tmp, f"context-{answer['index']}.mid")
-    context_midi(answer["context"], prime)
-    out = os.path.join(tmp, f"composed-{answer['index']}.mid")
-    s = answer["settings"]
-    r = run("compose", "--model", MODEL, "--device", "cpu", "--prime", prime, "--prime-notes",
-            str(len(answer["context"])), "--length", str(s["length"]), "--beam", str(s["width"]),
-            "--temperature", repr(s["temperature"]), "--sampling", s["sampling"], "--seed",
-            str(s["seed"]), "--out", out)
-    if r.returncode != 0:
-        fail(f"compose: {r.stderr}")
-    mid = mido.MidiFile(out)
-    return [m.note for m in mid.tracks[-1] if m.type == "note_on" and m.velocity > 0]
-
-
 def one_line_error(result, *needles):
     lines = result.stderr.strip().split("\n")
     if result.returncode == 0 or len(lines) != 1 or not all(n in lines[0] for n in needles):
@@ -114,11 +63,12 @@ with tempfile.TemporaryDirectory() as tmp:
     if not closed:
         fail("a model note-on has no note-off in the recording")
     # The first answer, up to where the second phrase made it yield, is on the model's track.
-    first = [p for t, p in notes if t < answers[1]["start_s"]]
+    # (The recording's ticks round times by up to half a millisecond.)
+    first = [p for t, p in notes if t < answers[1]["start_s"] - 1e-3]
     logged = [n["pitch"] for n in answers[0]["notes"]]
     if len(first) < 10 or first != logged[:len(first)]:
         fail(f"the model's track {first[:12]} is not the logged answer {logged[:12]}")
-    second = [p for t, p in notes if t >= answers[1]["start_s"]]
+    second = [p for t, p in notes if t >= answers[1]["start_s"] - 1e-3]
     if second != [n["pitch"] for n in answers[1]["notes"]] or len(second) != 50:
         fail("the last answer did not land whole (50 notes) on the model's track")
     if abs(answers[0]["start_s"] - (answers[0]["phrase_end_s"] + 0.35)) > 256 / RATE + 1e-6:
@@ -127,7 +77,7 @@ with tempfile.TemporaryDirectory() as tmp:
     for answer in answers:
         if answer["settings"]["width"] != 4:
             fail("the --width knob was not used")
-        if composed_pitches(tmp, answer) != [n["pitch"] for n in answer["notes"]]:
+        if composed_pitches(MUSIC_LSTM, MODEL, tmp, answer) != [n["pitch"] for n in answer["notes"]]:
             fail(f"answer {answer['index']} differs from compose with the same context")
     # Audio where the model plays.
     with wave.open(paths["wav"]) as w:

@@ -1,8 +1,8 @@
 """The real-time path on a real (dummy) JACK server: PortAudio on JACK, a virtual JACK MIDI port,
 and a second process playing a keyboard's part in real time, each message at its own frame.
 
-  test_jack_session.py CASE MUSIC_LSTM SENDER MAESTRO_DIR WORK_DIR
-CASE: performance | flood | malformed | reconnect | kill
+  test_jack_session.py CASE MUSIC_LSTM SENDER MAESTRO_DIR WORK_DIR MODEL
+CASE: performance | flood | malformed | reconnect | kill | jam
 
 The dummy server (tests/support/jack_server.sh, a ctest fixture) runs at 48 kHz, 256 frames.
 """
@@ -19,8 +19,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import smf  # noqa: E402
+from jam_check import composed_pitches, model_notes, player_notes  # noqa: E402
 
-CASE, MUSIC_LSTM, SENDER, MAESTRO, WORK = sys.argv[1:6]
+CASE, MUSIC_LSTM, SENDER, MAESTRO, WORK, MODEL = sys.argv[1:7]
 os.makedirs(WORK, exist_ok=True)
 RATE = 48000
 JACK_LOG = os.environ.get("MLSTM_JACK_LOG", "")
@@ -309,6 +310,97 @@ def case_kill():
         fail("the recording lost more than its last few seconds")
 
 
+def case_jam():
+    """A player plays a phrase and pauses; the model answers at width 1; the width is turned to
+    8 from the jam's control line; a second phrase is answered at width 8; a note played over
+    that answer cancels the rest."""
+    gap, buffer_s = 0.35, int(PERIOD) / RATE
+    events = []
+
+    def phrase(start, pitches):
+        for i, p in enumerate(pitches):
+            events.append((start + 0.25 * i, bytes([0x90, p, 88])))
+            events.append((start + 0.25 * i + 0.2, bytes([0x80, p, 0])))
+    phrase(0.0, [60, 62, 64, 65, 67, 69, 71, 72, 71, 67])
+    phrase(13.0, [72, 71, 69, 67, 65, 64, 62, 60, 62, 64])
+    over_at = 18.0
+    phrase(over_at, [48])
+    events.sort(key=lambda e: (e[0], e[1][0] & 0xF0 == 0x90))
+    deltas, now = [], 0
+    for t, message in events:  # 96 ticks a quarter at 120 bpm: 192 a second
+        tick = round(t * 192)
+        deltas.append((tick - now, message))
+        now = tick
+    song = smf_file(os.path.join(WORK, "jam-player.mid"), deltas)
+    rec, log = os.path.join(WORK, "jam.mid"), os.path.join(WORK, "jam-answers.jsonl")
+    stats = os.path.join(WORK, "jam-stats.json")
+    xruns_before = jack_xruns()
+    proc = subprocess.Popen(
+        [MUSIC_LSTM, "jam", "--model", MODEL, "--device", "cpu", "--virtual", "--headless",
+         "--width", "1", "--buffer", PERIOD, "--record", rec, "--answers-log", log,
+         "--stats-json", stats, "--seconds", "34"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_port("music-lstm:in")
+    sender = subprocess.Popen([SENDER, "--port", "music-lstm:in", "--file", song, "--delay", "1"])
+    time.sleep(1 + 6.0)  # answer 1 is playing
+    proc.stdin.write("width 8\n")
+    proc.stdin.flush()
+    if sender.wait(timeout=60) != 0:
+        fail("the sender failed")
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        # Where it is stuck, for the report.
+        subprocess.run(["gdb", "-p", str(proc.pid), "-batch", "-ex", "thread apply all bt 10"])
+        proc.kill()
+        fail("music-lstm jam did not end")
+    print(out, err, sep="\n")
+    if proc.returncode != 0:
+        fail(f"music-lstm jam exited {proc.returncode}")
+    if "width is now 8" not in err:
+        fail("the control line did not set the width")
+    with open(stats) as f:
+        report = json.load(f)
+    with open(log) as f:
+        answers = [json.loads(line) for line in f]
+    print("jam:", report["jam"])
+    if len(answers) < 3:
+        fail(f"{len(answers)} answers; expected one per phrase (3)")
+    a1, a2, a3 = answers[:3]
+    if a1["settings"]["width"] != 1 or a2["settings"]["width"] != 8:
+        fail("the width changed mid-session did not change the next answer's setting")
+    for a in (a1, a2):
+        if composed_pitches(MUSIC_LSTM, MODEL, WORK, a) != [n["pitch"] for n in a["notes"]]:
+            fail(f"answer {a['index']} is not what the engine computes for its width")
+    # With speculation the answer starts within the gap plus one buffer of the phrase's end.
+    player = player_notes(rec)
+    phrase_end = max(end for _, end, _ in player[:10])
+    delay = a1["start_s"] - phrase_end
+    print(f"answer 1 starts {delay * 1000:.2f} ms after the phrase's last note-off "
+          f"(gap {gap * 1000:.0f} ms + buffer {buffer_s * 1000:.2f} ms), ready in time: "
+          f"{a1['ready_in_time']}")
+    if not a1["ready_in_time"] or not gap - 1e-3 <= delay <= gap + buffer_s:
+        fail("the answer did not start within the gap plus one buffer")
+    notes, closed = model_notes(rec)
+    first = [p for t, p in notes if a1["start_s"] - 1e-3 <= t < a2["start_s"] - 1e-3]
+    if first != [n["pitch"] for n in a1["notes"]] or len(first) != 50:
+        fail(f"answer 1 did not land whole on the model's track ({len(first)} notes)")
+    # Playing over answer 2 cancels the rest of it.
+    over = player[20][0]
+    second = [(t, p) for t, p in notes if a2["start_s"] - 1e-3 <= t < a3["start_s"] - 1e-3]
+    logged = [n["pitch"] for n in a2["notes"]]
+    if not second or [p for _, p in second] != logged[:len(second)] or len(second) >= 50:
+        fail(f"answer 2 was not cut off where the player came in ({len(second)} notes)")
+    if any(t >= over for t, _ in second):
+        fail("the model went on after the player played over it")
+    print(f"answer 2: {len(second)} of 50 notes before the player came in at {over:.3f} s")
+    if not closed:
+        fail("a model note was left on")
+    xruns = report["xruns"] + (jack_xruns() - xruns_before)
+    if xruns or report["jam"]["answers_late"] or report["engine_dropped"]:
+        fail(f"xruns {xruns}, late answers or dropped events: {report}")
+
+
 {"performance": case_performance, "flood": case_flood, "malformed": case_malformed,
- "reconnect": case_reconnect, "kill": case_kill}[CASE]()
+ "reconnect": case_reconnect, "kill": case_kill, "jam": case_jam}[CASE]()
 print("PASS")

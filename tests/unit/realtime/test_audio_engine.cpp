@@ -115,6 +115,16 @@ TEST(AudioEngine, ChannelSilenceDropsOnlyThatChannel) {
   EXPECT_EQ(onsets(engine, 4096, 256), (std::vector<std::int64_t>{3100}));
 }
 
+TEST(AudioEngine, AChannelSilenceGoesFirstAtItsFrame) {
+  test::ClickInstrument click;
+  AudioEngine engine(click, 48000);
+  // Queued before the silence, at the silence's frame: the silence still wins.
+  engine.model_input().try_push(note_on(2000, Voice::kModel, 1, 60, 100));
+  engine.model_input().try_push(note_on(1000, Voice::kModel, 1, 62, 100));
+  engine.model_input().try_push({2000, EventKind::kChannelSilence, Voice::kModel, 1});
+  EXPECT_EQ(onsets(engine, 4096, 256), (std::vector<std::int64_t>{1000}));
+}
+
 TEST(AudioEngine, AFullStoreCountsWhatItDrops) {
   test::ClickInstrument click;
   AudioEngine engine(click, 48000);
