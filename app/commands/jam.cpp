@@ -19,8 +19,8 @@
 #include "commands/session_cli.hpp"
 #include "jam/answer_log.hpp"
 #include "jam/bundled_files.hpp"
-#include "jam/jam_preset.hpp"
 #include "perform/inference_worker.hpp"
+#include "perform/jam_preset.hpp"
 #include "perform/performer.hpp"
 
 namespace mlstm::app {
@@ -48,7 +48,7 @@ std::filesystem::path resolve_model(const std::string& given) {
 
 rt::JamSettings jam_settings(const JamArgs& a) {
   rt::JamSettings s;
-  if (!a.preset.empty()) load_preset(a.preset, s);
+  if (!a.preset.empty()) rt::load_preset(a.preset, s);
   for (const auto& [name, value] : a.knobs) {
     if (const std::string error = rt::set_knob(s, name, value); !error.empty()) {
       throw std::invalid_argument("--" + name + " " + value + ": " +
@@ -61,7 +61,12 @@ rt::JamSettings jam_settings(const JamArgs& a) {
 
 // Why a live jam cannot run here (no audio output device, no MIDI system), or empty.
 std::string live_blocker(const JamArgs& a) {
-  if (rt::list_audio_devices().empty()) return "no audio output device";
+  bool none = false;
+  {
+    const StallWatchdog watchdog(20.0, "looking for audio devices");
+    none = rt::list_audio_devices().empty();
+  }
+  if (none) return "no audio output device";
   if (a.replay.empty()) {
     try {
       rt::resolve_midi_system(rt::parse_midi_system(a.cli.midi_api));
@@ -272,7 +277,10 @@ int run_jam(JamArgs& a) {
     }
   } else {
     catch_stop_signals();
-    session.start();
+    {
+      const StallWatchdog watchdog(20.0, "opening the audio device");
+      session.start();
+    }
     std::printf("jamming on %s; %s; %s\n", session.describe().c_str(),
                 rt::jam_mode_name(settings.mode),
                 a.seconds > 0 ? "ends after --seconds" : "Ctrl-C or 'quit' stops");
@@ -303,8 +311,10 @@ int run_jam(JamArgs& a) {
       // The performer's time step: an answer starts within this of the phrase end.
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    arm_exit_watchdog(15.0);
-    session.stop();
+    {
+      const StallWatchdog watchdog(15.0, "stopping the audio device");
+      session.stop();
+    }
   }
   print_jam_summary(performer);
   finish_report(session, a.cli, {{"jam", jam_report(performer, worker)}});

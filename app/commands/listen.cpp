@@ -25,7 +25,10 @@ int run_listen(ListenArgs& a) {
   finish_session_options(a.cli);
   rt::Session session(a.cli.options);
   catch_stop_signals();
-  session.start();
+  {
+    const StallWatchdog watchdog(20.0, "opening the audio device");
+    session.start();
+  }
   std::printf("listening on %s; %s\n", session.describe().c_str(),
               a.seconds > 0 ? "ends after --seconds" : "Ctrl-C stops");
   std::fflush(stdout);
@@ -34,8 +37,10 @@ int run_listen(ListenArgs& a) {
                        std::chrono::duration<double>(a.seconds));
   const int code =
       run_until(session, [&] { return a.seconds > 0 && std::chrono::steady_clock::now() >= end; });
-  arm_exit_watchdog(15.0);
-  session.stop();
+  {
+    const StallWatchdog watchdog(15.0, "stopping the audio device");
+    session.stop();
+  }
   finish_report(session, a.cli);
   return code;
 }

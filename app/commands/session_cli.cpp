@@ -100,16 +100,28 @@ int run_until(rt::Session& session, const std::function<bool()>& done) {
   return 0;
 }
 
-void arm_exit_watchdog(double seconds) {
-  std::thread([seconds] {
-    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-    std::fprintf(stderr,
-                 "music-lstm: the audio system did not let go within %.0f s (a stalled JACK "
-                 "server?); the recording was saved first; exiting\n",
-                 seconds);
-    std::fflush(stderr);
-    std::_Exit(1);
-  }).detach();
+StallWatchdog::StallWatchdog(double seconds, std::string what)
+    : thread_([this, seconds, what = std::move(what)] {
+        std::unique_lock lock(mutex_);
+        if (done_.wait_for(lock, std::chrono::duration<double>(seconds),
+                           [this] { return finished_; })) {
+          return;
+        }
+        std::fprintf(stderr,
+                     "music-lstm: %s did not finish within %.0f s (a stalled JACK server? "
+                     "restart it); exiting\n",
+                     what.c_str(), seconds);
+        std::fflush(stderr);
+        std::_Exit(1);
+      }) {}
+
+StallWatchdog::~StallWatchdog() {
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+  }
+  done_.notify_all();
+  thread_.join();
 }
 
 void finish_report(const rt::Session& session, const SessionCli& cli, const nlohmann::json& extra) {

@@ -3,9 +3,12 @@
 // the loop that runs a real-time session until it ends or Ctrl-C.
 
 #include <CLI/CLI.hpp>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "session/session.hpp"
 
@@ -32,10 +35,23 @@ bool stop_requested();
 // changes as they happen. Returns the exit code (0, or 1 when the audio device was lost).
 int run_until(rt::Session& session, const std::function<bool()>& done);
 
-// Once a session has been told to stop: if the process is still there `seconds` later (a stop
-// that waits on a stalled audio server), says so and exits with code 1. The recording is saved
-// before anything waits on a server (Session::stop), so nothing is lost.
-void arm_exit_watchdog(double seconds);
+// Guards a step that waits on the audio server (opening the device, stopping it): if the step
+// has not ended `seconds` later (a stalled JACK server), says so in one line and exits with code
+// 1 instead of hanging. Session::stop saves the recording before anything waits on a server, so
+// nothing is lost.
+class StallWatchdog {
+ public:
+  StallWatchdog(double seconds, std::string what);
+  ~StallWatchdog();
+  StallWatchdog(const StallWatchdog&) = delete;
+  StallWatchdog& operator=(const StallWatchdog&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_;
+  bool finished_ = false;
+  std::thread thread_;
+};
 
 // Prints the summary line and writes --stats-json if asked, with `extra`'s fields added (the
 // jam's counts).

@@ -3,11 +3,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "perform/inference_worker.hpp"
+#include "perform/jam_preset.hpp"
 #include "perform/jam_settings.hpp"
 #include "perform/note_context.hpp"
+#include "support/temp_dir.hpp"
 
 namespace mlstm::rt {
 namespace {
@@ -109,6 +113,70 @@ TEST(JamKnobs, StoreAndLoadRoundTripAndBumpTheVersion) {
   EXPECT_GT(knobs.version(), before);
   EXPECT_NE(knobs.set("gap", "-1"), "");
   EXPECT_EQ(knobs.load(), s);
+}
+
+TEST(JamPreset, SavedSettingsLoadBackTheSame) {
+  test::TempDir dir;
+  JamSettings s;
+  s.mode = JamMode::kContinuous;
+  s.sampling = Sampling::kStochasticBeam;
+  s.width = 12;
+  s.temperature = 0.65;
+  s.gap_seconds = 0.8;
+  s.length = 30;
+  s.tempo_scale = 1.25;
+  s.velocity_scale = 0.9;
+  s.model_program = 48;
+  s.yield = YieldMode::kFade;
+  s.fade_seconds = 0.45;
+  s.speculate = false;
+  s.seed = 1234567;
+  save_preset(dir / "p.json", "mine", s);
+  JamSettings loaded;
+  load_preset(dir / "p.json", loaded);
+  EXPECT_EQ(loaded, s);
+}
+
+TEST(JamPreset, TheShippedPresetsLoad) {
+  int found = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(MUSIC_LSTM_SOURCE_DIR "/presets")) {
+    if (entry.path().extension() != ".json") continue;
+    JamSettings s;
+    EXPECT_NO_THROW(load_preset(entry.path(), s)) << entry.path();
+    ++found;
+  }
+  EXPECT_GE(found, 4);
+}
+
+std::string preset_error(const std::string& text) {
+  test::TempDir dir;
+  { std::ofstream(dir / "bad.json") << text; }
+  JamSettings s;
+  const JamSettings before = s;
+  try {
+    load_preset(dir / "bad.json", s);
+  } catch (const PresetError& e) {
+    EXPECT_EQ(s, before);  // nothing half-applied
+    return e.what();
+  }
+  return "loaded";
+}
+
+TEST(JamPreset, ABadPresetNamesTheFileAndTheField) {
+  EXPECT_NE(preset_error(R"({"width": 40})")
+                .find("bad.json: field width '40': must be a whole "
+                      "number from 1 to 32"),
+            std::string::npos);
+  EXPECT_NE(preset_error(R"({"width": 4, "mood": "happy"})").find("unknown setting 'mood'"),
+            std::string::npos);
+  EXPECT_NE(preset_error(R"({"mode": ["continuous"]})")
+                .find("field 'mode' must be a number or a "
+                      "string"),
+            std::string::npos);
+  EXPECT_NE(preset_error(R"({"width": 4,)").find("bad.json is not valid JSON"), std::string::npos);
+  EXPECT_NE(preset_error(R"([1, 2])").find("must be a JSON object"), std::string::npos);
+  JamSettings s;
+  EXPECT_THROW(load_preset("/nonexistent/p.json", s), PresetError);
 }
 
 std::vector<NoteFeatures> echo(std::span<const NoteFeatures> c, const SearchSettings& s) {

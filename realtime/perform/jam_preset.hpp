@@ -9,7 +9,7 @@
 
 #include "perform/jam_settings.hpp"
 
-namespace mlstm::app {
+namespace mlstm::rt {
 
 class PresetError : public std::runtime_error {
  public:
@@ -17,8 +17,8 @@ class PresetError : public std::runtime_error {
 };
 
 // Applies the preset's fields over `settings`. Throws PresetError naming the file and the field.
-void load_preset(const std::filesystem::path& file, rt::JamSettings& settings);
+void load_preset(const std::filesystem::path& file, JamSettings& settings);
 void save_preset(const std::filesystem::path& file, const std::string& name,
-                 const rt::JamSettings& settings);
+                 const JamSettings& settings);
 
-}  // namespace mlstm::app
+}  // namespace mlstm::rt

@@ -1,4 +1,4 @@
-#include "jam/jam_preset.hpp"
+#include "perform/jam_preset.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -7,9 +7,9 @@
 
 #include "io/atomic_file.hpp"
 
-namespace mlstm::app {
+namespace mlstm::rt {
 
-void load_preset(const std::filesystem::path& file, rt::JamSettings& settings) {
+void load_preset(const std::filesystem::path& file, JamSettings& settings) {
   std::ifstream in(file);
   if (!in) throw PresetError("cannot read the preset " + file.string() + ": no such file");
   nlohmann::json j;
@@ -22,7 +22,7 @@ void load_preset(const std::filesystem::path& file, rt::JamSettings& settings) {
   if (!j.is_object()) {
     throw PresetError("the preset " + file.string() + " must be a JSON object of settings");
   }
-  rt::JamSettings changed = settings;
+  JamSettings changed = settings;
   for (const auto& [key, value] : j.items()) {
     if (key == "name" || key == "description") continue;
     std::string text;
@@ -36,7 +36,7 @@ void load_preset(const std::filesystem::path& file, rt::JamSettings& settings) {
       throw PresetError("the preset " + file.string() + ": field '" + key +
                         "' must be a number or a string");
     }
-    if (const std::string error = rt::set_knob(changed, key, text); !error.empty()) {
+    if (const std::string error = set_knob(changed, key, text); !error.empty()) {
       throw PresetError("the preset " + file.string() + ": field " + error);
     }
   }
@@ -44,11 +44,11 @@ void load_preset(const std::filesystem::path& file, rt::JamSettings& settings) {
 }
 
 void save_preset(const std::filesystem::path& file, const std::string& name,
-                 const rt::JamSettings& settings) {
+                 const JamSettings& settings) {
   nlohmann::ordered_json j;
   j["name"] = name;
-  for (const std::string& knob : rt::knob_names()) {
-    const std::string text = rt::knob_value(settings, knob);
+  for (const std::string& knob : knob_names()) {
+    const std::string text = knob_value(settings, knob);
     // Numbers as numbers, so the file reads naturally.
     char* end = nullptr;
     const double number = std::strtod(text.c_str(), &end);
@@ -63,4 +63,4 @@ void save_preset(const std::filesystem::path& file, const std::string& name,
   write_file_atomically(file, j.dump(2) + "\n");
 }
 
-}  // namespace mlstm::app
+}  // namespace mlstm::rt
