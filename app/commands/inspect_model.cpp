@@ -1,5 +1,7 @@
 // `music-lstm inspect-model FILE.ckpt`: what a checkpoint holds, and a check that it computes.
 #include <cstdio>
+#include <memory>
+#include <vector>
 
 #include "commands/commands.hpp"
 #include "model/checkpoint.hpp"
@@ -7,7 +9,7 @@
 namespace mlstm::app {
 namespace {
 
-void run(const std::string& file) {
+void run(const std::string& file, const std::string& weights_only) {
   const Checkpoint ck = read_checkpoint(file);
   NoteModel model(ck.config.model);
   load_model_weights(*model, ck, file);
@@ -47,6 +49,16 @@ void run(const std::string& file) {
   std::printf("check:       forward pass on a %lld-note window %s\n", static_cast<long long>(n),
               finite ? "gives finite outputs" : "gives NaN or infinite outputs");
   if (!finite) throw std::runtime_error(file + ": the model computes NaN or infinite outputs");
+  if (!weights_only.empty()) {
+    // For shipping: the model without the optimizer's state (two thirds of the file), which only
+    // `train --resume` reads.
+    Checkpoint out = ck;
+    std::erase_if(out.tensors, [](const auto& t) { return t.first.rfind("optimizer.", 0) == 0; });
+    out.metadata["weights_only"] = true;
+    save_checkpoint(weights_only, out);
+    std::printf("wrote:       %s (weights only, %zu tensors)\n", weights_only.c_str(),
+                out.tensors.size());
+  }
 }
 
 }  // namespace
@@ -55,9 +67,15 @@ void add_inspect_model_command(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("inspect-model", "Describe a model checkpoint and check that it loads");
   auto file = std::make_shared<std::string>();
+  auto weights_only = std::make_shared<std::string>();
   cmd->add_option("file", *file, "Checkpoint (.ckpt) written by music-lstm train")->required();
-  cmd->footer("Example: music-lstm inspect-model runs/tiny/best.ckpt");
-  cmd->callback([file] { run(*file); });
+  cmd->add_option("--weights-only", *weights_only,
+                  "Also write the model without the optimizer's state here (to ship it; training "
+                  "resumed from it starts its optimizer afresh)");
+  cmd->footer(
+      "Examples: music-lstm inspect-model runs/tiny/best.ckpt\n"
+      "          music-lstm inspect-model runs/default/best.ckpt --weights-only model.ckpt");
+  cmd->callback([file, weights_only] { run(*file, *weights_only); });
 }
 
 }  // namespace mlstm::app
