@@ -126,14 +126,19 @@ StallWatchdog::~StallWatchdog() {
 
 void finish_report(const rt::Session& session, const SessionCli& cli, const nlohmann::json& extra) {
   const rt::SessionReport r = session.report();
-  std::printf(
-      "%llu notes in, %llu events played, %llu late, %llu malformed messages, %llu dropped; "
-      "%llu xruns; audio callback mean %.3f ms, max %.3f ms of a %.2f ms period\n",
-      static_cast<unsigned long long>(r.notes_in),
-      static_cast<unsigned long long>(r.events_applied),
-      static_cast<unsigned long long>(r.late_events), static_cast<unsigned long long>(r.malformed),
-      static_cast<unsigned long long>(r.input_dropped + r.engine_dropped),
-      static_cast<unsigned long long>(r.xruns), r.callback_mean_ms, r.callback_max_ms, r.period_ms);
+  std::printf("%llu notes in, %llu events played, %llu late, %llu malformed messages, %llu dropped",
+              static_cast<unsigned long long>(r.notes_in),
+              static_cast<unsigned long long>(r.events_applied),
+              static_cast<unsigned long long>(r.late_events),
+              static_cast<unsigned long long>(r.malformed),
+              static_cast<unsigned long long>(r.input_dropped + r.engine_dropped));
+  // Offline there is no device: no callbacks, no xruns to speak of.
+  if (r.callbacks > 0) {
+    std::printf("; %llu xruns; audio callback mean %.3f ms, max %.3f ms of a %.2f ms period",
+                static_cast<unsigned long long>(r.xruns), r.callback_mean_ms, r.callback_max_ms,
+                r.period_ms);
+  }
+  std::printf("\n");
   if (!cli.record.empty()) std::printf("recording: %s\n", cli.record.c_str());
   if (!cli.capture_wav.empty()) std::printf("audio: %s\n", cli.capture_wav.c_str());
   if (!cli.stats_json.empty()) {
