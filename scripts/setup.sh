@@ -21,7 +21,7 @@ realtime=(
   fluid-soundfont-gm timgm6mb-soundfont
 )
 # Panel, and what its tests need to run it without a display.
-ui=(libimgui-dev libglfw3-dev libgl-dev xvfb xauth xdotool imagemagick x11-utils)
+ui=(libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri xvfb xauth xdotool imagemagick x11-utils)
 # Tests and tools: the reference MIDI parser and PyTorch, the fuzzer and RealtimeSanitizer.
 tools=(
   python3 python3-mido python3-torch python3-numpy

@@ -22,6 +22,10 @@
 #include "perform/inference_worker.hpp"
 #include "perform/jam_preset.hpp"
 #include "perform/performer.hpp"
+#ifdef MUSIC_LSTM_HAVE_UI
+#include "backends/glfw_window.hpp"
+#include "panel/jam_panel.hpp"
+#endif
 
 namespace mlstm::app {
 namespace {
@@ -32,7 +36,7 @@ constexpr const char* kDemoPhrase = "assets/demo/phrase.mid";
 struct JamArgs {
   SessionCli cli;
   std::string model, device = "auto", midi_in, virtual_name, replay, preset, render, answers_log;
-  std::string demo_dir = "music-lstm-demo";
+  std::string demo_dir = "music-lstm-demo", screenshot;
   bool virtual_port = false, headless = false, offline = false, no_speculation = false;
   bool demo = false;
   double seconds = 0.0;
@@ -130,7 +134,15 @@ class ControlLines {
   std::thread thread_;
 };
 
-nlohmann::json jam_report(const rt::Performer& performer, const rt::InferenceWorker& worker) {
+// The knobs as they stand, as a preset would hold them.
+nlohmann::json knob_values(const rt::JamSettings& s) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const std::string& name : rt::knob_names()) out[name] = rt::knob_value(s, name);
+  return out;
+}
+
+nlohmann::json jam_report(const rt::Performer& performer, const rt::InferenceWorker& worker,
+                          const rt::JamKnobs& knobs) {
   const rt::PerformerCounters& c = performer.counters();
   const rt::WorkerCounters w = worker.counters();
   double total_ms = 0, max_ms = 0;
@@ -148,7 +160,8 @@ nlohmann::json jam_report(const rt::Performer& performer, const rt::InferenceWor
           {"requests_superseded", w.superseded},
           {"model_events_dropped", c.dropped_events.load()},
           {"inference_mean_ms", n ? total_ms / static_cast<double>(n) : 0.0},
-          {"inference_max_ms", max_ms}};
+          {"inference_max_ms", max_ms},
+          {"settings", knob_values(knobs.load())}};
 }
 
 void print_jam_summary(const rt::Performer& performer) {
@@ -276,6 +289,25 @@ int run_jam(JamArgs& a) {
                   static_cast<double>(r.frames) / rate, r.peak);
     }
   } else {
+    // The panel's keyboard: a router of its own, on the engine's keyboard queue, heard by the
+    // performer like the MIDI input.
+    auto keyboard_listener = std::make_unique<rt::InputRouter::ListenerQueue>();
+    rt::InputRouter keyboard(session.engine(), session.router().options(),
+                             &session.engine().keyboard_input());
+    keyboard.set_listener(keyboard_listener.get());
+    performer.add_player_source(*keyboard_listener);
+#ifdef MUSIC_LSTM_HAVE_UI
+    std::unique_ptr<ui::PanelWindow> window;
+    if (!a.headless) {
+      try {
+        window = std::make_unique<ui::PanelWindow>(ui::WindowOptions{});
+      } catch (const ui::DisplayError& e) {
+        std::printf("%s: running without the panel\n", e.what());
+      }
+    }
+#else
+    const std::unique_ptr<int> window;  // this build has no panel
+#endif
     catch_stop_signals();
     {
       const StallWatchdog watchdog(20.0, "opening the audio device");
@@ -283,21 +315,53 @@ int run_jam(JamArgs& a) {
     }
     std::printf("jamming on %s; %s; %s\n", session.describe().c_str(),
                 rt::jam_mode_name(settings.mode),
-                a.seconds > 0 ? "ends after --seconds" : "Ctrl-C or 'quit' stops");
-    std::printf(
-        "control lines on standard input: a setting and a value (width 8, temperature "
-        "0.8, mode continuous, ...), panic, quit\n");
+                a.seconds > 0 ? "ends after --seconds"
+                : window      ? "close the window or Ctrl-C to stop"
+                              : "Ctrl-C or 'quit' stops");
+    if (!window) {
+      std::printf(
+          "control lines on standard input: a setting and a value (width 8, temperature "
+          "0.8, mode continuous, ...), panic, quit\n");
+    }
     std::fflush(stdout);
-    ControlLines control(knobs, session.engine());
+
+    // The performer on a thread of its own: its 2 ms steps must not wait for the panel's frames.
+    std::atomic<bool> running{true};
+    std::thread control_thread([&] {
+      while (running.load()) {
+        const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now().time_since_epoch())
+                                .count();
+        performer.tick(session.engine().clock().frame_at(now_ns) +
+                       session.router().options().latency_frames);
+        // The performer's time step: an answer is queued within this of being due.
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
+    std::unique_ptr<ControlLines> control;
+    if (!window) control = std::make_unique<ControlLines>(knobs, session.engine());
+    rt::SessionReport shown = session.report();
+#ifdef MUSIC_LSTM_HAVE_UI
+    std::unique_ptr<ui::JamPanel> panel;
+    if (window) {
+      panel = std::make_unique<ui::JamPanel>(ui::PanelContext{
+          .knobs = knobs,
+          .engine = session.engine(),
+          .performer = performer,
+          .keyboard = keyboard,
+          .report = [&shown] { return shown; },
+          .player = a.cli.options.player,
+          .model = a.cli.options.model,
+          .record_path = a.cli.record,
+          .status = "music-lstm " + engine->description() + "; " + session.describe()});
+      window->on_key = [&panel](char key, bool down) { panel->key(key, down); };
+    }
+#endif
     const auto begin = std::chrono::steady_clock::now();
     auto next_poll = begin;
-    while (!stop_requested() && !control.quit()) {
+    while (!stop_requested() && !(control && control->quit())) {
       const auto now = std::chrono::steady_clock::now();
       if (a.seconds > 0 && now - begin >= std::chrono::duration<double>(a.seconds)) break;
-      const auto now_ns =
-          std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-      performer.tick(session.engine().clock().frame_at(now_ns) +
-                     session.router().options().latency_frames);
       if (now >= next_poll) {
         next_poll = now + std::chrono::milliseconds(100);
         bool audio_lost = false;
@@ -307,17 +371,32 @@ int run_jam(JamArgs& a) {
           code = 1;
           break;
         }
+        shown = session.report();
       }
-      // The performer's time step: an answer starts within this of the phrase end.
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+#ifdef MUSIC_LSTM_HAVE_UI
+      if (window) {
+        if (!window->frame([&] { panel->draw(); })) break;
+        continue;
+      }
+#endif
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+#ifdef MUSIC_LSTM_HAVE_UI
+    if (window && !a.screenshot.empty()) {
+      window->screenshot_next_frame(a.screenshot);
+      window->frame([&] { panel->draw(); });
+      std::printf("screenshot: %s\n", a.screenshot.c_str());
+    }
+#endif
+    running = false;
+    control_thread.join();
     {
       const StallWatchdog watchdog(15.0, "stopping the audio device");
       session.stop();
     }
   }
   print_jam_summary(performer);
-  finish_report(session, a.cli, {{"jam", jam_report(performer, worker)}});
+  finish_report(session, a.cli, {{"jam", jam_report(performer, worker, knobs)}});
   if (a.demo) {
     std::printf("demo written: %s (audio) and %s (MIDI: the phrase and the model's answer)\n",
                 a.render.c_str(), a.cli.record.c_str());
@@ -350,6 +429,8 @@ void add_jam_command(CLI::App& app) {
   cmd->add_option("--preset", a->preset, "Jam settings from a JSON preset (presets/*.json)");
   cmd->add_flag("--headless", a->headless,
                 "No panel; knobs from the command line and from control lines on standard input");
+  cmd->add_option("--screenshot", a->screenshot,
+                  "With the panel: save what it shows as a PNG when the jam ends (see --seconds)");
   cmd->add_flag("--offline", a->offline,
                 "Replay and answer through the offline audio path into --render, faster than "
                 "real time and deterministic");

@@ -53,6 +53,7 @@ void AudioEngine::process(float* left, float* right, int frames,
   clock_.publish(start, steady_ns);
   take(control_in_, start);
   take(player_in_, start);
+  take(keyboard_in_, start);
   take(model_in_, start);
 
   // Render up to the next due event, apply it (and all others at that frame), go on.

@@ -5,8 +5,9 @@
 // applied (to the recorder, to MIDI out) and when.
 //
 // Producers, one queue each (single producer, single consumer): the player (MIDI input thread or
-// the replay source), the model (the performer's thread), control (the main thread: programs,
-// volumes, panic). Consumers of the engine's output queues: the recorder, MIDI out.
+// the replay source; the panel's keyboard on a queue of its own), the model (the performer's
+// thread), control (the main thread: programs, volumes, panic). Consumers of the engine's output
+// queues: the recorder, MIDI out.
 
 #include <atomic>
 #include <cstddef>
@@ -49,6 +50,9 @@ class AudioEngine {
   AudioEngine& operator=(const AudioEngine&) = delete;
 
   InputQueue& player_input() noexcept { return player_in_; }
+  // The player's notes from a second source (the panel's on-screen and computer keyboard): one
+  // producer per queue.
+  InputQueue& keyboard_input() noexcept { return keyboard_in_; }
   InputQueue& model_input() noexcept { return model_in_; }
   InputQueue& control_input() noexcept { return control_in_; }
 
@@ -85,7 +89,7 @@ class AudioEngine {
   AudioClock clock_;
   EngineCounters counters_;
   std::int64_t next_frame_ = 0;
-  InputQueue player_in_, model_in_, control_in_;
+  InputQueue player_in_, keyboard_in_, model_in_, control_in_;
   OutputQueue played_, forwarded_;
   TapQueue tap_;
   EventScheduler<kPendingCapacity> pending_;

@@ -59,7 +59,7 @@ void InputRouter::on_message_at_frame(const std::uint8_t* bytes, std::size_t siz
       counters_.ignored.fetch_add(1, std::memory_order_relaxed);
       return;
   }
-  if (!engine_.player_input().try_push(e)) {
+  if (!target_.try_push(e)) {
     counters_.dropped.fetch_add(1, std::memory_order_relaxed);
   }
   if (listener_ && !listener_->try_push(e)) {

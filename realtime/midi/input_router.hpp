@@ -25,8 +25,11 @@ class InputRouter {
  public:
   using ListenerQueue = SpscQueue<SynthEvent, 8192>;
 
-  InputRouter(AudioEngine& engine, const RouterOptions& options)
-      : engine_(engine), options_(options) {}
+  // `target`: the engine's queue this router feeds (default: the player's; the panel's keyboard
+  // has a router of its own on keyboard_input()).
+  InputRouter(AudioEngine& engine, const RouterOptions& options,
+              AudioEngine::InputQueue* target = nullptr)
+      : engine_(engine), target_(target ? *target : engine.player_input()), options_(options) {}
 
   // A message that arrived at `steady_ns` (std::chrono::steady_clock).
   void on_message(const std::uint8_t* bytes, std::size_t size, std::int64_t steady_ns) noexcept;
@@ -42,6 +45,7 @@ class InputRouter {
 
  private:
   AudioEngine& engine_;
+  AudioEngine::InputQueue& target_;
   RouterOptions options_;
   ListenerQueue* listener_ = nullptr;
   InputCounters counters_;

@@ -20,12 +20,13 @@ double to_ms(std::int64_t frames, int rate) {
 Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
                      InferenceWorker& worker, JamKnobs& knobs, const PerformerOptions& options)
     : engine_(engine),
-      player_(player),
+      players_{&player},
       worker_(worker),
       knobs_(knobs),
       options_(options),
       player_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
-      model_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)) {}
+      model_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
+      model_volume_(options.model_volume) {}
 
 void Performer::tick(std::int64_t now) {
   read_player(now);
@@ -35,6 +36,7 @@ void Performer::tick(std::int64_t now) {
     push(program(Voice::kModel, options_.model_channel, s.model_program));
     program_ = s.model_program;
   }
+  publish_view(now);
   switch (state_) {
     case State::kListening:
       // One buffer ahead: the answer is queued before its first note is due, so it starts at
@@ -61,17 +63,52 @@ void Performer::tick(std::int64_t now) {
 
 void Performer::read_player(std::int64_t) {
   SynthEvent e;
-  while (player_.try_pop(e)) {
-    if (e.kind == EventKind::kNoteOn) {
-      player_note_on(e.data1, e.data2, e.frame);
-    } else if (e.kind == EventKind::kNoteOff) {
-      player_note_off(e.data1, e.frame);
+  for (InputRouter::ListenerQueue* queue : players_) {
+    while (queue->try_pop(e)) {
+      if (e.kind == EventKind::kNoteOn) {
+        player_note_on(e.data1, e.data2, e.frame);
+      } else if (e.kind == EventKind::kNoteOff) {
+        player_note_off(e.data1, e.frame);
+      }
     }
   }
 }
 
+void Performer::publish_view(std::int64_t now) {
+  // About 50 times a second: the panel draws at most that often.
+  if (last_view_ >= 0 && now - last_view_ < options_.sample_rate / 50) return;
+  last_view_ = now;
+  const std::int64_t from = now - to_frames(12.0, options_.sample_rate);
+  while (!recent_player_.empty() && recent_player_.front().end >= 0 &&
+         recent_player_.front().end < from) {
+    recent_player_.pop_front();
+  }
+  std::lock_guard lock(view_mutex_);
+  view_.now = now;
+  view_.player.assign(recent_player_.begin(), recent_player_.end());
+  view_.model = planned(from);
+  view_.answers.clear();
+  const std::size_t first = answers_.size() > 16 ? answers_.size() - 16 : 0;
+  for (std::size_t i = first; i < answers_.size(); ++i) {
+    const AnswerRecord& r = answers_[i];
+    view_.answers.push_back({r.index, r.answer.seconds * 1000.0, r.ready_in_time, r.late, r.chained,
+                             r.answer.settings.width});
+  }
+  view_.state = state_ == State::kListening ? "listening"
+                : state_ == State::kWaiting ? "waiting for the model"
+                                            : "answering";
+}
+
+PerformerView Performer::view() const {
+  std::lock_guard lock(view_mutex_);
+  return view_;
+}
+
 void Performer::player_note_on(int pitch, int velocity, std::int64_t frame) {
   player_context_.note_on(pitch, velocity, frame);
+  recent_player_.push_back({pitch, velocity, frame, -1});
+  // A key pressed and never released is not kept forever.
+  if (recent_player_.size() > 4096) recent_player_.pop_front();
   ++context_version_;
   const JamSettings s = knobs_.load();
   if (state_ == State::kAnswering && frame < answer_end_) {
@@ -84,6 +121,12 @@ void Performer::player_note_on(int pitch, int velocity, std::int64_t frame) {
 
 void Performer::player_note_off(int pitch, std::int64_t frame) {
   player_context_.note_off(pitch, frame);
+  for (PlannedNote& n : recent_player_) {
+    if (n.pitch == pitch && n.end < 0) {
+      n.end = std::max(frame, n.start);
+      break;
+    }
+  }
   ++context_version_;
   const JamSettings s = knobs_.load();
   if (s.speculate && s.mode != JamMode::kListenOnly && player_context_.held() == 0) {
@@ -271,7 +314,7 @@ void Performer::yield(std::int64_t frame, const JamSettings& s) {
     const std::int64_t fade = to_frames(s.fade_seconds, options_.sample_rate);
     constexpr int kSteps = 12;
     for (int k = 1; k <= kSteps; ++k) {
-      const int value = options_.model_volume * (kSteps - k) / kSteps;
+      const int value = model_volume_.load(std::memory_order_relaxed) * (kSteps - k) / kSteps;
       push(control(frame + fade * (k - 1) / kSteps, Voice::kModel, channel, 7, value));
     }
     silence = frame + fade;
@@ -287,7 +330,8 @@ void Performer::yield(std::int64_t frame, const JamSettings& s) {
 
 void Performer::restore_volume_when_silent() {
   if (silence_frame_ < 0 || engine_.clock().block_frame() <= silence_frame_) return;
-  push(control(kFrameNow, Voice::kModel, options_.model_channel, 7, options_.model_volume));
+  push(control(kFrameNow, Voice::kModel, options_.model_channel, 7,
+               model_volume_.load(std::memory_order_relaxed)));
   silence_frame_ = -1;
 }
 

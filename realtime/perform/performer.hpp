@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,21 @@ struct PlannedNote {
   std::int64_t start = 0, end = 0;
 };
 
+// What the panel draws: a copy the tick's thread publishes every few tens of milliseconds.
+struct AnswerSummary {
+  std::uint64_t index = 0;
+  double inference_ms = 0;
+  bool ready_in_time = false, late = false, chained = false;
+  int width = 0;
+};
+struct PerformerView {
+  std::int64_t now = -1;               // the frame it was taken at; -1 before the first
+  std::vector<PlannedNote> player;     // the last ~12 s; a held note has end -1
+  std::vector<PlannedNote> model;      // scheduled notes, those ahead of `now` included
+  std::vector<AnswerSummary> answers;  // the last 16, oldest first
+  const char* state = "listening";     // listening, waiting for the model, answering
+};
+
 // Counts other threads may read (the panel, the final report).
 struct PerformerCounters {
   std::atomic<std::uint64_t> answers{0}, late{0}, failed{0}, yields{0}, ready_in_time{0};
@@ -73,6 +89,9 @@ class Performer {
  public:
   Performer(AudioEngine& engine, InputRouter::ListenerQueue& player, InferenceWorker& worker,
             JamKnobs& knobs, const PerformerOptions& options);
+
+  // A second source of the player's events (the panel's keyboard); before the first tick.
+  void add_player_source(InputRouter::ListenerQueue& queue) { players_.push_back(&queue); }
 
   // Reads the player's events, answers, chains, yields. Call often (real time: every ~2 ms;
   // offline: before each block, with `now` the block's first frame).
@@ -86,6 +105,12 @@ class Performer {
   const PerformerCounters& counters() const { return counters_; }
   // The model's notes scheduled so far that end after `from` (the tick's thread).
   std::vector<PlannedNote> planned(std::int64_t from) const;
+  // The model voice's channel volume (CC7) a fade comes back to (any thread).
+  void set_model_volume(int volume) { model_volume_.store(volume, std::memory_order_relaxed); }
+
+  // The last published view (any thread).
+  PerformerView view() const;
+
   // Nothing to answer or play after `now`: no answer sounding or due, no phrase unanswered, no key
   // held.
   bool idle(std::int64_t now) const;
@@ -96,6 +121,7 @@ class Performer {
   enum class State { kListening, kWaiting, kAnswering };
 
   void read_player(std::int64_t now);
+  void publish_view(std::int64_t now);
   void player_note_on(int pitch, int velocity, std::int64_t frame);
   void player_note_off(int pitch, std::int64_t frame);
   // A request for the player's context as it is at `frame` with the knobs' settings.
@@ -114,7 +140,7 @@ class Performer {
   static bool same_search(const SearchSettings& a, const SearchSettings& b);
 
   AudioEngine& engine_;
-  InputRouter::ListenerQueue& player_;
+  std::vector<InputRouter::ListenerQueue*> players_;
   InferenceWorker& worker_;
   JamKnobs& knobs_;
   PerformerOptions options_;
@@ -143,6 +169,11 @@ class Performer {
   std::vector<PlannedNote> planned_;
   std::deque<AnswerRecord> answers_;
   PerformerCounters counters_;
+  std::deque<PlannedNote> recent_player_;
+  std::int64_t last_view_ = -1;
+  mutable std::mutex view_mutex_;
+  PerformerView view_;
+  std::atomic<int> model_volume_;
 };
 
 }  // namespace mlstm::rt

@@ -14,15 +14,11 @@ import wave
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from cli_check import fail, one_line_error  # noqa: E402
 from jam_check import composed_pitches, model_notes  # noqa: E402
 
 MUSIC_LSTM, MODEL, PHRASE = sys.argv[1:4]
 RATE = 48000
-
-
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
 
 
 def run(*args, timeout=300):
@@ -42,13 +38,6 @@ def jam(tmp, name, *extra):
     with open(paths["jsonl"]) as f:
         answers = [json.loads(line) for line in f]
     return paths, stats, answers
-
-
-def one_line_error(result, *needles):
-    lines = result.stderr.strip().split("\n")
-    if result.returncode == 0 or len(lines) != 1 or not all(n in lines[0] for n in needles):
-        fail(f"expected one error line with {needles}, got exit {result.returncode}: "
-             f"{result.stderr!r}")
 
 
 with tempfile.TemporaryDirectory() as tmp:

@@ -10,6 +10,7 @@ import tempfile
 import wave
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from cli_check import fail, one_line_error  # noqa: E402
 import smf  # noqa: E402
 
 MUSIC_LSTM = sys.argv[1]
@@ -18,18 +19,6 @@ MUSIC_LSTM = sys.argv[1]
 def run(*args, env=None):
     return subprocess.run([MUSIC_LSTM, *args], capture_output=True, text=True, timeout=120,
                           env=env)
-
-
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
-
-
-def one_line_error(result, *needles):
-    lines = result.stderr.strip().split("\n")
-    if result.returncode == 0 or len(lines) != 1 or not all(n in lines[0] for n in needles):
-        fail(f"expected one error line with {needles}, got exit {result.returncode}: "
-             f"{result.stderr!r}")
 
 
 with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,99 @@
+"""The jam's panel under Xvfb (Mesa's software OpenGL) on the dummy JACK server.
+
+  test_panel.py CASE MUSIC_LSTM PHRASE WORK_DIR
+CASE: screenshot | drive
+
+screenshot: a jam with a replayed player and the panel, saved as a PNG at the end; the piano roll
+  shows the player's notes and the model's in their colours.
+drive: xdotool moves the beam-width slider and plays the computer keyboard as a piano; the
+  session's beam width changes and the keys' notes sound (they are on the recording).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from cli_check import fail  # noqa: E402
+from jam_check import player_notes  # noqa: E402
+
+CASE, MUSIC_LSTM, PHRASE, WORK = sys.argv[1:5]
+os.makedirs(WORK, exist_ok=True)
+PLAYER = (80, 170, 255)
+MODEL = (255, 150, 60)
+
+if not shutil.which("xvfb-run") or not shutil.which("xdotool"):
+    print("xvfb-run or xdotool missing (scripts/setup.sh installs them): skipped")
+    sys.exit(77)
+
+
+def pixels(png):
+    """The PNG as an array of RGB rows (ImageMagick decodes it)."""
+    size = subprocess.run(["identify", "-format", "%w %h", png], capture_output=True, text=True,
+                          check=True).stdout.split()
+    w, h = int(size[0]), int(size[1])
+    raw = subprocess.run(["convert", png, "-depth", "8", "rgb:-"], capture_output=True,
+                         check=True).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(h, w, 3)
+
+
+def count(image, colour):
+    return int(np.all(np.abs(image.astype(int) - colour) <= 3, axis=2).sum())
+
+
+def jam(*args, seconds, display_script=None):
+    """Runs the jam with its panel under xvfb-run; `display_script` (a shell command run inside
+    the same X server after the window appears) drives it."""
+    stats = os.path.join(WORK, f"{CASE}-stats.json")
+    jam_cmd = [MUSIC_LSTM, "jam", "--device", "cpu", "--seconds", str(seconds), "--stats-json",
+               stats, *args]
+    inner = " ".join(f"'{a}'" for a in jam_cmd)
+    if display_script:
+        inner = f"({inner}) & jam=$!; {display_script}; wait $jam"
+    r = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "sh", "-c", inner],
+                       capture_output=True, text=True, timeout=seconds + 90)
+    print(r.stdout, r.stderr)
+    if r.returncode != 0:
+        fail(f"the jam with its panel exited {r.returncode}")
+    with open(stats) as f:
+        return json.load(f)
+
+
+if CASE == "screenshot":
+    png = os.path.join(WORK, "panel.png")
+    report = jam("--replay", PHRASE, "--screenshot", png, seconds=14)
+    if report["jam"]["answers"] < 1:
+        fail("the model did not answer the replayed phrase")
+    image = pixels(png)
+    player, model = count(image, PLAYER), count(image, MODEL)
+    print(f"screenshot {image.shape[1]}x{image.shape[0]}: {player} pixels of the player's "
+          f"colour, {model} of the model's")
+    if image.std() < 10:
+        fail("the screenshot is blank")
+    if player < 300 or model < 100:
+        fail("the piano roll does not show the player's and the model's notes")
+elif CASE == "drive":
+    rec = os.path.join(WORK, "drive.mid")
+    # The window's top-left is at (0, 0) without a window manager; the beam-width slider is the
+    # second control of the left column (see ui/panel/jam_panel.cpp), its right end near x=225.
+    script = ("for i in $(seq 50); do w=$(xdotool search --name '^music-lstm$' | head -1); "
+              "[ -n \"$w\" ] && break; sleep 0.2; done; sleep 2; "
+              "xdotool mousemove 200 66 click 1; sleep 0.5; "
+              "xdotool windowfocus $w; "
+              "for k in z x c v b n m; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; "
+              "sleep 0.05; done")
+    report = jam("--virtual", "--record", rec, seconds=12, display_script=script)
+    width = int(report["jam"]["settings"]["width"])
+    print(f"beam width at the end: {width}")
+    if width == 8:
+        fail("the slider did not change the session's beam width")
+    notes = player_notes(rec)
+    pitches = [p for _, _, p in notes]
+    print(f"played from the computer keyboard: {pitches}")
+    if pitches[:7] != [60, 62, 64, 65, 67, 69, 71]:
+        fail("the computer keyboard's notes did not sound")
+print("PASS")

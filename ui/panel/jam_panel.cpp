@@ -1,0 +1,196 @@
+#include "panel/jam_panel.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "panel/piano_roll.hpp"
+
+namespace mlstm::ui {
+namespace {
+
+const char* const kModes[] = {"call-and-response", "continuous", "listen"};
+const char* const kSamplings[] = {"beam", "stochastic-beam", "sample"};
+const char* const kYields[] = {"stop", "fade"};
+
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+JamPanel::JamPanel(PanelContext context) : c_(std::move(context)) {}
+
+void JamPanel::note(int pitch, bool on) {
+  if (pitch < 0 || pitch > 127 || sounding_[static_cast<std::size_t>(pitch)] == on) return;
+  sounding_[static_cast<std::size_t>(pitch)] = on;
+  const std::uint8_t bytes[3] = {static_cast<std::uint8_t>(on ? 0x90 : 0x80),
+                                 static_cast<std::uint8_t>(pitch),
+                                 static_cast<std::uint8_t>(on ? 96 : 0)};
+  c_.keyboard.on_message(bytes, 3, steady_now_ns());
+}
+
+void JamPanel::key(char key, bool down) {
+  if (ImGui::GetIO().WantTextInput) return;
+  if (down && computer_.shift(key)) {
+    // Notes of the old octave end now: their keys would otherwise release other pitches.
+    for (int p = 0; p < 128; ++p) {
+      if (p != mouse_note_) note(p, false);
+    }
+    return;
+  }
+  if (const auto pitch = computer_.pitch(key)) note(*pitch, down);
+}
+
+void JamPanel::draw() {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->WorkPos);
+  ImGui::SetNextWindowSize(viewport->WorkSize);
+  ImGui::Begin("music-lstm", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const rt::PerformerView view = c_.performer.view();
+  ImGui::TextUnformatted(c_.status.c_str());
+
+  ImGui::BeginChild("controls", ImVec2(330, -150), true);
+  draw_controls();
+  ImGui::Separator();
+  draw_voices();
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("roll", ImVec2(0, -150), true);
+  ImGui::Text("the model is %s", view.state);
+  ImGui::SameLine();
+  ImGui::TextColored(ImVec4(0.31f, 0.67f, 1.0f, 1.0f), "  you");
+  ImGui::SameLine();
+  ImGui::TextColored(ImVec4(1.0f, 0.59f, 0.24f, 1.0f), "  the model (lighter: coming)");
+  draw_piano_roll(view, c_.engine.sample_rate(), ImGui::GetContentRegionAvail().y - 70);
+  draw_meters(view);
+  ImGui::EndChild();
+  draw_on_screen_keyboard();
+  ImGui::End();
+}
+
+void JamPanel::draw_controls() {
+  rt::JamSettings s = c_.knobs.load();
+  const rt::JamSettings before = s;
+  int mode = static_cast<int>(s.mode);
+  if (ImGui::Combo("mode", &mode, kModes, 3)) s.mode = static_cast<rt::JamMode>(mode);
+  ImGui::SliderInt("beam width", &s.width, 1, 32);
+  float temperature = static_cast<float>(s.temperature);
+  if (ImGui::SliderFloat("temperature", &temperature, 0.1f, 2.0f, "%.2f")) {
+    s.temperature = temperature;
+  }
+  int sampling = static_cast<int>(s.sampling);
+  if (ImGui::Combo("sampling", &sampling, kSamplings, 3)) {
+    s.sampling = static_cast<Sampling>(sampling);
+  }
+  float gap = static_cast<float>(s.gap_seconds);
+  if (ImGui::SliderFloat("gap (s)", &gap, 0.05f, 3.0f, "%.2f")) s.gap_seconds = gap;
+  ImGui::SliderInt("answer notes", &s.length, 1, 200);
+  float tempo = static_cast<float>(s.tempo_scale);
+  if (ImGui::SliderFloat("tempo scale", &tempo, 0.25f, 4.0f, "%.2f")) s.tempo_scale = tempo;
+  float velocity = static_cast<float>(s.velocity_scale);
+  if (ImGui::SliderFloat("velocity", &velocity, 0.1f, 2.0f, "%.2f")) s.velocity_scale = velocity;
+  int yield = static_cast<int>(s.yield);
+  if (ImGui::Combo("when played over", &yield, kYields, 2)) {
+    s.yield = static_cast<rt::YieldMode>(yield);
+  }
+  ImGui::Checkbox("speculate", &s.speculate);
+  if (!(s == before)) c_.knobs.store(s);
+  if (ImGui::Button("panic: all notes off")) {
+    c_.engine.control_input().try_push({rt::kFrameNow, rt::EventKind::kPanic});
+  }
+  ImGui::SameLine();
+  ImGui::TextUnformatted(c_.record_path.empty() ? "not recording"
+                                                : ("recording " + c_.record_path).c_str());
+}
+
+void JamPanel::draw_voices() {
+  rt::JamSettings s = c_.knobs.load();
+  int program = s.model_program;
+  if (ImGui::SliderInt("model program", &program, 0, 127)) {
+    s.model_program = program;
+    c_.knobs.store(s);
+  }
+  if (ImGui::SliderInt("model volume", &c_.model.volume, 0, 127)) {
+    c_.performer.set_model_volume(c_.model.volume);
+    c_.engine.control_input().try_push(
+        rt::control(rt::kFrameNow, rt::Voice::kModel, c_.model.channel, 7, c_.model.volume));
+  }
+  if (ImGui::SliderInt("your program", &c_.player.program, 0, 127)) {
+    c_.engine.control_input().try_push(
+        rt::program(rt::Voice::kPlayer, c_.player.channel, c_.player.program));
+  }
+  if (ImGui::SliderInt("your volume", &c_.player.volume, 0, 127)) {
+    c_.engine.control_input().try_push(
+        rt::control(rt::kFrameNow, rt::Voice::kPlayer, c_.player.channel, 7, c_.player.volume));
+  }
+}
+
+void JamPanel::draw_meters(const rt::PerformerView& view) {
+  const rt::SessionReport r = c_.report();
+  double last = 0, worst = 0;
+  int ready = 0;
+  for (const rt::AnswerSummary& a : view.answers) {
+    last = a.inference_ms;
+    worst = std::max(worst, a.inference_ms);
+    ready += a.ready_in_time ? 1 : 0;
+  }
+  ImGui::Text(
+      "inference: last %.0f ms, worst %.0f ms of the last %zu; ready at the phrase end: "
+      "%d of %zu",
+      last, worst, view.answers.size(), ready, view.answers.size());
+  ImGui::Text("audio callback: mean %.3f ms, p99 %.0f%% of the %.2f ms period, max %.3f ms",
+              r.callback_mean_ms, r.callback_p99_share * 100, r.period_ms, r.callback_max_ms);
+  ImGui::Text("xruns %llu, late events %llu, dropped %llu, answers late %llu",
+              static_cast<unsigned long long>(r.xruns),
+              static_cast<unsigned long long>(r.late_events),
+              static_cast<unsigned long long>(r.input_dropped + r.engine_dropped),
+              static_cast<unsigned long long>(c_.performer.counters().late.load()));
+}
+
+void JamPanel::draw_on_screen_keyboard() {
+  // Two octaves from the computer keyboard's C: white keys, black keys drawn over them.
+  const int first = 12 * (computer_.octave() + 1);
+  const float height = 120,
+              white_w = std::max(18.0f, (ImGui::GetContentRegionAvail().x - 260.0f) / 15.0f);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  static constexpr int kWhite[] = {0, 2, 4, 5, 7, 9, 11};
+  static constexpr int kBlack[] = {1, 3, -1, 6, 8, 10, -1};
+  ImGui::InvisibleButton("keyboard", ImVec2(white_w * 15, height));
+  const bool held = ImGui::IsItemActive();
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  int under = -1;
+  for (int i = 0; i < 15; ++i) {
+    const int pitch = first + 12 * (i / 7) + kWhite[i % 7];
+    const ImVec2 a(origin.x + i * white_w, origin.y), b(a.x + white_w - 2, origin.y + height);
+    if (mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y) under = pitch;
+    const bool on = pitch <= 127 && sounding_[static_cast<std::size_t>(pitch)];
+    draw->AddRectFilled(a, b, on ? IM_COL32(80, 170, 255, 255) : IM_COL32(235, 235, 235, 255));
+  }
+  for (int i = 0; i < 14; ++i) {
+    if (kBlack[i % 7] < 0) continue;
+    const int pitch = first + 12 * (i / 7) + kBlack[i % 7];
+    const ImVec2 a(origin.x + (i + 0.65f) * white_w, origin.y),
+        b(a.x + white_w * 0.7f, a.y + height * 0.6f);
+    if (mouse.x >= a.x && mouse.x < b.x && mouse.y >= a.y && mouse.y < b.y) under = pitch;
+    const bool on = pitch <= 127 && sounding_[static_cast<std::size_t>(pitch)];
+    draw->AddRectFilled(a, b, on ? IM_COL32(80, 170, 255, 255) : IM_COL32(20, 20, 20, 255));
+  }
+  const int wanted = held ? under : -1;
+  if (wanted != mouse_note_) {
+    if (mouse_note_ >= 0) note(mouse_note_, false);
+    if (wanted >= 0) note(wanted, true);
+    mouse_note_ = wanted;
+  }
+  ImGui::SameLine();
+  ImGui::Text("computer keyboard: Z-M and Q-U rows\noctave %d ([ and ] shift)", computer_.octave());
+}
+
+}  // namespace mlstm::ui

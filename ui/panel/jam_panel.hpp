@@ -1,0 +1,55 @@
+#pragma once
+// The control panel of a jam: the knobs (live, through JamKnobs), the voices, panic, the piano
+// roll, meters, and a keyboard to play on without a MIDI keyboard (the mouse on the on-screen
+// keys, or the computer keyboard as a piano). It only reads what the session and the performer
+// publish and writes knobs and queued events: it never waits on the engine.
+//
+// Dear ImGui widgets only; the window and the GL context are the backend's (ui/backends/).
+
+#include <array>
+#include <functional>
+#include <string>
+
+#include "engine/audio_engine.hpp"
+#include "midi/input_router.hpp"
+#include "panel/computer_keyboard.hpp"
+#include "perform/performer.hpp"
+#include "session/session.hpp"
+
+namespace mlstm::ui {
+
+struct PanelContext {
+  rt::JamKnobs& knobs;
+  rt::AudioEngine& engine;
+  rt::Performer& performer;
+  rt::InputRouter& keyboard;  // the panel's own router, on the engine's keyboard queue
+  std::function<rt::SessionReport()> report;
+  rt::VoiceSettings player, model;
+  std::string record_path;  // shown; empty when not recording
+  std::string status;       // one line: devices, model
+};
+
+class JamPanel {
+ public:
+  explicit JamPanel(PanelContext context);
+
+  // The widgets of one frame, filling the main viewport.
+  void draw();
+  // A key of the computer keyboard went down or up (US-layout character); ignored while a text
+  // field has the keyboard.
+  void key(char key, bool down);
+
+ private:
+  void draw_controls();
+  void draw_voices();
+  void draw_meters(const rt::PerformerView& view);
+  void draw_on_screen_keyboard();
+  void note(int pitch, bool on);
+
+  PanelContext c_;
+  ComputerKeyboard computer_;
+  std::array<bool, 128> sounding_{};  // notes the panel has on, so each gets its note-off
+  int mouse_note_ = -1;
+};
+
+}  // namespace mlstm::ui
