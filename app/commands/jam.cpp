@@ -25,6 +25,7 @@
 #ifdef MUSIC_LSTM_HAVE_UI
 #include "backends/glfw_window.hpp"
 #include "panel/jam_panel.hpp"
+#include "panel/panel_settings.hpp"
 #endif
 
 namespace mlstm::app {
@@ -50,8 +51,7 @@ std::filesystem::path resolve_model(const std::string& given) {
                    "): pass --model FILE.ckpt (music-lstm train makes one)");
 }
 
-rt::JamSettings jam_settings(const JamArgs& a) {
-  rt::JamSettings s;
+rt::JamSettings jam_settings(const JamArgs& a, rt::JamSettings s) {
   if (!a.preset.empty()) rt::load_preset(a.preset, s);
   for (const auto& [name, value] : a.knobs) {
     if (const std::string error = rt::set_knob(s, name, value); !error.empty()) {
@@ -177,7 +177,16 @@ void print_jam_summary(const rt::Performer& performer) {
 }
 
 int run_jam(JamArgs& a) {
-  rt::JamSettings settings = jam_settings(a);
+#ifdef MUSIC_LSTM_HAVE_UI
+  // The panel starts from the settings it was left with, under --preset and the knob options.
+  ui::PanelMemory memory;
+  if (!a.headless && !a.offline && !a.demo && ui::display_available()) {
+    memory = ui::load_panel_memory();
+  }
+  rt::JamSettings settings = jam_settings(a, memory.settings.value_or(rt::JamSettings{}));
+#else
+  rt::JamSettings settings = jam_settings(a, rt::JamSettings{});
+#endif
   const std::filesystem::path model_file = resolve_model(a.model);
 
   // Where the jam runs: live, offline (asked), or the demo (asked, or nothing to play live on).
@@ -300,7 +309,8 @@ int run_jam(JamArgs& a) {
     std::unique_ptr<ui::PanelWindow> window;
     if (!a.headless) {
       try {
-        window = std::make_unique<ui::PanelWindow>(ui::WindowOptions{});
+        window = std::make_unique<ui::PanelWindow>(
+            ui::WindowOptions{.width = memory.width, .height = memory.height});
       } catch (const ui::DisplayError& e) {
         std::printf("%s: running without the panel\n", e.what());
       }
@@ -353,7 +363,12 @@ int run_jam(JamArgs& a) {
           .player = a.cli.options.player,
           .model = a.cli.options.model,
           .record_path = a.cli.record,
-          .status = "music-lstm " + engine->description() + "; " + session.describe()});
+          .status = "music-lstm " + engine->description() + "; " + session.describe(),
+          .preset_dirs = {find_bundled("presets/call-and-response.json")
+                              .value_or(std::filesystem::path("presets/x"))
+                              .parent_path(),
+                          ui::config_dir() / "presets"},
+          .user_presets = ui::config_dir() / "presets"});
       window->on_key = [&panel](char key, bool down) { panel->key(key, down); };
     }
 #endif
@@ -386,6 +401,15 @@ int run_jam(JamArgs& a) {
       window->screenshot_next_frame(a.screenshot);
       window->frame([&] { panel->draw(); });
       std::printf("screenshot: %s\n", a.screenshot.c_str());
+    }
+#endif
+#ifdef MUSIC_LSTM_HAVE_UI
+    if (window) {
+      // Remembered for the next run: the window's size and these settings.
+      memory.width = window->width();
+      memory.height = window->height();
+      memory.settings = knobs.load();
+      ui::save_panel_memory(memory);
     }
 #endif
     running = false;

@@ -23,6 +23,10 @@ from jam_check import player_notes  # noqa: E402
 
 CASE, MUSIC_LSTM, PHRASE, WORK = sys.argv[1:5]
 os.makedirs(WORK, exist_ok=True)
+# The panel remembers its window and settings here: a fresh folder, not the user's.
+CONFIG = os.path.join(WORK, "config")
+shutil.rmtree(CONFIG, ignore_errors=True)
+os.environ["XDG_CONFIG_HOME"] = CONFIG
 PLAYER = (80, 170, 255)
 MODEL = (255, 150, 60)
 
@@ -96,4 +100,9 @@ elif CASE == "drive":
     print(f"played from the computer keyboard: {pitches}")
     if pitches[:7] != [60, 62, 64, 65, 67, 69, 71]:
         fail("the computer keyboard's notes did not sound")
+    with open(os.path.join(CONFIG, "music-lstm", "panel.json")) as f:
+        memory = json.load(f)
+    if memory["settings"]["width"] != str(width) or memory["width"] < 640:
+        fail(f"the panel did not remember its settings and size: {memory}")
+    print(f"remembered for the next run: {memory}")
 print("PASS")

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "panel/piano_roll.hpp"
+#include "perform/jam_preset.hpp"
 
 namespace mlstm::ui {
 namespace {
@@ -60,6 +61,8 @@ void JamPanel::draw() {
   draw_controls();
   ImGui::Separator();
   draw_voices();
+  ImGui::Separator();
+  draw_presets();
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("roll", ImVec2(0, -150), true);
@@ -130,6 +133,52 @@ void JamPanel::draw_voices() {
     c_.engine.control_input().try_push(
         rt::control(rt::kFrameNow, rt::Voice::kPlayer, c_.player.channel, 7, c_.player.volume));
   }
+}
+
+void JamPanel::draw_presets() {
+  if (ImGui::BeginCombo("preset", "load a preset...")) {
+    // Listed afresh each time the list opens: a preset saved meanwhile shows up.
+    presets_.clear();
+    for (const auto& dir : c_.preset_dirs) {
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        if (entry.path().extension() == ".json") presets_.push_back(entry.path());
+      }
+    }
+    std::sort(presets_.begin(), presets_.end(),
+              [](const auto& a, const auto& b) { return a.filename() < b.filename(); });
+    for (const auto& path : presets_) {
+      if (ImGui::Selectable(path.stem().c_str())) {
+        rt::JamSettings s = c_.knobs.load();
+        try {
+          rt::load_preset(path, s);
+          c_.knobs.store(s);
+          preset_message_ = "loaded " + path.stem().string();
+        } catch (const rt::PresetError& e) {
+          preset_message_ = e.what();
+        }
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::InputText("##name", preset_name_.data(), preset_name_.size());
+  ImGui::SameLine();
+  if (ImGui::Button("save preset") && preset_name_[0] != '\0') {
+    const std::string name = preset_name_.data();
+    if (name.find('/') != std::string::npos || name.front() == '.') {
+      preset_message_ = "a preset name cannot hold '/' or start with '.'";
+    } else {
+      const auto file = c_.user_presets / (name + ".json");
+      try {
+        std::filesystem::create_directories(c_.user_presets);
+        rt::save_preset(file, name, c_.knobs.load());
+        preset_message_ = "saved " + file.string();
+      } catch (const std::exception& e) {
+        preset_message_ = std::string("cannot save: ") + e.what();
+      }
+    }
+  }
+  if (!preset_message_.empty()) ImGui::TextWrapped("%s", preset_message_.c_str());
 }
 
 void JamPanel::draw_meters(const rt::PerformerView& view) {

@@ -7,8 +7,10 @@
 // Dear ImGui widgets only; the window and the GL context are the backend's (ui/backends/).
 
 #include <array>
+#include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "engine/audio_engine.hpp"
 #include "midi/input_router.hpp"
@@ -27,6 +29,9 @@ struct PanelContext {
   rt::VoiceSettings player, model;
   std::string record_path;  // shown; empty when not recording
   std::string status;       // one line: devices, model
+  // Where presets are listed from (the shipped ones, the user's), and where "save" writes.
+  std::vector<std::filesystem::path> preset_dirs;
+  std::filesystem::path user_presets;
 };
 
 class JamPanel {
@@ -44,12 +49,16 @@ class JamPanel {
   void draw_voices();
   void draw_meters(const rt::PerformerView& view);
   void draw_on_screen_keyboard();
+  void draw_presets();
   void note(int pitch, bool on);
 
   PanelContext c_;
   ComputerKeyboard computer_;
   std::array<bool, 128> sounding_{};  // notes the panel has on, so each gets its note-off
   int mouse_note_ = -1;
+  std::vector<std::filesystem::path> presets_;
+  std::array<char, 64> preset_name_{};
+  std::string preset_message_;
 };
 
 }  // namespace mlstm::ui
