@@ -47,7 +47,7 @@ bool display_available() {
 
 PanelWindow::PanelWindow(const WindowOptions& options) : frame_seconds_(1.0 / options.max_fps) {
   if (!display_available()) {
-    throw DisplayError("no display (DISPLAY is not set): use --headless, or run under a desktop");
+    throw DisplayError("no display (DISPLAY is not set)");
   }
   if (!glfwInit()) throw DisplayError("cannot open the display: " + glfw_error_text());
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
