@@ -19,6 +19,7 @@
 #include "commands/session_cli.hpp"
 #include "jam/answer_log.hpp"
 #include "jam/bundled_files.hpp"
+#include "jam/model_swap.hpp"
 #include "perform/inference_worker.hpp"
 #include "perform/jam_preset.hpp"
 #include "perform/performer.hpp"
@@ -283,6 +284,7 @@ int run_jam(JamArgs& a) {
   };
 
   int code = 0;
+  std::string playing = engine->description();  // the panel may load another model
   if (offline) {
     rt::OfflineExtras extras;
     extras.before_block = [&](std::int64_t start) { performer.tick(start); };
@@ -353,22 +355,44 @@ int run_jam(JamArgs& a) {
     rt::SessionReport shown = session.report();
 #ifdef MUSIC_LSTM_HAVE_UI
     std::unique_ptr<ui::JamPanel> panel;
+    std::unique_ptr<ModelSwap> swap;
     if (window) {
-      panel = std::make_unique<ui::JamPanel>(ui::PanelContext{
-          .knobs = knobs,
-          .engine = session.engine(),
-          .performer = performer,
-          .keyboard = keyboard,
-          .report = [&shown] { return shown; },
-          .player = a.cli.options.player,
-          .model = a.cli.options.model,
-          .record_path = a.cli.record,
-          .status = "music-lstm " + engine->description() + "; " + session.describe(),
-          .preset_dirs = {find_bundled("presets/call-and-response.json")
-                              .value_or(std::filesystem::path("presets/x"))
-                              .parent_path(),
-                          ui::config_dir() / "presets"},
-          .user_presets = ui::config_dir() / "presets"});
+      swap = std::make_unique<ModelSwap>(worker, device, context_notes, engine->description());
+      panel = std::make_unique<ui::JamPanel>(
+          ui::PanelContext{.knobs = knobs,
+                           .engine = session.engine(),
+                           .performer = performer,
+                           .keyboard = keyboard,
+                           .report = [&shown] { return shown; },
+                           .player = a.cli.options.player,
+                           .model = a.cli.options.model,
+                           .status = "music-lstm on " + session.describe(),
+                           .start_recording =
+                               [&session](const std::string& path) {
+                                 try {
+                                   session.start_recording(path);
+                                   return std::string();
+                                 } catch (const std::exception& e) {
+                                   return std::string(e.what());
+                                 }
+                               },
+                           .stop_recording =
+                               [&session] {
+                                 try {
+                                   session.stop_recording();
+                                   return std::string();
+                                 } catch (const std::exception& e) {
+                                   return std::string(e.what());
+                                 }
+                               },
+                           .recording = [&session] { return session.recording_path(); },
+                           .load_model = [&swap](const std::string& path) { swap->load(path); },
+                           .model_status = [&swap] { return swap->status(); },
+                           .preset_dirs = {find_bundled("presets/call-and-response.json")
+                                               .value_or(std::filesystem::path("presets/x"))
+                                               .parent_path(),
+                                           ui::config_dir() / "presets"},
+                           .user_presets = ui::config_dir() / "presets"});
       window->on_key = [&panel](char key, bool down) { panel->key(key, down); };
     }
 #endif
@@ -404,6 +428,7 @@ int run_jam(JamArgs& a) {
     }
 #endif
 #ifdef MUSIC_LSTM_HAVE_UI
+    if (swap) playing = swap->status();
     if (window) {
       // Remembered for the next run: the window's size and these settings.
       memory.width = window->width();
@@ -420,7 +445,9 @@ int run_jam(JamArgs& a) {
     }
   }
   print_jam_summary(performer);
-  finish_report(session, a.cli, {{"jam", jam_report(performer, worker, knobs)}});
+  nlohmann::json report = jam_report(performer, worker, knobs);
+  report["model"] = playing;
+  finish_report(session, a.cli, {{"jam", report}});
   if (a.demo) {
     std::printf("demo written: %s (audio) and %s (MIDI: the phrase and the model's answer)\n",
                 a.render.c_str(), a.cli.record.c_str());

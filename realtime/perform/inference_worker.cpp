@@ -21,8 +21,13 @@ InferenceWorker::~InferenceWorker() {
 
 double InferenceWorker::warm_up(std::span<const NoteFeatures> context,
                                 const SearchSettings& settings) {
+  Continuer continuer;
+  {
+    std::lock_guard lock(mutex_);
+    continuer = continuer_;
+  }
   const auto t0 = std::chrono::steady_clock::now();
-  continuer_(context, settings);
+  continuer(context, settings);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -61,13 +66,23 @@ WorkerCounters InferenceWorker::counters() const {
   return counters_;
 }
 
+void InferenceWorker::set_continuer(Continuer continuer) {
+  std::lock_guard lock(mutex_);
+  continuer_ = std::move(continuer);
+}
+
 Answer InferenceWorker::compute(AnswerRequest request) {
+  Continuer continuer;
+  {
+    std::lock_guard lock(mutex_);
+    continuer = continuer_;
+  }
   Answer answer;
   answer.id = request.id;
   answer.settings = request.settings;
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    answer.notes = continuer_(request.context, request.settings);
+    answer.notes = continuer(request.context, request.settings);
   } catch (const std::exception& e) {
     answer.error = e.what();
   }

@@ -68,6 +68,10 @@ class InferenceWorker {
   // Whether request `id` is waiting or being computed.
   bool working_on(std::uint64_t id) const;
 
+  // Another model from now on (a checkpoint loaded while the jam runs): the answer being computed
+  // finishes with the old one.
+  void set_continuer(Continuer continuer);
+
   WorkerCounters counters() const;
   bool threaded() const { return threaded_; }
 

@@ -58,7 +58,9 @@ void Recorder::close_notes(int voice, int channel, std::int64_t frame) {
   }
 }
 
-void Recorder::take(const SynthEvent& e) {
+void Recorder::take(const SynthEvent& played) {
+  SynthEvent e = played;
+  e.frame = std::max<std::int64_t>(0, e.frame - options_.origin_frame);
   const int voice = static_cast<int>(e.voice) & 1;
   const int ch = e.channel & 0x0F;
   const double rate = options_.sample_rate;

@@ -24,6 +24,8 @@ struct RecorderOptions {
   // Channel and program written on each track (the events' own channels are the session's).
   int player_program = 0;
   int model_program = 0;
+  // The session frame the recording starts at (one started mid-session begins at its own 0).
+  std::int64_t origin_frame = 0;
 };
 
 class Recorder {

@@ -187,6 +187,36 @@ OfflineResult Session::render_offline(const std::filesystem::path& wav, double s
   return result;
 }
 
+void Session::start_recording(const std::filesystem::path& path) {
+  stop_recording();
+  recorder_ = std::make_unique<Recorder>(
+      engine_->played(), RecorderOptions{.path = path,
+                                         .sample_rate = options_.audio.sample_rate,
+                                         .save_every_seconds = options_.record_every_seconds,
+                                         .player_program = options_.player.program,
+                                         .model_program = options_.model.program,
+                                         .origin_frame = engine_->clock().block_frame()});
+  // Events applied before this point are not this recording's.
+  SynthEvent stale;
+  while (engine_->played().try_pop(stale)) {
+  }
+  engine_->record_played = true;
+  if (started_) recorder_->start();
+}
+
+void Session::stop_recording() {
+  if (!recorder_) return;
+  engine_->record_played = false;
+  const bool saved = started_ ? recorder_->stop() : recorder_->save();
+  const std::string path = recorder_->path().string();
+  recorder_.reset();
+  if (!saved) throw DeviceError("the recording could not be saved to " + path);
+}
+
+std::string Session::recording_path() const {
+  return recorder_ ? recorder_->path().string() : std::string();
+}
+
 std::string Session::describe() const {
   std::string s = audio_ ? audio_->description() : std::string("offline");
   if (midi_in_) s += "; MIDI in: " + midi_in_->description();

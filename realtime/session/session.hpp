@@ -96,6 +96,13 @@ class Session {
                                double tail_seconds = 2.0, int block_frames = 256,
                                const OfflineExtras& extras = {});
 
+  // Real time, from the main thread: records from now into `path` (replacing a recording under
+  // way, which is saved first), or stops and saves. Throws DeviceError when the old one could not
+  // be saved. The path of the recording under way, empty when none.
+  void start_recording(const std::filesystem::path& path);
+  void stop_recording();
+  std::string recording_path() const;
+
   bool replay_finished() const { return replay_ && replay_->finished(); }
   double replay_duration() const { return replay_ ? replay_->duration() : 0.0; }
   std::string describe() const;  // "JACK device 'system', 48000 Hz, 256 frames; ..." once started

@@ -1,12 +1,15 @@
 """The jam's panel under Xvfb (Mesa's software OpenGL) on the dummy JACK server.
 
   test_panel.py CASE MUSIC_LSTM PHRASE WORK_DIR
-CASE: screenshot | drive
+CASE: screenshot | drive | record
 
 screenshot: a jam with a replayed player and the panel, saved as a PNG at the end; the piano roll
   shows the player's notes and the model's in their colours.
 drive: xdotool moves the beam-width slider and plays the computer keyboard as a piano; the
   session's beam width changes and the keys' notes sound (they are on the recording).
+record: from the panel, a recording is started into a file typed in, three keys are played, a
+  model file is typed in and loaded while the jam runs, the recording is stopped: the file holds
+  the three notes, and the jam ends with the new model.
 """
 import json
 import os
@@ -105,4 +108,31 @@ elif CASE == "drive":
     if memory["settings"]["width"] != str(width) or memory["width"] < 640:
         fail(f"the panel did not remember its settings and size: {memory}")
     print(f"remembered for the next run: {memory}")
+elif CASE == "record":
+    rec = os.path.join(WORK, "from-the-panel.mid")
+    if os.path.exists(rec):
+        os.remove(rec)
+    model = sys.argv[5]
+    # Places in the left column (see ui/panel/jam_panel.cpp): the recording's file field and its
+    # button, the model's file field and its button.
+    script = ("for i in $(seq 50); do w=$(xdotool search --name '^music-lstm$' | head -1); "
+              "[ -n \"$w\" ] && break; sleep 0.2; done; sleep 2; "
+              "xdotool mousemove 120 485 click 1; sleep 0.3; "
+              f"xdotool type --delay 5 '{rec}'; sleep 0.3; "
+              "xdotool mousemove 262 485 click 1; sleep 0.5; xdotool windowfocus $w; "
+              "for k in z x c; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.05; "
+              "done; "
+              "xdotool mousemove 120 445 click 1; sleep 0.3; "
+              f"xdotool type --delay 5 '{model}'; sleep 0.3; "
+              "xdotool mousemove 276 445 click 1; sleep 3; "
+              "xdotool mousemove 262 485 click 1; sleep 0.5")
+    report = jam("--virtual", seconds=14, display_script=script)
+    if not os.path.exists(rec):
+        fail("the recording started from the panel was not written")
+    pitches = [p for _, _, p in player_notes(rec)]
+    print(f"recorded from the panel: {pitches}; model at the end: {report['jam']['model']}")
+    if pitches != [60, 62, 64]:
+        fail("the panel's recording does not hold the three notes played")
+    if "tiny" not in report["jam"]["model"]:
+        fail("the model loaded from the panel is not the one playing")
 print("PASS")

@@ -63,6 +63,8 @@ void JamPanel::draw() {
   draw_voices();
   ImGui::Separator();
   draw_presets();
+  ImGui::Separator();
+  draw_recording_and_model();
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("roll", ImVec2(0, -150), true);
@@ -108,9 +110,28 @@ void JamPanel::draw_controls() {
   if (ImGui::Button("panic: all notes off")) {
     c_.engine.control_input().try_push({rt::kFrameNow, rt::EventKind::kPanic});
   }
+}
+
+void JamPanel::draw_recording_and_model() {
+  // One line each for the statuses (clipped, not wrapped): the controls keep their places.
+  ImGui::InputTextWithHint("##model", "another model.ckpt", model_file_.data(), model_file_.size());
   ImGui::SameLine();
-  ImGui::TextUnformatted(c_.record_path.empty() ? "not recording"
-                                                : ("recording " + c_.record_path).c_str());
+  if (ImGui::Button("load model") && model_file_[0] != '\0') c_.load_model(model_file_.data());
+  ImGui::TextUnformatted(c_.model_status().c_str());
+  const std::string recording = c_.recording();
+  ImGui::InputTextWithHint("##record", "jam.mid", record_file_.data(), record_file_.size());
+  ImGui::SameLine();
+  if (recording.empty()) {
+    if (ImGui::Button("record")) {
+      record_message_ = c_.start_recording(record_file_[0] ? record_file_.data() : "jam.mid");
+    }
+  } else if (ImGui::Button("stop recording")) {
+    record_message_ = c_.stop_recording();
+    if (record_message_.empty()) record_message_ = "saved " + recording;
+  }
+  ImGui::TextUnformatted(!recording.empty()         ? ("recording into " + recording).c_str()
+                         : !record_message_.empty() ? record_message_.c_str()
+                                                    : "not recording");
 }
 
 void JamPanel::draw_voices() {

@@ -27,8 +27,16 @@ struct PanelContext {
   rt::InputRouter& keyboard;  // the panel's own router, on the engine's keyboard queue
   std::function<rt::SessionReport()> report;
   rt::VoiceSettings player, model;
-  std::string record_path;  // shown; empty when not recording
-  std::string status;       // one line: devices, model
+  std::string status;  // one line: devices
+  // Recording from the panel: start into a file (replacing one under way), stop; each returns an
+  // error line or empty. recording() is the file being written, empty when none.
+  std::function<std::string(const std::string&)> start_recording;
+  std::function<std::string()> stop_recording;
+  std::function<std::string()> recording;
+  // Another model while the jam runs: loads in the background; model_status() says which model
+  // plays and how the last load went.
+  std::function<void(const std::string&)> load_model;
+  std::function<std::string()> model_status;
   // Where presets are listed from (the shipped ones, the user's), and where "save" writes.
   std::vector<std::filesystem::path> preset_dirs;
   std::filesystem::path user_presets;
@@ -50,6 +58,7 @@ class JamPanel {
   void draw_meters(const rt::PerformerView& view);
   void draw_on_screen_keyboard();
   void draw_presets();
+  void draw_recording_and_model();
   void note(int pitch, bool on);
 
   PanelContext c_;
@@ -59,6 +68,9 @@ class JamPanel {
   std::vector<std::filesystem::path> presets_;
   std::array<char, 64> preset_name_{};
   std::string preset_message_;
+  std::array<char, 256> record_file_{};
+  std::array<char, 256> model_file_{};
+  std::string record_message_;
 };
 
 }  // namespace mlstm::ui

@@ -1,0 +1,55 @@
+#include "jam/model_swap.hpp"
+
+#include <exception>
+#include <memory>
+
+namespace mlstm::app {
+
+ModelSwap::ModelSwap(rt::InferenceWorker& worker, ComputeDevice device, int context_notes,
+                     std::string playing)
+    : worker_(worker),
+      device_(device),
+      context_notes_(context_notes),
+      status_("model: " + std::move(playing)) {}
+
+ModelSwap::~ModelSwap() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void ModelSwap::load(const std::string& path) {
+  {
+    std::lock_guard lock(mutex_);
+    if (loading_) return;
+    loading_ = true;
+    status_ = "loading " + path + "...";
+  }
+  if (thread_.joinable()) thread_.join();
+  thread_ = std::thread([this, path] {
+    std::string status;
+    try {
+      std::shared_ptr<ContinuationEngine> engine = ContinuationEngine::load(path, device_, 1);
+      if (engine->context_notes() != context_notes_) {
+        throw ModelError(path + " reads " + std::to_string(engine->context_notes()) +
+                         " notes; this jam's context holds " + std::to_string(context_notes_));
+      }
+      engine->warm_up(SearchSettings{});
+      worker_.set_continuer(
+          [engine](std::span<const NoteFeatures> context, const SearchSettings& s) {
+            return engine->continue_notes(context, s);
+          });
+      status = "model: " + engine->description() + " (" + path + ")";
+    } catch (const std::exception& e) {
+      status = std::string("could not load it: ") + e.what() + "; the old model plays on";
+    }
+    std::lock_guard lock(mutex_);
+    status_ = status;
+    loading_ = false;
+  });
+}
+
+std::string ModelSwap::status() const {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+}  // namespace mlstm::app
