@@ -135,13 +135,6 @@ class ControlLines {
   std::thread thread_;
 };
 
-// The knobs as they stand, as a preset would hold them.
-nlohmann::json knob_values(const rt::JamSettings& s) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const std::string& name : rt::knob_names()) out[name] = rt::knob_value(s, name);
-  return out;
-}
-
 nlohmann::json jam_report(const rt::Performer& performer, const rt::InferenceWorker& worker,
                           const rt::JamKnobs& knobs) {
   const rt::PerformerCounters& c = performer.counters();
@@ -162,7 +155,7 @@ nlohmann::json jam_report(const rt::Performer& performer, const rt::InferenceWor
           {"model_events_dropped", c.dropped_events.load()},
           {"inference_mean_ms", n ? total_ms / static_cast<double>(n) : 0.0},
           {"inference_max_ms", max_ms},
-          {"settings", knob_values(knobs.load())}};
+          {"settings", rt::knob_texts(knobs.load())}};
 }
 
 void print_jam_summary(const rt::Performer& performer) {

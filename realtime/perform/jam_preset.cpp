@@ -43,6 +43,12 @@ void load_preset(const std::filesystem::path& file, JamSettings& settings) {
   settings = changed;
 }
 
+nlohmann::json knob_texts(const JamSettings& settings) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const std::string& name : knob_names()) out[name] = knob_value(settings, name);
+  return out;
+}
+
 void save_preset(const std::filesystem::path& file, const std::string& name,
                  const JamSettings& settings) {
   nlohmann::ordered_json j;

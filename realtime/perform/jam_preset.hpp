@@ -4,6 +4,7 @@
 // Reading names the file and the field that is wrong; writing is atomic.
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
@@ -18,6 +19,10 @@ class PresetError : public std::runtime_error {
 
 // Applies the preset's fields over `settings`. Throws PresetError naming the file and the field.
 void load_preset(const std::filesystem::path& file, JamSettings& settings);
+// Every knob as the text set_knob() reads, by name: what the jam's report and the panel's memory
+// hold.
+nlohmann::json knob_texts(const JamSettings& settings);
+
 void save_preset(const std::filesystem::path& file, const std::string& name,
                  const JamSettings& settings);
 

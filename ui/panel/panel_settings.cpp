@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/atomic_file.hpp"
+#include "perform/jam_preset.hpp"
 
 namespace mlstm::ui {
 
@@ -44,12 +45,7 @@ PanelMemory load_panel_memory(const std::filesystem::path& file) {
 
 bool save_panel_memory(const PanelMemory& memory, const std::filesystem::path& file) {
   nlohmann::json j = {{"width", memory.width}, {"height", memory.height}};
-  if (memory.settings) {
-    nlohmann::json s = nlohmann::json::object();
-    for (const std::string& name : rt::knob_names())
-      s[name] = rt::knob_value(*memory.settings, name);
-    j["settings"] = s;
-  }
+  if (memory.settings) j["settings"] = rt::knob_texts(*memory.settings);
   try {
     std::filesystem::create_directories(file.parent_path());
     write_file_atomically(file, j.dump(2) + "\n");
