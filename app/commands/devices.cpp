@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "audio/jack_audio_output.hpp"
 #include "audio/portaudio_output.hpp"
 #include "commands/commands.hpp"
 #include "midi/midi_system.hpp"
@@ -34,12 +35,18 @@ void list_midi(rt::MidiSystem system) {
 void run_devices() {
   list_midi(rt::MidiSystem::kJack);
   list_midi(rt::MidiSystem::kAlsa);
+  std::printf("Audio outputs (JACK, where --audio-device names a client):\n");
+  const auto jack = rt::list_jack_devices();
+  if (jack.empty()) std::printf("  none: no JACK server is running\n");
+  for (const auto& d : jack) {
+    std::printf("  %3d: %s (%d inputs, %.0f Hz)%s\n", d.index, d.name.c_str(), d.output_channels,
+                d.default_sample_rate, d.is_default ? "  [default]" : "");
+  }
   std::printf("Audio outputs (PortAudio):\n");
-  const auto devices = rt::list_audio_devices();
+  const auto devices = rt::list_portaudio_devices();
   if (devices.empty()) {
     std::printf(
-        "  none: no sound card and no JACK server; start JACK (jackd), or render offline with "
-        "play --render\n");
+        "  none: no sound card; start JACK (jackd), or render offline with play --render\n");
   }
   for (const auto& d : devices) {
     std::printf("  %3d: %s / %s (%d channels, %.0f Hz)%s\n", d.index, d.host_api.c_str(),

@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "api/continuation_engine.hpp"
-#include "audio/portaudio_output.hpp"
+#include "audio/audio_output.hpp"
 #include "commands/commands.hpp"
 #include "commands/session_cli.hpp"
 #include "jam/answer_log.hpp"
@@ -66,12 +66,11 @@ rt::JamSettings jam_settings(const JamArgs& a, rt::JamSettings s) {
 
 // Why a live jam cannot run here (no audio output device, no MIDI system), or empty.
 std::string live_blocker(const JamArgs& a) {
-  bool none = false;
   {
     const StallWatchdog watchdog(20.0, "looking for audio devices");
-    none = rt::list_audio_devices().empty();
+    if (rt::list_audio_devices(a.cli.options.audio.host_api).empty())
+      return "no audio output device";
   }
-  if (none) return "no audio output device";
   if (a.replay.empty()) {
     try {
       rt::resolve_midi_system(rt::parse_midi_system(a.cli.midi_api));
@@ -318,6 +317,7 @@ int run_jam(JamArgs& a) {
       const StallWatchdog watchdog(20.0, "opening the audio device");
       session.start();
     }
+    keyboard.set_latency_frames(session.router().latency_frames());  // the device's block
     std::printf("jamming on %s; %s; %s\n", session.describe().c_str(),
                 rt::jam_mode_name(settings.mode),
                 a.seconds > 0 ? "ends after --seconds"
@@ -338,7 +338,7 @@ int run_jam(JamArgs& a) {
                                 std::chrono::steady_clock::now().time_since_epoch())
                                 .count();
         performer.tick(session.engine().clock().frame_at(now_ns) +
-                       session.router().options().latency_frames);
+                       session.router().latency_frames());
         // The performer's time step: an answer is queued within this of being due.
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
       }
@@ -351,41 +351,59 @@ int run_jam(JamArgs& a) {
     std::unique_ptr<ModelSwap> swap;
     if (window) {
       swap = std::make_unique<ModelSwap>(worker, device, context_notes, engine->description());
-      panel = std::make_unique<ui::JamPanel>(
-          ui::PanelContext{.knobs = knobs,
-                           .engine = session.engine(),
-                           .performer = performer,
-                           .keyboard = keyboard,
-                           .report = [&shown] { return shown; },
-                           .player = a.cli.options.player,
-                           .model = a.cli.options.model,
-                           .status = "music-lstm on " + session.describe(),
-                           .start_recording =
-                               [&session](const std::string& path) {
-                                 try {
-                                   session.start_recording(path);
-                                   return std::string();
-                                 } catch (const std::exception& e) {
-                                   return std::string(e.what());
-                                 }
-                               },
-                           .stop_recording =
-                               [&session] {
-                                 try {
-                                   session.stop_recording();
-                                   return std::string();
-                                 } catch (const std::exception& e) {
-                                   return std::string(e.what());
-                                 }
-                               },
-                           .recording = [&session] { return session.recording_path(); },
-                           .load_model = [&swap](const std::string& path) { swap->load(path); },
-                           .model_status = [&swap] { return swap->status(); },
-                           .preset_dirs = {find_bundled("presets/call-and-response.json")
-                                               .value_or(std::filesystem::path("presets/x"))
-                                               .parent_path(),
-                                           ui::config_dir() / "presets"},
-                           .user_presets = ui::config_dir() / "presets"});
+      panel = std::make_unique<ui::JamPanel>(ui::PanelContext{
+          .knobs = knobs,
+          .engine = session.engine(),
+          .performer = performer,
+          .keyboard = keyboard,
+          .report = [&shown] { return shown; },
+          .player = a.cli.options.player,
+          .model = a.cli.options.model,
+          .status = "music-lstm on " + session.describe(),
+          .start_recording =
+              [&session](const std::string& path) {
+                try {
+                  session.start_recording(path);
+                  return std::string();
+                } catch (const std::exception& e) {
+                  return std::string(e.what());
+                }
+              },
+          .stop_recording =
+              [&session] {
+                try {
+                  session.stop_recording();
+                  return std::string();
+                } catch (const std::exception& e) {
+                  return std::string(e.what());
+                }
+              },
+          .recording = [&session] { return session.recording_path(); },
+          .load_model = [&swap](const std::string& path) { swap->load(path); },
+          .model_status = [&swap] { return swap->status(); },
+          .midi_ports =
+              [&a] { return rt::list_midi_inputs(rt::parse_midi_system(a.cli.midi_api)); },
+          .switch_midi_input =
+              [&session, &a](const std::string& port) {
+                return session.switch_midi_input(
+                    rt::MidiInputOptions{.system = rt::parse_midi_system(a.cli.midi_api),
+                                         .port = port.empty() ? "in" : port,
+                                         .virtual_port = port.empty()});
+              },
+          .audio_devices =
+              [&session] {
+                std::vector<std::string> names;
+                for (const auto& d : session.audio_devices()) names.push_back(d.name);
+                return names;
+              },
+          .switch_audio_device =
+              [&session](const std::string& name) { return session.switch_audio_device(name); },
+          .describe = [&session] { return "music-lstm on " + session.describe(); },
+          .preset_dirs = {find_bundled("presets/call-and-response.json")
+                              .value_or(std::filesystem::path("presets/x"))
+                              .parent_path(),
+                          ui::config_dir() / "presets"},
+          .user_presets = ui::config_dir() / "presets"});
       window->on_key = [&panel](char key, bool down) { panel->key(key, down); };
     }
 #endif

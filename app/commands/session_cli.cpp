@@ -40,13 +40,16 @@ void add_session_options(CLI::App* cmd, SessionCli& cli) {
       ->capture_default_str()
       ->check(CLI::Range(16, 1024));
   cmd->add_option("--audio-api", o.audio.host_api,
-                  "PortAudio host API (JACK, ALSA, ...); default: JACK when a server runs");
+                  "Audio system: JACK (through libjack), or a PortAudio host API (ALSA, ...); "
+                  "default: JACK when a server runs");
   cmd->add_option("--audio-device", o.audio.device,
-                  "Output device, by number or part of its name (music-lstm devices lists them)");
+                  "Output device, by number or part of its name; on JACK a client to connect to "
+                  "(default: the physical playback ports); music-lstm devices lists them");
   cmd->add_option("--sample-rate", o.audio.sample_rate, "Hz; must match JACK's when on JACK")
       ->capture_default_str()
       ->check(CLI::Range(8000, 96000));
-  cmd->add_option("--buffer", o.audio.block_frames, "Audio buffer in frames")
+  cmd->add_option("--buffer", o.audio.block_frames,
+                  "Audio buffer in frames (on JACK the server's period decides)")
       ->capture_default_str()
       ->check(CLI::Range(16, 4096));
   cmd->add_option("--player-program", o.player.program,

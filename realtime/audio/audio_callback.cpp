@@ -1,5 +1,5 @@
-// REAL-TIME CODE: runs on the audio thread (PortAudio's callback). No allocation, no lock, no log,
-// no wait: tests/realtime/ calls it under RealtimeSanitizer.
+// REAL-TIME CODE: runs on the audio thread (PortAudio's callback, JACK's process thread). No
+// allocation, no lock, no log, no wait: tests/realtime/ calls it under RealtimeSanitizer.
 #include "audio/audio_callback.hpp"
 
 #include <algorithm>
@@ -32,6 +32,23 @@ int audio_callback(const void*, void* output, unsigned long frames, const PaStre
   c.stats->record(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count(),
                   static_cast<std::int64_t>(frames) * 1'000'000'000 / c.sample_rate);
   return paContinue;
+}
+
+void render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
+                   std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING {
+  const auto begin = std::chrono::steady_clock::now();
+  unsigned long done = 0;
+  while (done < frames) {
+    const int n =
+        static_cast<int>(std::min<unsigned long>(frames - done, AudioEngine::kMaxBlockFrames));
+    const std::int64_t at =
+        first_steady_ns + static_cast<std::int64_t>(done) * 1'000'000'000 / c.sample_rate;
+    c.engine->process(left + done, right + done, n, at);
+    done += static_cast<unsigned long>(n);
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - begin;
+  c.stats->record(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count(),
+                  static_cast<std::int64_t>(frames) * 1'000'000'000 / c.sample_rate);
 }
 
 }  // namespace mlstm::rt

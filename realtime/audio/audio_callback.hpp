@@ -1,9 +1,11 @@
 #pragma once
-// The PortAudio callback, kept apart from the stream setup so that it is the whole of the audio
-// thread's code path beside AudioEngine::process, and so that the RealtimeSanitizer test can call
-// exactly this function.
+// The audio thread's code beside AudioEngine::process: PortAudio's callback and the render step of
+// the JACK output, kept apart from the device setup so that the RealtimeSanitizer tests call
+// exactly these functions.
 
 #include <portaudio.h>
+
+#include <cstdint>
 
 #include "engine/audio_engine.hpp"
 #include "engine/callback_stats.hpp"
@@ -23,5 +25,11 @@ struct CallbackContext {
 int audio_callback(const void* input, void* output, unsigned long frames,
                    const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags flags,
                    void* user) noexcept MLSTM_NONBLOCKING;
+
+// Renders `frames` frames (any number) into two channels, the first of which began at
+// `first_steady_ns`, and records the time it took. JACK's process callback calls this with its
+// port buffers and the cycle's start.
+void render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
+                   std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING;
 
 }  // namespace mlstm::rt

@@ -50,14 +50,15 @@ struct PortAudioOutput::Library {
   }
 };
 
-std::vector<AudioDeviceInfo> list_audio_devices() {
-  const auto library = PortAudioOutput::Library::get("music-lstm");
+std::vector<AudioDeviceInfo> list_portaudio_devices() {
+  const auto library = PortAudioOutput::Library::get("music-lstm-portaudio");
   std::vector<AudioDeviceInfo> devices;
   const int count = Pa_GetDeviceCount();
   for (int i = 0; i < count; ++i) {
     const PaDeviceInfo* d = Pa_GetDeviceInfo(i);
     if (!d || d->maxOutputChannels < 1) continue;
     const PaHostApiInfo* api = Pa_GetHostApiInfo(d->hostApi);
+    if (api && api->type == paJACK) continue;
     devices.push_back({i, api ? api->name : "?", d->name, d->maxOutputChannels,
                        d->defaultSampleRate, api && api->defaultOutputDevice == i});
   }
@@ -65,26 +66,23 @@ std::vector<AudioDeviceInfo> list_audio_devices() {
 }
 
 PortAudioOutput::PortAudioOutput(AudioEngine& engine, const AudioOptions& options)
-    : library_(Library::get(options.client)), engine_(engine) {
-  // The host API: the one asked for; else JACK when it is there (a running server), else
-  // PortAudio's default.
+    : library_(Library::get("music-lstm-portaudio")), engine_(engine) {
+  // The host API: the one asked for, else PortAudio's default; never its JACK host.
   PaHostApiIndex api = -1;
-  std::string apis;
+  std::string apis = "JACK";
   for (PaHostApiIndex i = 0; i < Pa_GetHostApiCount(); ++i) {
     const PaHostApiInfo* info = Pa_GetHostApiInfo(i);
-    apis += (apis.empty() ? "" : ", ") + std::string(info->name);
-    const bool wanted =
-        options.host_api.empty()
-            ? info->type == paJACK && info->deviceCount > 0
-            : to_lower(info->name).find(to_lower(options.host_api)) != std::string::npos;
+    if (info->type == paJACK) continue;
+    apis += ", " + std::string(info->name);
+    const bool wanted = !options.host_api.empty() &&
+                        to_lower(info->name).find(to_lower(options.host_api)) != std::string::npos;
     if (wanted && api < 0) api = i;
   }
   if (api < 0 && !options.host_api.empty()) {
-    throw DeviceError("no audio host API '" + options.host_api +
-                      "'; there are: " + (apis.empty() ? "none" : apis) +
-                      (to_lower(options.host_api) == "jack" ? " (is a JACK server running?)" : ""));
+    throw DeviceError("no audio host API '" + options.host_api + "'; there are: " + apis);
   }
   if (api < 0) api = Pa_GetDefaultHostApi();
+  if (api >= 0 && Pa_GetHostApiInfo(api)->type == paJACK) api = -1;
   const PaHostApiInfo* api_info = api >= 0 ? Pa_GetHostApiInfo(api) : nullptr;
 
   PaDeviceIndex device = paNoDevice;
@@ -129,12 +127,11 @@ PortAudioOutput::PortAudioOutput(AudioEngine& engine, const AudioOptions& option
   if (e != paNoError) {
     throw DeviceError("cannot open audio device '" + std::string(info->name) + "' at " +
                       std::to_string(options.sample_rate) + " Hz, " +
-                      std::to_string(options.block_frames) + " frames: " + pa_error(e) +
-                      (Pa_GetHostApiInfo(info->hostApi)->type == paJACK
-                           ? " (JACK runs at its own rate: pass --sample-rate to match it)"
-                           : ""));
+                      std::to_string(options.block_frames) + " frames: " + pa_error(e));
   }
   stream_ = stream;
+  block_frames_ = options.block_frames;
+  host_api_ = Pa_GetHostApiInfo(info->hostApi)->name;
   const PaStreamInfo* stream_info = Pa_GetStreamInfo(stream);
   latency_ms_ = stream_info ? stream_info->outputLatency * 1000.0 : 0.0;
   description_ = std::string(Pa_GetHostApiInfo(info->hostApi)->name) + " device '" + info->name +
@@ -157,6 +154,14 @@ void PortAudioOutput::start() {
 void PortAudioOutput::stop() {
   auto* s = static_cast<PaStream*>(stream_);
   if (s && Pa_IsStreamActive(s) == 1) Pa_StopStream(s);
+}
+
+std::vector<AudioDeviceInfo> PortAudioOutput::devices() const {
+  std::vector<AudioDeviceInfo> all = list_portaudio_devices(), same;
+  for (auto& d : all) {
+    if (d.host_api == host_api_) same.push_back(std::move(d));
+  }
+  return same;
 }
 
 bool PortAudioOutput::running() const {

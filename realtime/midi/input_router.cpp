@@ -4,7 +4,7 @@ namespace mlstm::rt {
 
 void InputRouter::on_message(const std::uint8_t* bytes, std::size_t size,
                              std::int64_t steady_ns) noexcept {
-  on_message_at_frame(bytes, size, engine_.clock().frame_at(steady_ns) + options_.latency_frames);
+  on_message_at_frame(bytes, size, engine_.clock().frame_at(steady_ns) + latency_frames());
 }
 
 void InputRouter::on_message_at_frame(const std::uint8_t* bytes, std::size_t size,

@@ -29,7 +29,10 @@ class InputRouter {
   // has a router of its own on keyboard_input()).
   InputRouter(AudioEngine& engine, const RouterOptions& options,
               AudioEngine::InputQueue* target = nullptr)
-      : engine_(engine), target_(target ? *target : engine.player_input()), options_(options) {}
+      : engine_(engine),
+        target_(target ? *target : engine.player_input()),
+        options_(options),
+        latency_frames_(options.latency_frames) {}
 
   // A message that arrived at `steady_ns` (std::chrono::steady_clock).
   void on_message(const std::uint8_t* bytes, std::size_t size, std::int64_t steady_ns) noexcept;
@@ -42,11 +45,18 @@ class InputRouter {
 
   const InputCounters& counters() const noexcept { return counters_; }
   const RouterOptions& options() const noexcept { return options_; }
+  // The fixed latency in frames; the session sets it to the audio device's block once that is
+  // open (JACK's period can differ from the one asked for).
+  int latency_frames() const noexcept { return latency_frames_.load(std::memory_order_relaxed); }
+  void set_latency_frames(int frames) noexcept {
+    latency_frames_.store(frames, std::memory_order_relaxed);
+  }
 
  private:
   AudioEngine& engine_;
   AudioEngine::InputQueue& target_;
   RouterOptions options_;
+  std::atomic<int> latency_frames_;
   ListenerQueue* listener_ = nullptr;
   InputCounters counters_;
 };

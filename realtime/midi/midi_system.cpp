@@ -118,6 +118,16 @@ std::unique_ptr<RtMidiOut> make_midi_out(MidiSystem system, const std::string& c
   return make_client<RtMidiOut>(system, client, errors);
 }
 
+std::vector<std::string> list_midi_inputs(MidiSystem system) {
+  try {
+    RtMidiErrors errors;
+    const auto probe = make_midi_in(resolve_midi_system(system), "music-lstm-list", errors);
+    return port_names(*probe);
+  } catch (const DeviceError&) {
+    return {};
+  }
+}
+
 std::vector<std::string> port_names(RtMidi& midi) {
   std::vector<std::string> names;
   const unsigned count = midi.getPortCount();

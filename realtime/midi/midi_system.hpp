@@ -54,6 +54,10 @@ std::unique_ptr<RtMidiIn> make_midi_in(MidiSystem system, const std::string& cli
 std::unique_ptr<RtMidiOut> make_midi_out(MidiSystem system, const std::string& client,
                                          RtMidiErrors& errors);
 
+// The MIDI input ports there are now on `system` (resolved), for a list to choose from; empty
+// when the system is not there.
+std::vector<std::string> list_midi_inputs(MidiSystem system);
+
 // The port names an RtMidi object sees now.
 std::vector<std::string> port_names(RtMidi& midi);
 // A port by number ("2") or by part of its name, case-insensitive; -1 when none matches. A name

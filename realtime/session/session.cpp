@@ -91,7 +91,8 @@ void Session::queue_voice_setup() {
 }
 
 void Session::start() {
-  audio_ = std::make_unique<PortAudioOutput>(*engine_, options_.audio);
+  audio_ = open_audio_output(*engine_, options_.audio);
+  router_->set_latency_frames(audio_->block_frames());
   if (options_.capture_wav)
     capture_ = std::make_unique<AudioCapture>(*engine_, *options_.capture_wav);
   if (recorder_) recorder_->start();
@@ -118,7 +119,7 @@ bool Session::callbacks_alive() {
 std::string Session::poll(bool& audio_lost) {
   std::string lines;
   if (midi_in_) lines = midi_in_->check_connection();
-  audio_lost = audio_ && started_ && (!audio_->running() || !callbacks_alive());
+  audio_lost = started_ && !stopped_ && (!audio_ || !audio_->running() || !callbacks_alive());
   if (audio_lost) {
     lines += (lines.empty() ? "" : "\n") +
              std::string("the audio device stopped (JACK server gone?); saving and ending");
@@ -135,8 +136,8 @@ void Session::stop() {
   if (recorder_) recorder_->stop();
   if (capture_) capture_->stop();
   if (midi_out_) midi_out_->stop();
-  // A stream whose callbacks stopped would make PortAudio wait forever for the last one: it is
-  // left to the process's exit instead.
+  // An output whose callbacks stopped would wait forever for the last one (PortAudio's stop, or
+  // jack_deactivate on a hung server): it is left to the process's exit instead.
   if (audio_ && started_ && callbacks_alive()) {
     audio_->stop();
   } else if (audio_) {
@@ -211,6 +212,60 @@ void Session::stop_recording() {
   const std::string path = recorder_->path().string();
   recorder_.reset();
   if (!saved) throw DeviceError("the recording could not be saved to " + path);
+}
+
+std::string Session::switch_midi_input(const MidiInputOptions& options) {
+  const std::optional<MidiInputOptions> old = options_.midi_in;
+  midi_in_.reset();
+  try {
+    midi_in_ = std::make_unique<MidiInput>(options, *router_);
+    options_.midi_in = options;
+    return {};
+  } catch (const std::exception& e) {
+    std::string error = e.what();
+    if (old) {
+      try {
+        midi_in_ = std::make_unique<MidiInput>(*old, *router_);
+      } catch (const std::exception& again) {
+        error += std::string("; the old input did not reopen either: ") + again.what();
+      }
+    }
+    return error;
+  }
+}
+
+std::string Session::switch_audio_device(const std::string& device) {
+  if (!started_ || stopped_) return "the session is not running";
+  bool reopen = false;
+  if (audio_) {
+    std::string error = audio_->switch_device(device, reopen);
+    if (!reopen) return error;  // moved (JACK reconnects its ports), or could not
+  }
+  AudioOptions next = options_.audio;
+  next.device = device;
+  if (audio_) audio_->stop();
+  audio_.reset();
+  std::string error;
+  try {
+    audio_ = open_audio_output(*engine_, next);
+    audio_->start();
+    options_.audio = next;
+  } catch (const std::exception& e) {
+    error = e.what();
+    try {
+      audio_ = open_audio_output(*engine_, options_.audio);
+      audio_->start();
+    } catch (const std::exception& again) {
+      error += std::string("; the old device did not reopen either: ") + again.what();
+    }
+  }
+  // The callbacks paused while the streams changed: that is not a stalled server.
+  last_progress_ = std::chrono::steady_clock::now();
+  return error;
+}
+
+std::vector<AudioDeviceInfo> Session::audio_devices() const {
+  return audio_ && !stopped_ ? audio_->devices() : std::vector<AudioDeviceInfo>{};
 }
 
 std::string Session::recording_path() const {

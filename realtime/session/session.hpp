@@ -10,10 +10,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "audio/audio_capture.hpp"
+#include "audio/audio_output.hpp"
 #include "audio/offline_driver.hpp"
-#include "audio/portaudio_output.hpp"
 #include "engine/audio_engine.hpp"
 #include "midi/input_router.hpp"
 #include "midi/midi_input.hpp"
@@ -103,6 +104,18 @@ class Session {
   void stop_recording();
   std::string recording_path() const;
 
+  // Real time, main thread: MIDI in from another port (or a virtual one). The old input closes
+  // before the new one opens (one producer per queue); when the new one cannot open, the old one
+  // is reopened. Returns an error line, or empty.
+  std::string switch_midi_input(const MidiInputOptions& options);
+  // Real time, main thread: another audio output device of the same host API. On JACK the ports
+  // are reconnected while the engine runs on; through PortAudio the stream stops, the new one
+  // starts, the engine's time goes on, and on failure the old device is reopened. Returns an
+  // error line, or empty.
+  std::string switch_audio_device(const std::string& device);
+  // The devices switch_audio_device can choose among, listed now; empty before start.
+  std::vector<AudioDeviceInfo> audio_devices() const;
+
   bool replay_finished() const { return replay_ && replay_->finished(); }
   double replay_duration() const { return replay_ ? replay_->duration() : 0.0; }
   std::string describe() const;  // "JACK device 'system', 48000 Hz, 256 frames; ..." once started
@@ -123,7 +136,7 @@ class Session {
   std::unique_ptr<MidiInput> midi_in_;
   std::unique_ptr<MidiOutput> midi_out_;
   std::unique_ptr<Recorder> recorder_;
-  std::unique_ptr<PortAudioOutput> audio_;
+  std::unique_ptr<AudioOutput> audio_;
   std::unique_ptr<AudioCapture> capture_;
   bool started_ = false, stopped_ = false;
   std::uint64_t last_blocks_ = 0;

@@ -1,9 +1,10 @@
-// Runs the real PortAudio callback (audio/audio_callback.cpp) with FluidSynth and the real engine
-// under RealtimeSanitizer: another thread pushes dense note traffic for both voices (chords, runs,
-// pedal, program and volume changes, channel silences, panics, malformed input through the
-// router) while the callback renders. Any allocation, lock or system call inside the callback
-// aborts the process with RTSan's report.
+// Runs the real PortAudio callback and the JACK output's render step (audio/audio_callback.cpp),
+// alternating, with FluidSynth and the real engine under RealtimeSanitizer: another thread pushes
+// dense note traffic for both voices (chords, runs, pedal, program and volume changes, channel
+// silences, panics, malformed input through the router) while the callback renders. Any allocation,
+// lock or system call inside the callback aborts the process with RTSan's report.
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -101,9 +102,18 @@ int main(int argc, char** argv) {
     }
   });
 
-  std::vector<float> out(2 * block);
+  std::vector<float> out(2 * block), left(block), right(block);
   for (long long b = 0; b < blocks; ++b) {
-    audio_callback(nullptr, out.data(), block, nullptr, 0, &context);
+    // Both entries of the audio thread: PortAudio's callback, and the JACK output's render step
+    // (what its process callback runs on JACK's port buffers).
+    if (b % 2 == 0) {
+      audio_callback(nullptr, out.data(), block, nullptr, 0, &context);
+    } else {
+      const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::steady_clock::now().time_since_epoch())
+                           .count();
+      render_planar(context, left.data(), right.data(), block, now);
+    }
     rendered = b + 1;
     // Paced at about 20x real time, so the producer's traffic stays dense per block.
     if (b % 20 == 0) std::this_thread::sleep_for(std::chrono::microseconds(250));

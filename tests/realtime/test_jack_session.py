@@ -4,7 +4,8 @@ and a second process playing a keyboard's part in real time, each message at its
   test_jack_session.py CASE MUSIC_LSTM SENDER MAESTRO_DIR WORK_DIR MODEL
 CASE: performance | flood | malformed | reconnect | kill | jam
 
-The dummy server (tests/support/jack_server.sh, a ctest fixture) runs at 48 kHz, 256 frames.
+The dummy server (tests/support/jack_server.sh, a ctest fixture) runs at 48 kHz and the period
+tests/CMakeLists.txt gives it (MLSTM_JACK_PERIOD).
 """
 import json
 import os
@@ -252,8 +253,8 @@ def case_flood():
           f"p99 {report['callback_p99_share']*100:.1f}% of the period, "
           f"max {report['callback_max_ms']:.3f} ms")
     # Not asserted: on a 2-core machine the flood's sender, JACK and this process share the cores,
-    # and a handful of xruns in the minute were seen (docs/BENCHMARKS.md); the callback itself
-    # stays within its period (max above).
+    # and a handful of xruns in the minute were seen at 256 frames (docs/BENCHMARKS.md); the
+    # callback itself stays within its period (max above).
     if report["callback_max_ms"] > report["period_ms"]:
         fail("an audio callback took longer than its period under the flood")
 

@@ -2,10 +2,7 @@
 # Starts or stops the dummy JACK server of the real-time tests (a ctest fixture).
 #   jack_server.sh start NAME LOGFILE PERIOD   jack_server.sh stop NAME
 # The dummy backend needs no sound card and runs its cycle at real rate, at 48 kHz and PERIOD
-# frames. The timing-sensitive small tests use 64 (1.33 ms): RtMidi's JACK backend time-stamps MIDI once per cycle
-# on both the sending and the receiving side, so the period bounds how closely a recording can
-# follow the sent times (the test asks for 2 ms). The flood uses the default 256: JACK's MIDI port
-# buffer grows with the period, and at 64 frames it cannot carry 10,000 messages a second in bursts.
+# frames (tests/CMakeLists.txt says why the tests use 1024).
 # Real-time scheduling (-R) when the system allows it, else without (-r),
 # said in the log.
 set -u

@@ -1,7 +1,7 @@
 """The jam's panel under Xvfb (Mesa's software OpenGL) on the dummy JACK server.
 
-  test_panel.py CASE MUSIC_LSTM PHRASE WORK_DIR
-CASE: screenshot | drive | record
+  test_panel.py CASE MUSIC_LSTM PHRASE WORK_DIR MODEL SENDER
+CASE: screenshot | drive | record | devices
 
 screenshot: a jam with a replayed player and the panel, saved as a PNG at the end; the piano roll
   shows the player's notes and the model's in their colours.
@@ -10,6 +10,10 @@ drive: xdotool moves the beam-width slider and plays the computer keyboard as a 
 record: from the panel, a recording is started into a file typed in, three keys are played, a
   model file is typed in and loaded while the jam runs, the recording is stopped: the file holds
   the three notes, and the jam ends with the new model.
+devices: while the jam runs on its virtual port and the default playback, the panel switches the
+  MIDI input to another program's port (a second process that then plays five notes) and the audio
+  to another JACK client (jack_rec, which records what reaches it): the five notes are on the
+  recording, our outputs feed jack_rec and no longer the system's, and jack_rec heard them.
 """
 import json
 import os
@@ -17,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
+import wave
 
 import numpy as np
 
@@ -135,4 +140,61 @@ elif CASE == "record":
         fail("the panel's recording does not hold the three notes played")
     if "tiny" not in report["jam"]["model"]:
         fail("the model loaded from the panel is not the one playing")
+elif CASE == "devices":
+    rec, moved = os.path.join(WORK, "devices.mid"), os.path.join(WORK, "moved.wav")
+    connections = os.path.join(WORK, "connections.txt")
+    for path in (rec, moved, connections):
+        if os.path.exists(path):
+            os.remove(path)
+    sender_bin = sys.argv[6]
+    # Another playback device (jack_rec records what its inputs get), and another program's MIDI
+    # port (the sender plays five notes 11 s after it starts, once the panel has switched).
+    recorder = subprocess.Popen(["jack_rec", "-f", moved, "-d", "24", "system:capture_1",
+                                 "system:capture_2"], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+    sender = subprocess.Popen([sender_bin, "--virtual", "keys", "--notes", "5", "--delay", "11"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    end = time.time() + 10
+    while time.time() < end:
+        ports = subprocess.run(["jack_lsp"], capture_output=True, text=True).stdout.split("\n")
+        if "jackrec:input1" in ports and "mlstm-test-sender:keys" in ports:
+            break
+        time.sleep(0.1)
+    else:
+        fail("jack_rec or the sender did not show its port")
+    # Places (see ui/panel/jam_panel.cpp): the "MIDI in" combo, its second entry (the first port
+    # after our virtual one), the "audio" combo, its second entry (the first client after system).
+    script = ("for i in $(seq 50); do w=$(xdotool search --name '^music-lstm$' | head -1); "
+              "[ -n \"$w\" ] && break; sleep 0.2; done; sleep 2; "
+              "xdotool mousemove 120 529 click 1; sleep 0.5; "
+              "xdotool mousemove 100 571 click 1; sleep 0.5; "
+              "xdotool mousemove 120 552 click 1; sleep 0.5; "
+              "xdotool mousemove 100 594 click 1; sleep 0.5; "
+              f"jack_lsp -c > '{connections}'")
+    report = jam("--virtual", "--record", rec, seconds=18, display_script=script)
+    sent = sender.communicate(timeout=30)[0]
+    recorder.wait(timeout=30)
+    print(sent)
+    pitches = [p for _, _, p in player_notes(rec)]
+    print(f"recorded from the sender's port after the switch: {pitches}")
+    if pitches != [60, 61, 62, 63, 64]:
+        fail("the notes played on the port switched to did not arrive")
+    with open(connections) as f:
+        lines = f.read().split("\n")
+    feeds = {}
+    for i, line in enumerate(lines):
+        if line.startswith("music-lstm-audio:out_"):
+            feeds[line] = [x.strip() for x in lines[i + 1:i + 3] if x.startswith(" ")]
+    print(f"our outputs after the switch: {feeds}")
+    if feeds.get("music-lstm-audio:out_left") != ["jackrec:input1"] or \
+            feeds.get("music-lstm-audio:out_right") != ["jackrec:input2"]:
+        fail("the audio outputs do not feed the device switched to (and only it)")
+    with wave.open(moved) as w:
+        audio = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+    peak = np.abs(audio).max() / 32768.0 if len(audio) else 0.0
+    print(f"jack_rec recorded {len(audio) // 2} frames, peak {peak:.3f}")
+    if peak < 0.01:
+        fail("the device switched to did not hear the notes")
+    if report["xruns"] or report["engine_dropped"]:
+        fail(f"the switches cost xruns or events: {report}")
 print("PASS")

@@ -55,7 +55,7 @@ void JamPanel::draw() {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   const rt::PerformerView view = c_.performer.view();
-  ImGui::TextUnformatted(c_.status.c_str());
+  ImGui::TextUnformatted(c_.describe ? c_.describe().c_str() : c_.status.c_str());
 
   ImGui::BeginChild("controls", ImVec2(330, -150), true);
   draw_controls();
@@ -65,6 +65,8 @@ void JamPanel::draw() {
   draw_presets();
   ImGui::Separator();
   draw_recording_and_model();
+  ImGui::Separator();
+  draw_devices();
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("roll", ImVec2(0, -150), true);
@@ -132,6 +134,27 @@ void JamPanel::draw_recording_and_model() {
   ImGui::TextUnformatted(!recording.empty()         ? ("recording into " + recording).c_str()
                          : !record_message_.empty() ? record_message_.c_str()
                                                     : "not recording");
+}
+
+void JamPanel::draw_devices() {
+  if (c_.midi_ports && ImGui::BeginCombo("MIDI in", "switch the input...")) {
+    if (ImGui::IsWindowAppearing()) ports_ = c_.midi_ports();
+    if (ImGui::Selectable("virtual port music-lstm:in")) {
+      device_message_ = c_.switch_midi_input("");
+    }
+    for (const std::string& port : ports_) {
+      if (ImGui::Selectable(port.c_str())) device_message_ = c_.switch_midi_input(port);
+    }
+    ImGui::EndCombo();
+  }
+  if (c_.switch_audio_device && ImGui::BeginCombo("audio", "switch the device...")) {
+    if (ImGui::IsWindowAppearing() && c_.audio_devices) audio_devices_ = c_.audio_devices();
+    for (const std::string& device : audio_devices_) {
+      if (ImGui::Selectable(device.c_str())) device_message_ = c_.switch_audio_device(device);
+    }
+    ImGui::EndCombo();
+  }
+  if (!device_message_.empty()) ImGui::TextUnformatted(device_message_.c_str());
 }
 
 void JamPanel::draw_voices() {

@@ -37,6 +37,14 @@ struct PanelContext {
   // plays and how the last load went.
   std::function<void(const std::string&)> load_model;
   std::function<std::string()> model_status;
+  // Devices while the jam runs: the MIDI input ports there are now, a switch to one ("" for the
+  // virtual port), the audio devices there are now and a switch to one; the
+  // switches return an error line or empty. status() is the one-line description shown on top.
+  std::function<std::vector<std::string>()> midi_ports;
+  std::function<std::string(const std::string&)> switch_midi_input;
+  std::function<std::vector<std::string>()> audio_devices;
+  std::function<std::string(const std::string&)> switch_audio_device;
+  std::function<std::string()> describe;
   // Where presets are listed from (the shipped ones, the user's), and where "save" writes.
   std::vector<std::filesystem::path> preset_dirs;
   std::filesystem::path user_presets;
@@ -59,6 +67,7 @@ class JamPanel {
   void draw_on_screen_keyboard();
   void draw_presets();
   void draw_recording_and_model();
+  void draw_devices();
   void note(int pitch, bool on);
 
   PanelContext c_;
@@ -71,6 +80,8 @@ class JamPanel {
   std::array<char, 256> record_file_{};
   std::array<char, 256> model_file_{};
   std::string record_message_;
+  std::vector<std::string> ports_, audio_devices_;
+  std::string device_message_;
 };
 
 }  // namespace mlstm::ui

@@ -1,0 +1,72 @@
+#pragma once
+// The audio device on JACK, straight through libjack: a client with two output ports whose
+// process callback runs the engine, connected to a playback client ("system" by default).
+//
+// Why not PortAudio's JACK host: it opens a client of its own at Pa_Initialize and starts a
+// stream by waiting, without a bound, for that client's process callback to pick the request up;
+// on a busy 2-core machine that wait was seen to never end. Here start() is jack_activate, which
+// returns or fails. Two more gains: each block's start is JACK's own cycle time (the MIDI input
+// reads the same clock, so a note's frame is exact, without the callbacks' wake-up jitter), and
+// JACK's xrun notifications are counted. Switching the device is reconnecting the ports, so the
+// sound moves without a gap in the engine's time.
+
+#include <jack/jack.h>
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audio/audio_callback.hpp"
+#include "audio/audio_output.hpp"
+
+namespace mlstm::rt {
+
+// The JACK clients with audio inputs (where sound can go), "system" first when it is there; our
+// own client left out. Empty when no server runs.
+std::vector<AudioDeviceInfo> list_jack_devices();
+
+class JackAudioOutput final : public AudioOutput {
+ public:
+  // Opens the client (options.client) and its ports. Throws DeviceError: no server, a name that
+  // is taken, a sample rate other than the server's.
+  JackAudioOutput(AudioEngine& engine, const AudioOptions& options);
+  ~JackAudioOutput() override;
+  JackAudioOutput(const JackAudioOutput&) = delete;
+  JackAudioOutput& operator=(const JackAudioOutput&) = delete;
+
+  // Activates the client and connects it to the device asked for (by default the physical
+  // playback ports). Throws DeviceError naming the devices there are.
+  void start() override;
+  void stop() override;
+  bool running() const override;
+  const CallbackStats& stats() const override { return stats_; }
+  std::string description() const override;
+  double output_latency_ms() const override;
+  int block_frames() const override { return block_frames_; }
+  std::vector<AudioDeviceInfo> devices() const override;
+  std::string switch_device(const std::string& device, bool& reopen_needed) override;
+
+ private:
+  static int process(jack_nframes_t frames, void* self) noexcept;
+  static int on_xrun(void* self) noexcept;
+  static void on_shutdown(void* self) noexcept;
+  // The playback ports of `device` ("" = the physical ones), or empty with `error` set.
+  std::vector<std::string> target_ports(const std::string& device, std::string& error) const;
+  std::string connect_to(const std::string& device);
+
+  AudioEngine& engine_;
+  CallbackStats stats_;
+  std::unique_ptr<CallbackContext> context_;
+  jack_client_t* client_ = nullptr;
+  std::array<jack_port_t*, 2> ports_{};
+  int block_frames_ = 0;
+  int sample_rate_ = 0;
+  std::string device_;  // the client our ports feed
+  std::vector<std::string> connected_;
+  bool active_ = false;
+  std::atomic<bool> server_lost_{false};
+};
+
+}  // namespace mlstm::rt
