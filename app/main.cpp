@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   mlstm::app::add_train_command(app);
   mlstm::app::add_inspect_model_command(app);
   mlstm::app::add_compose_command(app);
+  mlstm::app::add_eval_command(app);
 #ifdef MUSIC_LSTM_HAVE_REALTIME
   mlstm::app::add_devices_command(app);
   mlstm::app::add_play_command(app);

@@ -18,5 +18,6 @@ cat "$work/idle.json"
 for case in flood performance; do
   echo "== $case =="
   /usr/bin/python3 tests/realtime/test_jack_session.py $case build/music-lstm \
-    build/tests/mlstm_test_midi_sender ../shared/data/maestro-v3.0.0 "$work/$case" || true
+    build/tests/mlstm_test_midi_sender ../shared/data/maestro-v3.0.0 "$work/$case" \
+    tests/data/tiny-libtorch-2.11-cuda.ckpt || true
 done

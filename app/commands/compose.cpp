@@ -6,6 +6,7 @@
 
 #include "api/continuation_engine.hpp"
 #include "commands/commands.hpp"
+#include "jam/bundled_files.hpp"
 #include "maestro/dataset.hpp"
 #include "midi/midi_file.hpp"
 #include "midi/midi_writer.hpp"
@@ -60,7 +61,7 @@ void run(const ComposeArgs& a) {
   const ComputeDevice device = a.device == "cpu"    ? ComputeDevice::kCpu
                                : a.device == "cuda" ? ComputeDevice::kCuda
                                                     : ComputeDevice::kAuto;
-  auto engine = ContinuationEngine::load(a.model, device);
+  auto engine = ContinuationEngine::load(resolve_model(a.model), device);
   if (static_cast<int>(prime.size()) < engine->context_notes()) {
     throw std::runtime_error(prime_file.string() + " gives " + std::to_string(prime.size()) +
                              " prime notes; the model reads " +
@@ -116,8 +117,8 @@ void run(const ComposeArgs& a) {
 void add_compose_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("compose", "Continue a prime into a song of any length");
   auto a = std::make_shared<ComposeArgs>();
-  cmd->add_option("--model", a->model, "Model checkpoint (.ckpt)")
-      ->required()
+  cmd->add_option("--model", a->model,
+                  "Model checkpoint (.ckpt; default: models/default/model.ckpt)")
       ->check(CLI::ExistingFile);
   auto* prime = cmd->add_option("--prime", a->prime, "MIDI file whose first notes start the song");
   auto* from_test = cmd->add_option("--prime-from-test", a->prime_from_test,

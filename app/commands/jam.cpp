@@ -32,7 +32,6 @@
 namespace mlstm::app {
 namespace {
 
-constexpr const char* kDefaultModel = "models/default/model.ckpt";
 constexpr const char* kDemoPhrase = "assets/demo/phrase.mid";
 
 struct JamArgs {
@@ -44,13 +43,6 @@ struct JamArgs {
   double seconds = 0.0;
   std::map<std::string, std::string> knobs;  // given on the command line, over the preset
 };
-
-std::filesystem::path resolve_model(const std::string& given) {
-  if (!given.empty()) return given;
-  if (const auto found = find_bundled(kDefaultModel)) return *found;
-  throw ModelError(std::string("no model given and no default model found (") + kDefaultModel +
-                   "): pass --model FILE.ckpt (music-lstm train makes one)");
-}
 
 rt::JamSettings jam_settings(const JamArgs& a, rt::JamSettings s) {
   if (!a.preset.empty()) rt::load_preset(a.preset, s);
@@ -471,8 +463,7 @@ int run_jam(JamArgs& a) {
 void add_jam_command(CLI::App& app) {
   auto a = std::make_shared<JamArgs>();
   auto* cmd = app.add_subcommand("jam", "Play with the model: it answers your phrases live");
-  cmd->add_option("--model", a->model,
-                  std::string("Model checkpoint (default: ") + kDefaultModel + ")");
+  cmd->add_option("--model", a->model, "Model checkpoint (default: models/default/model.ckpt)");
   cmd->add_option("--device", a->device, "Where the model runs: auto (CUDA if present), cpu, cuda")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));

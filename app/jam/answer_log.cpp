@@ -34,7 +34,7 @@ std::string answer_json(const rt::AnswerRecord& r, int rate) {
                       {"late", r.late},
                       {"inference_ms", r.answer.seconds * 1000.0},
                       {"settings",
-                       {{"sampling", rt::sampling_name(s.sampling)},
+                       {{"sampling", mlstm::sampling_name(s.sampling)},
                         {"width", s.width},
                         {"temperature", s.temperature},
                         {"length", s.length},

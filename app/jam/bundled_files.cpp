@@ -3,6 +3,8 @@
 #include <system_error>
 #include <vector>
 
+#include "api/continuation_engine.hpp"
+
 namespace mlstm::app {
 
 std::optional<std::filesystem::path> find_bundled(const std::filesystem::path& relative) {
@@ -18,6 +20,14 @@ std::optional<std::filesystem::path> find_bundled(const std::filesystem::path& r
     if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
   }
   return std::nullopt;
+}
+
+std::filesystem::path resolve_model(const std::string& given) {
+  constexpr const char* kDefaultModel = "models/default/model.ckpt";
+  if (!given.empty()) return given;
+  if (const auto found = find_bundled(kDefaultModel)) return *found;
+  throw ModelError(std::string("no model given and no default model found (") + kDefaultModel +
+                   "): pass --model FILE.ckpt (music-lstm train makes one)");
 }
 
 }  // namespace mlstm::app

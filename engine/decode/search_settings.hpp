@@ -3,7 +3,9 @@
 // the real-time side and the panel can hold them). The search itself: decode/beam_search.hpp.
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
+#include <string>
 
 namespace mlstm {
 
@@ -36,5 +38,26 @@ struct SearchSettings {
   // over each beam's whole prefix at every step instead of carrying its state.
   bool redecode_prefix = false;
 };
+
+// "beam", "stochastic-beam", "sample" (the names the command line, presets and reports use).
+inline const char* sampling_name(Sampling sampling) {
+  switch (sampling) {
+    case Sampling::kBeam:
+      return "beam";
+    case Sampling::kStochasticBeam:
+      return "stochastic-beam";
+    case Sampling::kSample:
+      return "sample";
+  }
+  return "beam";
+}
+
+// The inverse; "greedy" is beam search (at width 1, which the caller sets).
+inline std::optional<Sampling> parse_sampling(const std::string& name) {
+  if (name == "beam" || name == "greedy") return Sampling::kBeam;
+  if (name == "stochastic-beam") return Sampling::kStochasticBeam;
+  if (name == "sample") return Sampling::kSample;
+  return std::nullopt;
+}
 
 }  // namespace mlstm

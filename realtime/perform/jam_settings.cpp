@@ -137,25 +137,6 @@ std::optional<JamMode> parse_jam_mode(const std::string& name) {
   return std::nullopt;
 }
 
-const char* sampling_name(Sampling sampling) {
-  switch (sampling) {
-    case Sampling::kBeam:
-      return "beam";
-    case Sampling::kStochasticBeam:
-      return "stochastic-beam";
-    case Sampling::kSample:
-      return "sample";
-  }
-  return "beam";
-}
-
-std::optional<Sampling> parse_sampling(const std::string& name) {
-  if (name == "beam" || name == "greedy") return Sampling::kBeam;
-  if (name == "stochastic-beam") return Sampling::kStochasticBeam;
-  if (name == "sample") return Sampling::kSample;
-  return std::nullopt;
-}
-
 const char* yield_mode_name(YieldMode mode) {
   return mode == YieldMode::kFade ? "fade" : "stop";
 }

@@ -44,8 +44,6 @@ struct JamSettings {
 // Names as the command line, presets and control lines spell them.
 const char* jam_mode_name(JamMode mode);
 std::optional<JamMode> parse_jam_mode(const std::string& name);  // "call-and-response", ...
-const char* sampling_name(Sampling sampling);
-std::optional<Sampling> parse_sampling(const std::string& name);  // "beam", "greedy", ...
 const char* yield_mode_name(YieldMode mode);
 std::optional<YieldMode> parse_yield_mode(const std::string& name);  // "stop", "fade"
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "data/note_windows.hpp"
+#include "eval/window_metrics.hpp"
 #include "io/atomic_file.hpp"
 #include "log/tensorboard_writer.hpp"
 #include "maestro/dataset.hpp"
@@ -24,37 +25,6 @@ namespace {
 
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-constexpr const char* kHeads[] = {"loss", "pitch", "step", "duration", "velocity"};
-
-// Sums of the loss terms over windows, for epoch means.
-struct LossSums {
-  double v[5] = {0, 0, 0, 0, 0};
-  double windows = 0;
-
-  void add(const LossTerms& t, int64_t n) {
-    const torch::Tensor terms[5] = {t.total, t.pitch, t.step, t.duration, t.velocity};
-    for (int i = 0; i < 5; ++i) {
-      if (terms[i].defined()) v[i] += terms[i].item<double>() * static_cast<double>(n);
-    }
-    windows += static_cast<double>(n);
-  }
-  json means(bool velocity) const {
-    json j;
-    for (int i = 0; i < 5; ++i) {
-      if (i == 4 && !velocity) continue;
-      j[kHeads[i]] = windows > 0 ? v[i] / windows : 0.0;
-    }
-    return j;
-  }
-  json to_json() const { return {{"v", v}, {"windows", windows}}; }
-  static LossSums from_json(const json& j) {
-    LossSums s;
-    for (int i = 0; i < 5; ++i) s.v[i] = j.at("v").at(static_cast<std::size_t>(i)).get<double>();
-    s.windows = j.at("windows").get<double>();
-    return s;
-  }
-};
 
 // Where a run stands; saved in every checkpoint so --resume continues exactly.
 struct RunState {
@@ -224,42 +194,6 @@ void write_metrics_csv(const std::filesystem::path& path, const json& history, b
   write_file_atomically(path, s.str());
 }
 
-// Validation: the mean loss terms, and what the most likely notes get right (comparable across
-// head kinds, unlike the losses): pitch accuracy, step and duration error in ms, velocity error.
-json evaluate(NoteModelImpl& model, const WindowSet& set, const RunConfig& c,
-              const torch::Device& device) {
-  torch::NoGradGuard no_grad;
-  model.eval();
-  LossSums sums;
-  double correct = 0, step_err = 0, duration_err = 0, velocity_err = 0, notes = 0;
-  int64_t n = set.size();
-  if (c.train.max_valid_windows > 0) n = std::min<int64_t>(n, c.train.max_valid_windows);
-  const int64_t b = c.train.batch_size;
-  const int64_t ctx = c.model.context_notes;
-  for (int64_t from = 0; from < n; from += b) {
-    const auto ids = torch::arange(from, std::min(n, from + b), torch::kInt64);
-    const NoteTensors w = set.batch(ids).to(device);
-    const NoteTensors target = w.slice(ctx, set.window_notes());
-    const HeadOutputs out = model.forward(w);
-    sums.add(note_loss(out, target, c.model, c.loss), ids.size(0));
-    const NoteTensors best = most_likely_notes(out, c.model);
-    correct += (best.pitch == target.pitch).sum().item<double>();
-    step_err += (best.step - target.step.clamp(0.0, c.model.time_max)).abs().sum().item<double>();
-    duration_err +=
-        (best.duration - target.duration.clamp(0.0, c.model.time_max)).abs().sum().item<double>();
-    if (c.model.velocity)
-      velocity_err += (best.velocity - target.velocity).abs().sum().item<double>();
-    notes += static_cast<double>(target.pitch.numel());
-  }
-  model.train();
-  json m = sums.means(c.model.velocity);
-  m["pitch_accuracy"] = correct / notes;
-  m["step_mae_ms"] = step_err / notes * 1e3;
-  m["duration_mae_ms"] = duration_err / notes * 1e3;
-  if (c.model.velocity) m["velocity_mae"] = velocity_err / notes;
-  return m;
-}
-
 TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const WindowSet& valid_set,
                          const TrainOptions& o, const std::string& data_description) {
   const torch::Device device = pick_device(o.device);
@@ -407,7 +341,9 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
 
     const double epoch_s = std::chrono::duration<double>(Clock::now() - epoch_start).count();
     const json train_means = st.epoch_sums.means(c.model.velocity);
-    const json valid_means = evaluate(*model, valid_set, c, device);
+    const json valid_means =
+        window_metrics(*model, valid_set, c, device, c.train.max_valid_windows);
+    model->train();
     const double valid = valid_means.at("loss").get<double>();
     json row = {{"epoch", st.epoch + 1},
                 {"step", st.step},

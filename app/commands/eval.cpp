@@ -1,0 +1,112 @@
+// music-lstm eval: a model measured on a MAESTRO split (training/eval/model_eval.hpp).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <stdexcept>
+
+#include "commands/commands.hpp"
+#include "eval/model_eval.hpp"
+#include "jam/bundled_files.hpp"
+#include "maestro/dataset.hpp"
+#include "maestro/note_cache.hpp"
+#include "model/checkpoint.hpp"
+
+namespace mlstm::app {
+namespace {
+
+struct EvalArgs {
+  EvalOptions o;
+  std::string model, data, split = "test", sampling = "beam", out = "eval-report";
+  bool quiet = false;
+};
+
+int run_eval(EvalArgs& a) {
+  try {
+    a.o.model = resolve_model(a.model);
+    a.o.data = a.data.empty() ? default_data_dir() : std::filesystem::path(a.data);
+    a.o.cache_root = default_cache_root();
+    a.o.out = a.out;
+    const auto split = parse_split(a.split);
+    if (!split)
+      throw std::invalid_argument("--split " + a.split + ": expected train, validation or test");
+    a.o.split = *split;
+    const auto sampling = parse_sampling(a.sampling);
+    if (!sampling) {
+      throw std::invalid_argument("--sampling " + a.sampling +
+                                  ": expected beam, greedy, stochastic-beam or sample");
+    }
+    a.o.search.sampling = *sampling;
+    if (a.sampling == "greedy") a.o.search.width = 1;
+    a.o.progress = !a.quiet;
+    const nlohmann::json r = evaluate_model(a.o);
+    const auto& l = r.at("likelihood");
+    const auto& c = r.at("continuations");
+    const auto& p = r.at("repetition");
+    std::printf(
+        "%s on the %s split: pitch NLL %.3f nats, step error %.1f ms, duration error %.1f ms\n"
+        "continuations: pitch-class overlap %.3f, IOI overlap %.3f, duration overlap %.3f\n"
+        "songs of %d notes: longest 2-pitch run %.1f on average, %.1f%% stuck (16+), %.3f "
+        "distinct 4-grams\n"
+        "report: %s/report.md and report.json (%.0f s)\n",
+        r.at("model").at("name").get<std::string>().c_str(),
+        r.at("split").get<std::string>().c_str(), l.at("pitch_nll").get<double>(),
+        l.at("step_mae_ms").get<double>(), l.at("duration_mae_ms").get<double>(),
+        c.at("pitch_class_overlap").get<double>(),
+        c.at("inter_onset_interval_overlapping_area").get<double>(),
+        c.at("duration_overlapping_area").get<double>(), p.at("song_notes").get<int>(),
+        p.at("longest_two_pitch_run_mean").get<double>(), 100 * p.at("share_stuck").get<double>(),
+        p.at("distinct_four_gram_share").get<double>(), a.out.c_str(),
+        r.at("seconds").get<double>());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "music-lstm eval: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app) {
+  auto a = std::make_shared<EvalArgs>();
+  auto* cmd = app.add_subcommand(
+      "eval",
+      "Measure a model on a MAESTRO split: likelihood, continuations against the real music, "
+      "repetition in long songs; writes report.json, report.md and SVG plots");
+  cmd->add_option("--model", a->model, "Checkpoint (default: models/default/model.ckpt)");
+  cmd->add_option("--data", a->data, "MAESTRO folder (default: where get-data puts it)");
+  cmd->add_option("--split", a->split, "train, validation or test")->capture_default_str();
+  cmd->add_option("--prompts", a->o.prompts,
+                  "Prompts drawn from the split (each continued by 50 notes, and into a song)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--song-notes", a->o.song_notes, "Notes of each song for the repetition figures")
+      ->capture_default_str()
+      ->check(CLI::Range(50, 100000));
+  cmd->add_option("--width", a->o.search.width, "Beam width")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--temperature", a->o.search.temperature, "Temperature")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 10.0));
+  cmd->add_option("--sampling", a->sampling, "beam, greedy, stochastic-beam or sample")
+      ->capture_default_str();
+  cmd->add_option("--seed", a->o.search.seed, "Seed of sampling")->capture_default_str();
+  cmd->add_option("--prompt-seed", a->o.prompt_seed, "Seed of the choice of prompts")
+      ->capture_default_str();
+  cmd->add_option("--max-windows", a->o.max_windows,
+                  "Windows for the likelihood figures (default 0: the whole split)")
+      ->capture_default_str();
+  cmd->add_option("--device", a->o.device, "auto, cpu or cuda")->capture_default_str();
+  cmd->add_option("--threads", a->o.cpu_threads, "CPU threads of LibTorch")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--metrics-csv", a->o.metrics_csv,
+                  "A training run's metrics.csv to plot (default: the one beside the model)");
+  cmd->add_option("--out", a->out, "Folder of the report")->capture_default_str();
+  cmd->add_flag("--quiet", a->quiet, "No progress bars");
+  cmd->callback([a] {
+    const int rc = run_eval(*a);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace mlstm::app

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""`music-lstm eval` on MAESTRO's test split with the small model in tests/data/: the JSON report
+holds every figure (likelihood, continuation overlaps, repetition), the Markdown report and the
+SVG plots are written, a second run gives the same figures, and bad input gives one line and a
+non-zero exit. Exits 77 (skipped) when the data is absent (after the bad-input checks)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from support.maestro import SKIP, maestro_missing  # noqa: E402
+
+MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                     "tiny-libtorch-2.11-cuda.ckpt")
+
+
+def run(binary, *args):
+    r = subprocess.run([binary, "eval", "--device", "cpu", "--quiet", *args],
+                       capture_output=True, text=True, timeout=600)
+    return r
+
+
+def one_line_error(r, words):
+    lines = [x for x in r.stderr.strip().splitlines() if x]
+    assert r.returncode != 0, f"exit 0 for bad input: {r.stdout}"
+    assert len(lines) == 1, f"not one line: {r.stderr!r}"
+    assert words in lines[0], f"{lines[0]!r} does not say {words!r}"
+    print("bad input:", lines[0])
+
+
+def main():
+    binary, data = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        one_line_error(run(binary, "--model", os.path.join(tmp, "nope.ckpt"), "--data", data,
+                           "--out", tmp), "nope.ckpt")
+        one_line_error(run(binary, "--model", MODEL, "--split", "dev", "--out", tmp), "--split")
+        one_line_error(run(binary, "--model", MODEL, "--data", os.path.join(tmp, "no-data"),
+                           "--out", tmp), "get-data")
+    missing = maestro_missing(data)
+    if missing:
+        print(missing)
+        return SKIP
+    reports = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(2):
+            out = os.path.join(tmp, f"report{k}")
+            r = run(binary, "--model", MODEL, "--data", data, "--prompts", "4", "--song-notes",
+                    "120", "--max-windows", "200", "--out", out)
+            print(r.stdout, r.stderr)
+            assert r.returncode == 0, f"exit {r.returncode}"
+            with open(os.path.join(out, "report.json")) as f:
+                reports.append(json.load(f))
+            md = open(os.path.join(out, "report.md")).read()
+            for heading in ("Note by note", "Continuations", "Repetition", "Plots"):
+                assert heading in md, f"report.md has no {heading} section"
+            for plot in reports[-1]["plots"]:
+                root = ET.parse(os.path.join(out, plot)).getroot()
+                assert root.tag.endswith("svg"), f"{plot} is not an SVG"
+    r = reports[0]
+    likelihood, cont, rep = r["likelihood"], r["continuations"], r["repetition"]
+    for key in ("pitch_nll", "step_mae_ms", "duration_mae_ms", "velocity_mae"):
+        assert key in likelihood, f"no {key}"
+    assert likelihood["windows"] == 200 and likelihood["pitch_nll"] > 0
+    for key in ("pitch_class_overlap", "inter_onset_interval_overlapping_area",
+                "duration_overlapping_area"):
+        assert 0.0 <= cont[key] <= 1.0, f"{key} = {cont[key]}"
+    for key in ("pitch_range", "mean_abs_interval"):
+        assert {"model_mean", "real_mean", "overlapping_area"} <= set(cont[key]), key
+    assert cont["prompts"] == 4 and cont["answer_notes"] == 50 and cont["prompt_notes"] == 10
+    assert rep["songs"] == 4 and rep["song_notes"] == 120
+    assert 1 <= rep["longest_two_pitch_run_mean"] <= 120
+    assert 0.0 <= rep["share_stuck"] <= 1.0 and 0.0 < rep["distinct_four_gram_share"] <= 1.0
+    assert {"pitch_classes.svg", "inter_onset_intervals.svg", "durations.svg"} <= set(r["plots"])
+    # The same prompts and seeds give the same figures (the times aside).
+    for rr in reports:
+        rr.pop("seconds")
+        rr["continuations"].pop("answer_ms")
+    assert reports[0] == reports[1], "two runs of eval differ"
+    print(f"pitch NLL {likelihood['pitch_nll']:.3f}; pitch-class overlap "
+          f"{cont['pitch_class_overlap']:.3f}; 2-pitch run {rep['longest_two_pitch_run_mean']:.1f}")
+    print("1 passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

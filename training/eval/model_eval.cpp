@@ -1,0 +1,357 @@
+#include "eval/model_eval.hpp"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "api/continuation_engine.hpp"
+#include "data/note_windows.hpp"
+#include "eval/music_metrics.hpp"
+#include "eval/repetition.hpp"
+#include "eval/svg_chart.hpp"
+#include "eval/window_metrics.hpp"
+#include "io/atomic_file.hpp"
+#include "maestro/dataset.hpp"
+#include "model/checkpoint.hpp"
+#include "progress/progress_bar.hpp"
+
+namespace mlstm {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int kPromptNotes = 10;
+constexpr int kAnswerNotes = 50;
+constexpr int kStuckRun = 16;  // a 2-pitch run this long counts a song as stuck
+const char* const kModelColour = "#d9822b";
+const char* const kRealColour = "#2b6cb0";
+
+torch::Device pick(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "cuda" && !torch::cuda::is_available()) {
+    throw std::runtime_error("--device cuda: no CUDA device is available (use --device cpu)");
+  }
+  if (name == "cuda" || torch::cuda::is_available()) return torch::kCUDA;
+  return torch::kCPU;
+}
+
+ComputeDevice compute_device(const torch::Device& d) {
+  return d.is_cuda() ? ComputeDevice::kCuda : ComputeDevice::kCpu;
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+}
+
+std::vector<double> linspace(double lo, double hi, int n) {
+  std::vector<double> g(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) g[static_cast<std::size_t>(i)] = lo + (hi - lo) * i / (n - 1);
+  return g;
+}
+
+struct Prompt {
+  std::size_t performance;
+  std::size_t start;  // of the model's context
+};
+
+// The training curves of a run's metrics.csv (epoch, train_loss, validation_loss), for a plot;
+// empty when the file is not there or has no such columns.
+std::vector<ChartSeries> loss_curves(const std::filesystem::path& csv) {
+  std::ifstream in(csv);
+  std::string header;
+  if (!in || !std::getline(in, header)) return {};
+  std::vector<std::string> names;
+  std::stringstream hs(header);
+  for (std::string f; std::getline(hs, f, ',');) names.push_back(f);
+  const auto column = [&](const std::string& n) {
+    return static_cast<int>(std::find(names.begin(), names.end(), n) - names.begin());
+  };
+  const int epoch = column("epoch"), train = column("train_loss"),
+            valid = column("validation_loss");
+  const int count = static_cast<int>(names.size());
+  if (epoch >= count || train >= count || valid >= count) return {};
+  ChartSeries t{"train loss", {}, {}, kModelColour}, v{"validation loss", {}, {}, kRealColour};
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+    if (static_cast<int>(f.size()) != count) continue;
+    try {
+      const double e = std::stod(f[static_cast<std::size_t>(epoch)]);
+      t.x.push_back(e), t.y.push_back(std::stod(f[static_cast<std::size_t>(train)]));
+      v.x.push_back(e), v.y.push_back(std::stod(f[static_cast<std::size_t>(valid)]));
+    } catch (const std::exception&) {
+      continue;
+    }
+  }
+  if (t.x.empty()) return {};
+  return {t, v};
+}
+
+}  // namespace
+
+json evaluate_model(const EvalOptions& o) {
+  if (o.prompts < 1) throw std::runtime_error("--prompts must be at least 1");
+  const auto begun = std::chrono::steady_clock::now();
+  const Checkpoint checkpoint = read_checkpoint(o.model);
+  const RunConfig& config = checkpoint.config;
+  const torch::Device device = pick(o.device);
+  if (device.is_cpu()) torch::set_num_threads(std::max(1, o.cpu_threads));
+
+  const DatasetReport data = index_dataset(o.data, o.cache_root, 0, o.progress);
+  std::vector<std::vector<NoteFeatures>> performances;
+  for (const Performance* p : data.index.of_split(o.split)) {
+    const CachedPerformance* e = data.notes.find(p->midi_filename);
+    if (e && e->ok) performances.push_back(to_features(e->notes));
+  }
+  if (performances.empty()) {
+    throw std::runtime_error(std::string("the ") + split_name(o.split) + " split of " +
+                             o.data.string() + " has no readable performance");
+  }
+
+  json report;
+  report["model"] = {{"file", o.model.string()},
+                     {"name", config.name},
+                     {"kind", config.model.kind == ModelKind::kSeq2Seq ? "seq2seq" : "next_note"},
+                     {"context_notes", config.model.context_notes}};
+  report["split"] = split_name(o.split);
+  report["data"] = o.data.string();
+  report["search"] = {{"sampling", sampling_name(o.search.sampling)},
+                      {"width", o.search.width},
+                      {"temperature", o.search.temperature},
+                      {"seed", o.search.seed}};
+
+  // 1. Note by note, over non-overlapping windows.
+  {
+    NoteModel model(config.model);
+    load_model_weights(*model, checkpoint, o.model.string());
+    model->to(device);
+    const int64_t window = config.model.context_notes + config.model.target_notes;
+    const WindowSet set(performances, window, window);
+    if (set.size() == 0) {
+      throw std::runtime_error(std::string("no ") + split_name(o.split) +
+                               " performance is long enough for one window of " +
+                               std::to_string(window) + " notes");
+    }
+    const int64_t windows = o.max_windows > 0 ? std::min(o.max_windows, set.size()) : set.size();
+    std::unique_ptr<ProgressBar> bar;
+    if (o.progress) bar = std::make_unique<ProgressBar>("likelihood", windows, "windows");
+    json m = window_metrics(*model, set, config, device, o.max_windows, [&](int64_t done, int64_t) {
+      if (bar) bar->update(static_cast<double>(done));
+    });
+    if (bar) bar->finish();
+    report["likelihood"] = {{"windows", windows},
+                            {"notes_predicted", windows * config.model.target_notes},
+                            {"pitch_nll", m.at("pitch")},
+                            {"pitch_accuracy", m.at("pitch_accuracy")},
+                            {"step_mae_ms", m.at("step_mae_ms")},
+                            {"duration_mae_ms", m.at("duration_mae_ms")}};
+    if (m.contains("velocity_mae")) report["likelihood"]["velocity_mae"] = m.at("velocity_mae");
+  }
+
+  // 2. Continuations of prompts against what followed.
+  auto engine = ContinuationEngine::load(o.model, compute_device(device), o.cpu_threads);
+  const int context = std::max(engine->context_notes(), kPromptNotes);
+  const std::size_t span = static_cast<std::size_t>(context + kAnswerNotes);
+  std::vector<std::size_t> usable;
+  for (std::size_t i = 0; i < performances.size(); ++i) {
+    if (performances[i].size() >= span) usable.push_back(i);
+  }
+  if (usable.empty()) {
+    throw std::runtime_error(std::string("no ") + split_name(o.split) + " performance has the " +
+                             std::to_string(span) +
+                             " notes a prompt and its real continuation need");
+  }
+  std::mt19937_64 rng(o.prompt_seed);
+  std::vector<Prompt> prompts;
+  for (int i = 0; i < o.prompts; ++i) {
+    const std::size_t p = usable[rng() % usable.size()];
+    prompts.push_back({p, static_cast<std::size_t>(rng() % (performances[p].size() - span + 1))});
+  }
+
+  SearchSettings answer = o.search;
+  answer.length = kAnswerNotes;
+  std::array<double, 12> pc_model{}, pc_real{};
+  std::vector<double> overlaps, range_model, range_real, interval_model, interval_real;
+  std::vector<double> ioi_model, ioi_real, dur_model, dur_real, answer_ms;
+  {
+    std::unique_ptr<ProgressBar> bar;
+    if (o.progress) bar = std::make_unique<ProgressBar>("continuations", o.prompts, "prompts");
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+      const auto& notes = performances[prompts[i].performance];
+      const auto first = notes.begin() + static_cast<std::ptrdiff_t>(prompts[i].start);
+      const std::vector<NoteFeatures> ctx(first, first + context);
+      const std::vector<NoteFeatures> real(first + context, first + context + kAnswerNotes);
+      answer.seed = o.search.seed + i;
+      const auto t0 = std::chrono::steady_clock::now();
+      const std::vector<NoteFeatures> out = engine->continue_notes(ctx, answer);
+      answer_ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      const auto hm = pitch_class_histogram(out), hr = pitch_class_histogram(real);
+      overlaps.push_back(histogram_overlap(hm, hr));
+      for (std::size_t k = 0; k < 12; ++k) pc_model[k] += hm[k], pc_real[k] += hr[k];
+      range_model.push_back(pitch_range(out)), range_real.push_back(pitch_range(real));
+      interval_model.push_back(mean_abs_interval(out));
+      interval_real.push_back(mean_abs_interval(real));
+      for (double v : log_inter_onset_intervals(out)) ioi_model.push_back(v);
+      for (double v : log_inter_onset_intervals(real)) ioi_real.push_back(v);
+      for (double v : log_durations(out)) dur_model.push_back(v);
+      for (double v : log_durations(real)) dur_real.push_back(v);
+      if (bar) bar->update(static_cast<double>(i + 1));
+    }
+    if (bar) bar->finish();
+  }
+  for (auto* h : {&pc_model, &pc_real}) {
+    for (double& v : *h) v /= static_cast<double>(prompts.size());
+  }
+  std::vector<double> sorted_ms = answer_ms;
+  std::sort(sorted_ms.begin(), sorted_ms.end());
+  report["continuations"] = {
+      {"prompts", o.prompts},
+      {"prompt_notes", kPromptNotes},
+      {"context_notes_read", engine->context_notes()},
+      {"answer_notes", kAnswerNotes},
+      {"pitch_class_overlap", mean(overlaps)},
+      {"pitch_range",
+       {{"model_mean", mean(range_model)},
+        {"real_mean", mean(range_real)},
+        {"overlapping_area", overlapping_area(range_model, range_real)}}},
+      {"mean_abs_interval",
+       {{"model_mean", mean(interval_model)},
+        {"real_mean", mean(interval_real)},
+        {"overlapping_area", overlapping_area(interval_model, interval_real)}}},
+      {"inter_onset_interval_overlapping_area", overlapping_area(ioi_model, ioi_real)},
+      {"duration_overlapping_area", overlapping_area(dur_model, dur_real)},
+      {"answer_ms", {{"median", sorted_ms[sorted_ms.size() / 2]}, {"max", sorted_ms.back()}}},
+      {"device", engine->device_name()}};
+
+  // 3. Long songs: does the model get stuck?
+  std::vector<double> runs, four_grams;
+  int stuck = 0;
+  {
+    std::unique_ptr<ProgressBar> bar;
+    if (o.progress) bar = std::make_unique<ProgressBar>("songs", o.prompts, "songs");
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+      const auto& notes = performances[prompts[i].performance];
+      const auto first = notes.begin() + static_cast<std::ptrdiff_t>(prompts[i].start);
+      const std::vector<NoteFeatures> ctx(first, first + context);
+      answer.seed = o.search.seed + 100000 + i;
+      const std::vector<NoteFeatures> song = engine->continue_song(ctx, o.song_notes, answer);
+      const int run = longest_two_pitch_run(song);
+      runs.push_back(run);
+      if (run >= kStuckRun) ++stuck;
+      four_grams.push_back(distinct_four_gram_share(song));
+      if (bar) bar->update(static_cast<double>(i + 1));
+    }
+    if (bar) bar->finish();
+  }
+  report["repetition"] = {
+      {"songs", o.prompts},
+      {"song_notes", o.song_notes},
+      {"longest_two_pitch_run_mean", mean(runs)},
+      {"longest_two_pitch_run_max", *std::max_element(runs.begin(), runs.end())},
+      {"share_stuck", static_cast<double>(stuck) / o.prompts},
+      {"stuck_run_notes", kStuckRun},
+      {"distinct_four_gram_share", mean(four_grams)}};
+
+  // 4. Plots.
+  std::filesystem::create_directories(o.out);
+  json plots = json::array();
+  const auto plot = [&](const std::string& name, const std::string& svg) {
+    write_file_atomically(o.out / name, svg);
+    plots.push_back(name);
+  };
+  plot("pitch_classes.svg",
+       bar_chart_svg({"Pitch classes of the continuations", "pitch class", "share of notes"},
+                     {"C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"},
+                     {{"model", {}, {pc_model.begin(), pc_model.end()}, kModelColour},
+                      {"real", {}, {pc_real.begin(), pc_real.end()}, kRealColour}}));
+  const std::vector<double> grid = linspace(-3, 1, 200);
+  plot("inter_onset_intervals.svg",
+       line_chart_svg({"Inter-onset intervals", "log10 seconds", "density"},
+                      {{"model", grid, density(ioi_model, grid), kModelColour},
+                       {"real", grid, density(ioi_real, grid), kRealColour}}));
+  plot("durations.svg", line_chart_svg({"Durations", "log10 seconds", "density"},
+                                       {{"model", grid, density(dur_model, grid), kModelColour},
+                                        {"real", grid, density(dur_real, grid), kRealColour}}));
+  const std::filesystem::path csv =
+      o.metrics_csv.empty() ? o.model.parent_path() / "metrics.csv" : o.metrics_csv;
+  if (const auto curves = loss_curves(csv); !curves.empty()) {
+    plot("loss_curves.svg", line_chart_svg({"Training", "epoch", "loss"}, curves));
+  }
+  report["plots"] = plots;
+  report["seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count();
+
+  write_file_atomically(o.out / "report.json", report.dump(2) + "\n");
+  write_file_atomically(o.out / "report.md", eval_markdown(report));
+  return report;
+}
+
+std::string eval_markdown(const json& r) {
+  const auto f = [](double v, int digits = 3) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.*f", digits, v);
+    return std::string(b);
+  };
+  const json& l = r.at("likelihood");
+  const json& c = r.at("continuations");
+  const json& p = r.at("repetition");
+  std::ostringstream s;
+  s << "# Evaluation of " << r.at("model").at("name").get<std::string>() << " ("
+    << r.at("model").at("kind").get<std::string>() << ")\n\n"
+    << "Model `" << r.at("model").at("file").get<std::string>() << "`, MAESTRO "
+    << r.at("split").get<std::string>() << " split; continuations by "
+    << r.at("search").at("sampling").get<std::string>() << " at width "
+    << r.at("search").at("width") << ", temperature "
+    << f(r.at("search").at("temperature").get<double>(), 2) << ".\n\n"
+    << "## Note by note (" << l.at("windows") << " windows, " << l.at("notes_predicted")
+    << " notes predicted)\n\n"
+    << "| pitch NLL (nats) | pitch accuracy | step error (ms) | duration error (ms) | velocity "
+       "error |\n|---:|---:|---:|---:|---:|\n"
+    << "| " << f(l.at("pitch_nll").get<double>()) << " | "
+    << f(100 * l.at("pitch_accuracy").get<double>(), 1) << "% | "
+    << f(l.at("step_mae_ms").get<double>(), 1) << " | "
+    << f(l.at("duration_mae_ms").get<double>(), 1) << " | "
+    << (l.contains("velocity_mae") ? f(l.at("velocity_mae").get<double>(), 1) : "—") << " |\n\n"
+    << "## Continuations against the real music (" << c.at("prompts") << " prompts, "
+    << c.at("prompt_notes") << " notes in (the model read " << c.at("context_notes_read") << "), "
+    << c.at("answer_notes") << " out)\n\n"
+    << "Overlaps: 1 = the model's distribution is the real one, 0 = nothing in common.\n\n"
+    << "| figure | model | real | overlap |\n|---|---:|---:|---:|\n"
+    << "| pitch-class histogram | | | " << f(c.at("pitch_class_overlap").get<double>()) << " |\n"
+    << "| pitch range (semitones) | " << f(c.at("pitch_range").at("model_mean").get<double>(), 1)
+    << " | " << f(c.at("pitch_range").at("real_mean").get<double>(), 1) << " | "
+    << f(c.at("pitch_range").at("overlapping_area").get<double>()) << " |\n"
+    << "| mean absolute interval (semitones) | "
+    << f(c.at("mean_abs_interval").at("model_mean").get<double>(), 2) << " | "
+    << f(c.at("mean_abs_interval").at("real_mean").get<double>(), 2) << " | "
+    << f(c.at("mean_abs_interval").at("overlapping_area").get<double>()) << " |\n"
+    << "| inter-onset intervals | | | "
+    << f(c.at("inter_onset_interval_overlapping_area").get<double>()) << " |\n"
+    << "| durations | | | " << f(c.at("duration_overlapping_area").get<double>()) << " |\n\n"
+    << "Answer time (" << c.at("device").get<std::string>() << "): median "
+    << f(c.at("answer_ms").at("median").get<double>(), 1) << " ms, max "
+    << f(c.at("answer_ms").at("max").get<double>(), 1) << " ms.\n\n"
+    << "## Repetition (" << p.at("songs") << " songs of " << p.at("song_notes") << " notes)\n\n"
+    << "| longest 2-pitch run (mean) | longest (max) | songs with a run of "
+    << p.at("stuck_run_notes") << "+ | distinct 4-grams |\n|---:|---:|---:|---:|\n"
+    << "| " << f(p.at("longest_two_pitch_run_mean").get<double>(), 1) << " | "
+    << p.at("longest_two_pitch_run_max") << " | " << f(100 * p.at("share_stuck").get<double>(), 1)
+    << "% | " << f(p.at("distinct_four_gram_share").get<double>()) << " |\n\n## Plots\n\n";
+  for (const auto& name : r.at("plots")) {
+    const std::string n = name.get<std::string>();
+    s << "![" << n << "](" << n << ")\n";
+  }
+  return s.str();
+}
+
+}  // namespace mlstm

@@ -1,0 +1,47 @@
+#pragma once
+// `music-lstm eval`: a model measured on a MAESTRO split, note by note and musically, into a JSON
+// and a Markdown report with SVG plots (docs/MODELS.md explains each figure).
+//
+//  - likelihood: non-overlapping windows of the split (window_metrics.hpp);
+//  - continuations: N prompts drawn from the split (the model's context, whose last 10 notes are
+//    the prompt; a next-note model reads its 50), 50 notes composed after each and compared with
+//    the 50 real notes that followed (music_metrics.hpp);
+//  - repetition: a song of `song_notes` composed from each prompt (repetition.hpp).
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "decode/search_settings.hpp"
+#include "maestro/maestro_index.hpp"
+
+namespace mlstm {
+
+struct EvalOptions {
+  std::filesystem::path model;
+  std::filesystem::path data;        // the MAESTRO folder
+  std::filesystem::path cache_root;  // note caches
+  std::filesystem::path out;         // report.json, report.md, *.svg go here
+  Split split = Split::kTest;
+  int prompts = 100;
+  int song_notes = 600;
+  SearchSettings search;          // width, temperature, sampling of the continuations and songs
+  std::int64_t max_windows = 0;   // likelihood windows, 0: all
+  std::uint64_t prompt_seed = 1;  // which prompts
+  std::string device = "auto";    // auto, cpu, cuda
+  int cpu_threads = 1;
+  std::filesystem::path
+      metrics_csv;  // training curves to plot; empty: metrics.csv beside the model
+  bool progress = true;
+};
+
+// Runs everything and writes the reports (atomically). Returns the JSON report. Throws
+// std::runtime_error (one line) for a missing dataset, a bad model file, a split with no
+// performance long enough for a prompt.
+nlohmann::json evaluate_model(const EvalOptions& options);
+
+// The Markdown report of a JSON report.
+std::string eval_markdown(const nlohmann::json& report);
+
+}  // namespace mlstm
