@@ -59,7 +59,8 @@ std::string names_of(const std::vector<AudioDeviceInfo>& devices) {
 }  // namespace
 
 std::vector<AudioDeviceInfo> list_jack_devices() {
-  if (!jack_server_running()) return {};
+  jack_set_error_function(quiet);
+  jack_set_info_function(quiet);
   jack_status_t status{};
   jack_client_t* client = jack_client_open("music-lstm-list", JackNoStartServer, &status);
   if (!client) return {};
@@ -73,13 +74,13 @@ JackAudioOutput::JackAudioOutput(AudioEngine& engine, const AudioOptions& option
   // Also quiets libjack, which otherwise prints its own lines when no server runs.
   jack_set_error_function(quiet);
   jack_set_info_function(quiet);
-  if (!jack_server_running()) {
+  jack_status_t status{};
+  client_ = jack_client_open(options.client.c_str(), JackNoStartServer, &status);
+  if (!client_ && (status & JackServerFailed)) {
     throw DeviceError(
         "no JACK server is running: start one (jackd -d alsa), or choose another audio system "
         "(--audio-api alsa)");
   }
-  jack_status_t status{};
-  client_ = jack_client_open(options.client.c_str(), JackNoStartServer, &status);
   if (!client_) {
     throw DeviceError("the JACK server refused the audio client '" + options.client + "' (status " +
                       std::to_string(status) + "): restart jackd");

@@ -20,6 +20,7 @@
 #include "maestro/dataset.hpp"
 #include "model/checkpoint.hpp"
 #include "progress/progress_bar.hpp"
+#include "train/trainer.hpp"
 
 namespace mlstm {
 namespace {
@@ -31,15 +32,6 @@ constexpr int kAnswerNotes = 50;
 constexpr int kStuckRun = 16;  // a 2-pitch run this long counts a song as stuck
 const char* const kModelColour = "#d9822b";
 const char* const kRealColour = "#2b6cb0";
-
-torch::Device pick(const std::string& name) {
-  if (name == "cpu") return torch::kCPU;
-  if (name == "cuda" && !torch::cuda::is_available()) {
-    throw std::runtime_error("--device cuda: no CUDA device is available (use --device cpu)");
-  }
-  if (name == "cuda" || torch::cuda::is_available()) return torch::kCUDA;
-  return torch::kCPU;
-}
 
 ComputeDevice compute_device(const torch::Device& d) {
   return d.is_cuda() ? ComputeDevice::kCuda : ComputeDevice::kCpu;
@@ -57,9 +49,10 @@ std::vector<double> linspace(double lo, double hi, int n) {
   return g;
 }
 
+// A prompt drawn from the split: the model's context (its last 10 notes are the prompt) and the
+// 50 real notes that followed.
 struct Prompt {
-  std::size_t performance;
-  std::size_t start;  // of the model's context
+  std::vector<NoteFeatures> context, real;
 };
 
 // The training curves of a run's metrics.csv (epoch, train_loss, validation_loss), for a plot;
@@ -103,7 +96,7 @@ json evaluate_model(const EvalOptions& o) {
   const auto begun = std::chrono::steady_clock::now();
   const Checkpoint checkpoint = read_checkpoint(o.model);
   const RunConfig& config = checkpoint.config;
-  const torch::Device device = pick(o.device);
+  const torch::Device device = pick_device(o.device);
   if (device.is_cpu()) torch::set_num_threads(std::max(1, o.cpu_threads));
 
   const DatasetReport data = index_dataset(o.data, o.cache_root, 0, o.progress);
@@ -173,8 +166,11 @@ json evaluate_model(const EvalOptions& o) {
   std::mt19937_64 rng(o.prompt_seed);
   std::vector<Prompt> prompts;
   for (int i = 0; i < o.prompts; ++i) {
-    const std::size_t p = usable[rng() % usable.size()];
-    prompts.push_back({p, static_cast<std::size_t>(rng() % (performances[p].size() - span + 1))});
+    const auto& notes = performances[usable[rng() % usable.size()]];
+    const auto first =
+        notes.begin() + static_cast<std::ptrdiff_t>(rng() % (notes.size() - span + 1));
+    prompts.push_back(
+        {{first, first + context}, {first + context, first + context + kAnswerNotes}});
   }
 
   SearchSettings answer = o.search;
@@ -186,13 +182,10 @@ json evaluate_model(const EvalOptions& o) {
     std::unique_ptr<ProgressBar> bar;
     if (o.progress) bar = std::make_unique<ProgressBar>("continuations", o.prompts, "prompts");
     for (std::size_t i = 0; i < prompts.size(); ++i) {
-      const auto& notes = performances[prompts[i].performance];
-      const auto first = notes.begin() + static_cast<std::ptrdiff_t>(prompts[i].start);
-      const std::vector<NoteFeatures> ctx(first, first + context);
-      const std::vector<NoteFeatures> real(first + context, first + context + kAnswerNotes);
+      const std::vector<NoteFeatures>& real = prompts[i].real;
       answer.seed = o.search.seed + i;
       const auto t0 = std::chrono::steady_clock::now();
-      const std::vector<NoteFeatures> out = engine->continue_notes(ctx, answer);
+      const std::vector<NoteFeatures> out = engine->continue_notes(prompts[i].context, answer);
       answer_ms.push_back(
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       const auto hm = pitch_class_histogram(out), hr = pitch_class_histogram(real);
@@ -240,11 +233,9 @@ json evaluate_model(const EvalOptions& o) {
     std::unique_ptr<ProgressBar> bar;
     if (o.progress) bar = std::make_unique<ProgressBar>("songs", o.prompts, "songs");
     for (std::size_t i = 0; i < prompts.size(); ++i) {
-      const auto& notes = performances[prompts[i].performance];
-      const auto first = notes.begin() + static_cast<std::ptrdiff_t>(prompts[i].start);
-      const std::vector<NoteFeatures> ctx(first, first + context);
       answer.seed = o.search.seed + 100000 + i;
-      const std::vector<NoteFeatures> song = engine->continue_song(ctx, o.song_notes, answer);
+      const std::vector<NoteFeatures> song =
+          engine->continue_song(prompts[i].context, o.song_notes, answer);
       const int run = longest_two_pitch_run(song);
       runs.push_back(run);
       if (run >= kStuckRun) ++stuck;

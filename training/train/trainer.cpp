@@ -68,20 +68,6 @@ struct RunState {
   }
 };
 
-torch::Device pick_device(const std::string& name) {
-  if (name == "cpu") return torch::kCPU;
-  if (name == "cuda") {
-    if (!torch::cuda::is_available()) {
-      throw TrainingError(
-          "--device cuda: no CUDA device is available to this LibTorch (use --device cpu)");
-    }
-    return torch::kCUDA;
-  }
-  if (name == "auto")
-    return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  throw TrainingError("--device " + name + ": expected auto, cpu or cuda");
-}
-
 // Adam keeps its state in a map keyed by the parameter: a string of its address in LibTorch 1.x,
 // the address itself in later versions. Take the key type from the map, so both compile.
 using StateKey = std::decay_t<decltype(std::declval<torch::optim::Adam&>().state())>::key_type;
@@ -406,6 +392,20 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
 }
 
 }  // namespace
+
+c10::Device pick_device(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "cuda") {
+    if (!torch::cuda::is_available()) {
+      throw TrainingError(
+          "--device cuda: no CUDA device is available to this LibTorch (use --device cpu)");
+    }
+    return torch::kCUDA;
+  }
+  if (name == "auto")
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  throw TrainingError("--device " + name + ": expected auto, cpu or cuda");
+}
 
 TrainResult train(const RunConfig& c, const TrainOptions& o) {
   const DatasetReport data = index_dataset(o.data, o.cache_root, 0, o.progress);

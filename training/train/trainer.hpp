@@ -6,6 +6,8 @@
 // it, and stops; a stop request (Ctrl-C) saves a checkpoint mid-epoch and returns, and
 // `resume` continues from it exactly (on the CPU, for the same seed).
 
+#include <c10/core/Device.h>
+
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -46,6 +48,10 @@ class TrainingError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// "cpu", "cuda" or "auto" (CUDA when LibTorch sees a device). Throws TrainingError for CUDA
+// asked for and absent, or another name.
+c10::Device pick_device(const std::string& name);
 
 TrainResult train(const RunConfig& config, const TrainOptions& options);
 
