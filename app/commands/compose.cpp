@@ -27,6 +27,8 @@ struct ComposeArgs {
   double temperature = 1.0;
   int top_k = 0;
   double top_p = 1.0;
+  double repetition_penalty = kDefaultRepetitionPenalty;
+  int repetition_window = 16;
   std::uint64_t seed = 0;
   int min_pitch = 0, max_pitch = 127;
 };
@@ -74,6 +76,8 @@ void run(const ComposeArgs& a) {
   s.temperature = a.temperature;
   s.top_k = a.top_k;
   s.top_p = a.top_p;
+  s.repetition_penalty = a.repetition_penalty;
+  s.repetition_window = a.repetition_window;
   s.seed = a.seed;
   s.min_pitch = a.min_pitch;
   s.max_pitch = a.max_pitch;
@@ -143,6 +147,15 @@ void add_compose_command(CLI::App& app) {
       ->check(CLI::Range(0, 128));
   cmd->add_option("--top-p", a->top_p, "sample: nucleus probability")
       ->check(CLI::Range(0.001, 1.0));
+  cmd->add_option("--repetition-penalty", a->repetition_penalty,
+                  "Nats off a pitch's log-probability per time it sounded in the last notes (0: "
+                  "off); keeps the song from looping on two notes")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10.0));
+  cmd->add_option("--repetition-window", a->repetition_window,
+                  "Notes the repetition penalty looks back over")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--seed", a->seed, "The same seed gives the same song")->capture_default_str();
   cmd->add_option("--min-pitch", a->min_pitch, "Lowest pitch of the answer")
       ->check(CLI::Range(0, 127));

@@ -505,6 +505,10 @@ void add_jam_command(CLI::App& app) {
       {"mode", "call-and-response, continuous or listen (default: call-and-response)"},
       {"width", "Beam width, 1..32 (default: 8)"},
       {"temperature", "0.1..2.0; higher is wilder (default: 1)"},
+      {"repetition",
+       "0..3 nats off a pitch per time it sounded in the last 16 notes; keeps answers from "
+       "looping on two notes (default: " +
+           rt::knob_value(rt::JamSettings{}, "repetition") + ")"},
       {"sampling", "beam, greedy, stochastic-beam or sample (default: beam)"},
       {"gap", "Seconds of silence that end a phrase (default: 0.35)"},
       {"length", "Notes per answer (default: 50)"},

@@ -68,6 +68,26 @@ torch::Tensor log1mexp(const torch::Tensor& x) {
                       torch::log1p(-torch::exp(x)));
 }
 
+// How often each pitch occurs among each beam's last `window` notes (the context's, then the
+// beam's own): [beams, 128].
+torch::Tensor repetition_counts(const std::vector<int>& context_pitches,
+                                const std::vector<std::vector<NoteFeatures>>& beams,
+                                std::size_t window) {
+  auto counts = torch::zeros({static_cast<int64_t>(beams.size()), 128}, torch::kFloat32);
+  auto c = counts.accessor<float, 2>();
+  for (std::size_t b = 0; b < beams.size(); ++b) {
+    const auto& own = beams[b];
+    const std::size_t from_own = std::min(window, own.size());
+    const std::size_t from_context = std::min(window - from_own, context_pitches.size());
+    const auto row = static_cast<int64_t>(b);
+    for (std::size_t i = context_pitches.size() - from_context; i < context_pitches.size(); ++i) {
+      c[row][context_pitches[i]] += 1.0f;
+    }
+    for (std::size_t i = own.size() - from_own; i < own.size(); ++i) c[row][own[i].pitch] += 1.0f;
+  }
+  return counts;
+}
+
 void check_finite(const torch::Tensor& finite) {
   if (!finite.item<bool>()) {
     throw DecodeError("the model computed NaN or infinity; no note was produced");
@@ -102,6 +122,12 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
   if (s.length < 1) throw DecodeError("length must be at least 1 note");
   if (s.top_k < 0 || s.top_k > 128) throw DecodeError("top-k must be 0 (off) to 128");
   if (!(s.top_p > 0.0 && s.top_p <= 1.0)) throw DecodeError("top-p must be above 0 and at most 1");
+  if (!(s.repetition_penalty >= 0.0 && s.repetition_penalty <= 10.0)) {
+    throw DecodeError("repetition penalty must be 0 (off) to 10 nats");
+  }
+  if (s.repetition_window < 1 || s.repetition_window > 256) {
+    throw DecodeError("repetition window must be 1 to 256 notes");
+  }
   if (s.min_pitch < 0 || s.max_pitch > 127 || s.min_pitch > s.max_pitch) {
     throw DecodeError("pitch range must lie within 0..127, lowest first");
   }
@@ -139,6 +165,13 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
   auto pitch_mask = torch::full({128}, -std::numeric_limits<float>::infinity());
   pitch_mask.index_put_({torch::indexing::Slice(s.min_pitch, s.max_pitch + 1)}, 0.0f);
   pitch_mask = pitch_mask.to(device);
+  // Repetition penalty: the pitches before the answer that the window can still see.
+  const bool penalise = s.repetition_penalty > 0.0;
+  const std::size_t window = static_cast<std::size_t>(s.repetition_window);
+  std::vector<int> context_pitches;
+  for (const NoteFeatures& f : context.last(std::min(window, context.size()))) {
+    context_pitches.push_back(f.pitch);
+  }
 
   for (int step = 0; step < s.length; ++step) {
     HeadOutputs out;
@@ -157,6 +190,11 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
     if (s.sampling == Sampling::kSample) check_finite(finite);
 
     std::vector<torch::Tensor> heads = {head_log_probs(out.pitch, s.temperature) + pitch_mask};
+    if (penalise) {
+      heads[0] = heads[0] - repetition_counts(context_pitches, beams, window)
+                                .mul_(static_cast<float>(s.repetition_penalty))
+                                .to(device);
+    }
     if (time_classes) {
       heads.push_back(head_log_probs(out.step, s.temperature));
       heads.push_back(head_log_probs(out.duration, s.temperature));

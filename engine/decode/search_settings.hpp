@@ -34,10 +34,22 @@ struct SearchSettings {
   int top_k = 0;                       // kSample: keep this many classes per head; 0: all
   double top_p = 1.0;                  // kSample: keep the smallest set with this much probability
   std::uint64_t seed = 0;              // kStochasticBeam and kSample: the same seed, the same notes
+  // Repetition penalty: each time a pitch occurs among the last `repetition_window` notes (the
+  // context's and the answer's), its log-probability is lowered by `repetition_penalty` nats, so a
+  // pitch played often lately costs more (a frequency penalty, as in language models; Keskar et
+  // al., 2019, penalise every earlier token). Beam search's likeliest path tends to loop on two
+  // pitches (docs/MODELS.md); the penalty grows with the loop and leaves varied music nearly
+  // alone. 0: off. Scores and SearchResult::log_prob include it.
+  double repetition_penalty = 0.0;  // nats per occurrence, 0..10
+  int repetition_window = 16;       // notes, 1..256
   // The reference algorithm of the original project, for tests and benchmarks: re-run the decoder
   // over each beam's whole prefix at every step instead of carrying its state.
   bool redecode_prefix = false;
 };
+
+// The repetition penalty the jam, `compose` and `eval` use unless told otherwise: chosen on the
+// validation split with scripts/sweep_decoding.py (docs/MODELS.md, "Decoding").
+inline constexpr double kDefaultRepetitionPenalty = 0.75;
 
 // "beam", "stochastic-beam", "sample" (the names the command line, presets and reports use).
 inline const char* sampling_name(Sampling sampling) {

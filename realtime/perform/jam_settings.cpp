@@ -78,6 +78,7 @@ const std::map<std::string, Knob>& knobs() {
         [](const JamSettings& s) { return std::string(sampling_name(s.sampling)); }}},
       {"width", int_knob(&JamSettings::width, 1, 32)},
       {"temperature", double_knob(&JamSettings::temperature, 0.1, 2.0)},
+      {"repetition", double_knob(&JamSettings::repetition, 0.0, 3.0)},
       {"gap", double_knob(&JamSettings::gap_seconds, 0.05, 5.0)},
       {"length", int_knob(&JamSettings::length, 1, 500)},
       {"tempo", double_knob(&JamSettings::tempo_scale, 0.25, 4.0)},
@@ -149,8 +150,8 @@ std::optional<YieldMode> parse_yield_mode(const std::string& name) {
 
 const std::vector<std::string>& knob_names() {
   static const std::vector<std::string> names = {
-      "mode",     "width",   "temperature", "sampling", "gap",       "length", "tempo",
-      "velocity", "program", "yield",       "fade",     "speculate", "seed"};
+      "mode",  "width",    "temperature", "repetition", "sampling", "gap",       "length",
+      "tempo", "velocity", "program",     "yield",      "fade",     "speculate", "seed"};
   return names;
 }
 
@@ -180,6 +181,7 @@ JamSettings JamKnobs::load() const noexcept {
   s.sampling = static_cast<Sampling>(sampling_.load(std::memory_order_relaxed));
   s.width = width_.load(std::memory_order_relaxed);
   s.temperature = temperature_.load(std::memory_order_relaxed);
+  s.repetition = repetition_.load(std::memory_order_relaxed);
   s.gap_seconds = gap_.load(std::memory_order_relaxed);
   s.length = length_.load(std::memory_order_relaxed);
   s.tempo_scale = tempo_.load(std::memory_order_relaxed);
@@ -197,6 +199,7 @@ void JamKnobs::store(const JamSettings& s) noexcept {
   sampling_.store(static_cast<int>(s.sampling), std::memory_order_relaxed);
   width_.store(s.width, std::memory_order_relaxed);
   temperature_.store(s.temperature, std::memory_order_relaxed);
+  repetition_.store(s.repetition, std::memory_order_relaxed);
   gap_.store(s.gap_seconds, std::memory_order_relaxed);
   length_.store(s.length, std::memory_order_relaxed);
   tempo_.store(s.tempo_scale, std::memory_order_relaxed);

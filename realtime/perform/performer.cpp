@@ -139,6 +139,7 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
   ss.sampling = s.sampling;
   ss.width = s.width;
   ss.temperature = s.temperature;
+  ss.repetition_penalty = s.repetition;
   ss.length = s.length;
   ss.seed = s.seed;
   return ss;
@@ -146,7 +147,8 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
 
 bool Performer::same_search(const SearchSettings& a, const SearchSettings& b) {
   return a.sampling == b.sampling && a.width == b.width && a.temperature == b.temperature &&
-         a.length == b.length && a.seed == b.seed;
+         a.repetition_penalty == b.repetition_penalty &&
+         a.repetition_window == b.repetition_window && a.length == b.length && a.seed == b.seed;
 }
 
 void Performer::request_player_answer(std::int64_t frame, const JamSettings& s) {

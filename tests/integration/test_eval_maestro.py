@@ -73,6 +73,15 @@ def main():
     assert rep["songs"] == 4 and rep["song_notes"] == 120
     assert 1 <= rep["longest_two_pitch_run_mean"] <= 120
     assert 0.0 <= rep["share_stuck"] <= 1.0 and 0.0 < rep["distinct_four_gram_share"] <= 1.0
+    # The real music after the same prompts, for comparison, where the performance goes on for
+    # 120 notes after the prompt (a prompt near a performance's end has fewer).
+    real = rep["real"]
+    assert 1 <= real["songs"] <= 4, f"real stretches: {real['songs']}"
+    assert 1 <= real["longest_two_pitch_run_mean"] <= 120
+    assert 0.0 < real["distinct_four_gram_share"] <= 1.0
+    # The decoding the jam uses by default, with its repetition penalty, is what eval measures.
+    assert r["search"]["repetition_penalty"] > 0 and r["search"]["repetition_window"] >= 1
+    assert "repetition penalty" in md and "| real |" in md, "report.md lacks the decoding or real row"
     assert {"pitch_classes.svg", "inter_onset_intervals.svg", "durations.svg"} <= set(r["plots"])
     # The same prompts and seeds give the same figures (the times aside).
     for rr in reports:

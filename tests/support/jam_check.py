@@ -72,7 +72,9 @@ def composed_pitches(music_lstm, model, workdir, answer):
     r = subprocess.run([music_lstm, "compose", "--model", model, "--device", "cpu", "--prime",
                         prime, "--prime-notes", str(notes), "--length",
                         str(s["length"]), "--beam", str(s["width"]), "--temperature",
-                        repr(s["temperature"]), "--sampling", s["sampling"], "--seed",
+                        repr(s["temperature"]), "--sampling", s["sampling"],
+                        "--repetition-penalty", repr(s["repetition_penalty"]),
+                        "--repetition-window", str(s["repetition_window"]), "--seed",
                         str(s["seed"]), "--out", out], capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         raise RuntimeError(f"compose failed: {r.stderr}")

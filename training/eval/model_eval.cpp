@@ -53,6 +53,30 @@ std::vector<double> linspace(double lo, double hi, int n) {
 // 50 real notes that followed.
 struct Prompt {
   std::vector<NoteFeatures> context, real;
+  // The performance's notes after the context, up to a song's length: what the songs are held
+  // against (shorter when the performance ends first).
+  std::vector<NoteFeatures> following;
+};
+
+// The repetition figures of a set of songs (composed or real).
+struct RepetitionFigures {
+  std::vector<double> runs, four_grams;
+  int stuck = 0;
+
+  void add(std::span<const NoteFeatures> song) {
+    const int run = longest_two_pitch_run(song);
+    runs.push_back(run);
+    if (run >= kStuckRun) ++stuck;
+    four_grams.push_back(distinct_four_gram_share(song));
+  }
+  json to_json() const {
+    if (runs.empty()) return {{"songs", 0}};
+    return {{"songs", runs.size()},
+            {"longest_two_pitch_run_mean", mean(runs)},
+            {"longest_two_pitch_run_max", *std::max_element(runs.begin(), runs.end())},
+            {"share_stuck", static_cast<double>(stuck) / static_cast<double>(runs.size())},
+            {"distinct_four_gram_share", mean(four_grams)}};
+  }
 };
 
 // The training curves of a run's metrics.csv (epoch, train_loss, validation_loss), for a plot;
@@ -120,7 +144,9 @@ json evaluate_model(const EvalOptions& o) {
   report["search"] = {{"sampling", sampling_name(o.search.sampling)},
                       {"width", o.search.width},
                       {"temperature", o.search.temperature},
-                      {"seed", o.search.seed}};
+                      {"seed", o.search.seed},
+                      {"repetition_penalty", o.search.repetition_penalty},
+                      {"repetition_window", o.search.repetition_window}};
 
   // 1. Note by note, over non-overlapping windows.
   {
@@ -169,8 +195,10 @@ json evaluate_model(const EvalOptions& o) {
     const auto& notes = performances[usable[rng() % usable.size()]];
     const auto first =
         notes.begin() + static_cast<std::ptrdiff_t>(rng() % (notes.size() - span + 1));
-    prompts.push_back(
-        {{first, first + context}, {first + context, first + context + kAnswerNotes}});
+    const auto after = first + context;
+    const auto song_end =
+        after + std::min<std::ptrdiff_t>(o.song_notes, std::distance(after, notes.end()));
+    prompts.push_back({{first, after}, {after, after + kAnswerNotes}, {after, song_end}});
   }
 
   SearchSettings answer = o.search;
@@ -227,8 +255,7 @@ json evaluate_model(const EvalOptions& o) {
       {"device", engine->device_name()}};
 
   // 3. Long songs: does the model get stuck?
-  std::vector<double> runs, four_grams;
-  int stuck = 0;
+  RepetitionFigures composed, real;
   {
     std::unique_ptr<ProgressBar> bar;
     if (o.progress) bar = std::make_unique<ProgressBar>("songs", o.prompts, "songs");
@@ -236,22 +263,18 @@ json evaluate_model(const EvalOptions& o) {
       answer.seed = o.search.seed + 100000 + i;
       const std::vector<NoteFeatures> song =
           engine->continue_song(prompts[i].context, o.song_notes, answer);
-      const int run = longest_two_pitch_run(song);
-      runs.push_back(run);
-      if (run >= kStuckRun) ++stuck;
-      four_grams.push_back(distinct_four_gram_share(song));
+      composed.add(song);
+      // The real music after the same prompt, where the performance goes on for a whole song.
+      const auto& following = prompts[i].following;
+      if (following.size() == static_cast<std::size_t>(o.song_notes)) real.add(following);
       if (bar) bar->update(static_cast<double>(i + 1));
     }
     if (bar) bar->finish();
   }
-  report["repetition"] = {
-      {"songs", o.prompts},
-      {"song_notes", o.song_notes},
-      {"longest_two_pitch_run_mean", mean(runs)},
-      {"longest_two_pitch_run_max", *std::max_element(runs.begin(), runs.end())},
-      {"share_stuck", static_cast<double>(stuck) / o.prompts},
-      {"stuck_run_notes", kStuckRun},
-      {"distinct_four_gram_share", mean(four_grams)}};
+  report["repetition"] = composed.to_json();
+  report["repetition"]["song_notes"] = o.song_notes;
+  report["repetition"]["stuck_run_notes"] = kStuckRun;
+  report["repetition"]["real"] = real.to_json();
 
   // 4. Plots.
   std::filesystem::create_directories(o.out);
@@ -287,6 +310,19 @@ json evaluate_model(const EvalOptions& o) {
   return report;
 }
 
+namespace {
+// ", repetition penalty 1.0 nats over 16 notes" when the search had one; reports written before
+// the penalty existed have no such field.
+std::string repetition_text(const json& search) {
+  const double penalty = search.value("repetition_penalty", 0.0);
+  if (penalty <= 0.0) return "";
+  char b[96];
+  std::snprintf(b, sizeof b, ", repetition penalty %.2f nats over %d notes", penalty,
+                search.value("repetition_window", 0));
+  return b;
+}
+}  // namespace
+
 std::string eval_markdown(const json& r) {
   const auto f = [](double v, int digits = 3) {
     char b[32];
@@ -296,6 +332,14 @@ std::string eval_markdown(const json& r) {
   const json& l = r.at("likelihood");
   const json& c = r.at("continuations");
   const json& p = r.at("repetition");
+  // Reports written before the real reference existed have none.
+  const int real_songs = p.contains("real") ? p.at("real").at("songs").get<int>() : 0;
+  const auto repetition_row = [&](const std::string& who, const json& x) {
+    return "| " + who + " | " + f(x.at("longest_two_pitch_run_mean").get<double>(), 1) + " | " +
+           f(x.at("longest_two_pitch_run_max").get<double>(), 0) + " | " +
+           f(100 * x.at("share_stuck").get<double>(), 1) + "% | " +
+           f(x.at("distinct_four_gram_share").get<double>()) + " |\n";
+  };
   std::ostringstream s;
   s << "# Evaluation of " << r.at("model").at("name").get<std::string>() << " ("
     << r.at("model").at("kind").get<std::string>() << ")\n\n"
@@ -303,7 +347,8 @@ std::string eval_markdown(const json& r) {
     << r.at("split").get<std::string>() << " split; continuations by "
     << r.at("search").at("sampling").get<std::string>() << " at width "
     << r.at("search").at("width") << ", temperature "
-    << f(r.at("search").at("temperature").get<double>(), 2) << ".\n\n"
+    << f(r.at("search").at("temperature").get<double>(), 2) << repetition_text(r.at("search"))
+    << ".\n\n"
     << "## Note by note (" << l.at("windows") << " windows, " << l.at("notes_predicted")
     << " notes predicted)\n\n"
     << "| pitch NLL (nats) | pitch accuracy | step error (ms) | duration error (ms) | velocity "
@@ -333,11 +378,13 @@ std::string eval_markdown(const json& r) {
     << f(c.at("answer_ms").at("median").get<double>(), 1) << " ms, max "
     << f(c.at("answer_ms").at("max").get<double>(), 1) << " ms.\n\n"
     << "## Repetition (" << p.at("songs") << " songs of " << p.at("song_notes") << " notes)\n\n"
-    << "| longest 2-pitch run (mean) | longest (max) | songs with a run of "
-    << p.at("stuck_run_notes") << "+ | distinct 4-grams |\n|---:|---:|---:|---:|\n"
-    << "| " << f(p.at("longest_two_pitch_run_mean").get<double>(), 1) << " | "
-    << p.at("longest_two_pitch_run_max") << " | " << f(100 * p.at("share_stuck").get<double>(), 1)
-    << "% | " << f(p.at("distinct_four_gram_share").get<double>()) << " |\n\n## Plots\n\n";
+    << "Real: the " << p.at("song_notes") << " notes that followed the same prompts, where the "
+    << "performance went on that long (" << real_songs << " of " << p.at("songs") << ").\n\n"
+    << "| songs | longest 2-pitch run (mean) | longest (max) | songs with a run of "
+    << p.at("stuck_run_notes") << "+ | distinct 4-grams |\n|---|---:|---:|---:|---:|\n"
+    << repetition_row("model", p);
+  if (real_songs > 0) s << repetition_row("real", p.at("real"));
+  s << "\n## Plots\n\n";
   for (const auto& name : r.at("plots")) {
     const std::string n = name.get<std::string>();
     s << "![" << n << "](" << n << ")\n";

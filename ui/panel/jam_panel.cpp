@@ -92,6 +92,10 @@ void JamPanel::draw_controls() {
   if (ImGui::SliderFloat("temperature", &temperature, 0.1f, 2.0f, "%.2f")) {
     s.temperature = temperature;
   }
+  float repetition = static_cast<float>(s.repetition);
+  if (ImGui::SliderFloat("repetition", &repetition, 0.0f, 3.0f, "%.2f")) {
+    s.repetition = repetition;
+  }
   int sampling = static_cast<int>(s.sampling);
   if (ImGui::Combo("sampling", &sampling, kSamplings, 3)) {
     s.sampling = static_cast<Sampling>(sampling);
@@ -109,6 +113,8 @@ void JamPanel::draw_controls() {
   }
   ImGui::Checkbox("speculate", &s.speculate);
   if (!(s == before)) c_.knobs.store(s);
+  // On the speculate line: the column has no row to spare (the device combos end it).
+  ImGui::SameLine();
   if (ImGui::Button("panic: all notes off")) {
     c_.engine.control_input().try_push({rt::kFrameNow, rt::EventKind::kPanic});
   }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "decode/beam_search.hpp"
 #include "model/feature_codec.hpp"
@@ -280,6 +281,64 @@ TEST(BeamSearch, NextNoteModelContinuesToo) {
   EXPECT_EQ(beam_search(*model, test::figure(20), s).notes.size(), 5u);
 }
 
+// Greedy decoding with a repetition penalty, the naive way: at each note, the pitch whose
+// log-probability minus penalty x (its count among the last `window` notes) is highest.
+TEST(RepetitionPenalty, GreedyTakesThePenalisedArgmax) {
+  for (const int window : {1, 4, 16}) {
+    const RunConfig c = classes_config();
+    torch::manual_seed(5);
+    NoteModel model(c.model);
+    model->eval();
+    torch::NoGradGuard no_grad;
+    const auto context = context_of(c.model);
+    SearchSettings s;
+    s.width = 1;
+    s.length = 20;
+    s.min_duration = 0.0;
+    s.repetition_penalty = 0.7;
+    s.repetition_window = window;
+    const SearchResult r = beam_search(*model, context, s);
+    ASSERT_EQ(r.notes.size(), 20u);
+    std::vector<int> history;
+    for (const auto& f : context) history.push_back(f.pitch);
+    for (std::size_t t = 0; t < r.notes.size(); ++t) {
+      const HeadOutputs o = naive_outputs(*model, context, r.notes, t);
+      auto lp = torch::log_softmax(o.pitch.reshape({-1}), 0);
+      const auto recent = std::span(history).last(std::min<std::size_t>(window, history.size()));
+      for (const int pitch : recent) lp[pitch] -= s.repetition_penalty;
+      EXPECT_EQ(r.notes[t].pitch, lp.argmax().item<int64_t>())
+          << "window " << window << ", note " << t;
+      history.push_back(r.notes[t].pitch);
+    }
+  }
+}
+
+TEST(RepetitionPenalty, AHeavyPenaltyKeepsPitchesFromRepeatingInTheWindow) {
+  const RunConfig c = classes_config();
+  torch::manual_seed(6);
+  NoteModel model(c.model);
+  const auto context = context_of(c.model);
+  SearchSettings s;
+  s.width = 4;
+  s.length = 40;
+  s.repetition_window = 12;
+  const auto distinct_in_windows = [&](const std::vector<NoteFeatures>& notes) {
+    for (std::size_t i = 0; i + 12 <= notes.size(); ++i) {
+      std::set<int> seen;
+      for (std::size_t k = i; k < i + 12; ++k) seen.insert(notes[k].pitch);
+      if (seen.size() < 12) return false;
+    }
+    return true;
+  };
+  // An untrained model's pitch log-probabilities lie within a few nats of each other; 10 nats per
+  // repeat outweighs that.
+  s.repetition_penalty = 10.0;
+  EXPECT_TRUE(distinct_in_windows(beam_search(*model, context, s).notes));
+  // Without it, the same model repeats itself (what makes the check above able to fail).
+  s.repetition_penalty = 0.0;
+  EXPECT_FALSE(distinct_in_windows(beam_search(*model, context, s).notes));
+}
+
 TEST(BeamSearch, BadSettingsAndModelsAreErrors) {
   RunConfig c = test::tiny_config();
   NoteModel model(c.model);
@@ -298,6 +357,12 @@ TEST(BeamSearch, BadSettingsAndModelsAreErrors) {
   EXPECT_THROW(beam_search(*model, context, s), DecodeError);
   s = {};
   s.top_k = 200;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s = {};
+  s.repetition_penalty = -0.5;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s = {};
+  s.repetition_window = 0;
   EXPECT_THROW(beam_search(*model, context, s), DecodeError);
   s = {};
   {
