@@ -10,7 +10,7 @@ that many at once (one CPU thread each).
 Usage: sweep_decoding.py --binary build/music-lstm --model FILE --data DIR --out DIR
                          [--split validation] [--prompts 100] [--jobs 2]
                          --setting "penalty=0.5,window=16" [--setting ...]
-A setting's keys: penalty, window, width, temperature, sampling.
+A setting's keys: penalty, window, width, temperature, sampling, timing (search or sample).
 """
 import argparse
 import json
@@ -25,6 +25,7 @@ FLAGS = {
     "width": "--width",
     "temperature": "--temperature",
     "sampling": "--sampling",
+    "timing": None,  # timing=sample: --sample-timing; timing=search: the default
 }
 
 
@@ -34,6 +35,8 @@ def parse_setting(text):
         key, sep, value = part.partition("=")
         if not sep or key not in FLAGS:
             sys.exit(f"sweep_decoding.py: bad setting '{part}'; keys are {', '.join(FLAGS)}")
+        if key == "timing" and value not in ("search", "sample"):
+            sys.exit(f"sweep_decoding.py: bad setting '{part}'; timing is search or sample")
         setting[key] = value
     return setting
 
@@ -45,7 +48,10 @@ def run_eval(args, setting):
            "--prompts", str(args.prompts), "--max-windows", "1", "--threads", "1", "--quiet",
            "--out", out]
     for key, value in setting.items():
-        cmd += [FLAGS[key], value]
+        if key == "timing":
+            cmd += ["--sample-timing"] if value == "sample" else []
+        else:
+            cmd += [FLAGS[key], value]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"sweep_decoding.py: {' '.join(cmd)} failed:\n{done.stderr}")

@@ -27,6 +27,7 @@ struct ComposeArgs {
   double temperature = 1.0;
   int top_k = 0;
   double top_p = 1.0;
+  bool sample_timing = false;
   double repetition_penalty = kDefaultRepetitionPenalty;
   int repetition_window = 16;
   std::uint64_t seed = 0;
@@ -76,6 +77,7 @@ void run(const ComposeArgs& a) {
   s.temperature = a.temperature;
   s.top_k = a.top_k;
   s.top_p = a.top_p;
+  s.sample_timing = a.sample_timing;
   s.repetition_penalty = a.repetition_penalty;
   s.repetition_window = a.repetition_window;
   s.seed = a.seed;
@@ -147,6 +149,9 @@ void add_compose_command(CLI::App& app) {
       ->check(CLI::Range(0, 128));
   cmd->add_option("--top-p", a->top_p, "sample: nucleus probability")
       ->check(CLI::Range(0.001, 1.0));
+  cmd->add_flag("--sample-timing", a->sample_timing,
+                "beam, stochastic-beam: search the pitches, draw each note's step, duration and "
+                "velocity from the model's distribution");
   cmd->add_option("--repetition-penalty", a->repetition_penalty,
                   "Nats off a pitch's log-probability per time it sounded in the last notes (0: "
                   "off); keeps the song from looping on two notes")

@@ -90,6 +90,9 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--sampling", a->sampling, "beam, greedy, stochastic-beam or sample")
       ->capture_default_str();
   a->o.search.repetition_penalty = kDefaultRepetitionPenalty;
+  cmd->add_flag("--sample-timing", a->o.search.sample_timing,
+                "beam, stochastic-beam: search the pitches, draw each note's step, duration and "
+                "velocity from the model's distribution");
   cmd->add_option("--repetition-penalty", a->o.search.repetition_penalty,
                   "Nats off a pitch's log-probability per time it occurs in the last notes; 0: off")
       ->check(CLI::Range(0.0, 10.0))

@@ -510,6 +510,9 @@ void add_jam_command(CLI::App& app) {
        "looping on two notes (default: " +
            rt::knob_value(rt::JamSettings{}, "repetition") + ")"},
       {"sampling", "beam, greedy, stochastic-beam or sample (default: beam)"},
+      {"timing",
+       "search (the likeliest step, duration and velocity) or sample (drawn from the model, "
+       "rhythms as varied as a pianist's) with beam search (default: search)"},
       {"gap", "Seconds of silence that end a phrase (default: 0.35)"},
       {"length", "Notes per answer (default: 50)"},
       {"tempo", "Tempo scale of the answer: its times are multiplied by this (default: 1)"},

@@ -37,6 +37,7 @@ std::string answer_json(const rt::AnswerRecord& r, int rate) {
                        {{"sampling", mlstm::sampling_name(s.sampling)},
                         {"width", s.width},
                         {"temperature", s.temperature},
+                        {"sample_timing", s.sample_timing},
                         {"repetition_penalty", s.repetition_penalty},
                         {"repetition_window", s.repetition_window},
                         {"length", s.length},

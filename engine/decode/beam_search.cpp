@@ -200,6 +200,13 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
       heads.push_back(head_log_probs(out.duration, s.temperature));
     }
     if (velocity_classes) heads.push_back(head_log_probs(out.velocity, s.temperature));
+    // With sample_timing the beam searches the pitch head only; the others are drawn below, for
+    // the chosen notes.
+    std::vector<torch::Tensor> drawn_heads;
+    if (s.sample_timing && s.sampling != Sampling::kSample) {
+      drawn_heads.assign(heads.begin() + 1, heads.end());
+      heads.resize(1);
+    }
     Candidates cand;
     if (s.sampling == Sampling::kSample) {
       cand.score = torch::zeros({1, 1});
@@ -239,6 +246,10 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
     std::vector<torch::Tensor> fields = {parent.to(torch::kFloat64)};
     for (const auto& cls : cand.classes) {
       fields.push_back(cls.reshape({-1}).index_select(0, pos).to(torch::kFloat64));
+    }
+    for (const auto& h : drawn_heads) {
+      auto cls = sample_head(h.index_select(0, parent), 0, 1.0, gen).first;
+      fields.push_back(cls.reshape({-1}).to(torch::kFloat64).to(device));
     }
     auto regression = [&](const torch::Tensor& head) {
       return head.index({torch::indexing::Slice(), -1, 0})

@@ -40,6 +40,11 @@ struct SearchSettings {
   // al., 2019, penalise every earlier token). Beam search's likeliest path tends to loop on two
   // pitches (docs/MODELS.md); the penalty grows with the loop and leaves varied music nearly
   // alone. 0: off. Scores and SearchResult::log_prob include it.
+  // kBeam and kStochasticBeam: search the pitches only, and draw each chosen note's step, duration
+  // and velocity classes from their softmax (after temperature). Beam search picks the likeliest
+  // timing class every time, so its rhythms are more regular than a pianist's (docs/MODELS.md);
+  // drawn, they follow the model's distribution. Regression heads are not drawn.
+  bool sample_timing = false;
   double repetition_penalty = 0.0;  // nats per occurrence, 0..10
   int repetition_window = 16;       // notes, 1..256
   // The reference algorithm of the original project, for tests and benchmarks: re-run the decoder

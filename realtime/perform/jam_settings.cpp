@@ -79,6 +79,13 @@ const std::map<std::string, Knob>& knobs() {
       {"width", int_knob(&JamSettings::width, 1, 32)},
       {"temperature", double_knob(&JamSettings::temperature, 0.1, 2.0)},
       {"repetition", double_knob(&JamSettings::repetition, 0.0, 3.0)},
+      {"timing",
+       {[](JamSettings& s, const std::string& t) -> std::string {
+          if (t != "search" && t != "sample") return "must be search or sample";
+          s.sample_timing = t == "sample";
+          return {};
+        },
+        [](const JamSettings& s) { return std::string(s.sample_timing ? "sample" : "search"); }}},
       {"gap", double_knob(&JamSettings::gap_seconds, 0.05, 5.0)},
       {"length", int_knob(&JamSettings::length, 1, 500)},
       {"tempo", double_knob(&JamSettings::tempo_scale, 0.25, 4.0)},
@@ -150,7 +157,7 @@ std::optional<YieldMode> parse_yield_mode(const std::string& name) {
 
 const std::vector<std::string>& knob_names() {
   static const std::vector<std::string> names = {
-      "mode",  "width",    "temperature", "repetition", "sampling", "gap",       "length",
+      "mode",  "width",    "temperature", "repetition", "sampling", "timing",    "gap", "length",
       "tempo", "velocity", "program",     "yield",      "fade",     "speculate", "seed"};
   return names;
 }
@@ -182,6 +189,7 @@ JamSettings JamKnobs::load() const noexcept {
   s.width = width_.load(std::memory_order_relaxed);
   s.temperature = temperature_.load(std::memory_order_relaxed);
   s.repetition = repetition_.load(std::memory_order_relaxed);
+  s.sample_timing = sample_timing_.load(std::memory_order_relaxed);
   s.gap_seconds = gap_.load(std::memory_order_relaxed);
   s.length = length_.load(std::memory_order_relaxed);
   s.tempo_scale = tempo_.load(std::memory_order_relaxed);
@@ -200,6 +208,7 @@ void JamKnobs::store(const JamSettings& s) noexcept {
   width_.store(s.width, std::memory_order_relaxed);
   temperature_.store(s.temperature, std::memory_order_relaxed);
   repetition_.store(s.repetition, std::memory_order_relaxed);
+  sample_timing_.store(s.sample_timing, std::memory_order_relaxed);
   gap_.store(s.gap_seconds, std::memory_order_relaxed);
   length_.store(s.length, std::memory_order_relaxed);
   tempo_.store(s.tempo_scale, std::memory_order_relaxed);

@@ -140,6 +140,7 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
   ss.width = s.width;
   ss.temperature = s.temperature;
   ss.repetition_penalty = s.repetition;
+  ss.sample_timing = s.sample_timing;
   ss.length = s.length;
   ss.seed = s.seed;
   return ss;
@@ -147,7 +148,7 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
 
 bool Performer::same_search(const SearchSettings& a, const SearchSettings& b) {
   return a.sampling == b.sampling && a.width == b.width && a.temperature == b.temperature &&
-         a.repetition_penalty == b.repetition_penalty &&
+         a.repetition_penalty == b.repetition_penalty && a.sample_timing == b.sample_timing &&
          a.repetition_window == b.repetition_window && a.length == b.length && a.seed == b.seed;
 }
 

@@ -81,6 +81,14 @@ with tempfile.TemporaryDirectory() as tmp:
             fail(f"two offline jams wrote different {kind} files")
     print("offline jam: 2 answers as compose computes them, deterministic")
 
+    # Drawn timing and another repetition penalty: logged, and still what compose computes.
+    _, _, answers_t = jam(tmp, "t", "--timing", "sample", "--repetition", "0.3")
+    for answer in answers_t:
+        if not answer["settings"]["sample_timing"] or answer["settings"]["repetition_penalty"] != 0.3:
+            fail(f"--timing sample / --repetition 0.3 were not used: {answer['settings']}")
+        if composed_pitches(MUSIC_LSTM, MODEL, tmp, answer) != [n["pitch"] for n in answer["notes"]]:
+            fail(f"answer {answer['index']} with drawn timing differs from compose")
+
     # Continuous mode goes on after the phrase, and every note ends.
     paths_c, stats_c, answers_c = jam(tmp, "c", "--mode", "continuous", "--seconds", "40")
     if stats_c["jam"]["answers"] < 4 or not any(a["chained"] for a in answers_c):

@@ -74,7 +74,8 @@ def composed_pitches(music_lstm, model, workdir, answer):
                         str(s["length"]), "--beam", str(s["width"]), "--temperature",
                         repr(s["temperature"]), "--sampling", s["sampling"],
                         "--repetition-penalty", repr(s["repetition_penalty"]),
-                        "--repetition-window", str(s["repetition_window"]), "--seed",
+                        "--repetition-window", str(s["repetition_window"]),
+                        *(["--sample-timing"] if s["sample_timing"] else []), "--seed",
                         str(s["seed"]), "--out", out], capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         raise RuntimeError(f"compose failed: {r.stderr}")

@@ -145,6 +145,7 @@ json evaluate_model(const EvalOptions& o) {
                       {"width", o.search.width},
                       {"temperature", o.search.temperature},
                       {"seed", o.search.seed},
+                      {"sample_timing", o.search.sample_timing},
                       {"repetition_penalty", o.search.repetition_penalty},
                       {"repetition_window", o.search.repetition_window}};
 
@@ -311,15 +312,16 @@ json evaluate_model(const EvalOptions& o) {
 }
 
 namespace {
-// ", repetition penalty 1.0 nats over 16 notes" when the search had one; reports written before
-// the penalty existed have no such field.
+// ", repetition penalty 1.0 nats over 16 notes" when the search had one, and ", timing drawn"
+// with sample_timing; reports written before these existed have no such fields.
 std::string repetition_text(const json& search) {
   const double penalty = search.value("repetition_penalty", 0.0);
-  if (penalty <= 0.0) return "";
+  const std::string timing = search.value("sample_timing", false) ? ", timing drawn" : "";
+  if (penalty <= 0.0) return timing;
   char b[96];
   std::snprintf(b, sizeof b, ", repetition penalty %.2f nats over %d notes", penalty,
                 search.value("repetition_window", 0));
-  return b;
+  return b + timing;
 }
 }  // namespace
 

@@ -339,6 +339,38 @@ TEST(RepetitionPenalty, AHeavyPenaltyKeepsPitchesFromRepeatingInTheWindow) {
   EXPECT_FALSE(distinct_in_windows(beam_search(*model, context, s).notes));
 }
 
+// With sample_timing the beam searches the pitch head alone (so greedy takes the likeliest pitch
+// after the notes it drew) and the timing classes come from the seed.
+TEST(SampleTiming, SearchesThePitchesAndDrawsTheTiming) {
+  const RunConfig c = classes_config();
+  torch::manual_seed(7);
+  NoteModel model(c.model);
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const auto context = context_of(c.model);
+  SearchSettings s;
+  s.width = 1;
+  s.length = 20;
+  s.min_duration = 0.0;
+  s.sample_timing = true;
+  const SearchResult a = beam_search(*model, context, s);
+  double pitch_score = 0;  // the score is the pitches' alone
+  for (std::size_t t = 0; t < a.notes.size(); ++t) {
+    const HeadOutputs o = naive_outputs(*model, context, a.notes, t);
+    EXPECT_EQ(a.notes[t].pitch, o.pitch.argmax(-1).item<int64_t>()) << "note " << t;
+    pitch_score += log_prob(o.pitch, a.notes[t].pitch);
+  }
+  EXPECT_NEAR(a.log_prob, pitch_score, 1e-3);
+  const auto steps = [](const SearchResult& r) {
+    std::vector<double> v;
+    for (const auto& f : r.notes) v.push_back(f.step);
+    return v;
+  };
+  EXPECT_EQ(steps(beam_search(*model, context, s)), steps(a)) << "the same seed, other timing";
+  s.seed = 1;
+  EXPECT_NE(steps(beam_search(*model, context, s)), steps(a)) << "another seed, the same timing";
+}
+
 TEST(BeamSearch, BadSettingsAndModelsAreErrors) {
   RunConfig c = test::tiny_config();
   NoteModel model(c.model);
