@@ -281,6 +281,16 @@ TEST(BeamSearch, NextNoteModelContinuesToo) {
   EXPECT_EQ(beam_search(*model, test::figure(20), s).notes.size(), 5u);
 }
 
+// Greedy decoding of `length` notes, with no duration floor (so notes compare with the naive
+// decoder's classes).
+SearchSettings greedy(int length) {
+  SearchSettings s;
+  s.width = 1;
+  s.length = length;
+  s.min_duration = 0.0;
+  return s;
+}
+
 // Greedy decoding with a repetition penalty, the naive way: at each note, the pitch whose
 // log-probability minus penalty x (its count among the last `window` notes) is highest.
 TEST(RepetitionPenalty, GreedyTakesThePenalisedArgmax) {
@@ -291,10 +301,7 @@ TEST(RepetitionPenalty, GreedyTakesThePenalisedArgmax) {
     model->eval();
     torch::NoGradGuard no_grad;
     const auto context = context_of(c.model);
-    SearchSettings s;
-    s.width = 1;
-    s.length = 20;
-    s.min_duration = 0.0;
+    SearchSettings s = greedy(20);
     s.repetition_penalty = 0.7;
     s.repetition_window = window;
     const SearchResult r = beam_search(*model, context, s);
@@ -348,10 +355,7 @@ TEST(SampleTiming, SearchesThePitchesAndDrawsTheTiming) {
   model->eval();
   torch::NoGradGuard no_grad;
   const auto context = context_of(c.model);
-  SearchSettings s;
-  s.width = 1;
-  s.length = 20;
-  s.min_duration = 0.0;
+  SearchSettings s = greedy(20);
   s.sample_timing = true;
   const SearchResult a = beam_search(*model, context, s);
   double pitch_score = 0;  // the score is the pitches' alone
