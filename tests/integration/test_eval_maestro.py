@@ -59,6 +59,20 @@ def main():
             for plot in reports[-1]["plots"]:
                 root = ET.parse(os.path.join(out, plot)).getroot()
                 assert root.tag.endswith("svg"), f"{plot} is not an SVG"
+    # A run of one epoch: its loss curves are the step losses and one dot per epoch figure.
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "metrics.csv"), "w") as f:
+            f.write("epoch,step,train_loss,validation_loss\n1,60,6.4,6.6\n")
+        with open(os.path.join(tmp, "steps.csv"), "w") as f:
+            f.write("step,train_seconds,train_loss\n20,1.0,7.9\n40,2.0,7.1\n60,3.0,6.5\n")
+        out = os.path.join(tmp, "report")
+        r = run(binary, "--model", MODEL, "--data", data, "--prompts", "1", "--song-notes", "60",
+                "--max-windows", "10", "--metrics-csv", os.path.join(tmp, "metrics.csv"),
+                "--out", out)
+        assert r.returncode == 0, r.stderr
+        svg = open(os.path.join(out, "loss_curves.svg")).read()
+        assert svg.count("<polyline") == 3 and svg.count("<circle") == 2, svg
+        assert "steps.csv" in svg, "the step losses are not in the plot"
     r = reports[0]
     likelihood, cont, rep = r["likelihood"], r["continuations"], r["repetition"]
     for key in ("pitch_nll", "step_mae_ms", "duration_mae_ms", "velocity_mae"):

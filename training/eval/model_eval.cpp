@@ -79,38 +79,54 @@ struct RepetitionFigures {
   }
 };
 
-// The training curves of a run's metrics.csv (epoch, train_loss, validation_loss), for a plot;
-// empty when the file is not there or has no such columns.
-std::vector<ChartSeries> loss_curves(const std::filesystem::path& csv) {
+// The columns of a CSV file by name: every row's numbers (rows that do not parse are skipped);
+// empty when the file is not there or lacks one of the columns.
+std::vector<std::vector<double>> csv_columns(const std::filesystem::path& csv,
+                                             const std::vector<std::string>& wanted) {
   std::ifstream in(csv);
   std::string header;
   if (!in || !std::getline(in, header)) return {};
   std::vector<std::string> names;
   std::stringstream hs(header);
   for (std::string f; std::getline(hs, f, ',');) names.push_back(f);
-  const auto column = [&](const std::string& n) {
-    return static_cast<int>(std::find(names.begin(), names.end(), n) - names.begin());
-  };
-  const int epoch = column("epoch"), train = column("train_loss"),
-            valid = column("validation_loss");
-  const int count = static_cast<int>(names.size());
-  if (epoch >= count || train >= count || valid >= count) return {};
-  ChartSeries t{"train loss", {}, {}, kModelColour}, v{"validation loss", {}, {}, kRealColour};
+  std::vector<std::size_t> index;
+  for (const auto& w : wanted) {
+    const auto it = std::find(names.begin(), names.end(), w);
+    if (it == names.end()) return {};
+    index.push_back(static_cast<std::size_t>(it - names.begin()));
+  }
+  std::vector<std::vector<double>> columns(wanted.size());
   for (std::string line; std::getline(in, line);) {
     std::vector<std::string> f;
     std::stringstream ls(line);
     for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
-    if (static_cast<int>(f.size()) != count) continue;
+    if (f.size() != names.size()) continue;
     try {
-      const double e = std::stod(f[static_cast<std::size_t>(epoch)]);
-      t.x.push_back(e), t.y.push_back(std::stod(f[static_cast<std::size_t>(train)]));
-      v.x.push_back(e), v.y.push_back(std::stod(f[static_cast<std::size_t>(valid)]));
+      std::vector<double> row;
+      for (std::size_t i : index) row.push_back(std::stod(f[i]));
+      for (std::size_t k = 0; k < row.size(); ++k) columns[k].push_back(row[k]);
     } catch (const std::exception&) {
       continue;
     }
   }
-  if (t.x.empty()) return {};
-  return {t, v};
+  return columns;
+}
+
+// The training curves of a run, against the optimizer step: the training loss every few steps
+// (steps.csv, when the run wrote one), and each epoch's mean training and validation loss
+// (metrics.csv: step, train_loss, validation_loss), dotted so that a run of one epoch shows too.
+// Empty when there is no metrics.csv.
+std::vector<ChartSeries> loss_curves(const std::filesystem::path& metrics_csv) {
+  const auto epochs = csv_columns(metrics_csv, {"step", "train_loss", "validation_loss"});
+  if (epochs.empty() || epochs[0].empty()) return {};
+  std::vector<ChartSeries> out;
+  const auto steps = csv_columns(metrics_csv.parent_path() / "steps.csv", {"step", "train_loss"});
+  if (!steps.empty() && !steps[0].empty()) {
+    out.push_back({"train loss (steps.csv)", steps[0], steps[1], "#e8b88a"});
+  }
+  out.push_back({"train loss (epoch)", epochs[0], epochs[1], kModelColour, true});
+  out.push_back({"validation loss (epoch)", epochs[0], epochs[2], kRealColour, true});
+  return out;
 }
 
 }  // namespace
@@ -300,7 +316,7 @@ json evaluate_model(const EvalOptions& o) {
   const std::filesystem::path csv =
       o.metrics_csv.empty() ? o.model.parent_path() / "metrics.csv" : o.metrics_csv;
   if (const auto curves = loss_curves(csv); !curves.empty()) {
-    plot("loss_curves.svg", line_chart_svg({"Training", "epoch", "loss"}, curves));
+    plot("loss_curves.svg", line_chart_svg({"Training", "step", "loss"}, curves));
   }
   report["plots"] = plots;
   report["seconds"] =

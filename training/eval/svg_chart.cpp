@@ -111,6 +111,10 @@ std::string line_chart_svg(const ChartLabels& labels, const std::vector<ChartSer
     for (std::size_t i = 0; i < std::min(c.x.size(), c.y.size()); ++i) {
       if (!std::isfinite(c.x[i]) || !std::isfinite(c.y[i])) continue;
       points += number(px(c.x[i])) + "," + number(py(c.y[i])) + " ";
+      if (c.markers) {
+        s += "<circle cx=\"" + number(px(c.x[i])) + "\" cy=\"" + number(py(c.y[i])) +
+             "\" r=\"3.5\" fill=\"" + c.colour + "\"/>\n";
+      }
     }
     s += "<polyline fill=\"none\" stroke=\"" + c.colour + "\" stroke-width=\"2\" points=\"" +
          points + "\"/>\n";

@@ -13,6 +13,7 @@ struct ChartSeries {
   std::string name;
   std::vector<double> x, y;  // a bar chart reads y only (one value per category)
   std::string colour;        // "#1f77b4"
+  bool markers = false;      // a line chart also draws a dot at each point (few points, or one)
 };
 
 struct ChartLabels {

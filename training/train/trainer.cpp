@@ -38,6 +38,10 @@ struct RunState {
   double train_seconds = 0;  // time spent training, over all sessions of the run
   LossSums epoch_sums;       // of the epoch in progress
   json history = json::array();
+  // The mean training loss of every kStepLossEvery steps, [step, train_seconds, loss] (steps.csv):
+  // a loss curve for runs shorter than a few epochs, whose metrics.csv has a row or two.
+  json step_losses = json::array();
+  double loss_since = 0.0;  // summed over the steps since the last entry
 
   json to_json() const {
     return {{"epoch", epoch},
@@ -49,7 +53,9 @@ struct RunState {
             {"since_decay", since_decay},
             {"train_seconds", train_seconds},
             {"epoch_sums", epoch_sums.to_json()},
-            {"history", history}};
+            {"history", history},
+            {"step_losses", step_losses},
+            {"loss_since", loss_since}};
   }
   static RunState from_json(const json& j) {
     RunState s;
@@ -64,6 +70,9 @@ struct RunState {
     s.train_seconds = j.at("train_seconds");
     s.epoch_sums = LossSums::from_json(j.at("epoch_sums"));
     s.history = j.at("history");
+    // Checkpoints written before step losses were kept have none.
+    s.step_losses = j.value("step_losses", json::array());
+    s.loss_since = j.value("loss_since", 0.0);
     return s;
   }
 };
@@ -146,6 +155,19 @@ std::string format_losses(const json& m) {
   if (m.contains("velocity")) s << ", velocity " << m.value("velocity", 0.0);
   s << ")";
   return s.str();
+}
+
+constexpr int64_t kStepLossEvery = 20;  // steps per entry of steps.csv (and per TensorBoard point)
+
+void write_steps_csv(const std::filesystem::path& path, const json& step_losses) {
+  std::ostringstream s;
+  s.precision(9);
+  s << "step,train_seconds,train_loss\n";
+  for (const auto& r : step_losses) {
+    s << r.at(0).get<int64_t>() << "," << r.at(1).get<double>() << "," << r.at(2).get<double>()
+      << "\n";
+  }
+  write_file_atomically(path, s.str());
 }
 
 void write_metrics_csv(const std::filesystem::path& path, const json& history, bool velocity) {
@@ -302,7 +324,13 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
       st.epoch_sums.add(terms, ids.size(0));
       windows_this_session += ids.size(0);
       st.train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-      if (st.step % 20 == 0) tb.scalar("train/loss_step", loss, st.step);
+      if (st.step % kStepLossEvery == 0) tb.scalar("train/loss_step", loss, st.step);
+      st.loss_since += loss;
+      if (st.step % kStepLossEvery == 0) {
+        st.step_losses.push_back(json::array(
+            {st.step, st.train_seconds, st.loss_since / static_cast<double>(kStepLossEvery)}));
+        st.loss_since = 0.0;
+      }
       if (bar) {
         char extra[64];
         std::snprintf(extra, sizeof extra, "loss %.4f", loss);
@@ -375,6 +403,7 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
     if (improved) save(best_path);
     save(last_path);
     write_metrics_csv(o.out / "metrics.csv", st.history, c.model.velocity);
+    write_steps_csv(o.out / "steps.csv", st.step_losses);
     if (c.train.early_stopping > 0 && st.bad_epochs >= c.train.early_stopping) {
       result.stopped_because = "early stopping";
       break;

@@ -116,5 +116,18 @@ TEST(SvgChart, WritesEverySeriesAndEscapesText) {
   EXPECT_EQ(rects, 1u + 2u + 1u);  // background, two bars, one legend swatch
 }
 
+// A loss curve of one epoch is one point: a polyline alone would draw nothing.
+TEST(SvgChart, MarkersDrawEveryPoint) {
+  const auto count = [](const std::string& svg, const std::string& tag) {
+    std::size_t n = 0;
+    for (auto at = svg.find(tag); at != std::string::npos; at = svg.find(tag, at + 1)) ++n;
+    return n;
+  };
+  ChartSeries one{"validation", {4313}, {6.58}, "#2b6cb0", true};
+  EXPECT_EQ(count(line_chart_svg({"t", "step", "loss"}, {one}), "<circle"), 1u);
+  one.markers = false;
+  EXPECT_EQ(count(line_chart_svg({"t", "step", "loss"}, {one}), "<circle"), 0u);
+}
+
 }  // namespace
 }  // namespace mlstm

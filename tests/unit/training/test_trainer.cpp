@@ -61,6 +61,23 @@ TEST(Trainer, TinyModelOverfitsARepeatingFigure) {
   EXPECT_LT(v.at("velocity").get<double>(), 0.3) << v.dump();
   EXPECT_TRUE(std::filesystem::exists(dir / "metrics.csv"));
   EXPECT_TRUE(std::filesystem::exists(dir / "config.json"));
+  // steps.csv: a header and the mean loss of every 20 steps, falling as the model learns.
+  std::ifstream steps(dir / "steps.csv");
+  std::string line;
+  ASSERT_TRUE(std::getline(steps, line));
+  EXPECT_EQ(line, "step,train_seconds,train_loss");
+  std::vector<double> losses;
+  int64_t last_step = 0;
+  while (std::getline(steps, line)) {
+    const auto c1 = line.find(','), c2 = line.rfind(',');
+    last_step = std::stoll(line.substr(0, c1));
+    losses.push_back(std::stod(line.substr(c2 + 1)));
+  }
+  const int64_t total = ck.metadata.at("state").at("step").get<int64_t>();
+  EXPECT_EQ(static_cast<int64_t>(losses.size()), total / 20);
+  EXPECT_EQ(last_step, total / 20 * 20);
+  ASSERT_GE(losses.size(), 2u);
+  EXPECT_LT(losses.back(), losses.front() / 2);
 }
 
 TEST(Trainer, ResumingGivesTheSameWeightsAsAnUninterruptedRun) {
@@ -102,6 +119,15 @@ TEST(Trainer, ResumingGivesTheSameWeightsAsAnUninterruptedRun) {
   for (std::size_t e = 0; e < 3; ++e) {
     EXPECT_EQ(ha[e].at("train"), hb[e].at("train")) << "epoch " << e + 1;
     EXPECT_EQ(ha[e].at("validation"), hb[e].at("validation")) << "epoch " << e + 1;
+  }
+  // And the same training loss every 20 steps (steps.csv), across the interruption.
+  const auto& sa = ca.metadata.at("state").at("step_losses");
+  const auto& sb = cb.metadata.at("state").at("step_losses");
+  ASSERT_EQ(sa.size(), sb.size());
+  ASSERT_GT(sa.size(), 0u);
+  for (std::size_t i = 0; i < sa.size(); ++i) {
+    EXPECT_EQ(sa[i].at(0), sb[i].at(0));
+    EXPECT_NEAR(sa[i].at(2).get<double>(), sb[i].at(2).get<double>(), 1e-9) << "entry " << i;
   }
 }
 
