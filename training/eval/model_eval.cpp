@@ -10,8 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "api/continuation_engine.hpp"
 #include "data/note_windows.hpp"
+#include "decode/beam_search.hpp"
 #include "eval/music_metrics.hpp"
 #include "eval/repetition.hpp"
 #include "eval/svg_chart.hpp"
@@ -32,10 +32,6 @@ constexpr int kAnswerNotes = 50;
 constexpr int kStuckRun = 16;  // a 2-pitch run this long counts a song as stuck
 const char* const kModelColour = "#d9822b";
 const char* const kRealColour = "#2b6cb0";
-
-ComputeDevice compute_device(const torch::Device& d) {
-  return d.is_cuda() ? ComputeDevice::kCuda : ComputeDevice::kCpu;
-}
 
 double mean(const std::vector<double>& v) {
   double s = 0;
@@ -129,6 +125,18 @@ std::vector<ChartSeries> loss_curves(const std::filesystem::path& metrics_csv) {
   return out;
 }
 
+// ", repetition penalty 1.0 nats over 16 notes" when the search had one, and ", timing drawn"
+// with sample_timing; reports written before these existed have no such fields.
+std::string repetition_text(const json& search) {
+  const double penalty = search.value("repetition_penalty", 0.0);
+  const std::string timing = search.value("sample_timing", false) ? ", timing drawn" : "";
+  if (penalty <= 0.0) return timing;
+  char b[96];
+  std::snprintf(b, sizeof b, ", repetition penalty %.2f nats over %d notes", penalty,
+                search.value("repetition_window", 0));
+  return b + timing;
+}
+
 }  // namespace
 
 json evaluate_model(const EvalOptions& o) {
@@ -153,7 +161,7 @@ json evaluate_model(const EvalOptions& o) {
   json report;
   report["model"] = {{"file", o.model.string()},
                      {"name", config.name},
-                     {"kind", config.model.kind == ModelKind::kSeq2Seq ? "seq2seq" : "next_note"},
+                     {"kind", to_string(config.model.kind)},
                      {"context_notes", config.model.context_notes}};
   report["split"] = split_name(o.split);
   report["data"] = o.data.string();
@@ -165,11 +173,13 @@ json evaluate_model(const EvalOptions& o) {
                       {"repetition_penalty", o.search.repetition_penalty},
                       {"repetition_window", o.search.repetition_window}};
 
+  // One model, read once, for the three parts.
+  NoteModel model(config.model);
+  load_model_weights(*model, checkpoint, o.model.string());
+  model->to(device);
+
   // 1. Note by note, over non-overlapping windows.
   {
-    NoteModel model(config.model);
-    load_model_weights(*model, checkpoint, o.model.string());
-    model->to(device);
     const int64_t window = config.model.context_notes + config.model.target_notes;
     const WindowSet set(performances, window, window);
     if (set.size() == 0) {
@@ -194,8 +204,7 @@ json evaluate_model(const EvalOptions& o) {
   }
 
   // 2. Continuations of prompts against what followed.
-  auto engine = ContinuationEngine::load(o.model, compute_device(device), o.cpu_threads);
-  const int context = std::max(engine->context_notes(), kPromptNotes);
+  const int context = std::max(config.model.context_notes, kPromptNotes);
   const std::size_t span = static_cast<std::size_t>(context + kAnswerNotes);
   std::vector<std::size_t> usable;
   for (std::size_t i = 0; i < performances.size(); ++i) {
@@ -230,7 +239,7 @@ json evaluate_model(const EvalOptions& o) {
       const std::vector<NoteFeatures>& real = prompts[i].real;
       answer.seed = o.search.seed + i;
       const auto t0 = std::chrono::steady_clock::now();
-      const std::vector<NoteFeatures> out = engine->continue_notes(prompts[i].context, answer);
+      const std::vector<NoteFeatures> out = beam_search(*model, prompts[i].context, answer).notes;
       answer_ms.push_back(
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       const auto hm = pitch_class_histogram(out), hr = pitch_class_histogram(real);
@@ -255,7 +264,7 @@ json evaluate_model(const EvalOptions& o) {
   report["continuations"] = {
       {"prompts", o.prompts},
       {"prompt_notes", kPromptNotes},
-      {"context_notes_read", engine->context_notes()},
+      {"context_notes_read", config.model.context_notes},
       {"answer_notes", kAnswerNotes},
       {"pitch_class_overlap", mean(overlaps)},
       {"pitch_range",
@@ -269,7 +278,7 @@ json evaluate_model(const EvalOptions& o) {
       {"inter_onset_interval_overlapping_area", overlapping_area(ioi_model, ioi_real)},
       {"duration_overlapping_area", overlapping_area(dur_model, dur_real)},
       {"answer_ms", {{"median", sorted_ms[sorted_ms.size() / 2]}, {"max", sorted_ms.back()}}},
-      {"device", engine->device_name()}};
+      {"device", device.str()}};
 
   // 3. Long songs: does the model get stuck?
   RepetitionFigures composed, real;
@@ -279,7 +288,7 @@ json evaluate_model(const EvalOptions& o) {
     for (std::size_t i = 0; i < prompts.size(); ++i) {
       answer.seed = o.search.seed + 100000 + i;
       const std::vector<NoteFeatures> song =
-          engine->continue_song(prompts[i].context, o.song_notes, answer);
+          continue_song(*model, prompts[i].context, o.song_notes, answer);
       composed.add(song);
       // The real music after the same prompt, where the performance goes on for a whole song.
       const auto& following = prompts[i].following;
@@ -326,20 +335,6 @@ json evaluate_model(const EvalOptions& o) {
   write_file_atomically(o.out / "report.md", eval_markdown(report));
   return report;
 }
-
-namespace {
-// ", repetition penalty 1.0 nats over 16 notes" when the search had one, and ", timing drawn"
-// with sample_timing; reports written before these existed have no such fields.
-std::string repetition_text(const json& search) {
-  const double penalty = search.value("repetition_penalty", 0.0);
-  const std::string timing = search.value("sample_timing", false) ? ", timing drawn" : "";
-  if (penalty <= 0.0) return timing;
-  char b[96];
-  std::snprintf(b, sizeof b, ", repetition penalty %.2f nats over %d notes", penalty,
-                search.value("repetition_window", 0));
-  return b + timing;
-}
-}  // namespace
 
 std::string eval_markdown(const json& r) {
   const auto f = [](double v, int digits = 3) {

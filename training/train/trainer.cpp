@@ -324,9 +324,9 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
       st.epoch_sums.add(terms, ids.size(0));
       windows_this_session += ids.size(0);
       st.train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-      if (st.step % kStepLossEvery == 0) tb.scalar("train/loss_step", loss, st.step);
       st.loss_since += loss;
       if (st.step % kStepLossEvery == 0) {
+        tb.scalar("train/loss_step", loss, st.step);
         st.step_losses.push_back(json::array(
             {st.step, st.train_seconds, st.loss_since / static_cast<double>(kStepLossEvery)}));
         st.loss_since = 0.0;
