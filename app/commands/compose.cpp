@@ -6,6 +6,7 @@
 
 #include "api/continuation_engine.hpp"
 #include "commands/commands.hpp"
+#include "commands/decoding_cli.hpp"
 #include "jam/bundled_files.hpp"
 #include "maestro/dataset.hpp"
 #include "midi/midi_file.hpp"
@@ -27,9 +28,7 @@ struct ComposeArgs {
   double temperature = 1.0;
   int top_k = 0;
   double top_p = 1.0;
-  bool sample_timing = false;
-  double repetition_penalty = kDefaultRepetitionPenalty;
-  int repetition_window = 16;
+  SearchSettings search;  // the repetition penalty and drawn timing (add_repetition_options)
   std::uint64_t seed = 0;
   int min_pitch = 0, max_pitch = 127;
 };
@@ -71,15 +70,12 @@ void run(const ComposeArgs& a) {
                              std::to_string(engine->context_notes()) +
                              " (raise --prime-notes or use a longer file)");
   }
-  SearchSettings s;
+  SearchSettings s = a.search;
   s.sampling = kSampling.at(a.sampling);
   s.width = a.sampling == "greedy" ? 1 : a.beam;
   s.temperature = a.temperature;
   s.top_k = a.top_k;
   s.top_p = a.top_p;
-  s.sample_timing = a.sample_timing;
-  s.repetition_penalty = a.repetition_penalty;
-  s.repetition_window = a.repetition_window;
   s.seed = a.seed;
   s.min_pitch = a.min_pitch;
   s.max_pitch = a.max_pitch;
@@ -149,18 +145,7 @@ void add_compose_command(CLI::App& app) {
       ->check(CLI::Range(0, 128));
   cmd->add_option("--top-p", a->top_p, "sample: nucleus probability")
       ->check(CLI::Range(0.001, 1.0));
-  cmd->add_flag("--sample-timing", a->sample_timing,
-                "beam, stochastic-beam: search the pitches, draw each note's step, duration and "
-                "velocity from the model's distribution");
-  cmd->add_option("--repetition-penalty", a->repetition_penalty,
-                  "Nats off a pitch's log-probability per time it sounded in the last notes (0: "
-                  "off); keeps the song from looping on two notes")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 10.0));
-  cmd->add_option("--repetition-window", a->repetition_window,
-                  "Notes the repetition penalty looks back over")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
+  add_repetition_options(cmd, a->search);
   cmd->add_option("--seed", a->seed, "The same seed gives the same song")->capture_default_str();
   cmd->add_option("--min-pitch", a->min_pitch, "Lowest pitch of the answer")
       ->check(CLI::Range(0, 127));

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "commands/commands.hpp"
+#include "commands/decoding_cli.hpp"
 #include "eval/model_eval.hpp"
 #include "jam/bundled_files.hpp"
 #include "maestro/dataset.hpp"
@@ -89,18 +90,7 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::Range(0.01, 10.0));
   cmd->add_option("--sampling", a->sampling, "beam, greedy, stochastic-beam or sample")
       ->capture_default_str();
-  a->o.search.repetition_penalty = kDefaultRepetitionPenalty;
-  cmd->add_flag("--sample-timing", a->o.search.sample_timing,
-                "beam, stochastic-beam: search the pitches, draw each note's step, duration and "
-                "velocity from the model's distribution");
-  cmd->add_option("--repetition-penalty", a->o.search.repetition_penalty,
-                  "Nats off a pitch's log-probability per time it occurs in the last notes; 0: off")
-      ->check(CLI::Range(0.0, 10.0))
-      ->capture_default_str();
-  cmd->add_option("--repetition-window", a->o.search.repetition_window,
-                  "Notes the repetition penalty looks back over")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
+  add_repetition_options(cmd, a->o.search);
   cmd->add_option("--seed", a->o.search.seed, "Seed of sampling")->capture_default_str();
   cmd->add_option("--prompt-seed", a->o.prompt_seed, "Seed of the choice of prompts")
       ->capture_default_str();

@@ -50,6 +50,9 @@ struct SearchSettings {
   // The reference algorithm of the original project, for tests and benchmarks: re-run the decoder
   // over each beam's whole prefix at every step instead of carrying its state.
   bool redecode_prefix = false;
+
+  // Every field: a speculative answer is reused only for the very settings it was asked with.
+  bool operator==(const SearchSettings&) const = default;
 };
 
 // The repetition penalty the jam, `compose` and `eval` use unless told otherwise: chosen on the

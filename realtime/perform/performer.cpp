@@ -146,12 +146,6 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
   return ss;
 }
 
-bool Performer::same_search(const SearchSettings& a, const SearchSettings& b) {
-  return a.sampling == b.sampling && a.width == b.width && a.temperature == b.temperature &&
-         a.repetition_penalty == b.repetition_penalty && a.sample_timing == b.sample_timing &&
-         a.repetition_window == b.repetition_window && a.length == b.length && a.seed == b.seed;
-}
-
 void Performer::request_player_answer(std::int64_t frame, const JamSettings& s) {
   std::vector<NoteFeatures> context = fill_context(
       player_context_.features(frame), static_cast<std::size_t>(options_.context_notes));
@@ -169,7 +163,7 @@ void Performer::on_phrase_end(std::int64_t now, const JamSettings& s) {
   answered_version_ = context_version_;
   // The speculative request is used when nothing changed since: no note, no knob of the search.
   if (player_request_ == 0 || player_request_version_ != context_version_ ||
-      !same_search(player_request_settings_, search_settings(s))) {
+      player_request_settings_ != search_settings(s)) {
     request_player_answer(phrase_end_, s);
   }
   state_ = State::kWaiting;

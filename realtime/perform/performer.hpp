@@ -137,7 +137,6 @@ class Performer {
   bool push(const SynthEvent& e);
   void say(const std::string& line);
   SearchSettings search_settings(const JamSettings& s) const;
-  static bool same_search(const SearchSettings& a, const SearchSettings& b);
 
   AudioEngine& engine_;
   std::vector<InputRouter::ListenerQueue*> players_;
