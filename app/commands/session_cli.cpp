@@ -137,9 +137,12 @@ void finish_report(const rt::Session& session, const SessionCli& cli, const nloh
               static_cast<unsigned long long>(r.input_dropped + r.engine_dropped));
   // Offline there is no device: no callbacks, no xruns to speak of.
   if (r.callbacks > 0) {
-    std::printf("; %llu xruns; audio callback mean %.3f ms, max %.3f ms of a %.2f ms period",
-                static_cast<unsigned long long>(r.xruns), r.callback_mean_ms, r.callback_max_ms,
-                r.period_ms);
+    std::printf(
+        "; %llu xruns (%llu from our callback, %llu notified by the audio system); audio "
+        "callback mean %.3f ms, max %.3f ms of a %.2f ms period",
+        static_cast<unsigned long long>(r.xruns), static_cast<unsigned long long>(r.overruns),
+        static_cast<unsigned long long>(r.xrun_notifications), r.callback_mean_ms,
+        r.callback_max_ms, r.period_ms);
   }
   std::printf("\n");
   if (!cli.record.empty()) std::printf("recording: %s\n", cli.record.c_str());

@@ -11,7 +11,11 @@ int audio_callback(const void*, void* output, unsigned long frames, const PaStre
                    PaStreamCallbackFlags flags, void* user) noexcept MLSTM_NONBLOCKING {
   auto& c = *static_cast<CallbackContext*>(user);
   const auto begin = std::chrono::steady_clock::now();
-  if (flags & (paOutputUnderflow | paOutputOverflow)) c.stats->add_xrun();
+  if (flags & (paOutputUnderflow | paOutputOverflow)) {
+    // The device ran dry: a real xrun, already counted when the last callback overran.
+    c.stats->add_notification();
+    if (!c.last_overran) c.stats->add_xrun();
+  }
   auto* out = static_cast<float*>(output);
   // PortAudio may ask for more than we render at once: go in pieces.
   unsigned long done = 0;
@@ -29,13 +33,16 @@ int audio_callback(const void*, void* output, unsigned long frames, const PaStre
     done += static_cast<unsigned long>(n);
   }
   const auto elapsed = std::chrono::steady_clock::now() - begin;
-  c.stats->record(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count(),
-                  static_cast<std::int64_t>(frames) * 1'000'000'000 / c.sample_rate);
+  const std::int64_t elapsed_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+  const std::int64_t period_ns = static_cast<std::int64_t>(frames) * 1'000'000'000 / c.sample_rate;
+  c.stats->record(elapsed_ns, period_ns);
+  c.last_overran = elapsed_ns > period_ns;
   return paContinue;
 }
 
-void render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
-                   std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING {
+std::int64_t render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
+                           std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING {
   const auto begin = std::chrono::steady_clock::now();
   unsigned long done = 0;
   while (done < frames) {
@@ -46,9 +53,11 @@ void render_planar(CallbackContext& c, float* left, float* right, unsigned long 
     c.engine->process(left + done, right + done, n, at);
     done += static_cast<unsigned long>(n);
   }
-  const auto elapsed = std::chrono::steady_clock::now() - begin;
-  c.stats->record(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count(),
-                  static_cast<std::int64_t>(frames) * 1'000'000'000 / c.sample_rate);
+  const std::int64_t elapsed_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - begin)
+          .count();
+  c.stats->record(elapsed_ns, static_cast<std::int64_t>(frames) * 1'000'000'000 / c.sample_rate);
+  return elapsed_ns;
 }
 
 }  // namespace mlstm::rt

@@ -17,6 +17,7 @@ struct CallbackContext {
   AudioEngine* engine = nullptr;
   CallbackStats* stats = nullptr;
   int sample_rate = 48000;
+  bool last_overran = false;  // the audio thread's own: did its last callback overrun its period
   float left[AudioEngine::kMaxBlockFrames] = {};
   float right[AudioEngine::kMaxBlockFrames] = {};
 };
@@ -27,9 +28,9 @@ int audio_callback(const void* input, void* output, unsigned long frames,
                    void* user) noexcept MLSTM_NONBLOCKING;
 
 // Renders `frames` frames (any number) into two channels, the first of which began at
-// `first_steady_ns`, and records the time it took. JACK's process callback calls this with its
-// port buffers and the cycle's start.
-void render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
-                   std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING;
+// `first_steady_ns`, and records the time it took (returned, in ns). JACK's process callback
+// calls this with its port buffers and the cycle's start.
+std::int64_t render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
+                           std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING;
 
 }  // namespace mlstm::rt

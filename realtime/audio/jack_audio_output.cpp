@@ -153,17 +153,42 @@ int JackAudioOutput::process(jack_nframes_t frames, void* self) noexcept {
   jack_time_t cycle_us = 0, next_us = 0;
   float period_us = 0;
   std::int64_t start = steady_now;
-  if (jack_get_cycle_times(o.client_, &cycle_frames, &cycle_us, &next_us, &period_us) == 0) {
+  const bool timed =
+      jack_get_cycle_times(o.client_, &cycle_frames, &cycle_us, &next_us, &period_us) == 0;
+  if (timed) {
     start =
         steady_now +
         (static_cast<std::int64_t>(cycle_us) - static_cast<std::int64_t>(jack_get_time())) * 1000;
   }
-  render_planar(*o.context_, left, right, frames, start);
+  const std::int64_t elapsed_ns = render_planar(*o.context_, left, right, frames, start);
+  if (timed) o.check_cycle(cycle_frames, frames, next_us, elapsed_ns);
   return 0;
 }
 
+// REAL-TIME CODE (called from process): did this cycle cost the output a sample?
+void JackAudioOutput::check_cycle(jack_nframes_t cycle_frames, jack_nframes_t frames,
+                                  jack_time_t deadline_us, std::int64_t elapsed_ns) noexcept {
+  // A cycle JACK ran without us (frames jumped by more than one period): those frames are lost.
+  if (have_cycle_ && cycle_frames - last_cycle_frames_ != last_frames_) stats_.add_xrun();
+  have_cycle_ = true;
+  last_cycle_frames_ = cycle_frames;
+  last_frames_ = frames;
+  // Done after the next cycle began: the buffers came too late. An overrun (our work longer than
+  // the period) is counted by CallbackStats; a late wake-up (the scheduler) is counted here.
+  const std::int64_t period_ns =
+      static_cast<std::int64_t>(frames) * 1'000'000'000 / std::max(sample_rate_, 1);
+  if (jack_get_time() > deadline_us && elapsed_ns <= period_ns) stats_.add_xrun();
+}
+
+// JACK's notification thread. A late driver wake-up reports how late it was: the whole graph,
+// ours included, missed that cycle. Any other notification is about another client (or ours
+// around activation), and if our cycle suffered, check_cycle saw it.
 int JackAudioOutput::on_xrun(void* self) noexcept {
-  static_cast<JackAudioOutput*>(self)->stats_.add_xrun();
+  auto& o = *static_cast<JackAudioOutput*>(self);
+  o.stats_.add_notification();
+  const float delayed = jack_get_xrun_delayed_usecs(o.client_);
+  if (delayed > 0 && delayed != o.last_driver_delay_) o.stats_.add_xrun();
+  o.last_driver_delay_ = delayed;
   return 0;
 }
 

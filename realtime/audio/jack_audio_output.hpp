@@ -7,7 +7,8 @@
 // on a busy 2-core machine that wait was seen to never end. Here start() is jack_activate, which
 // returns or fails. Two more gains: each block's start is JACK's own cycle time (the MIDI input
 // reads the same clock, so a note's frame is exact, without the callbacks' wake-up jitter), and
-// JACK's xrun notifications are counted. Switching the device is reconnecting the ports, so the
+// JACK's xrun notifications are counted, and told from the cycles our output really missed
+// (engine/callback_stats.hpp). Switching the device is reconnecting the ports, so the
 // sound moves without a gap in the engine's time.
 
 #include <jack/jack.h>
@@ -51,6 +52,8 @@ class JackAudioOutput final : public AudioOutput {
  private:
   static int process(jack_nframes_t frames, void* self) noexcept;
   static int on_xrun(void* self) noexcept;
+  void check_cycle(jack_nframes_t cycle_frames, jack_nframes_t frames, jack_time_t deadline_us,
+                   std::int64_t elapsed_ns) noexcept;
   static void on_shutdown(void* self) noexcept;
   // The playback ports of `device` ("" = the physical ones), or empty with `error` set.
   std::vector<std::string> target_ports(const std::string& device, std::string& error) const;
@@ -67,6 +70,11 @@ class JackAudioOutput final : public AudioOutput {
   std::vector<std::string> connected_;
   bool active_ = false;
   std::atomic<bool> server_lost_{false};
+  // The process thread's own, for check_cycle.
+  bool have_cycle_ = false;
+  jack_nframes_t last_cycle_frames_ = 0, last_frames_ = 0;
+  // The notification thread's own: the driver's last reported delay, to tell a new one.
+  float last_driver_delay_ = 0.0f;
 };
 
 }  // namespace mlstm::rt

@@ -1,7 +1,17 @@
 #pragma once
 // How long each audio callback took, as a share of the buffer period: count, mean, max and a
-// histogram for percentiles. The audio thread records with relaxed atomic adds (no lock, no
-// allocation); other threads read.
+// histogram for percentiles; and the xruns. The audio thread records with relaxed atomic adds (no
+// lock, no allocation); other threads read.
+//
+// Xruns, in three counts, because an audio system's word for one is not what a listener hears:
+// - notifications: every time the audio system said "xrun". JACK says it to every client when any
+//   client of the graph is late (another program's, or ours around its activation), and when its
+//   own driver wakes up late; none of those needs to have cost our output a sample.
+// - xruns: the cycles our output really missed: a callback that ended after its cycle's deadline,
+//   a cycle the audio system skipped us in, or a late wake-up of the driver itself (the whole
+//   graph missed that cycle). A listener hears these.
+// - overruns: the xruns that are ours: the callback's own work took longer than its period. A
+//   late wake-up is the scheduler's doing; an overrun is the code's. Tests assert none.
 
 #include <algorithm>
 #include <array>
@@ -26,12 +36,18 @@ class CallbackStats {
     const std::int64_t bucket = period_ns > 0 ? elapsed_ns * 200 / period_ns : 0;
     buckets_[static_cast<std::size_t>(std::clamp<std::int64_t>(bucket, 0, kBuckets - 1))].fetch_add(
         1, std::memory_order_relaxed);
-    if (elapsed_ns > period_ns) overruns_.fetch_add(1, std::memory_order_relaxed);
+    if (elapsed_ns > period_ns) {
+      // Its output cannot have been ready in time: an xrun, and ours.
+      overruns_.fetch_add(1, std::memory_order_relaxed);
+      xruns_.fetch_add(1, std::memory_order_relaxed);
+    }
   }
+  void add_notification() noexcept { notifications_.fetch_add(1, std::memory_order_relaxed); }
   void add_xrun() noexcept { xruns_.fetch_add(1, std::memory_order_relaxed); }
 
   std::uint64_t count() const { return count_.load(); }
-  std::uint64_t xruns() const { return xruns_.load(); }        // reported by the audio system
+  std::uint64_t notifications() const { return notifications_.load(); }  // the system's word
+  std::uint64_t xruns() const { return xruns_.load(); }                  // cycles we missed
   std::uint64_t overruns() const { return overruns_.load(); }  // callbacks longer than a period
   double period_ms() const { return static_cast<double>(period_ns_.load()) / 1e6; }
   double mean_ms() const {
@@ -53,7 +69,7 @@ class CallbackStats {
   }
 
  private:
-  std::atomic<std::uint64_t> count_{0}, xruns_{0}, overruns_{0};
+  std::atomic<std::uint64_t> count_{0}, notifications_{0}, xruns_{0}, overruns_{0};
   std::atomic<std::int64_t> total_ns_{0}, max_ns_{0}, period_ns_{0};
   std::array<std::atomic<std::uint64_t>, kBuckets> buckets_{};
 };

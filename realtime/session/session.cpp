@@ -21,6 +21,7 @@ std::string SessionReport::to_json() const {
                             {"callbacks", callbacks},
                             {"xruns", xruns},
                             {"overruns", overruns},
+                            {"xrun_notifications", xrun_notifications},
                             {"callback_mean_ms", callback_mean_ms},
                             {"callback_p99_share", callback_p99_share},
                             {"callback_max_ms", callback_max_ms},
@@ -301,6 +302,7 @@ SessionReport Session::report() const {
     r.callbacks = s.count();
     r.xruns = s.xruns();
     r.overruns = s.overruns();
+    r.xrun_notifications = s.notifications();
     r.callback_mean_ms = s.mean_ms();
     r.callback_p99_share = s.quantile_share(0.99);
     r.callback_max_ms = s.max_ms();

@@ -65,7 +65,9 @@ struct SessionReport {
   std::uint64_t messages = 0, notes_in = 0, ignored = 0, sysex = 0, malformed = 0,
                 input_dropped = 0;
   std::uint64_t events_applied = 0, late_events = 0, engine_dropped = 0;
-  std::uint64_t callbacks = 0, xruns = 0, overruns = 0;
+  // xruns: cycles our output missed; overruns: those our own callback caused; notifications:
+  // what the audio system reported, most of it about others (engine/callback_stats.hpp).
+  std::uint64_t callbacks = 0, xruns = 0, overruns = 0, xrun_notifications = 0;
   double callback_mean_ms = 0, callback_p99_share = 0, callback_max_ms = 0, period_ms = 0;
   std::uint64_t recorded_player_notes = 0, recorded_model_notes = 0;
   std::int64_t frames = 0;

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
@@ -66,6 +67,40 @@ def rss_kb(pid):
     return 0
 
 
+def slope(points):
+    """Least-squares slope of y over x."""
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else 0.0
+
+
+class Drain:
+    """Reads a pipe on a thread while the jam runs: a jam that prints more than a pipe buffer
+    (64 KB, a few hundred answers) would otherwise block on its write and never end. Counts the
+    jam's "answer N:" lines as they come, so memory samples can be set against answers."""
+
+    def __init__(self, pipe):
+        self.lines, self.answers = [], 0
+        self.thread = threading.Thread(target=self.run, args=(pipe,), daemon=True)
+        self.thread.start()
+
+    def run(self, pipe):
+        for line in pipe:
+            self.lines.append(line)
+            if line.startswith("answer "):
+                self.answers += 1
+
+    def text(self):
+        self.thread.join()
+        return "".join(self.lines)
+
+
+# What the jam may keep per answer and is meant to: the recording's notes (50 notes of 40 bytes,
+# in a vector that doubles) and the panel's history. Anything above this per answer is a leak.
+LEAK_KB_PER_ANSWER = 16.0
+
 with tempfile.TemporaryDirectory() as tmp:
     song, rec = os.path.join(tmp, "player.mid"), os.path.join(tmp, "soak.mid")
     stats, log = os.path.join(tmp, "soak.json"), os.path.join(tmp, "answers.jsonl")
@@ -75,11 +110,13 @@ with tempfile.TemporaryDirectory() as tmp:
         [MUSIC_LSTM, "jam", "--model", MODEL, "--device", "cpu", "--replay", song, "--offline",
          "--mode", "continuous", "--seconds", str(SECONDS), "--record", rec, "--stats-json",
          stats, "--answers-log", log], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out_pipe, err_pipe = Drain(proc.stdout), Drain(proc.stderr)
+    # (seconds since start, RSS in kB, answers printed so far)
     samples = []
     while proc.poll() is None:
-        samples.append((time.time() - begin, rss_kb(proc.pid)))
-        time.sleep(0.1)
-    out, err = proc.communicate()
+        samples.append((time.time() - begin, rss_kb(proc.pid), out_pipe.answers))
+        time.sleep(0.05)
+    out, err = out_pipe.text(), err_pipe.text()
     elapsed = time.time() - begin
     print(out[-2000:], err[-2000:])
     if proc.returncode != 0:
@@ -104,11 +141,23 @@ with tempfile.TemporaryDirectory() as tmp:
     if len(player_notes(rec)) != phrases * 10:
         fail("player notes were lost or left on")
     print(f"{len(notes)} model notes, every one ended")
-    # Memory: after the first quarter (the model, the soundfont and the pools are in), flat.
-    settled = [kb for t, kb in samples if t >= elapsed * 0.25 and kb]
-    if len(settled) >= 2:
-        growth = max(settled) - settled[0]
-        print(f"RSS {settled[0]} kB after a quarter of the run, at most {max(settled)} kB later")
-        if growth > 8192:
-            fail(f"memory grew by {growth} kB")
+    # Memory, per answer once loaded. Loading (the soundfont alone is 145 MB) ends before the
+    # first answer, and the allocator's pools fill over the first few: from a tenth of the answers
+    # on, RSS against the number of answers must be flat. A slope, not first-to-last: one sample
+    # taken while a page of the recording is being touched moves neither much.
+    answers = out_pipe.answers
+    warm = max(3, answers // 10)
+    settled = [(n, kb) for _, kb, n in samples if n >= warm and kb]
+    if answers - warm < 20 or len({n for n, _ in settled}) < 10:
+        fail(f"too few answers after warm-up to judge memory: {answers} answers, "
+             f"{len(settled)} samples")
+    per_answer = slope(settled)
+    first, last = settled[0], settled[-1]
+    print(f"RSS {first[1]} kB at answer {first[0]}, {last[1]} kB at answer {last[0]} "
+          f"(peak {max(kb for _, kb in settled)} kB; before warm-up "
+          f"{min((kb for _, kb, n in samples if kb), default=0)} kB at least): "
+          f"{per_answer:.2f} kB per answer over {len(settled)} samples")
+    if per_answer > LEAK_KB_PER_ANSWER:
+        fail(f"memory grows by {per_answer:.1f} kB per answer (at most {LEAK_KB_PER_ANSWER} "
+             f"kB may be the recording): a leak")
 print("PASS")

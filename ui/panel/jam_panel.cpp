@@ -246,8 +246,8 @@ void JamPanel::draw_meters(const rt::PerformerView& view) {
       last, worst, view.answers.size(), ready, view.answers.size());
   ImGui::Text("audio callback: mean %.3f ms, p99 %.0f%% of the %.2f ms period, max %.3f ms",
               r.callback_mean_ms, r.callback_p99_share * 100, r.period_ms, r.callback_max_ms);
-  ImGui::Text("xruns %llu, late events %llu, dropped %llu, answers late %llu",
-              static_cast<unsigned long long>(r.xruns),
+  ImGui::Text("xruns %llu (ours %llu), late events %llu, dropped %llu, answers late %llu",
+              static_cast<unsigned long long>(r.xruns), static_cast<unsigned long long>(r.overruns),
               static_cast<unsigned long long>(r.late_events),
               static_cast<unsigned long long>(r.input_dropped + r.engine_dropped),
               static_cast<unsigned long long>(c_.performer.counters().late.load()));
