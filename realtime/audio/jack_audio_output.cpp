@@ -156,28 +156,43 @@ int JackAudioOutput::process(jack_nframes_t frames, void* self) noexcept {
   const bool timed =
       jack_get_cycle_times(o.client_, &cycle_frames, &cycle_us, &next_us, &period_us) == 0;
   if (timed) {
-    start =
-        steady_now +
-        (static_cast<std::int64_t>(cycle_us) - static_cast<std::int64_t>(jack_get_time())) * 1000;
+    const jack_time_t now_us = jack_get_time();
+    start = steady_now +
+            (static_cast<std::int64_t>(cycle_us) - static_cast<std::int64_t>(now_us)) * 1000;
+    // When this cycle really began (JACK's cycle times are its clock's smoothed estimate; the
+    // frames since the cycle's start count from the driver's actual wake-up), to a frame.
+    const jack_time_t began_us =
+        now_us - static_cast<jack_time_t>(jack_frames_since_cycle_start(o.client_)) * 1'000'000 /
+                     static_cast<jack_time_t>(std::max(o.sample_rate_, 1));
+    o.check_cycle(cycle_frames, began_us);
   }
   const std::int64_t elapsed_ns = render_planar(*o.context_, left, right, frames, start);
-  if (timed) o.check_cycle(cycle_frames, frames, next_us, elapsed_ns);
+  if (timed) {
+    o.last_frames_ = frames;
+    o.last_finish_us_ = jack_get_time();
+    o.last_overran_ = elapsed_ns > static_cast<std::int64_t>(frames) * 1'000'000'000 /
+                                       std::max(o.sample_rate_, 1);
+  }
   return 0;
 }
 
-// REAL-TIME CODE (called from process): did this cycle cost the output a sample?
-void JackAudioOutput::check_cycle(jack_nframes_t cycle_frames, jack_nframes_t frames,
-                                  jack_time_t deadline_us, std::int64_t elapsed_ns) noexcept {
-  // A cycle JACK ran without us (frames jumped by more than one period): those frames are lost.
-  if (have_cycle_ && cycle_frames - last_cycle_frames_ != last_frames_) stats_.add_xrun();
+// REAL-TIME CODE (called from process at a cycle's start): did the last cycle cost the output
+// samples? The same test JACK's engine makes, seen from our side: our last buffers are late when
+// we finished them after this cycle began (JACK's "finished after current callback", or "not
+// finished"), and lost when JACK ran cycles without us (the frames jumped by more than one
+// period). An overrun (our own work longer than a period) was counted by CallbackStats already;
+// what is left is a late wake-up: the scheduler's.
+void JackAudioOutput::check_cycle(jack_nframes_t cycle_frames, jack_time_t began_us) noexcept {
+  if (have_cycle_) {
+    const bool skipped = cycle_frames - last_cycle_frames_ != last_frames_;
+    // began_us is at most a frame early (whole frames since the start): a frame's grace.
+    const jack_time_t frame_us =
+        1'000'000 / static_cast<jack_time_t>(std::max(sample_rate_, 1)) + 1;
+    const bool late = last_finish_us_ > began_us + frame_us;
+    if ((skipped || late) && !last_overran_) stats_.add_xrun();
+  }
   have_cycle_ = true;
   last_cycle_frames_ = cycle_frames;
-  last_frames_ = frames;
-  // Done after the next cycle began: the buffers came too late. An overrun (our work longer than
-  // the period) is counted by CallbackStats; a late wake-up (the scheduler) is counted here.
-  const std::int64_t period_ns =
-      static_cast<std::int64_t>(frames) * 1'000'000'000 / std::max(sample_rate_, 1);
-  if (jack_get_time() > deadline_us && elapsed_ns <= period_ns) stats_.add_xrun();
 }
 
 // JACK's notification thread. A late driver wake-up reports how late it was: the whole graph,

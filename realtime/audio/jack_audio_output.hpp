@@ -12,6 +12,7 @@
 // sound moves without a gap in the engine's time.
 
 #include <jack/jack.h>
+#include <jack/statistics.h>
 
 #include <array>
 #include <atomic>
@@ -52,8 +53,7 @@ class JackAudioOutput final : public AudioOutput {
  private:
   static int process(jack_nframes_t frames, void* self) noexcept;
   static int on_xrun(void* self) noexcept;
-  void check_cycle(jack_nframes_t cycle_frames, jack_nframes_t frames, jack_time_t deadline_us,
-                   std::int64_t elapsed_ns) noexcept;
+  void check_cycle(jack_nframes_t cycle_frames, jack_time_t began_us) noexcept;
   static void on_shutdown(void* self) noexcept;
   // The playback ports of `device` ("" = the physical ones), or empty with `error` set.
   std::vector<std::string> target_ports(const std::string& device, std::string& error) const;
@@ -71,8 +71,9 @@ class JackAudioOutput final : public AudioOutput {
   bool active_ = false;
   std::atomic<bool> server_lost_{false};
   // The process thread's own, for check_cycle.
-  bool have_cycle_ = false;
+  bool have_cycle_ = false, last_overran_ = false;
   jack_nframes_t last_cycle_frames_ = 0, last_frames_ = 0;
+  jack_time_t last_finish_us_ = 0;
   // The notification thread's own: the driver's last reported delay, to tell a new one.
   float last_driver_delay_ = 0.0f;
 };

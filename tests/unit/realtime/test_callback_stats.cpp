@@ -1,8 +1,8 @@
 // CallbackStats tells the audio system's xrun notifications from the cycles our output missed,
 // and those from the ones our own callback caused.
-#include "engine/callback_stats.hpp"
-
 #include <gtest/gtest.h>
+
+#include "engine/callback_stats.hpp"
 
 namespace mlstm::rt {
 namespace {
