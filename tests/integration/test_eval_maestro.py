@@ -97,6 +97,19 @@ def main():
     assert r["search"]["repetition_penalty"] > 0 and r["search"]["repetition_window"] >= 1
     assert "repetition penalty" in md and "| real |" in md, "report.md lacks the decoding or real row"
     assert {"pitch_classes.svg", "inter_onset_intervals.svg", "durations.svg"} <= set(r["plots"])
+    # Playability: every answer of the 4 prompts, and the songs of 120 notes as chains of 50-note
+    # answers (2 each); the real music beside them. Real piano music is never degenerate.
+    play = r["playability"]
+    cr, chain = play["call_and_response"], play["continuous"]
+    assert cr["model"]["answers"] == 4 and cr["real"]["answers"] == 4
+    assert chain["model"]["answers"] == 8 and 1 <= chain["real"]["answers"] <= 8
+    for who in (cr["model"], cr["real"], chain["model"], chain["real"]):
+        assert 0.0 <= who["share_degenerate"] <= 1.0
+        assert who["span_s"]["p10"] <= who["span_s"]["median"] <= who["span_s"]["p90"]
+        assert 1 <= who["largest_cluster"]["median"] <= who["largest_cluster"]["max"] <= 50
+        assert who["notes_per_second"]["median"] > 0
+    assert cr["real"]["degenerate"] == 0 and cr["real"]["span_s"]["median"] > 1.0
+    assert "Playability" in md and "continuous, model" in md, "report.md lacks playability"
     # The same prompts and seeds give the same figures (the times aside).
     for rr in reports:
         rr.pop("seconds")

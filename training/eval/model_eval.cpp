@@ -13,6 +13,7 @@
 #include "data/note_windows.hpp"
 #include "decode/beam_search.hpp"
 #include "eval/music_metrics.hpp"
+#include "eval/playability_figures.hpp"
 #include "eval/repetition.hpp"
 #include "eval/svg_chart.hpp"
 #include "eval/window_metrics.hpp"
@@ -232,6 +233,7 @@ json evaluate_model(const EvalOptions& o) {
   std::array<double, 12> pc_model{}, pc_real{};
   std::vector<double> overlaps, range_model, range_real, interval_model, interval_real;
   std::vector<double> ioi_model, ioi_real, dur_model, dur_real, answer_ms;
+  PlayabilityFigures answers_model, answers_real;
   {
     std::unique_ptr<ProgressBar> bar;
     if (o.progress) bar = std::make_unique<ProgressBar>("continuations", o.prompts, "prompts");
@@ -252,6 +254,8 @@ json evaluate_model(const EvalOptions& o) {
       for (double v : log_inter_onset_intervals(real)) ioi_real.push_back(v);
       for (double v : log_durations(out)) dur_model.push_back(v);
       for (double v : log_durations(real)) dur_real.push_back(v);
+      answers_model.add(out);
+      answers_real.add(real);
       if (bar) bar->update(static_cast<double>(i + 1));
     }
     if (bar) bar->finish();
@@ -282,6 +286,7 @@ json evaluate_model(const EvalOptions& o) {
 
   // 3. Long songs: does the model get stuck?
   RepetitionFigures composed, real;
+  PlayabilityFigures chain_model, chain_real;
   {
     std::unique_ptr<ProgressBar> bar;
     if (o.progress) bar = std::make_unique<ProgressBar>("songs", o.prompts, "songs");
@@ -290,6 +295,9 @@ json evaluate_model(const EvalOptions& o) {
       const std::vector<NoteFeatures> song =
           continue_song(*model, prompts[i].context, o.song_notes, answer);
       composed.add(song);
+      // Each 50 notes of the song is one chained answer, as the jam's continuous mode plays it.
+      chain_model.add_chunks(song, kAnswerNotes);
+      chain_real.add_chunks(prompts[i].following, kAnswerNotes);
       // The real music after the same prompt, where the performance goes on for a whole song.
       const auto& following = prompts[i].following;
       if (following.size() == static_cast<std::size_t>(o.song_notes)) real.add(following);
@@ -301,6 +309,15 @@ json evaluate_model(const EvalOptions& o) {
   report["repetition"]["song_notes"] = o.song_notes;
   report["repetition"]["stuck_run_notes"] = kStuckRun;
   report["repetition"]["real"] = real.to_json();
+  // What a listener hears first: is each answer music two hands could play, and does it last?
+  report["playability"] = {
+      {"call_and_response", {{"model", answers_model.to_json()}, {"real", answers_real.to_json()}}},
+      {"continuous",
+       {{"song_notes", o.song_notes},
+        {"model", chain_model.to_json()},
+        {"real", chain_real.to_json()}}},
+      {"cluster_window_ms", kClusterWindowSeconds * 1000},
+      {"degenerate_when", "span under 1 s, or more than 10 notes within the cluster window"}};
 
   // 4. Plots.
   std::filesystem::create_directories(o.out);
@@ -397,6 +414,34 @@ std::string eval_markdown(const json& r) {
     << p.at("stuck_run_notes") << "+ | distinct 4-grams |\n|---|---:|---:|---:|---:|\n"
     << repetition_row("model", p);
   if (real_songs > 0) s << repetition_row("real", p.at("real"));
+  // Reports written before the playability figures existed have none.
+  if (r.contains("playability")) {
+    const json& q = r.at("playability");
+    const auto row = [&](const std::string& who, const json& x) {
+      return "| " + who + " | " + std::to_string(x.at("answers").get<int>()) + " | " +
+             f(100 * x.at("share_degenerate").get<double>(), 1) + "% | " +
+             f(x.at("span_s").at("p10").get<double>(), 2) + " | " +
+             f(x.at("span_s").at("median").get<double>(), 2) + " | " +
+             f(x.at("largest_cluster").at("median").get<double>(), 0) + " | " +
+             f(x.at("largest_cluster").at("max").get<double>(), 0) + " | " +
+             f(x.at("notes_per_second").at("median").get<double>(), 1) + " | " +
+             f(x.at("notes_per_second").at("max").get<double>(), 1) + " |\n";
+    };
+    s << "\n## Playability (what a listener hears first)\n\n"
+      << "Each answer of 50 notes: its span (first to last onset), its largest cluster (notes "
+         "starting within "
+      << f(q.at("cluster_window_ms").get<double>(), 0)
+      << " ms), its notes per second (to the last note's end). Degenerate: "
+      << q.at("degenerate_when").get<std::string>()
+      << ". Continuous: each 50 notes of the songs above as one chained answer.\n\n"
+      << "| answers | n | degenerate | span p10 (s) | span median (s) | largest cluster "
+         "(median) | (max) | notes/s (median) | (max) |\n"
+         "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+      << row("call and response, model", q.at("call_and_response").at("model"))
+      << row("call and response, real", q.at("call_and_response").at("real"))
+      << row("continuous, model", q.at("continuous").at("model"))
+      << row("continuous, real", q.at("continuous").at("real"));
+  }
   s << "\n## Plots\n\n";
   for (const auto& name : r.at("plots")) {
     const std::string n = name.get<std::string>();
