@@ -166,12 +166,12 @@ int JackAudioOutput::process(jack_nframes_t frames, void* self) noexcept {
                      static_cast<jack_time_t>(std::max(o.sample_rate_, 1));
     o.check_cycle(cycle_frames, began_us);
   }
-  const std::int64_t elapsed_ns = render_planar(*o.context_, left, right, frames, start);
+  const std::int64_t cpu_ns = render_planar(*o.context_, left, right, frames, start);
   if (timed) {
     o.last_frames_ = frames;
     o.last_finish_us_ = jack_get_time();
-    o.last_overran_ = elapsed_ns > static_cast<std::int64_t>(frames) * 1'000'000'000 /
-                                       std::max(o.sample_rate_, 1);
+    o.last_overran_ =
+        cpu_ns > static_cast<std::int64_t>(frames) * 1'000'000'000 / std::max(o.sample_rate_, 1);
   }
   return 0;
 }

@@ -25,6 +25,7 @@ std::string SessionReport::to_json() const {
                             {"callback_mean_ms", callback_mean_ms},
                             {"callback_p99_share", callback_p99_share},
                             {"callback_max_ms", callback_max_ms},
+                            {"callback_cpu_max_ms", callback_cpu_max_ms},
                             {"period_ms", period_ms},
                             {"recorded_player_notes", recorded_player_notes},
                             {"recorded_model_notes", recorded_model_notes},
@@ -306,6 +307,7 @@ SessionReport Session::report() const {
     r.callback_mean_ms = s.mean_ms();
     r.callback_p99_share = s.quantile_share(0.99);
     r.callback_max_ms = s.max_ms();
+    r.callback_cpu_max_ms = s.max_cpu_ms();
     r.period_ms = s.period_ms();
   }
   if (recorder_) {

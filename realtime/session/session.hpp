@@ -69,6 +69,7 @@ struct SessionReport {
   // what the audio system reported, most of it about others (engine/callback_stats.hpp).
   std::uint64_t callbacks = 0, xruns = 0, overruns = 0, xrun_notifications = 0;
   double callback_mean_ms = 0, callback_p99_share = 0, callback_max_ms = 0, period_ms = 0;
+  double callback_cpu_max_ms = 0;  // the most CPU time one callback worked (overruns judge by it)
   std::uint64_t recorded_player_notes = 0, recorded_model_notes = 0;
   std::int64_t frames = 0;
   // The audio clock's last reading: the frame that began at that steady-clock time.
