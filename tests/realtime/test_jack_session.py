@@ -64,7 +64,13 @@ def xruns_since(log_before, report):
           f"server log: {driver} late driver wake-ups, late clients {clients or 'none'}; "
           f"callback max {report['callback_max_ms']:.3f} ms ({report['callback_cpu_max_ms']:.3f} ms "
           f"of CPU time) of {report['period_ms']:.3f} ms")
-    return report["overruns"]
+    # An overrun fails a test when both witnesses saw it: our callback counted its own work over
+    # the period, and the server named our audio client late. A fresh-clone run measured one
+    # callback of 22.0 ms of CPU time (25.8 wall) in this light session while the server saw our
+    # audio client on time (the guest's CPU time holds host stalls; docs/BENCHMARKS.md): the
+    # count alone depends on the machine. 30 ms of work injected into the callback is seen by
+    # both (6 and 6) and fails.
+    return min(report["overruns"], clients.get("music-lstm-audio", 0))
 
 
 def wait_for_port(name, seconds=10):
@@ -224,7 +230,8 @@ def case_performance():
           f"p95 {np.percentile(latencies, 95):.2f} ms, min {latencies.min():.2f} ms, "
           f"max {latencies.max():.2f} ms over {len(latencies)} notes (buffer {PERIOD} frames)")
     if xruns_since(log_before, report):
-        fail(f"our audio callback overran its period {report['overruns']} times in {seconds} s")
+        fail(f"our audio callback overran its period {report['overruns']} times in {seconds} s, "
+             f"and the server saw our audio client late")
     # Late events (due in a block already begun; played at its first sample) are reported: the
     # MIDI and audio clients' order within a JACK cycle can put one a few frames late.
     print(f"late events: {report['late_events']} of {report['events_applied']}")
