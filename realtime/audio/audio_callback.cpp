@@ -56,8 +56,8 @@ int audio_callback(const void*, void* output, unsigned long frames, const PaStre
   return paContinue;
 }
 
-std::int64_t render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
-                           std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING {
+void render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
+                   std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING {
   const auto begin = std::chrono::steady_clock::now();
   const std::int64_t cpu_begin = thread_cpu_ns();
   unsigned long done = 0;
@@ -73,9 +73,9 @@ std::int64_t render_planar(CallbackContext& c, float* left, float* right, unsign
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - begin)
           .count();
   const std::int64_t cpu_ns = thread_cpu_ns() - cpu_begin;
-  c.stats->record(elapsed_ns, cpu_ns,
-                  static_cast<std::int64_t>(frames) * 1'000'000'000 / c.sample_rate);
-  return cpu_ns;
+  const std::int64_t period_ns = static_cast<std::int64_t>(frames) * 1'000'000'000 / c.sample_rate;
+  c.stats->record(elapsed_ns, cpu_ns, period_ns);
+  c.last_overran = cpu_ns > period_ns;
 }
 
 }  // namespace mlstm::rt

@@ -28,9 +28,9 @@ int audio_callback(const void* input, void* output, unsigned long frames,
                    void* user) noexcept MLSTM_NONBLOCKING;
 
 // Renders `frames` frames (any number) into two channels, the first of which began at
-// `first_steady_ns`, and records the time it took; returns the CPU time it worked (ns). JACK's
-// process callback calls this with its port buffers and the cycle's start.
-std::int64_t render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
-                           std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING;
+// `first_steady_ns`, and records the time it took (and `last_overran`). JACK's process callback
+// calls this with its port buffers and the cycle's start.
+void render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
+                   std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING;
 
 }  // namespace mlstm::rt

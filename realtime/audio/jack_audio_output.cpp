@@ -166,12 +166,10 @@ int JackAudioOutput::process(jack_nframes_t frames, void* self) noexcept {
                      static_cast<jack_time_t>(std::max(o.sample_rate_, 1));
     o.check_cycle(cycle_frames, began_us);
   }
-  const std::int64_t cpu_ns = render_planar(*o.context_, left, right, frames, start);
+  render_planar(*o.context_, left, right, frames, start);
   if (timed) {
     o.last_frames_ = frames;
     o.last_finish_us_ = jack_get_time();
-    o.last_overran_ =
-        cpu_ns > static_cast<std::int64_t>(frames) * 1'000'000'000 / std::max(o.sample_rate_, 1);
   }
   return 0;
 }
@@ -189,7 +187,7 @@ void JackAudioOutput::check_cycle(jack_nframes_t cycle_frames, jack_time_t began
     const jack_time_t frame_us =
         1'000'000 / static_cast<jack_time_t>(std::max(sample_rate_, 1)) + 1;
     const bool late = last_finish_us_ > began_us + frame_us;
-    if ((skipped || late) && !last_overran_) stats_.add_xrun();
+    if ((skipped || late) && !context_->last_overran) stats_.add_xrun();
   }
   have_cycle_ = true;
   last_cycle_frames_ = cycle_frames;

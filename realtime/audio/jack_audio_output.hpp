@@ -71,7 +71,7 @@ class JackAudioOutput final : public AudioOutput {
   bool active_ = false;
   std::atomic<bool> server_lost_{false};
   // The process thread's own, for check_cycle.
-  bool have_cycle_ = false, last_overran_ = false;
+  bool have_cycle_ = false;
   jack_nframes_t last_cycle_frames_ = 0, last_frames_ = 0;
   jack_time_t last_finish_us_ = 0;
   // The notification thread's own: the driver's last reported delay, to tell a new one.

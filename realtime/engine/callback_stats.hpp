@@ -12,8 +12,8 @@
 //   graph missed that cycle). A listener hears these.
 // - overruns: the xruns that are ours: the callback's own work (its thread's CPU time) took
 //   longer than its period. A late wake-up or a preemption is the scheduler's doing; an overrun is
-//   the code's. Tests assert none. (A callback that blocks is not an overrun by this measure: the
-//   RealtimeSanitizer tests catch those.)
+//   the code's. The JACK tests fail on one the server also saw. (A callback that blocks is not an
+//   overrun by this measure: the RealtimeSanitizer tests catch those.)
 
 #include <algorithm>
 #include <array>
