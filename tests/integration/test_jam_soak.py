@@ -8,6 +8,7 @@ of 12 kB an answer fails it; the jam keeps about 2 kB an answer: its recording a
 import json
 import os
 import subprocess
+import statistics
 import sys
 import tempfile
 import threading
@@ -68,15 +69,6 @@ def rss_kb(pid):
     return 0
 
 
-def slope(points):
-    """Least-squares slope of y over x."""
-    n = len(points)
-    mx = sum(x for x, _ in points) / n
-    my = sum(y for _, y in points) / n
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else 0.0
-
-
 class Drain:
     """Reads a pipe on a thread while the jam runs: a jam that prints more than a pipe buffer
     (64 KB, a few hundred answers) would otherwise block on its write and never end. Counts the
@@ -133,7 +125,8 @@ with tempfile.TemporaryDirectory() as tmp:
     if answers - warm < 20 or len({n for n, _ in settled}) < 10:
         fail(f"too few answers after warm-up to judge memory: {answers} answers, "
              f"{len(settled)} samples")
-    per_answer = slope(settled)
+    per_answer = statistics.linear_regression([n for n, _ in settled],
+                                              [kb for _, kb in settled]).slope
     first, last = settled[0], settled[-1]
     loaded = next((kb for _, kb, n in samples if n >= 1 and kb), 0)
     print(f"RSS {loaded} kB at the first answer; {first[1]} kB at answer {first[0]}, "
