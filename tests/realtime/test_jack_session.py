@@ -330,13 +330,18 @@ def case_malformed():
 
 def case_reconnect():
     rec = os.path.join(WORK, "reconnect.mid")
-    first = subprocess.Popen([SENDER, "--virtual", "keys", "--notes", "20", "--delay", "2"])
+    # Each sender plays once the session has connected to it: how long the session takes to
+    # start or to notice the port again depends on the machine, and is printed.
+    def sender():
+        return subprocess.Popen([SENDER, "--virtual", "keys", "--notes", "20", "--delay", "0.5",
+                                 "--wait-for-receiver", "30"])
+    first = sender()
     wait_for_port("mlstm-test-sender:keys")
-    proc, stats = listen("--midi-in", "mlstm-test-sender:keys", "--record", rec, seconds=14)
+    proc, stats = listen("--midi-in", "mlstm-test-sender:keys", "--record", rec, seconds=24)
     if first.wait(timeout=30) != 0:
         fail("the first sender failed")
     time.sleep(1.5)  # the port is gone now
-    second = subprocess.Popen([SENDER, "--virtual", "keys", "--notes", "20", "--delay", "2"])
+    second = sender()
     if second.wait(timeout=30) != 0:
         fail("the second sender failed")
     report, err = finish(proc, stats)

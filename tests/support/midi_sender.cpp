@@ -94,6 +94,10 @@ int main(int argc, char** argv) {
   app.add_flag("--malformed", malformed, "Send malformed messages (and a few good notes)");
   app.add_option("--notes", notes, "Send this many short notes, 10 a second");
   app.add_option("--delay", delay, "Seconds to wait after connecting, before sending");
+  double wait_for_receiver = 0;
+  app.add_option("--wait-for-receiver", wait_for_receiver,
+                 "With --virtual: first wait up to this many seconds for a receiver to connect "
+                 "to the port (then --delay counts from the connection)");
   app.add_option("--log", log, "Write 'seconds status data1 data2' of each sent message here");
   CLI11_PARSE(app, argc, argv);
 
@@ -176,8 +180,26 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::this_thread::sleep_until(started + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                              std::chrono::duration<double>(delay)));
+  auto delay_from = started;
+  if (wait_for_receiver > 0 && !virtual_name.empty()) {
+    // A receiver that is slow to start (it loads a 145 MB soundfont) or to notice a port coming
+    // back would otherwise miss the first notes, on a busy machine only.
+    const auto until = started + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::duration<double>(wait_for_receiver));
+    while (jack_port_connected(sender.port) == 0) {
+      if (std::chrono::steady_clock::now() > until) {
+        std::fprintf(stderr, "sender: no receiver connected to '%s' in %.0f s\n",
+                     virtual_name.c_str(), wait_for_receiver);
+        return 3;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    delay_from = std::chrono::steady_clock::now();
+    std::printf("sender: a receiver connected after %.2f s\n",
+                std::chrono::duration<double>(delay_from - started).count());
+  }
+  std::this_thread::sleep_until(delay_from + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                 std::chrono::duration<double>(delay)));
 
   // Time 0 a few cycles ahead, so the first message is on time. Its steady-clock time (which the
   // receiver's audio clock also reads) lets the test measure the latency from a send to the sound.
