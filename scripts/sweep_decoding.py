@@ -25,7 +25,7 @@ FLAGS = {
     "width": "--width",
     "temperature": "--temperature",
     "sampling": "--sampling",
-    "timing": None,  # timing=sample: --sample-timing; timing=search: the default
+    "timing": "--timing",  # search or sample
 }
 
 
@@ -48,10 +48,7 @@ def run_eval(args, setting):
            "--prompts", str(args.prompts), "--max-windows", "1", "--threads", "1", "--quiet",
            "--out", out]
     for key, value in setting.items():
-        if key == "timing":
-            cmd += ["--sample-timing"] if value == "sample" else []
-        else:
-            cmd += [FLAGS[key], value]
+        cmd += [FLAGS[key], value]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"sweep_decoding.py: {' '.join(cmd)} failed:\n{done.stderr}")

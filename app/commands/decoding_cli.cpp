@@ -4,14 +4,26 @@ namespace mlstm::app {
 
 void add_repetition_options(CLI::App* cmd, SearchSettings& search) {
   search.repetition_penalty = kDefaultRepetitionPenalty;
-  cmd->add_flag("--sample-timing", search.sample_timing,
-                "beam, stochastic-beam: search the pitches, draw each note's step, duration and "
-                "velocity from the model's distribution");
+  search.sample_timing = kDefaultSampleTiming;
+  cmd->add_option_function<std::string>(
+         "--timing", [&search](const std::string& v) { search.sample_timing = v == "sample"; },
+         "beam, stochastic-beam: sample (search the pitches, draw each note's step, duration and "
+         "velocity from the model) or search (the likeliest timing too) (default: " +
+             std::string(kDefaultSampleTiming ? "sample" : "search") + ")")
+      ->check(CLI::IsMember({"search", "sample"}));
   cmd->add_option("--repetition-penalty", search.repetition_penalty,
                   "Nats off a pitch's log-probability per time it sounded in the last notes (0: "
                   "off); keeps songs from looping on two notes")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));
+  cmd->add_option("--cluster", search.max_cluster,
+                  "Most notes an answer may start together (within 30 ms): what two hands play")
+      ->capture_default_str()
+      ->check(CLI::Range(1, kMaxPlayableCluster));
+  cmd->add_option("--pace", search.max_pace,
+                  "Notes a second no answer goes past, after a first chord")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinPaceLimit, kMaxPaceLimit));
   cmd->add_option("--repetition-window", search.repetition_window,
                   "Notes the repetition penalty looks back over")
       ->capture_default_str()

@@ -512,7 +512,14 @@ void add_jam_command(CLI::App& app) {
       {"sampling", "beam, greedy, stochastic-beam or sample (default: beam)"},
       {"timing",
        "search (the likeliest step, duration and velocity) or sample (drawn from the model, "
-       "rhythms as varied as a pianist's) with beam search (default: search)"},
+       "rhythms as varied as a pianist's) with beam search (default: " +
+           rt::knob_value(rt::JamSettings{}, "timing") + ")"},
+      {"cluster",
+       "Most notes an answer may start together (within 30 ms), 1..10; what two hands can play "
+       "(default: " +
+           rt::knob_value(rt::JamSettings{}, "cluster") + ")"},
+      {"pace", "Notes a second no answer goes past, after a first chord, 1..36 (default: " +
+                   rt::knob_value(rt::JamSettings{}, "pace") + ")"},
       {"gap", "Seconds of silence that end a phrase (default: 0.35)"},
       {"length", "Notes per answer (default: 50)"},
       {"tempo", "Tempo scale of the answer: its times are multiplied by this (default: 1)"},

@@ -88,6 +88,23 @@ torch::Tensor repetition_counts(const std::vector<int>& context_pitches,
   return counts;
 }
 
+// 0 for each step class a beam may take, -inf for those that would start its next note sooner
+// than its limits allow: [beams, classes]. The longest class always stays, so a row is never
+// empty.
+torch::Tensor step_mask(const std::vector<double>& min_steps, const std::vector<double>& seconds) {
+  const auto classes = static_cast<int64_t>(seconds.size());
+  auto mask = torch::zeros({static_cast<int64_t>(min_steps.size()), classes}, torch::kFloat32);
+  auto m = mask.accessor<float, 2>();
+  for (std::size_t b = 0; b < min_steps.size(); ++b) {
+    for (int64_t c = 0; c + 1 < classes; ++c) {
+      if (seconds[static_cast<std::size_t>(c)] < min_steps[b] - 1e-9) {
+        m[static_cast<int64_t>(b)][c] = -std::numeric_limits<float>::infinity();
+      }
+    }
+  }
+  return mask;
+}
+
 void check_finite(const torch::Tensor& finite) {
   if (!finite.item<bool>()) {
     throw DecodeError("the model computed NaN or infinity; no note was produced");
@@ -127,6 +144,10 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
   }
   if (s.repetition_window < 1 || s.repetition_window > 256) {
     throw DecodeError("repetition window must be 1 to 256 notes");
+  }
+  if (const std::string e = onset_limits_error(s.max_cluster, s.max_pace);
+      s.playable && !e.empty()) {
+    throw DecodeError(e);
   }
   if (s.min_pitch < 0 || s.max_pitch > 127 || s.min_pitch > s.max_pitch) {
     throw DecodeError("pitch range must lie within 0..127, lowest first");
@@ -172,6 +193,20 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
   for (const NoteFeatures& f : context.last(std::min(window, context.size()))) {
     context_pitches.push_back(f.pitch);
   }
+  // Playability: each beam's earliest next onset, kept by masking the step classes that come
+  // sooner (or raising a regression head's step to it).
+  std::vector<OnsetLimits> limits;
+  if (!(s.time_scale > 0.0 && s.time_scale <= 100.0)) {
+    throw DecodeError("the time scale must be above 0 and at most 100");
+  }
+  if (s.playable) limits.emplace_back(context, s.max_cluster, s.max_pace, s.time_scale);
+  std::vector<double> min_steps;
+  std::vector<double> step_seconds;  // each step class's seconds
+  if (time_classes) {
+    for (int c = 0; c < time_bins.bins(); ++c) {
+      step_seconds.push_back(time_bins.to_seconds(c));
+    }
+  }
 
   for (int step = 0; step < s.length; ++step) {
     HeadOutputs out;
@@ -195,8 +230,12 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
                                 .mul_(static_cast<float>(s.repetition_penalty))
                                 .to(device);
     }
+    min_steps.clear();
+    for (const OnsetLimits& l : limits) min_steps.push_back(l.min_step());
     if (time_classes) {
-      heads.push_back(head_log_probs(out.step, s.temperature));
+      auto step_head = head_log_probs(out.step, s.temperature);
+      if (s.playable) step_head = step_head + step_mask(min_steps, step_seconds).to(device);
+      heads.push_back(step_head);
       heads.push_back(head_log_probs(out.duration, s.temperature));
     }
     if (velocity_classes) heads.push_back(head_log_probs(out.velocity, s.temperature));
@@ -264,6 +303,7 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
     const torch::Tensor host = torch::stack(fields).to(torch::kCPU);
     const auto field = host.accessor<double, 2>();
     std::vector<std::vector<NoteFeatures>> next_beams;
+    std::vector<OnsetLimits> next_limits;
     std::vector<NoteFeatures> new_notes;
     for (int64_t i = 0; i < pos.size(0); ++i) {
       int k = 1;  // the next field: pitch, then the searched classes, then regression values
@@ -288,13 +328,21 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
       // Guards: no negative step, no note too short to sound, nothing past time_max.
       f.step = std::clamp(f.step, 0.0, m.time_max);
       f.duration = std::clamp(f.duration, s.min_duration, m.time_max);
-      auto notes = beams[static_cast<std::size_t>(field[0][i])];
+      const auto from = static_cast<std::size_t>(field[0][i]);
+      if (s.playable) {
+        // A regression head is raised to the limit; a class head's masked classes never win.
+        if (!time_classes) f.step = std::max(f.step, std::min(min_steps[from], m.time_max));
+        next_limits.push_back(limits[from]);
+        next_limits.back().add(f.step);
+      }
+      auto notes = beams[from];
       notes.push_back(f);
       next_beams.push_back(std::move(notes));
       new_notes.push_back(f);
     }
     // The state (or the whole input, when re-decoding) and the notes move with their beam.
     beams = std::move(next_beams);
+    limits = std::move(next_limits);
     scores = best;
     // The new notes as the next input: one copy to the device.
     auto rows = torch::empty({4, static_cast<int64_t>(new_notes.size())}, torch::kFloat32);

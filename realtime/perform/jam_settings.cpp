@@ -86,6 +86,8 @@ const std::map<std::string, Knob>& knobs() {
           return {};
         },
         [](const JamSettings& s) { return std::string(s.sample_timing ? "sample" : "search"); }}},
+      {"cluster", int_knob(&JamSettings::max_cluster, 1, kMaxPlayableCluster)},
+      {"pace", double_knob(&JamSettings::max_pace, kMinPaceLimit, kMaxPaceLimit)},
       {"gap", double_knob(&JamSettings::gap_seconds, 0.05, 5.0)},
       {"length", int_knob(&JamSettings::length, 1, 500)},
       {"tempo", double_knob(&JamSettings::tempo_scale, 0.25, 4.0)},
@@ -157,8 +159,9 @@ std::optional<YieldMode> parse_yield_mode(const std::string& name) {
 
 const std::vector<std::string>& knob_names() {
   static const std::vector<std::string> names = {
-      "mode",  "width",    "temperature", "repetition", "sampling", "timing",    "gap", "length",
-      "tempo", "velocity", "program",     "yield",      "fade",     "speculate", "seed"};
+      "mode",    "width", "temperature", "repetition", "sampling", "timing",
+      "cluster", "pace",  "gap",         "length",     "tempo",    "velocity",
+      "program", "yield", "fade",        "speculate",  "seed"};
   return names;
 }
 
@@ -190,6 +193,8 @@ JamSettings JamKnobs::load() const noexcept {
   s.temperature = temperature_.load(std::memory_order_relaxed);
   s.repetition = repetition_.load(std::memory_order_relaxed);
   s.sample_timing = sample_timing_.load(std::memory_order_relaxed);
+  s.max_cluster = max_cluster_.load(std::memory_order_relaxed);
+  s.max_pace = max_pace_.load(std::memory_order_relaxed);
   s.gap_seconds = gap_.load(std::memory_order_relaxed);
   s.length = length_.load(std::memory_order_relaxed);
   s.tempo_scale = tempo_.load(std::memory_order_relaxed);
@@ -209,6 +214,8 @@ void JamKnobs::store(const JamSettings& s) noexcept {
   temperature_.store(s.temperature, std::memory_order_relaxed);
   repetition_.store(s.repetition, std::memory_order_relaxed);
   sample_timing_.store(s.sample_timing, std::memory_order_relaxed);
+  max_cluster_.store(s.max_cluster, std::memory_order_relaxed);
+  max_pace_.store(s.max_pace, std::memory_order_relaxed);
   gap_.store(s.gap_seconds, std::memory_order_relaxed);
   length_.store(s.length, std::memory_order_relaxed);
   tempo_.store(s.tempo_scale, std::memory_order_relaxed);

@@ -29,9 +29,14 @@ struct JamSettings {
   int width = 8;                                  // 1..32
   double temperature = 1.0;                       // 0.1..2.0
   double repetition = kDefaultRepetitionPenalty;  // nats per recent repeat of a pitch, 0..3
-  bool sample_timing = false;   // beam: draw the timing and velocity instead of searching them
-  double gap_seconds = 0.35;    // silence that ends a phrase
-  int length = 50;              // notes per answer
+  // beam: draw the timing and velocity instead of searching them (kDefaultSampleTiming says why)
+  bool sample_timing = kDefaultSampleTiming;
+  // Playability limits of every answer (decode/onset_limits.hpp): notes that may start together,
+  // and the pace no answer goes past.
+  int max_cluster = kDefaultMaxCluster;  // 1..10
+  double max_pace = kDefaultMaxPace;     // notes a second, 1..36
+  double gap_seconds = 0.35;             // silence that ends a phrase
+  int length = 50;                       // notes per answer
   double tempo_scale = 1.0;     // the answer's times are multiplied by this (2: half as fast)
   double velocity_scale = 1.0;  // the answer's velocities are multiplied by this
   int model_program = 0;        // General MIDI program of the model's voice
@@ -72,10 +77,11 @@ class JamKnobs {
   std::uint64_t version() const noexcept { return version_.load(std::memory_order_acquire); }
 
  private:
-  std::atomic<int> mode_{0}, sampling_{0}, width_{8}, length_{50}, program_{0}, yield_{0};
+  std::atomic<int> mode_{0}, sampling_{0}, width_{8}, length_{50}, program_{0}, yield_{0},
+      max_cluster_{kDefaultMaxCluster};
   std::atomic<double> temperature_{1.0}, repetition_{kDefaultRepetitionPenalty}, gap_{0.35},
-      tempo_{1.0}, velocity_{1.0}, fade_{0.3};
-  std::atomic<bool> speculate_{true}, sample_timing_{false};
+      tempo_{1.0}, velocity_{1.0}, fade_{0.3}, max_pace_{kDefaultMaxPace};
+  std::atomic<bool> speculate_{true}, sample_timing_{kDefaultSampleTiming};
   std::atomic<std::uint64_t> seed_{0};
   std::atomic<std::uint64_t> version_{0};
 };

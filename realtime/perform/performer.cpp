@@ -141,6 +141,9 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
   ss.temperature = s.temperature;
   ss.repetition_penalty = s.repetition;
   ss.sample_timing = s.sample_timing;
+  ss.max_cluster = s.max_cluster;
+  ss.max_pace = s.max_pace;
+  ss.time_scale = s.tempo_scale;  // the limits hold for the answer as it is played
   ss.length = s.length;
   ss.seed = s.seed;
   return ss;

@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 import smf  # noqa: E402
-from jam_check import composed_pitches, model_notes, player_notes  # noqa: E402
+from jam_check import composed_pitches, model_notes, played_pitches, player_notes  # noqa: E402
 
 CASE, MUSIC_LSTM, SENDER, MAESTRO, WORK, MODEL = sys.argv[1:7]
 os.makedirs(WORK, exist_ok=True)
@@ -68,7 +68,8 @@ def xruns_since(log_before, report):
     # period, and the server named our audio client late. Even then it may not be ours: on these
     # virtual machines the guest charges a stall of the virtual CPU to the running thread's CPU
     # time (bench_host_stalls; CI measured one callback of 27.1 ms of CPU time in this light
-    # session, seen late by the server too). confirmed() tells them apart.
+    # session, seen late by the server too). Playing the session again tells them apart
+    # (case_performance, confirmed()).
     return min(report["overruns"], clients.get("music-lstm-audio", 0))
 
 
@@ -186,14 +187,34 @@ def read_wav_mono(path):
 
 
 def case_performance():
+    """A MAESTRO performance played into the session for 60 s. Every note arrives, is recorded
+    and sounds, whatever the machine; two figures depend on the machine as well as on us and are
+    judged as docs/TESTING.md says: an overrun must come back when the session is played again,
+    and the recording's timing is judged on a run where no cycle was missed (a missed cycle moves
+    the recording's frames against the sender's by a period)."""
     seconds = 60
-    if confirmed(lambda run: perform(run, seconds), f"in {seconds} s of a performance"):
+    runs = [perform(1, seconds)]
+    if runs[0]["overruns"] or runs[0]["missed"]:
+        print(f"run 1: {runs[0]['overruns']} overruns seen by both witnesses, "
+              f"{runs[0]['missed']} cycles missed: playing the same session again")
+        runs.append(perform(2, seconds))
+    if all(r["overruns"] for r in runs) and len(runs) == 2:
         fail("our audio callback overran its period in both runs, and the server saw our audio "
              "client late")
+    clean = [r for r in runs if not r["missed"]]
+    if not clean:
+        print("the recording's timing is not judged: the machine made our output miss cycles "
+              "in both runs (see the server log's account above)")
+        return
+    bound = 2.0
+    if clean[0]["worst_ms"] > bound:
+        fail(f"a recorded note is {clean[0]['worst_ms']:.3f} ms away from when it was sent "
+             f"(more than {bound:.2f} ms) in a run without a missed cycle")
 
 
 def perform(run, seconds):
-    """Plays the performance once, checks it, and returns the overruns both witnesses saw."""
+    """Plays the performance once and checks what does not depend on the machine; returns the
+    overruns both witnesses saw, the cycles our output missed, and the worst timing."""
     log_before = len(jack_log_lines())
     name = "performance" if run == 1 else f"performance-{run}"
     rec, wav = os.path.join(WORK, name + ".mid"), os.path.join(WORK, name + ".wav")
@@ -257,15 +278,10 @@ def perform(run, seconds):
     print(f"late events: {report['late_events']} of {report['events_applied']}")
     if report["engine_dropped"] or report["input_dropped"]:
         fail(f"events dropped: {report}")
-    # The sender puts each message at its own frame; the input keeps JACK's frame offsets
-    # (realtime/midi/jack_midi_input.hpp), so only the callbacks' wake-up jitter remains.
-    if overruns:
-        return overruns  # a missed cycle moves what follows by a period: judged by the repeat
-    bound = 2.0
-    if worst > bound:
-        fail(f"a recorded note is {worst:.3f} ms away from when it was sent (more than "
-             f"{bound:.2f} ms)")
-    return 0
+    # The timing (judged by the caller): the sender puts each message at its own frame and the
+    # input keeps JACK's frame offsets (realtime/midi/jack_midi_input.hpp), so only the
+    # callbacks' wake-up jitter remains.
+    return {"overruns": overruns, "missed": report["xruns"], "worst_ms": worst}
 
 
 def rss_kb(pid):
@@ -437,7 +453,7 @@ def jam_once(run):
     if a1["settings"]["width"] != 1 or a2["settings"]["width"] != 8:
         fail("the width changed mid-session did not change the next answer's setting")
     for a in (a1, a2):
-        if composed_pitches(MUSIC_LSTM, MODEL, WORK, a) != [n["pitch"] for n in a["notes"]]:
+        if composed_pitches(MUSIC_LSTM, MODEL, WORK, a) != played_pitches(a):
             fail(f"answer {a['index']} is not what the engine computes for its width")
     # With speculation the answer starts within the gap plus one buffer of the phrase's end.
     player = player_notes(rec)
@@ -449,14 +465,18 @@ def jam_once(run):
     if not a1["ready_in_time"] or not gap - 1e-3 <= delay <= gap + buffer_s:
         fail("the answer did not start within the gap plus one buffer")
     notes, closed = model_notes(rec)
+    # Answer 1 plays until its end or until the second phrase makes it yield (drawn timing can
+    # make 50 notes last longer than the pause).
     first = [p for t, p in notes if a1["start_s"] - 1e-3 <= t < a2["start_s"] - 1e-3]
-    if first != [n["pitch"] for n in a1["notes"]] or len(first) != 50:
-        fail(f"answer 1 did not land whole on the model's track ({len(first)} notes)")
+    whole = played_pitches(a1)
+    if len(first) < 10 or first != whole[:len(first)]:
+        fail(f"answer 1 did not land on the model's track ({len(first)} of {len(whole)} notes)")
+    print(f"answer 1: {len(first)} of {len(whole)} notes before the second phrase")
     # Playing over answer 2 cancels the rest of it.
     over = player[20][0]
     second = [(t, p) for t, p in notes if a2["start_s"] - 1e-3 <= t < a3["start_s"] - 1e-3]
-    logged = [n["pitch"] for n in a2["notes"]]
-    if not second or [p for _, p in second] != logged[:len(second)] or len(second) >= 50:
+    logged = played_pitches(a2)
+    if not second or [p for _, p in second] != logged[:len(second)] or len(second) >= len(logged):
         fail(f"answer 2 was not cut off where the player came in ({len(second)} notes)")
     if any(t >= over for t, _ in second):
         fail("the model went on after the player played over it")

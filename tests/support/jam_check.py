@@ -63,8 +63,22 @@ def context_midi(context, path):
     return len(context) + (1 if lead else 0)
 
 
+def played_pitches(answer, rate=48000):
+    """An answer's pitches as the performer plays them and a recording holds them: by onset (in
+    frames, each step rounded as the performer rounds it), the notes of one onset in pitch order,
+    and a key struck twice at one onset once (realtime/perform/performer.cpp)."""
+    frame, keys = 0, []
+    for i, n in enumerate(answer["notes"]):
+        if i:
+            frame += round(max(n["step"], 0.0) * rate)
+        if (frame, n["pitch"]) not in keys:
+            keys.append((frame, n["pitch"]))
+    return [p for _, p in sorted(keys)]
+
+
 def composed_pitches(music_lstm, model, workdir, answer):
-    """The pitches `compose` gives for an answer's logged context and settings."""
+    """The pitches `compose` gives for an answer's logged context and settings, in the order
+    played_pitches() gives (by onset, then pitch; a key struck twice at one onset once)."""
     prime = os.path.join(workdir, f"context-{answer['index']}.mid")
     notes = context_midi(answer["context"], prime)
     out = os.path.join(workdir, f"composed-{answer['index']}.mid")
@@ -75,9 +89,15 @@ def composed_pitches(music_lstm, model, workdir, answer):
                         repr(s["temperature"]), "--sampling", s["sampling"],
                         "--repetition-penalty", repr(s["repetition_penalty"]),
                         "--repetition-window", str(s["repetition_window"]),
-                        *(["--sample-timing"] if s["sample_timing"] else []), "--seed",
+                        "--timing", "sample" if s["sample_timing"] else "search",
+                        "--cluster", str(s["max_cluster"]), "--pace", repr(s["max_pace"]), "--seed",
                         str(s["seed"]), "--out", out], capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         raise RuntimeError(f"compose failed: {r.stderr}")
     mid = mido.MidiFile(out)
-    return [m.note for m in mid.tracks[-1] if m.type == "note_on" and m.velocity > 0]
+    tick, keys = 0, []
+    for m in mid.tracks[-1]:
+        tick += m.time
+        if m.type == "note_on" and m.velocity > 0 and (tick, m.note) not in keys:
+            keys.append((tick, m.note))
+    return [p for _, p in sorted(keys)]

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "decode/beam_search.hpp"
+#include "midi/playability.hpp"
 #include "model/feature_codec.hpp"
 #include "support/tiny_model.hpp"
 
@@ -84,6 +85,7 @@ TEST(BeamSearch, WidthOneIsTheNaiveGreedyDecoder) {
     s.width = 1;
     s.length = 12;
     s.min_duration = 0.0;
+    s.playable = false;  // the reference knows no playability limits
     const SearchResult r = beam_search(*model, context, s);
     ASSERT_EQ(r.notes.size(), 12u);
     const TimeBins bins(c.model);
@@ -373,6 +375,62 @@ TEST(SampleTiming, SearchesThePitchesAndDrawsTheTiming) {
   EXPECT_EQ(steps(beam_search(*model, context, s)), steps(a)) << "the same seed, other timing";
   s.seed = 1;
   EXPECT_NE(steps(beam_search(*model, context, s)), steps(a)) << "another seed, the same timing";
+}
+
+// A model that wants every note at once (the step head's first class, or a negative step, far
+// likelier than anything else): the likeliest path is one 50-note cluster. Every sampling method
+// and timing keeps the playability limits anyway, and without them the answer is degenerate (so
+// the test sees the failure it guards against).
+TEST(Playability, EveryMethodKeepsTheLimitsWhenTheModelWantsOneInstant) {
+  for (RunConfig c : {classes_config(), test::tiny_config()}) {
+    torch::manual_seed(11);
+    NoteModel model(c.model);
+    model->eval();
+    torch::NoGradGuard no_grad;
+    auto bias = model->named_parameters()["step_head.bias"];
+    if (c.model.time_head == HeadKind::kClasses) {
+      bias[0] = 40.0f;
+    } else {
+      bias.fill_(-5.0f);
+    }
+    const auto context = context_of(c.model);
+    SearchSettings s;
+    s.length = 50;
+    s.playable = false;
+    EXPECT_TRUE(measure_playability(beam_search(*model, context, s).notes).degenerate());
+    s.playable = true;
+    for (Sampling sampling : {Sampling::kBeam, Sampling::kStochasticBeam, Sampling::kSample}) {
+      for (bool drawn : {false, true}) {
+        for (auto [cluster, pace] :
+             {std::pair{kDefaultMaxCluster, kDefaultMaxPace},
+              std::pair{kMaxPlayableCluster, kMaxPaceLimit}, std::pair{2, 4.0}}) {
+          s.sampling = sampling;
+          s.sample_timing = drawn;
+          s.max_cluster = cluster;
+          s.max_pace = pace;
+          const Playability p = measure_playability(beam_search(*model, context, s).notes);
+          const std::string what = std::string(sampling_name(sampling)) +
+                                   (drawn ? ", drawn timing" : ", searched timing") + ", cluster " +
+                                   std::to_string(cluster);
+          EXPECT_FALSE(p.degenerate()) << what;
+          EXPECT_LE(p.largest_cluster, cluster) << what;
+          EXPECT_GE(p.span_seconds, (49.0 - cluster) / pace - 1e-6) << what;
+        }
+      }
+    }
+  }
+}
+
+TEST(Playability, LimitsOutsideTheirRangesAreErrors) {
+  RunConfig c = classes_config();
+  NoteModel model(c.model);
+  const auto context = context_of(c.model);
+  SearchSettings s;
+  s.max_cluster = kMaxPlayableCluster + 1;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s.max_cluster = kDefaultMaxCluster;
+  s.max_pace = kMaxPaceLimit + 1;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
 }
 
 TEST(BeamSearch, BadSettingsAndModelsAreErrors) {
