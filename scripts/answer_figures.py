@@ -23,22 +23,14 @@ import struct
 import subprocess
 import sys
 
-from playability_stats import largest_cluster  # noqa: E402 (this folder's; 30 ms windows)
+from playability_stats import largest_cluster, notes_of  # noqa: E402 (this folder's)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                "support"))
+from smf import vlq  # noqa: E402
 
 MIN_SPAN, MAX_CLUSTER = 1.0, 10  # midi/playability.hpp
 TICKS = 480  # per quarter; 120 bpm: 960 a second
-
-
-def notes_of(binary, path):
-    """(start, end, pitch, velocity) of each note, sorted by start then pitch."""
-    out = subprocess.run([binary, "inspect", "--notes", path], capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"answer_figures.py: {path}: {out.stderr.strip()}")
-    notes = []
-    for row in csv.reader(out.stdout.splitlines()):
-        if row and row[0].isdigit():
-            notes.append((float(row[2]), float(row[3]), int(row[0]), int(row[1])))
-    return sorted(notes)
 
 
 def figures(onsets):
@@ -58,15 +50,6 @@ def answer_onsets(answer):
             t += max(n["step"], 0.0) * scale
         out.append(t)
     return out
-
-
-def vlq(value):
-    out = [value & 0x7F]
-    value >>= 7
-    while value:
-        out.insert(0, (value & 0x7F) | 0x80)
-        value >>= 7
-    return bytes(out)
 
 
 def write_midi(path, notes):
@@ -89,13 +72,7 @@ def write_midi(path, notes):
 def events_per_second(notes, window=10.0):
     """The most note-ons and note-offs in any `window` seconds, a second."""
     times = sorted([s for s, _, _, _ in notes] + [e for _, e, _, _ in notes])
-    best, to = 0, 0
-    for i in range(len(times)):
-        to = max(to, i)
-        while to < len(times) and times[to] - times[i] < window:
-            to += 1
-        best = max(best, to - i)
-    return best / window
+    return largest_cluster(times, window) / window
 
 
 def jam(binary, replay, out_dir, name, extra, more):

@@ -24,23 +24,24 @@ import time
 CLUSTER_WINDOW = 0.030
 
 
-def onsets_of(binary, path):
+def notes_of(binary, path):
+    """(start, end, pitch, velocity) of each note, sorted by start then pitch."""
     out = subprocess.run([binary, "inspect", "--notes", path], capture_output=True, text=True)
     if out.returncode != 0:
-        sys.exit(f"playability_stats.py: {path}: {out.stderr.strip()}")
-    onsets = []
+        sys.exit(f"{os.path.basename(sys.argv[0])}: {path}: {out.stderr.strip()}")
+    notes = []
     for row in csv.reader(out.stdout.splitlines()):
-        if not row or not row[0].isdigit():
-            continue  # the header
-        onsets.append(float(row[2]))
-    return sorted(onsets)
+        if row and row[0].isdigit():  # not the header
+            notes.append((float(row[2]), float(row[3]), int(row[0]), int(row[1])))
+    return sorted(notes)
 
 
-def largest_cluster(onsets):
+def largest_cluster(times, window=CLUSTER_WINDOW):
+    """The most of the sorted `times` within any `window` seconds."""
     best, to = 0, 0
-    for i in range(len(onsets)):
+    for i in range(len(times)):
         to = max(to, i)
-        while to < len(onsets) and onsets[to] - onsets[i] < CLUSTER_WINDOW:
+        while to < len(times) and times[to] - times[i] < window:
             to += 1
         best = max(best, to - i)
     return best
@@ -79,7 +80,7 @@ def main():
     clusters, paces = [], []
     began = time.time()
     for i, name in enumerate(files):
-        onsets = onsets_of(a.binary, os.path.join(a.data, name))
+        onsets = [start for start, _, _, _ in notes_of(a.binary, os.path.join(a.data, name))]
         for w in range(0, len(onsets) - a.notes + 1, a.notes):
             window = onsets[w:w + a.notes]
             clusters.append(largest_cluster(window))
