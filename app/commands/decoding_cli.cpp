@@ -5,12 +5,18 @@ namespace mlstm::app {
 void add_repetition_options(CLI::App* cmd, SearchSettings& search) {
   search.repetition_penalty = kDefaultRepetitionPenalty;
   search.sample_timing = kDefaultSampleTiming;
+  search.timing_temperature = kDefaultTimingTemperature;
   cmd->add_option_function<std::string>(
          "--timing", [&search](const std::string& v) { search.sample_timing = v == "sample"; },
          "beam, stochastic-beam: sample (search the pitches, draw each note's step, duration and "
          "velocity from the model) or search (the likeliest timing too) (default: " +
              std::string(kDefaultSampleTiming ? "sample" : "search") + ")")
       ->check(CLI::IsMember({"search", "sample"}));
+  cmd->add_option("--timing-temperature", search.timing_temperature,
+                  "Multiplies the temperature for the step and duration: below 1 keeps nearer the "
+                  "model's likeliest timing (fewer long pauses), above 1 loosens it")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 4.0));
   cmd->add_option("--repetition-penalty", search.repetition_penalty,
                   "Nats off a pitch's log-probability per time it sounded in the last notes (0: "
                   "off); keeps songs from looping on two notes")

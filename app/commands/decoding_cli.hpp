@@ -8,8 +8,9 @@
 
 namespace mlstm::app {
 
-// Sets `search` to the jam's timing and repetition penalty and adds --timing, --cluster, --pace,
-// --repetition-penalty and --repetition-window, which write into it.
+// Sets `search` to the jam's timing and repetition penalty and adds --timing,
+// --timing-temperature, --cluster, --pace, --repetition-penalty and --repetition-window, which
+// write into it.
 void add_repetition_options(CLI::App* cmd, SearchSettings& search);
 
 }  // namespace mlstm::app

@@ -144,6 +144,8 @@ nlohmann::json jam_report(const rt::Performer& performer, const rt::InferenceWor
           {"requests", c.requests.load()},
           {"requests_superseded", w.superseded},
           {"model_events_dropped", c.dropped_events.load()},
+          {"continuous_stopped_unplayable", c.unchained.load()},
+          {"model_notes_over_rate_bound", c.rate_limited_notes.load()},
           {"inference_mean_ms", n ? total_ms / static_cast<double>(n) : 0.0},
           {"inference_max_ms", max_ms},
           {"settings", rt::knob_texts(knobs.load())}};
@@ -514,6 +516,10 @@ void add_jam_command(CLI::App& app) {
        "search (the likeliest step, duration and velocity) or sample (drawn from the model, "
        "rhythms as varied as a pianist's) with beam search (default: " +
            rt::knob_value(rt::JamSettings{}, "timing") + ")"},
+      {"timing-temperature",
+       "0.05..4; multiplies the temperature for each note's step and duration: below 1 keeps "
+       "nearer the model's likeliest timing, above 1 loosens it (default: " +
+           rt::knob_value(rt::JamSettings{}, "timing-temperature") + ")"},
       {"cluster",
        "Most notes an answer may start together (within 30 ms), 1..10; what two hands can play "
        "(default: " +

@@ -38,6 +38,7 @@ std::string answer_json(const rt::AnswerRecord& r, int rate) {
                         {"width", s.width},
                         {"temperature", s.temperature},
                         {"sample_timing", s.sample_timing},
+                        {"timing_temperature", s.timing_temperature},
                         {"max_cluster", s.max_cluster},
                         {"max_pace", s.max_pace},
                         {"time_scale", s.time_scale},

@@ -136,6 +136,9 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
   if (!(s.temperature > 0.0) || !std::isfinite(s.temperature)) {
     throw DecodeError("temperature must be above 0");
   }
+  if (!(s.timing_temperature > 0.0) || !std::isfinite(s.timing_temperature)) {
+    throw DecodeError("timing temperature must be above 0");
+  }
   if (s.length < 1) throw DecodeError("length must be at least 1 note");
   if (s.top_k < 0 || s.top_k > 128) throw DecodeError("top-k must be 0 (off) to 128");
   if (!(s.top_p > 0.0 && s.top_p <= 1.0)) throw DecodeError("top-p must be above 0 and at most 1");
@@ -233,10 +236,11 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
     min_steps.clear();
     for (const OnsetLimits& l : limits) min_steps.push_back(l.min_step());
     if (time_classes) {
-      auto step_head = head_log_probs(out.step, s.temperature);
+      const double timing_temperature = s.temperature * s.timing_temperature;
+      auto step_head = head_log_probs(out.step, timing_temperature);
       if (s.playable) step_head = step_head + step_mask(min_steps, step_seconds).to(device);
       heads.push_back(step_head);
-      heads.push_back(head_log_probs(out.duration, s.temperature));
+      heads.push_back(head_log_probs(out.duration, timing_temperature));
     }
     if (velocity_classes) heads.push_back(head_log_probs(out.velocity, s.temperature));
     // With sample_timing the beam searches the pitch head only; the others are drawn below, for

@@ -86,6 +86,7 @@ const std::map<std::string, Knob>& knobs() {
           return {};
         },
         [](const JamSettings& s) { return std::string(s.sample_timing ? "sample" : "search"); }}},
+      {"timing-temperature", double_knob(&JamSettings::timing_temperature, 0.05, 4.0)},
       {"cluster", int_knob(&JamSettings::max_cluster, 1, kMaxPlayableCluster)},
       {"pace", double_knob(&JamSettings::max_pace, kMinPaceLimit, kMaxPaceLimit)},
       {"gap", double_knob(&JamSettings::gap_seconds, 0.05, 5.0)},
@@ -159,9 +160,9 @@ std::optional<YieldMode> parse_yield_mode(const std::string& name) {
 
 const std::vector<std::string>& knob_names() {
   static const std::vector<std::string> names = {
-      "mode",    "width", "temperature", "repetition", "sampling", "timing",
-      "cluster", "pace",  "gap",         "length",     "tempo",    "velocity",
-      "program", "yield", "fade",        "speculate",  "seed"};
+      "mode",    "width", "temperature", "repetition", "sampling", "timing",   "timing-temperature",
+      "cluster", "pace",  "gap",         "length",     "tempo",    "velocity", "program",
+      "yield",   "fade",  "speculate",   "seed"};
   return names;
 }
 
@@ -193,6 +194,7 @@ JamSettings JamKnobs::load() const noexcept {
   s.temperature = temperature_.load(std::memory_order_relaxed);
   s.repetition = repetition_.load(std::memory_order_relaxed);
   s.sample_timing = sample_timing_.load(std::memory_order_relaxed);
+  s.timing_temperature = timing_temperature_.load(std::memory_order_relaxed);
   s.max_cluster = max_cluster_.load(std::memory_order_relaxed);
   s.max_pace = max_pace_.load(std::memory_order_relaxed);
   s.gap_seconds = gap_.load(std::memory_order_relaxed);
@@ -214,6 +216,7 @@ void JamKnobs::store(const JamSettings& s) noexcept {
   temperature_.store(s.temperature, std::memory_order_relaxed);
   repetition_.store(s.repetition, std::memory_order_relaxed);
   sample_timing_.store(s.sample_timing, std::memory_order_relaxed);
+  timing_temperature_.store(s.timing_temperature, std::memory_order_relaxed);
   max_cluster_.store(s.max_cluster, std::memory_order_relaxed);
   max_pace_.store(s.max_pace, std::memory_order_relaxed);
   gap_.store(s.gap_seconds, std::memory_order_relaxed);

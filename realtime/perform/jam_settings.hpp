@@ -31,6 +31,7 @@ struct JamSettings {
   double repetition = kDefaultRepetitionPenalty;  // nats per recent repeat of a pitch, 0..3
   // beam: draw the timing and velocity instead of searching them (kDefaultSampleTiming says why)
   bool sample_timing = kDefaultSampleTiming;
+  double timing_temperature = kDefaultTimingTemperature;  // times temperature, for the timing
   // Playability limits of every answer (decode/onset_limits.hpp): notes that may start together,
   // and the pace no answer goes past.
   int max_cluster = kDefaultMaxCluster;  // 1..10
@@ -80,7 +81,8 @@ class JamKnobs {
   std::atomic<int> mode_{0}, sampling_{0}, width_{8}, length_{50}, program_{0}, yield_{0},
       max_cluster_{kDefaultMaxCluster};
   std::atomic<double> temperature_{1.0}, repetition_{kDefaultRepetitionPenalty}, gap_{0.35},
-      tempo_{1.0}, velocity_{1.0}, fade_{0.3}, max_pace_{kDefaultMaxPace};
+      tempo_{1.0}, velocity_{1.0}, fade_{0.3}, max_pace_{kDefaultMaxPace},
+      timing_temperature_{kDefaultTimingTemperature};
   std::atomic<bool> speculate_{true}, sample_timing_{kDefaultSampleTiming};
   std::atomic<std::uint64_t> seed_{0};
   std::atomic<std::uint64_t> version_{0};

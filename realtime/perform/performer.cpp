@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "midi/playability.hpp"
+
 namespace mlstm::rt {
 namespace {
 
@@ -13,6 +15,45 @@ std::int64_t to_frames(double seconds, int rate) {
 
 double to_ms(std::int64_t frames, int rate) {
   return 1000.0 * static_cast<double>(frames) / rate;
+}
+
+// The answer as it will be heard: its span and its largest cluster, from the scheduled frames
+// (tempo, re-struck keys and the rate bound already applied).
+Playability as_played(const std::vector<PlannedNote>& notes, int rate) {
+  Playability p;
+  p.notes = static_cast<int>(notes.size());
+  if (notes.empty()) return p;
+  std::vector<double> onsets;
+  onsets.reserve(notes.size());
+  for (const PlannedNote& n : notes) onsets.push_back(static_cast<double>(n.start) / rate);
+  std::sort(onsets.begin(), onsets.end());
+  p.span_seconds = onsets.back() - onsets.front();
+  p.largest_cluster = largest_cluster(onsets);
+  return p;
+}
+
+// Why continuous mode cannot go on from an answer heard as `p`; empty when it can. An answer
+// shorter than a second (a single note included) would be chained again at once, and again: the
+// runaway this guards against.
+std::string unchainable(const Playability& p, std::uint64_t index) {
+  char line[240];
+  if (p.largest_cluster > kMaxPlayableCluster) {
+    std::snprintf(line, sizeof line,
+                  "answer %llu starts %d notes together, more than two hands can play: continuous "
+                  "mode does not go on from it; listening (a lower cluster knob helps)",
+                  static_cast<unsigned long long>(index), p.largest_cluster);
+    return line;
+  }
+  if (p.span_seconds < kMinAnswerSpanSeconds) {
+    std::snprintf(line, sizeof line,
+                  "answer %llu lasts %.2f s from its first note to its last (%d notes): continuous "
+                  "mode goes on only from an answer of at least %.0f s; listening (a longer "
+                  "length helps)",
+                  static_cast<unsigned long long>(index), p.span_seconds, p.notes,
+                  kMinAnswerSpanSeconds);
+    return line;
+  }
+  return {};
 }
 
 }  // namespace
@@ -141,6 +182,7 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
   ss.temperature = s.temperature;
   ss.repetition_penalty = s.repetition;
   ss.sample_timing = s.sample_timing;
+  ss.timing_temperature = s.timing_temperature;
   ss.max_cluster = s.max_cluster;
   ss.max_pace = s.max_pace;
   ss.time_scale = s.tempo_scale;  // the limits hold for the answer as it is played
@@ -200,23 +242,30 @@ void Performer::try_start_waiting(std::int64_t now) {
   schedule(std::move(*answer), start, std::move(record));
 }
 
-void Performer::request_chain(const JamSettings& s) {
+void Performer::request_chain(const JamSettings& s, std::int64_t now) {
   std::vector<NoteFeatures> context = fill_context(
       model_context_.features(answer_end_), static_cast<std::size_t>(options_.context_notes));
   if (context.empty()) return;
   chain_request_ = next_id_++;
+  chain_requested_at_ = now;
   worker_.submit({chain_request_, std::move(context), search_settings(s)});
   counters_.requests.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Performer::try_chain(std::int64_t now, const JamSettings& s) {
   if (silence_frame_ >= 0) return;
-  // Ask for the next part early enough to compute it (twice the last inference time, at least
-  // two seconds ahead), but no earlier: the answer stays interruptible and the store small.
+  if (!chainable_) {
+    // Said when it was scheduled; the answer plays out as in call-and-response.
+    if (now >= answer_end_) state_ = State::kListening;
+    return;
+  }
+  // Ask for the next part once the part playing has started and has nearly played out: early
+  // enough to compute it (twice the last inference time, at least two seconds ahead of its last
+  // note), no earlier. One part ahead at most: the answer stays interruptible, the store small.
   const double inference_s = counters_.last_inference_ms.load(std::memory_order_relaxed) / 1000.0;
   const std::int64_t lead = to_frames(std::max(2.0, 2.0 * inference_s), options_.sample_rate);
   if (chain_request_ == 0) {
-    if (now >= last_onset_ - lead) request_chain(s);
+    if (now >= last_start_ && now >= last_onset_ - lead) request_chain(s, now);
     return;
   }
   std::optional<Answer> answer = worker_.take(chain_request_);
@@ -236,6 +285,7 @@ void Performer::try_chain(std::int64_t now, const JamSettings& s) {
   AnswerRecord record;
   record.chained = true;
   record.gap_end = due;
+  record.requested = chain_requested_at_;
   record.ready_in_time = now <= due;
   record.late = now > due + options_.buffer_frames;
   schedule(std::move(*answer), std::max(due, now), std::move(record));
@@ -268,13 +318,45 @@ void Performer::schedule(Answer answer, std::int64_t first_onset, AnswerRecord r
   }
   std::erase_if(notes, [](const PlannedNote& n) { return n.end <= n.start; });
 
+  // Continuous mode never goes on from an answer a pianist could not play; a chained part like
+  // that is not played at all (the player's own answer is: it was asked for).
+  const std::uint64_t index = counters_.answers.load(std::memory_order_relaxed) + 1;
+  const std::string why = unchainable(as_played(notes, rate), index);
+  if (!why.empty() && (record.chained || s.mode == JamMode::kContinuous)) {
+    counters_.unchained.fetch_add(1, std::memory_order_relaxed);
+    if (record.chained) {
+      say(why + "; it was not played");
+      chainable_ = false;  // the part playing ends the chain (try_chain)
+      return;
+    }
+    say(why);
+  }
+  chainable_ = why.empty();
+
+  record.dropped_notes = bound_rate(notes);
+  if (record.dropped_notes > 0) {
+    counters_.rate_limited_notes.fetch_add(static_cast<std::uint64_t>(record.dropped_notes),
+                                           std::memory_order_relaxed);
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "answer %llu: %d of its %zu notes left out: the model's voice starts at most %d "
+                  "notes in any second",
+                  static_cast<unsigned long long>(index), record.dropped_notes,
+                  notes.size() + static_cast<std::size_t>(record.dropped_notes),
+                  options_.max_notes_per_second);
+    say(line);
+  }
+
   for (const PlannedNote& n : notes) {
     push(note_on(n.start, Voice::kModel, options_.model_channel, n.pitch, n.velocity));
     push(note_off(n.end, Voice::kModel, options_.model_channel, n.pitch));
     model_context_.add(n.pitch, n.velocity, n.start, n.end);
     answer_end_ = std::max(answer_end_, n.end);
   }
-  if (!notes.empty()) last_onset_ = notes.back().start;
+  if (!notes.empty()) {
+    last_start_ = notes.front().start;
+    last_onset_ = notes.back().start;
+  }
 
   // The piano roll keeps ten seconds behind the new answer.
   const std::int64_t keep_from = first_onset - to_frames(10.0, rate);
@@ -289,19 +371,50 @@ void Performer::schedule(Answer answer, std::int64_t first_onset, AnswerRecord r
   if (record.ready_in_time) counters_.ready_in_time.fetch_add(1, std::memory_order_relaxed);
   if (record.late) {
     counters_.late.fetch_add(1, std::memory_order_relaxed);
-    char line[200];
-    std::snprintf(line, sizeof line,
-                  "answer %llu started %.0f ms late: the model took %.0f ms (width %d); a smaller "
-                  "width or a longer gap helps",
-                  static_cast<unsigned long long>(record.index),
-                  to_ms(record.start - record.gap_end, rate), record.answer.seconds * 1000.0,
-                  record.answer.settings.width);
+    char line[240];
+    if (record.chained) {
+      std::snprintf(line, sizeof line,
+                    "answer %llu (continuous) started %.0f ms late: asked %.0f ms before it was "
+                    "due, the model took %.0f ms (width %d); a smaller width helps",
+                    static_cast<unsigned long long>(record.index),
+                    to_ms(record.start - record.gap_end, rate),
+                    to_ms(record.gap_end - record.requested, rate), record.answer.seconds * 1000.0,
+                    record.answer.settings.width);
+    } else {
+      std::snprintf(line, sizeof line,
+                    "answer %llu started %.0f ms late: the model took %.0f ms (width %d); a "
+                    "smaller width or a longer gap helps",
+                    static_cast<unsigned long long>(record.index),
+                    to_ms(record.start - record.gap_end, rate), record.answer.seconds * 1000.0,
+                    record.answer.settings.width);
+    }
     say(line);
   }
   state_ = State::kAnswering;
   answers_.push_back(std::move(record));
   if (on_answer) on_answer(answers_.back());
   while (answers_.size() > options_.history) answers_.pop_front();
+}
+
+int Performer::bound_rate(std::vector<PlannedNote>& notes) {
+  // A sliding one-second window over the note-ons sent so far, kept sorted (a deque, not a ring:
+  // it holds at most the bound's count, and the tick's thread may allocate).
+  const std::int64_t second = options_.sample_rate;
+  const auto limit = static_cast<std::ptrdiff_t>(std::max(1, options_.max_notes_per_second));
+  int dropped = 0;
+  std::erase_if(notes, [&](const PlannedNote& n) {
+    while (!recent_onsets_.empty() && recent_onsets_.front() <= n.start - second) {
+      recent_onsets_.pop_front();
+    }
+    const auto at = std::upper_bound(recent_onsets_.begin(), recent_onsets_.end(), n.start);
+    if (at - recent_onsets_.begin() >= limit) {  // that many already in (start - 1 s, start]
+      ++dropped;
+      return true;
+    }
+    recent_onsets_.insert(at, n.start);
+    return false;
+  });
+  return dropped;
 }
 
 void Performer::yield(std::int64_t frame, const JamSettings& s) {
@@ -325,6 +438,7 @@ void Performer::yield(std::int64_t frame, const JamSettings& s) {
   silence_frame_ = silence;
   answer_end_ = std::min(answer_end_, silence);
   std::erase_if(planned_, [&](const PlannedNote& n) { return n.start >= silence; });
+  std::erase_if(recent_onsets_, [&](std::int64_t f) { return f >= silence; });
   for (PlannedNote& n : planned_) n.end = std::min(n.end, silence);
 }
 

@@ -13,7 +13,10 @@
 //    that fails is skipped (said). Audio never waits for it.
 //  - The player playing over an answer makes it yield: stop at once, or fade out.
 //  - Continuous mode chains continuations from the model's own last notes until the player
-//    plays again.
+//    plays again. It cannot run away: the next part is asked for only once the part playing has
+//    started and nearly played out, an answer a pianist could not play (shorter than a second, or
+//    a cluster no two hands can strike: see midi/playability.hpp) is never chained, and the
+//    notes the model's voice starts in any second are bounded (a line says when that acts).
 //
 // Times: `now` is the frame at which an event queued now would sound (the audio clock's frame
 // plus the input latency), the same time line as the player's events.
@@ -35,12 +38,21 @@
 
 namespace mlstm::rt {
 
+// Twice the real music's busiest second would be about 62 notes (MAESTRO's 10 s windows reach 62
+// events a second, note-ons and note-offs together, i.e. 31 notes); 48 leaves a virtuoso passage
+// its notes and stops a runaway long before it floods anything.
+inline constexpr int kMaxModelNotesPerSecond = 48;
+
 struct PerformerOptions {
   int sample_rate = 48000;
   int model_channel = 1;
-  int model_volume = 100;     // CC7 of the model's voice, restored after a fade
-  int context_notes = 10;     // what the model reads
-  int buffer_frames = 256;    // an answer starting within the gap plus this is on time
+  int model_volume = 100;   // CC7 of the model's voice, restored after a fade
+  int context_notes = 10;   // what the model reads
+  int buffer_frames = 256;  // an answer starting within the gap plus this is on time
+  // The most notes the model's voice starts in any one second. The decoder's own limits (a
+  // cluster of 8 plus 34 notes a second) stay under it; this is the performer's own guard, so that
+  // no model, knob or bug can flood the synthesizer.
+  int max_notes_per_second = kMaxModelNotesPerSecond;
   std::size_t history = 256;  // answers kept for the panel and the log
 };
 
@@ -53,6 +65,8 @@ struct AnswerRecord {
   std::int64_t start = -1;       // the frame of its first note
   bool ready_in_time = false;    // computed before it was due (speculation paid off)
   bool late = false;             // started after gap_end plus one buffer
+  std::int64_t requested = -1;   // chained: the frame the part was asked for
+  int dropped_notes = 0;         // left out by the bound on the model's notes a second
   Answer answer;                 // context, settings, notes, inference time
   int mode_program = 0;
 };
@@ -82,6 +96,8 @@ struct PerformerView {
 struct PerformerCounters {
   std::atomic<std::uint64_t> answers{0}, late{0}, failed{0}, yields{0}, ready_in_time{0};
   std::atomic<std::uint64_t> requests{0}, dropped_events{0};
+  // Continuous mode stopped at an answer it could not go on from; notes the rate bound left out.
+  std::atomic<std::uint64_t> unchained{0}, rate_limited_notes{0};
   std::atomic<double> last_inference_ms{0};
 };
 
@@ -126,12 +142,16 @@ class Performer {
   void player_note_off(int pitch, std::int64_t frame);
   // A request for the player's context as it is at `frame` with the knobs' settings.
   void request_player_answer(std::int64_t frame, const JamSettings& s);
-  void request_chain(const JamSettings& s);
+  void request_chain(const JamSettings& s, std::int64_t now);
   void on_phrase_end(std::int64_t now, const JamSettings& s);
   void try_start_waiting(std::int64_t now);
   void try_chain(std::int64_t now, const JamSettings& s);
   // Schedules `answer`'s notes: the first at `first_onset`.
   void schedule(Answer answer, std::int64_t first_onset, AnswerRecord record);
+  // Leaves out the notes that would start more than the bound's notes within one second.
+  int bound_rate(std::vector<PlannedNote>& notes);
+  // Continuous mode ends at `record`'s answer: it cannot be gone on from (said once).
+  void stop_chain(const AnswerRecord& record, const char* why);
   void yield(std::int64_t frame, const JamSettings& s);
   void restore_volume_when_silent();
   bool push(const SynthEvent& e);
@@ -160,7 +180,11 @@ class Performer {
 
   // Continuous mode: the chained request and where its first note goes.
   std::uint64_t chain_request_ = 0;
+  std::int64_t chain_requested_at_ = -1;
   std::int64_t last_onset_ = -1;
+  std::int64_t last_start_ = -1;            // the first note of the answer scheduled last
+  bool chainable_ = false;                  // that answer can be gone on from
+  std::deque<std::int64_t> recent_onsets_;  // the model voice's note-ons within the last second
 
   std::int64_t answer_end_ = -1;
   std::int64_t silence_frame_ = -1;  // a fade's closing silence; the volume comes back after

@@ -130,7 +130,12 @@ std::vector<ChartSeries> loss_curves(const std::filesystem::path& metrics_csv) {
 // with sample_timing; reports written before these existed have no such fields.
 std::string repetition_text(const json& search) {
   const double penalty = search.value("repetition_penalty", 0.0);
-  const std::string timing = search.value("sample_timing", false) ? ", timing drawn" : "";
+  std::string timing = search.value("sample_timing", false) ? ", timing drawn" : "";
+  if (const double t = search.value("timing_temperature", 1.0); t != 1.0) {
+    char b[64];
+    std::snprintf(b, sizeof b, ", timing temperature %.2f", t);
+    timing += b;
+  }
   if (penalty <= 0.0) return timing;
   char b[96];
   std::snprintf(b, sizeof b, ", repetition penalty %.2f nats over %d notes", penalty,
@@ -171,6 +176,7 @@ json evaluate_model(const EvalOptions& o) {
                       {"temperature", o.search.temperature},
                       {"seed", o.search.seed},
                       {"sample_timing", o.search.sample_timing},
+                      {"timing_temperature", o.search.timing_temperature},
                       {"repetition_penalty", o.search.repetition_penalty},
                       {"repetition_window", o.search.repetition_window}};
 

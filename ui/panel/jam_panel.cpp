@@ -15,6 +15,7 @@ namespace {
 const char* const kModes[] = {"call-and-response", "continuous", "listen"};
 const char* const kSamplings[] = {"beam", "stochastic-beam", "sample"};
 const char* const kYields[] = {"stop", "fade"};
+const char* const kTimings[] = {"search (the likeliest)", "sample (drawn)"};
 
 std::int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -112,11 +113,35 @@ void JamPanel::draw_controls() {
     s.yield = static_cast<rt::YieldMode>(yield);
   }
   ImGui::Checkbox("speculate", &s.speculate);
-  if (!(s == before)) c_.knobs.store(s);
-  // On the speculate line: the column has no row to spare (the device combos end it).
+  // On the speculate line: the column has no row to spare (the device combos end it). The timing
+  // and playability knobs open in a popup from here.
   ImGui::SameLine();
-  if (ImGui::Button("panic: all notes off")) {
+  if (ImGui::Button("timing...")) ImGui::OpenPopup("timing");
+  if (ImGui::BeginPopup("timing")) {
+    draw_timing(s);
+    ImGui::EndPopup();
+  }
+  if (!(s == before)) c_.knobs.store(s);
+  ImGui::SameLine();
+  if (ImGui::Button("panic")) {
     c_.engine.control_input().try_push({rt::kFrameNow, rt::EventKind::kPanic});
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("all notes off");
+}
+
+void JamPanel::draw_timing(rt::JamSettings& s) {
+  int timing = s.sample_timing ? 1 : 0;
+  if (ImGui::Combo("timing", &timing, kTimings, 2)) s.sample_timing = timing == 1;
+  float timing_temperature = static_cast<float>(s.timing_temperature);
+  if (ImGui::SliderFloat("timing temperature", &timing_temperature, 0.05f, 4.0f, "%.2f",
+                         ImGuiSliderFlags_Logarithmic)) {
+    s.timing_temperature = timing_temperature;
+  }
+  ImGui::SliderInt("notes together at most", &s.max_cluster, 1, kMaxPlayableCluster);
+  float pace = static_cast<float>(s.max_pace);
+  if (ImGui::SliderFloat("notes a second at most", &pace, static_cast<float>(kMinPaceLimit),
+                         static_cast<float>(kMaxPaceLimit), "%.0f")) {
+    s.max_pace = pace;
   }
 }
 

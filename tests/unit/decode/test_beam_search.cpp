@@ -377,6 +377,40 @@ TEST(SampleTiming, SearchesThePitchesAndDrawsTheTiming) {
   EXPECT_NE(steps(beam_search(*model, context, s)), steps(a)) << "another seed, the same timing";
 }
 
+// The timing temperature sharpens the step and duration heads alone: near 0, drawn timing is the
+// likeliest class after the notes drawn so far; at 1, an untrained model's near-even classes are
+// drawn all over (so the check can fail).
+TEST(TimingTemperature, NearZeroDrawsTheLikeliestTiming) {
+  const RunConfig c = classes_config();
+  torch::manual_seed(7);
+  NoteModel model(c.model);
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const auto context = context_of(c.model);
+  const TimeBins bins(c.model);
+  SearchSettings s = greedy(20);
+  s.sample_timing = true;
+  s.playable = false;  // the limits would mask classes the raw head prefers
+  const auto likeliest_steps = [&](const SearchResult& r) {
+    int same = 0;
+    for (std::size_t t = 0; t < r.notes.size(); ++t) {
+      const HeadOutputs o = naive_outputs(*model, context, r.notes, t);
+      const double step = bins.to_seconds(static_cast<int>(o.step.argmax(-1).item<int64_t>()));
+      const double duration = std::max(
+          s.min_duration, bins.to_seconds(static_cast<int>(o.duration.argmax(-1).item<int64_t>())));
+      same += std::abs(r.notes[t].step - step) < 1e-9 &&
+              std::abs(r.notes[t].duration - duration) < 1e-9;
+    }
+    return same;
+  };
+  s.timing_temperature = 1e-3;
+  EXPECT_EQ(likeliest_steps(beam_search(*model, context, s)), 20);
+  s.timing_temperature = 1.0;
+  EXPECT_LT(likeliest_steps(beam_search(*model, context, s)), 10);
+  s.timing_temperature = 0.0;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+}
+
 // A model that wants every note at once (the step head's first class, or a negative step, far
 // likelier than anything else): the likeliest path is one 50-note cluster. Every sampling method
 // and timing keeps the playability limits anyway, and without them the answer is degenerate (so

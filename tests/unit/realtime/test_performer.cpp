@@ -272,6 +272,95 @@ TEST_F(PerformerTest, AProgramKnobChangesTheModelVoice) {
   EXPECT_EQ(programs[0].channel, 1);
 }
 
+TEST_F(PerformerTest, AChainedPartIsAskedForOnlyWhenThePartPlayingHasNearlyPlayedOut) {
+  knobs_.set("mode", "continuous");
+  knobs_.set("length", "80");  // 8 s a part: its last note 7.9 s after its first
+  const double last_off = phrase(10, 0.5);
+  const double first = last_off + knobs_.load().gap_seconds;
+  std::vector<std::pair<double, std::uint64_t>> requests;  // (time, requests so far)
+  run(first + 20.0, [&](std::int64_t frame) {
+    requests.emplace_back(static_cast<double>(frame) / kRate,
+                          performer_.counters().requests.load());
+  });
+  const auto& answers = performer_.answers();
+  ASSERT_GE(answers.size(), 3u);
+  // The first chained request came 2 s before the first part's last note, not while it was
+  // starting: no request between the first part's start and then.
+  const double first_start = static_cast<double>(answers[0].start) / kRate;
+  const double asked = static_cast<double>(answers[1].requested) / kRate;
+  EXPECT_NEAR(asked, first_start + 7.9 - 2.0, 0.01);
+  std::uint64_t at_start = 0;
+  for (const auto& [t, n] : requests) {
+    if (t <= first_start) at_start = n;
+    if (t > first_start && t < asked) {
+      EXPECT_EQ(n, at_start) << t;
+    }
+  }
+  EXPECT_EQ(performer_.counters().late.load(), 0u);
+}
+
+// A model stand-in whose notes all take `step` and last `duration`: the runaway (step 0,
+// 20 ms) or a flood (a note every 10 ms).
+Continuer steady(double step, double duration) {
+  return [step, duration](std::span<const NoteFeatures> context, const SearchSettings& s) {
+    std::vector<NoteFeatures> out;
+    for (int i = 0; i < s.length; ++i) {
+      out.push_back({40 + (context.back().pitch + i) % 48, step, duration, 80});
+    }
+    return out;
+  };
+}
+
+class StackingModelTest : public PerformerTest {
+ protected:
+  StackingModelTest() : PerformerTest(steady(0.0, 0.02)) {}
+};
+
+TEST_F(StackingModelTest, AnAnswerWithNoSpanIsNeverChained) {
+  knobs_.set("mode", "continuous");
+  knobs_.set("length", "30");
+  phrase(10, 0.5);
+  std::uint64_t requests_when_answered = 0;
+  run(30.0, [&](std::int64_t) {
+    if (performer_.answers().empty()) {
+      requests_when_answered = performer_.counters().requests.load();
+    }
+  });
+  // The player's answer plays (30 notes at one instant), then continuous mode stops and says so:
+  // nothing more is asked of the model.
+  EXPECT_EQ(performer_.answers().size(), 1u);
+  EXPECT_EQ(performer_.counters().unchained.load(), 1u);
+  EXPECT_EQ(performer_.counters().requests.load(), requests_when_answered);
+  EXPECT_EQ(model(EventKind::kNoteOn).size(), 30u);
+  ASSERT_EQ(messages_.size(), 1u);
+  EXPECT_NE(messages_[0].find("continuous mode"), std::string::npos) << messages_[0];
+  EXPECT_EQ(performer_.counters().late.load(), 0u);
+  EXPECT_TRUE(performer_.idle(done_));
+}
+
+class FloodingModelTest : public PerformerTest {
+ protected:
+  FloodingModelTest() : PerformerTest(steady(0.01, 0.05)) {}
+};
+
+TEST_F(FloodingModelTest, TheModelsNotesASecondAreBoundedAndTheBoundIsSaid) {
+  knobs_.set("length", "300");  // 100 notes a second for 3 s
+  phrase(10, 0.5);
+  run(12.0);
+  const auto ons = model(EventKind::kNoteOn);
+  ASSERT_FALSE(ons.empty());
+  std::size_t from = 0;
+  for (std::size_t to = 0; to < ons.size(); ++to) {
+    while (ons[to].frame - ons[from].frame >= kRate) ++from;
+    EXPECT_LE(to - from + 1, static_cast<std::size_t>(kMaxModelNotesPerSecond)) << to;
+  }
+  EXPECT_EQ(ons.size() + performer_.counters().rate_limited_notes.load(), 300u);
+  EXPECT_GT(ons.size(), 100u);  // the bound thins the answer out, it does not cut it off
+  ASSERT_EQ(messages_.size(), 1u);
+  EXPECT_NE(messages_[0].find("in any second"), std::string::npos) << messages_[0];
+  EXPECT_TRUE(every_model_note_closed());
+}
+
 class FailingModelTest : public PerformerTest {
  protected:
   FailingModelTest()
