@@ -5,8 +5,9 @@ CASE: screenshot | drive | record | devices
 
 screenshot: a jam with a replayed player and the panel, saved as a PNG at the end; the piano roll
   shows the player's notes and the model's in their colours.
-drive: xdotool moves the beam-width slider and plays the computer keyboard as a piano; the
-  session's beam width changes and the keys' notes sound (they are on the recording).
+drive: xdotool moves the beam-width slider, opens the timing popup and moves its cluster slider,
+  and plays the computer keyboard as a piano; the session's beam width and cluster limit change
+  and the keys' notes sound (they are on the recording).
 record: from the panel, a recording is started into a file typed in, three keys are played, a
   model file is typed in and loaded while the jam runs, the recording is stopped: the file holds
   the three notes, and the jam ends with the new model.
@@ -91,10 +92,14 @@ if CASE == "screenshot":
 elif CASE == "drive":
     rec = os.path.join(WORK, "drive.mid")
     # The window's top-left is at (0, 0) without a window manager; the beam-width slider is the
-    # second control of the left column (see ui/panel/jam_panel.cpp), its right end near x=225.
+    # second control of the left column (see ui/panel/jam_panel.cpp), its right end near x=225;
+    # the "timing..." button is on the speculate line, and its popup's third row is the cluster
+    # slider (1 to 10 from x=153 to x=362: a click at x=200 sets about 3).
     script = ("for i in $(seq 50); do w=$(xdotool search --name '^music-lstm$' | head -1); "
               "[ -n \"$w\" ] && break; sleep 0.2; done; sleep 2; "
               "xdotool mousemove 200 66 click 1; sleep 0.5; "
+              "xdotool mousemove 145 272 click 1; sleep 0.5; "
+              "xdotool mousemove 200 336 click 1; sleep 0.5; "
               "xdotool windowfocus $w; "
               "for k in z x c v b n m; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; "
               "sleep 0.05; done")
@@ -103,6 +108,10 @@ elif CASE == "drive":
     print(f"beam width at the end: {width}")
     if width == 8:
         fail("the slider did not change the session's beam width")
+    cluster = int(report["jam"]["settings"]["cluster"])
+    print(f"cluster limit at the end: {cluster}")
+    if cluster == 8:
+        fail("the timing popup's slider did not change the session's cluster limit")
     notes = player_notes(rec)
     pitches = [p for _, _, p in notes]
     print(f"played from the computer keyboard: {pitches}")
