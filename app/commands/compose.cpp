@@ -6,6 +6,7 @@
 
 #include "api/continuation_engine.hpp"
 #include "commands/commands.hpp"
+#include "commands/data_cli.hpp"
 #include "commands/decoding_cli.hpp"
 #include "jam/bundled_files.hpp"
 #include "maestro/dataset.hpp"
@@ -28,7 +29,9 @@ struct ComposeArgs {
   double temperature = 1.0;
   int top_k = 0;
   double top_p = 1.0;
-  SearchSettings search;  // the repetition penalty and drawn timing (add_repetition_options)
+  SearchSettings search;    // the repetition penalty and drawn timing (add_repetition_options)
+  DataSplitOptions split;   // --prime-from-test in a folder of MIDI files
+  NoteSelection selection;  // which notes of the prime file
   std::uint64_t seed = 0;
   int min_pitch = 0, max_pitch = 127;
 };
@@ -38,9 +41,10 @@ const std::map<std::string, Sampling> kSampling = {{"beam", Sampling::kBeam},
                                                    {"stochastic-beam", Sampling::kStochasticBeam},
                                                    {"sample", Sampling::kSample}};
 
-std::filesystem::path test_performance(const std::string& data, int n) {
+std::filesystem::path test_performance(const std::string& data, const DataSplitOptions& split,
+                                       int n) {
   const MaestroIndex index =
-      load_maestro_index(data.empty() ? default_data_dir() : std::filesystem::path(data));
+      load_dataset_index(data.empty() ? default_data_dir() : std::filesystem::path(data), split);
   const auto test = index.of_split(Split::kTest);
   if (n < 0 || n >= static_cast<int>(test.size())) {
     throw std::runtime_error("--prime-from-test " + std::to_string(n) + ": the test split has " +
@@ -51,10 +55,14 @@ std::filesystem::path test_performance(const std::string& data, int n) {
 }
 
 void run(const ComposeArgs& a) {
-  const std::filesystem::path prime_file = a.prime_from_test >= 0
-                                               ? test_performance(a.data, a.prime_from_test)
-                                               : std::filesystem::path(a.prime);
-  std::vector<Note> prime_notes = read_midi_file(prime_file).notes;
+  const std::filesystem::path prime_file =
+      a.prime_from_test >= 0 ? test_performance(a.data, a.split, a.prime_from_test)
+                             : std::filesystem::path(a.prime);
+  check_note_selection(a.selection);
+  const MidiFile prime_midi = read_midi_file(prime_file);
+  std::vector<std::string> track_names;
+  for (const MidiTrackInfo& t : prime_midi.tracks) track_names.push_back(t.name);
+  std::vector<Note> prime_notes = select_notes(prime_midi.notes, track_names, a.selection);
   std::vector<NoteFeatures> prime = to_features(prime_notes);
   if (static_cast<int>(prime.size()) > a.prime_notes)
     prime.resize(static_cast<std::size_t>(a.prime_notes));
@@ -126,8 +134,11 @@ void add_compose_command(CLI::App& app) {
   auto* from_test = cmd->add_option("--prime-from-test", a->prime_from_test,
                                     "Take the prime from the N-th performance of the test split");
   prime->excludes(from_test);
-  cmd->add_option("--data", a->data, "MAESTRO folder, for --prime-from-test")
+  cmd->add_option("--data", a->data,
+                  "MAESTRO folder or a folder of MIDI files, for --prime-from-test")
       ->default_str(default_data_dir().string());
+  add_split_options(cmd, a->split);
+  add_selection_options(cmd, a->selection);
   cmd->add_option("--prime-notes", a->prime_notes, "How many notes of the prime to use")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));

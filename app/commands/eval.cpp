@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "commands/commands.hpp"
+#include "commands/data_cli.hpp"
 #include "commands/decoding_cli.hpp"
 #include "eval/model_eval.hpp"
 #include "jam/bundled_files.hpp"
@@ -73,7 +74,10 @@ void add_eval_command(CLI::App& app) {
       "Measure a model on a MAESTRO split: likelihood, continuations against the real music, "
       "repetition in long songs; writes report.json, report.md and SVG plots");
   cmd->add_option("--model", a->model, "Checkpoint (default: models/default/model.ckpt)");
-  cmd->add_option("--data", a->data, "MAESTRO folder (default: where get-data puts it)");
+  cmd->add_option("--data", a->data,
+                  "MAESTRO folder (default: where get-data puts it), or a folder of MIDI files");
+  add_split_options(cmd, a->o.data_split);
+  add_selection_options(cmd, a->o.selection);
   cmd->add_option("--split", a->split, "train, validation or test")->capture_default_str();
   cmd->add_option("--prompts", a->o.prompts,
                   "Prompts drawn from the split (each continued by 50 notes, and into a song)")

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands/commands.hpp"
+#include "commands/data_cli.hpp"
 
 namespace mlstm::app {
 namespace {
@@ -18,6 +19,7 @@ struct GetDataArgs {
   unsigned threads = 0;
   bool keep_zip = false;
   bool quiet = false;
+  DataSplitOptions split;
 };
 
 void run(const GetDataArgs& a) {
@@ -31,6 +33,7 @@ void run(const GetDataArgs& a) {
   o.cache_root = a.cache;
   o.threads = a.threads;
   o.progress = !a.quiet;
+  o.split = a.split;
   const DatasetReport r = get_maestro(o);
 
   for (const auto& m : r.missing) {
@@ -38,14 +41,17 @@ void run(const GetDataArgs& a) {
                  (r.index.root / m).c_str(), r.index.csv.filename().c_str());
   }
   for (const auto& c : r.corrupt) std::fprintf(stderr, "corrupt: %s (skipped)\n", c.c_str());
-  std::printf("MAESTRO in %s: %zu performances listed\n", o.dest.c_str(),
-              r.index.performances.size());
+  std::printf("%s in %s: %zu performances %s\n", r.maestro ? "MAESTRO" : "MIDI folder",
+              o.dest.c_str(), r.index.performances.size(),
+              r.maestro ? "listed" : "(.mid and .midi files, split by a hash of each path)");
   std::printf("train %zu, validation %zu, test %zu\n", r.usable[0], r.usable[1], r.usable[2]);
   std::printf(
       "%zu corrupt and %zu missing files skipped; note cache in %s (%zu parsed, %zu reused)\n",
       r.corrupt.size(), r.missing.size(), r.cache_dir.c_str(), r.notes.stats.parsed,
       r.notes.stats.reused);
-  std::printf("MAESTRO is licensed CC BY-NC-SA 4.0 (Hawthorne et al., ICLR 2019).\n");
+  if (r.maestro) {
+    std::printf("MAESTRO is licensed CC BY-NC-SA 4.0 (Hawthorne et al., ICLR 2019).\n");
+  }
 }
 
 }  // namespace
@@ -59,8 +65,10 @@ void add_get_data_command(CLI::App& app) {
       ->default_str(default_data_dir().string());
   cmd->add_option("--from", a->from,
                   "Take the dataset from a local maestro-v3.0.0-midi.zip or an unpacked folder "
-                  "instead of the network")
+                  "instead of the network, or from any folder of MIDI files (copied, checked and "
+                  "cached; --from and --dest the same folder: checked in place)")
       ->check(CLI::ExistingPath);
+  add_split_options(cmd, a->split);
   cmd->add_option("--url", a->url, "Where to download the zip from")->capture_default_str();
   cmd->add_option("--retries", a->retries, "Retries after an interrupted download (it resumes)")
       ->capture_default_str()

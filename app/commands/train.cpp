@@ -1,10 +1,13 @@
-// `music-lstm train`: train a model on MAESTRO from a configuration in presets/training/.
+// `music-lstm train`: train a model on MAESTRO or any folder of MIDI files from a configuration in
+// presets/training/, from scratch or from a model's weights (fine-tuning).
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <memory>
 
 #include "commands/commands.hpp"
+#include "commands/data_cli.hpp"
 #include "maestro/dataset.hpp"
 #include "model/model_config.hpp"
 #include "train/trainer.hpp"
@@ -22,7 +25,10 @@ extern "C" void on_sigint(int) {
 }
 
 struct TrainArgs {
-  std::string config, data, out, device = "auto", cache;
+  std::string config, data, out, device = "auto", cache, init_from, reference_data;
+  DataSplitOptions split;
+  NoteSelection selection;
+  std::int64_t reference_windows = 2000;
   bool resume = false, quiet = false;
   std::optional<int> epochs, batch_size, threads;
   std::optional<double> learning_rate, max_minutes;
@@ -45,6 +51,11 @@ void run(const TrainArgs& a) {
   o.data = a.data.empty() ? default_data_dir() : std::filesystem::path(a.data);
   o.out = a.out.empty() ? std::filesystem::path("runs") / c.name : std::filesystem::path(a.out);
   o.resume = a.resume;
+  o.split = a.split;
+  o.selection = a.selection;
+  o.init_from = a.init_from;
+  o.reference_data = a.reference_data;
+  o.reference_windows = a.reference_windows;
   o.device = a.device;
   o.cache_root = a.cache;
   o.progress = !a.quiet;
@@ -59,6 +70,10 @@ void run(const TrainArgs& a) {
               std::filesystem::exists(r.best_checkpoint)
                   ? (", " + r.best_checkpoint.string()).c_str()
                   : "");
+  if (!std::isnan(r.reference_before) || !std::isnan(r.reference_after)) {
+    std::printf("what it knew (%s, validation, pitch NLL): before %.4f, after %.4f nats\n",
+                a.reference_data.c_str(), r.reference_before, r.reference_after);
+  }
   std::printf("metrics: %s; TensorBoard: tensorboard --logdir %s\n",
               (o.out / "metrics.csv").c_str(), o.out.c_str());
   if (r.stopped_because == "interrupted") {
@@ -70,12 +85,28 @@ void run(const TrainArgs& a) {
 }  // namespace
 
 void add_train_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("train", "Train a model on MAESTRO (LibTorch, CPU or CUDA)");
+  auto* cmd = app.add_subcommand(
+      "train", "Train a model on MAESTRO or a folder of MIDI files (LibTorch, CPU or CUDA)");
   auto a = std::make_shared<TrainArgs>();
   cmd->add_option("--config", a->config, "Training configuration (presets/training/NAME.json)")
       ->required();
-  cmd->add_option("--data", a->data, "MAESTRO folder (music-lstm get-data fills it)")
+  cmd->add_option("--data", a->data,
+                  "MAESTRO folder (music-lstm get-data fills it), or any folder of .mid/.midi "
+                  "files (subfolders too)")
       ->default_str(default_data_dir().string());
+  add_split_options(cmd, a->split);
+  add_selection_options(cmd, a->selection);
+  cmd->add_option("--init-from", a->init_from,
+                  "Fine-tune: start from this model's weights (its model configuration must be "
+                  "--config's; see presets/training/finetune.json)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--reference-data", a->reference_data,
+                  "Measure the pitch NLL on this dataset's validation split before and after "
+                  "(fine-tuning must not undo what the model knew), e.g. the MAESTRO folder");
+  cmd->add_option("--reference-windows", a->reference_windows,
+                  "Windows of --reference-data measured")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000000));
   cmd->add_option("--out", a->out, "Run folder: checkpoints, TensorBoard events, metrics.csv")
       ->default_str("runs/<configuration name>");
   cmd->add_flag("--resume", a->resume, "Continue the run in --out from its last checkpoint");
@@ -98,6 +129,9 @@ void add_train_command(CLI::App& app) {
       "  music-lstm train --config presets/training/tiny.json --data "
       "../shared/data/maestro-v3.0.0\n"
       "  music-lstm train --config presets/training/default.json --device cuda --out runs/big\n"
+      "  music-lstm train --config presets/training/finetune.json --init-from "
+      "models/default/model.ckpt --data my-recordings/ --reference-data "
+      "../shared/data/maestro-v3.0.0\n"
       "Ctrl-C saves a checkpoint; --resume continues the run.");
   cmd->callback([a] { run(*a); });
 }

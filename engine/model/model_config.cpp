@@ -136,6 +136,7 @@ RunConfig run_config_from_json(const json& j) {
   RunConfig c;
   Section top(j, "");
   top.text("name", c.name);
+  top.text("description", c.description);
   if (const json* m = top.section("model")) {
     Section s(*m, "model.");
     ModelConfig& mc = c.model;
@@ -191,6 +192,9 @@ RunConfig run_config_from_json(const json& j) {
     s.integer64("max_valid_windows", tc.max_valid_windows, 0, std::int64_t{1} << 40);
     s.number("max_minutes", tc.max_minutes, 0.0, 1e6);
     s.integer("threads", tc.threads, 0, 1024);
+    s.integer("augment_transpose", tc.augment_transpose, 0, 12);
+    s.number("augment_stretch", tc.augment_stretch, 0.0, 0.5);
+    s.boolean("sustain_pedal", tc.sustain_pedal);
     s.done();
   }
   top.done();
@@ -200,47 +204,52 @@ RunConfig run_config_from_json(const json& j) {
 nlohmann::json to_json(const RunConfig& c) {
   const ModelConfig& m = c.model;
   const TrainConfig& t = c.train;
-  return {{"name", c.name},
-          {"model",
-           {{"kind", to_string(m.kind)},
-            {"context_notes", m.context_notes},
-            {"target_notes", m.target_notes},
-            {"embedding", m.embedding},
-            {"encoder_hidden", m.encoder_hidden},
-            {"encoder_layers", m.encoder_layers},
-            {"bidirectional", m.bidirectional},
-            {"decoder_hidden", m.decoder_hidden},
-            {"decoder_layers", m.decoder_layers},
-            {"dropout", m.dropout},
-            {"velocity", m.velocity},
-            {"log_time_inputs", m.log_time_inputs},
-            {"time_head", to_string(m.time_head)},
-            {"velocity_head", to_string(m.velocity_head)},
-            {"time_bins", m.time_bins},
-            {"time_min", m.time_min},
-            {"time_max", m.time_max},
-            {"velocity_bins", m.velocity_bins}}},
-          {"loss",
-           {{"pitch", c.loss.pitch},
-            {"step", c.loss.step},
-            {"duration", c.loss.duration},
-            {"velocity", c.loss.velocity},
-            {"positive_pressure", c.loss.positive_pressure}}},
-          {"training",
-           {{"batch_size", t.batch_size},
-            {"learning_rate", t.learning_rate},
-            {"epochs", t.epochs},
-            {"stride", t.stride},
-            {"grad_clip", t.grad_clip},
-            {"lr_schedule", to_string(t.lr_schedule)},
-            {"lr_decay", t.lr_decay},
-            {"lr_patience", t.lr_patience},
-            {"early_stopping", t.early_stopping},
-            {"seed", t.seed},
-            {"max_train_windows", t.max_train_windows},
-            {"max_valid_windows", t.max_valid_windows},
-            {"max_minutes", t.max_minutes},
-            {"threads", t.threads}}}};
+  nlohmann::json j = {{"name", c.name},
+                      {"model",
+                       {{"kind", to_string(m.kind)},
+                        {"context_notes", m.context_notes},
+                        {"target_notes", m.target_notes},
+                        {"embedding", m.embedding},
+                        {"encoder_hidden", m.encoder_hidden},
+                        {"encoder_layers", m.encoder_layers},
+                        {"bidirectional", m.bidirectional},
+                        {"decoder_hidden", m.decoder_hidden},
+                        {"decoder_layers", m.decoder_layers},
+                        {"dropout", m.dropout},
+                        {"velocity", m.velocity},
+                        {"log_time_inputs", m.log_time_inputs},
+                        {"time_head", to_string(m.time_head)},
+                        {"velocity_head", to_string(m.velocity_head)},
+                        {"time_bins", m.time_bins},
+                        {"time_min", m.time_min},
+                        {"time_max", m.time_max},
+                        {"velocity_bins", m.velocity_bins}}},
+                      {"loss",
+                       {{"pitch", c.loss.pitch},
+                        {"step", c.loss.step},
+                        {"duration", c.loss.duration},
+                        {"velocity", c.loss.velocity},
+                        {"positive_pressure", c.loss.positive_pressure}}},
+                      {"training",
+                       {{"batch_size", t.batch_size},
+                        {"learning_rate", t.learning_rate},
+                        {"epochs", t.epochs},
+                        {"stride", t.stride},
+                        {"grad_clip", t.grad_clip},
+                        {"lr_schedule", to_string(t.lr_schedule)},
+                        {"lr_decay", t.lr_decay},
+                        {"lr_patience", t.lr_patience},
+                        {"early_stopping", t.early_stopping},
+                        {"seed", t.seed},
+                        {"max_train_windows", t.max_train_windows},
+                        {"max_valid_windows", t.max_valid_windows},
+                        {"max_minutes", t.max_minutes},
+                        {"threads", t.threads},
+                        {"augment_transpose", t.augment_transpose},
+                        {"augment_stretch", t.augment_stretch},
+                        {"sustain_pedal", t.sustain_pedal}}}};
+  if (!c.description.empty()) j["description"] = c.description;
+  return j;
 }
 
 RunConfig load_run_config(const std::filesystem::path& path) {

@@ -75,12 +75,22 @@ struct TrainConfig {
   std::int64_t max_valid_windows = 0;  // 0: all
   double max_minutes = 0;              // stop (and save) after this much training time; 0: no limit
   int threads = 0;                     // torch CPU threads; 0: all cores
+  // Augmentation of the training windows (validation is never augmented): each window is moved
+  // by a whole number of semitones drawn from -augment_transpose..augment_transpose (kept within
+  // 0..127), and its steps and durations are multiplied by a factor drawn from
+  // 1 - augment_stretch..1 + augment_stretch. 0: off.
+  int augment_transpose = 0;     // semitones, 0..12
+  double augment_stretch = 0.0;  // 0..0.5
+  // Durations as the pianist heard them: a note still sounding under the sustain pedal lasts
+  // until the pedal is released (or its key is struck again). Train and validation alike.
+  bool sustain_pedal = false;
 
   bool operator==(const TrainConfig&) const = default;
 };
 
 struct RunConfig {
   std::string name = "unnamed";
+  std::string description;  // what the configuration is for (presets/training/*.json)
   ModelConfig model;
   LossConfig loss;
   TrainConfig train;

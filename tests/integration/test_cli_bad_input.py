@@ -122,12 +122,12 @@ class Cli(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("absent", r.stderr)
 
-    def test_get_data_from_folder_without_csv(self):
+    def test_get_data_from_folder_without_csv_or_midi(self):
         os.makedirs(os.path.join(self.tmp.name, "empty"))
         r = subprocess.run([BINARY, "get-data", "--from", os.path.join(self.tmp.name, "empty"),
                             "--dest", os.path.join(self.tmp.name, "d"), "-q"],
                            capture_output=True, text=True, timeout=30)
-        self.assert_error(r, "maestro-v*.csv", "music-lstm get-data")
+        self.assert_error(r, "no MIDI files", "MAESTRO")
 
 
 if __name__ == "__main__":

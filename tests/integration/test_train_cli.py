@@ -69,7 +69,9 @@ class TrainCli(unittest.TestCase):
         r = self.train()
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("done after 2 epochs", r.stdout)
-        self.assertIn("skipping 1 corrupt and 0 missing files", r.stderr)
+        self.assertIn("skipped (cannot be read): ", r.stderr)
+        self.assertIn("p1.midi", r.stderr)
+        self.assertIn("; 1 cannot be read", r.stderr)
         files = os.listdir(self.out)
         for f in ("last.ckpt", "best.ckpt", "metrics.csv", "config.json"):
             self.assertIn(f, files)

@@ -1,16 +1,23 @@
 #include "data/note_windows.hpp"
 
+#include <algorithm>
+
+#include "data/sustain_pedal.hpp"
 #include "midi/note_features.hpp"
 
 namespace mlstm {
 
 WindowSet::WindowSet(const MaestroIndex& index, const NoteCache& cache, Split split,
-                     int64_t window_notes, int64_t stride)
+                     int64_t window_notes, int64_t stride, const NoteSelection& selection,
+                     bool sustain_pedal)
     : window_(window_notes) {
   std::vector<std::vector<NoteFeatures>> perfs;
   for (const Performance* p : index.of_split(split)) {
     const CachedPerformance* e = cache.find(p->midi_filename);
-    if (e && e->ok) perfs.push_back(to_features(e->notes));
+    if (!e || !e->ok) continue;
+    std::vector<Note> notes = select_notes(e->notes, e->track_names, selection);
+    if (sustain_pedal) notes = apply_sustain_pedal(notes, e->pedals);
+    perfs.push_back(to_features(notes));
   }
   build(perfs, stride);
 }
@@ -46,6 +53,10 @@ void WindowSet::build(const std::vector<std::vector<NoteFeatures>>& perfs, int64
     }
   }
   performances_ = perfs.size();
+  too_short_ =
+      static_cast<std::size_t>(std::count_if(perfs.begin(), perfs.end(), [&](const auto& p) {
+        return static_cast<int64_t>(p.size()) < window_;
+      }));
   starts_ = torch::tensor(starts, torch::kInt64);
 }
 

@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include "data/note_selection.hpp"
 #include "maestro/maestro_index.hpp"
 #include "maestro/note_cache.hpp"
 #include "midi/note_features.hpp"
@@ -15,9 +16,11 @@ namespace mlstm {
 
 class WindowSet {
  public:
-  // Performances of `split` whose cache entry is ok; `window_notes` rows a window.
+  // Performances of `split` whose cache entry is ok, their notes chosen by `selection`;
+  // `window_notes` rows a window.
+  // With `sustain_pedal`, durations as heard (data/sustain_pedal.hpp).
   WindowSet(const MaestroIndex& index, const NoteCache& cache, Split split, int64_t window_notes,
-            int64_t stride);
+            int64_t stride, const NoteSelection& selection = {}, bool sustain_pedal = false);
   // From feature rows already in memory (tests): one performance per vector.
   WindowSet(const std::vector<std::vector<NoteFeatures>>& performances, int64_t window_notes,
             int64_t stride);
@@ -25,6 +28,8 @@ class WindowSet {
   int64_t size() const { return starts_.size(0); }  // windows
   int64_t notes() const { return pitch_.size(0); }
   std::size_t performances() const { return performances_; }
+  // Performances left out: fewer notes than a window (after the selection).
+  std::size_t too_short() const { return too_short_; }
   int64_t window_notes() const { return window_; }
 
   // The windows `ids` (int64, [B]) as [B, window_notes] tensors on the CPU.
@@ -33,7 +38,7 @@ class WindowSet {
  private:
   void build(const std::vector<std::vector<NoteFeatures>>& performances, int64_t stride);
   int64_t window_;
-  std::size_t performances_ = 0;
+  std::size_t performances_ = 0, too_short_ = 0;
   torch::Tensor pitch_, step_, duration_, velocity_, starts_;
 };
 

@@ -153,11 +153,14 @@ json evaluate_model(const EvalOptions& o) {
   const torch::Device device = pick_device(o.device);
   if (device.is_cpu()) torch::set_num_threads(std::max(1, o.cpu_threads));
 
-  const DatasetReport data = index_dataset(o.data, o.cache_root, 0, o.progress);
+  check_note_selection(o.selection);
+  const DatasetReport data = index_dataset(o.data, o.cache_root, 0, o.progress, o.data_split);
   std::vector<std::vector<NoteFeatures>> performances;
   for (const Performance* p : data.index.of_split(o.split)) {
     const CachedPerformance* e = data.notes.find(p->midi_filename);
-    if (e && e->ok) performances.push_back(to_features(e->notes));
+    if (e && e->ok) {
+      performances.push_back(to_features(select_notes(e->notes, e->track_names, o.selection)));
+    }
   }
   if (performances.empty()) {
     throw std::runtime_error(std::string("the ") + split_name(o.split) + " split of " +

@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "data/midi_folder.hpp"
+#include "data/note_selection.hpp"
 #include "decode/search_settings.hpp"
 #include "maestro/maestro_index.hpp"
 
@@ -20,7 +22,9 @@ namespace mlstm {
 
 struct EvalOptions {
   std::filesystem::path model;
-  std::filesystem::path data;        // the MAESTRO folder
+  std::filesystem::path data;        // MAESTRO, or a folder of MIDI files
+  DataSplitOptions data_split;       // a plain folder's split (as the model was trained with)
+  NoteSelection selection;           // which notes of each file
   std::filesystem::path cache_root;  // note caches
   std::filesystem::path out;         // report.json, report.md, *.svg go here
   Split split = Split::kTest;

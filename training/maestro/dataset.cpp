@@ -19,9 +19,10 @@ fs::path default_data_dir() {
 }
 
 DatasetReport index_dataset(const fs::path& root, const fs::path& cache_root, unsigned threads,
-                            bool progress) {
+                            bool progress, const DataSplitOptions& split) {
   DatasetReport report;
-  report.index = load_maestro_index(root);
+  report.maestro = has_maestro_csv(root);
+  report.index = report.maestro ? load_maestro_index(root) : load_midi_folder_index(root, split);
   for (const Performance* p : missing_files(report.index))
     report.missing.push_back(p->midi_filename);
   report.cache_dir =

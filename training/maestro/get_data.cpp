@@ -28,11 +28,14 @@ bool copy_if_changed(const fs::path& from, const fs::path& to) {
   return true;
 }
 
-void copy_dataset_folder(const fs::path& from, const fs::path& dest, bool progress) {
-  const MaestroIndex src = load_maestro_index(from);  // checks there is a CSV
-  std::vector<fs::path> files = {src.csv.filename()};
+void copy_dataset_folder(const fs::path& from, const fs::path& dest, const DataSplitOptions& split,
+                         bool progress) {
+  // MAESTRO (its CSV and the files it lists), or a folder's MIDI files (and its split.csv).
+  const MaestroIndex src = load_dataset_index(from, split);
+  std::vector<fs::path> files;
+  if (!src.csv.empty()) files.push_back(src.csv.filename());
   const auto json = fs::path(src.csv).replace_extension(".json");
-  if (fs::exists(json)) files.push_back(json.filename());
+  if (!src.csv.empty() && fs::exists(json)) files.push_back(json.filename());
   for (const auto& p : src.performances) {
     if (fs::is_regular_file(src.midi_path(p))) files.emplace_back(p.midi_filename);
   }
@@ -60,7 +63,9 @@ DatasetReport get_maestro(const GetDataOptions& o) {
       throw std::runtime_error("--from " + o.from->string() + ": no such file or folder");
     }
     if (fs::is_directory(*o.from)) {
-      if (!fs::equivalent(*o.from, o.dest, ec)) copy_dataset_folder(*o.from, o.dest, o.progress);
+      if (!fs::equivalent(*o.from, o.dest, ec)) {
+        copy_dataset_folder(*o.from, o.dest, o.split, o.progress);
+      }
     } else {
       extract_zip(*o.from, o.dest, 8ull << 30, o.progress);
     }
@@ -76,7 +81,7 @@ DatasetReport get_maestro(const GetDataOptions& o) {
     }
     if (!o.keep_zip) fs::remove(zip);
   }
-  return index_dataset(o.dest, o.cache_root, o.threads, o.progress);
+  return index_dataset(o.dest, o.cache_root, o.threads, o.progress, o.split);
 }
 
 }  // namespace mlstm

@@ -23,6 +23,7 @@ struct GetDataOptions {
   DownloadOptions download;
   std::filesystem::path cache_root;  // empty: default_cache_root()
   unsigned threads = 0;              // parsing threads; 0: all cores
+  DataSplitOptions split;            // --from a plain folder of MIDI files: its split
   bool progress = true;
 };
 

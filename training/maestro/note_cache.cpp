@@ -94,6 +94,15 @@ void write_cache(const std::filesystem::path& file, const std::vector<CachedPerf
         o.put<std::uint8_t>(static_cast<std::uint8_t>(n.channel));
         o.put<std::uint16_t>(static_cast<std::uint16_t>(n.track));
       }
+      o.put<std::uint32_t>(static_cast<std::uint32_t>(e.track_names.size()));
+      for (const std::string& name : e.track_names) o.str(name);
+      o.put<std::uint64_t>(e.pedals.size());
+      for (const PedalEvent& p : e.pedals) {
+        o.put<double>(p.time);
+        o.put<std::uint8_t>(static_cast<std::uint8_t>(p.value));
+        o.put<std::uint8_t>(static_cast<std::uint8_t>(p.channel));
+        o.put<std::uint16_t>(static_cast<std::uint16_t>(p.track));
+      }
     }
   });
 }
@@ -157,6 +166,20 @@ std::vector<CachedPerformance> read_note_cache_file(const std::filesystem::path&
       note.channel = r.get<std::uint8_t>();
       note.track = r.get<std::uint16_t>();
     }
+    const auto tracks = r.get<std::uint32_t>();
+    // At least 4 bytes a name: a count larger than what is left is damage.
+    if (tracks > bytes.size() / 4) throw std::runtime_error(file.string() + ": note cache damaged");
+    for (std::uint32_t t = 0; t < tracks; ++t) e.track_names.push_back(r.str());
+    const auto pedals = r.get<std::uint64_t>();
+    if (pedals > bytes.size() / 12)
+      throw std::runtime_error(file.string() + ": note cache damaged");
+    e.pedals.resize(pedals);
+    for (PedalEvent& p : e.pedals) {
+      p.time = r.get<double>();
+      p.value = r.get<std::uint8_t>();
+      p.channel = r.get<std::uint8_t>();
+      p.track = r.get<std::uint16_t>();
+    }
     entries.push_back(std::move(e));
   }
   if (!r.at_end()) throw std::runtime_error(file.string() + ": trailing bytes in note cache");
@@ -211,7 +234,12 @@ NoteCache update_note_cache(const MaestroIndex& index, const std::filesystem::pa
     for (std::size_t i; (i = next++) < to_parse.size();) {
       CachedPerformance& e = cache.entries[to_parse[i]];
       try {
-        e.notes = read_midi_file(index.root / e.midi_filename).notes;
+        MidiFile f = read_midi_file(index.root / e.midi_filename);
+        e.notes = std::move(f.notes);
+        for (const MidiTrackInfo& t : f.tracks) e.track_names.push_back(t.name);
+        for (const PedalEvent& p : f.pedals) {
+          if (p.controller == 64) e.pedals.push_back(p);
+        }
         e.ok = true;
       } catch (const MidiError& err) {
         e.ok = false;

@@ -17,7 +17,9 @@
 
 namespace mlstm {
 
-inline constexpr std::uint32_t kNoteCacheVersion = 1;
+// 2: each file's track names and sustain-pedal events too (plain MIDI folders choose tracks by
+// name; the pedal is what a pianist heard).
+inline constexpr std::uint32_t kNoteCacheVersion = 2;
 
 struct CachedPerformance {
   std::string midi_filename;  // as in the CSV
@@ -26,6 +28,8 @@ struct CachedPerformance {
   bool ok = false;
   std::string error;  // the parse error when !ok (the file is skipped by training)
   std::vector<Note> notes;
+  std::vector<std::string> track_names;  // by MTrk index; empty when a track has no name
+  std::vector<PedalEvent> pedals;        // sustain pedal (CC64) only
 };
 
 struct NoteCacheStats {

@@ -8,9 +8,11 @@
 #include <cstdio>
 #include <ctime>
 #include <limits>
+#include <memory>
 #include <sstream>
 #include <thread>
 
+#include "data/augment.hpp"
 #include "data/note_windows.hpp"
 #include "eval/window_metrics.hpp"
 #include "io/atomic_file.hpp"
@@ -202,8 +204,17 @@ void write_metrics_csv(const std::filesystem::path& path, const json& history, b
   write_file_atomically(path, s.str());
 }
 
+// The reference set's pitch NLL of `model` as it is now.
+double reference_nll(NoteModel& model, const WindowSet& reference, const RunConfig& c,
+                     const torch::Device& device, std::int64_t windows) {
+  const json m = window_metrics(*model, reference, c, device, windows);
+  model->train();
+  return m.at("pitch").get<double>();
+}
+
 TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const WindowSet& valid_set,
-                         const TrainOptions& o, const std::string& data_description) {
+                         const TrainOptions& o, const std::string& data_description,
+                         const WindowSet* reference = nullptr) {
   const torch::Device device = pick_device(o.device);
   torch::set_num_threads(c.train.threads > 0
                              ? c.train.threads
@@ -227,6 +238,25 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
   torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(c.train.learning_rate));
   RunState st;
   st.lr = c.train.learning_rate;
+
+  if (!o.init_from.empty() && !o.resume) {
+    const Checkpoint ck = read_checkpoint(o.init_from);
+    const json was = to_json(ck.config)["model"];
+    const json now = to_json(c)["model"];
+    if (was != now) {
+      throw TrainingError(
+          "--init-from " + o.init_from.string() + ": its model differs from the configuration's (" +
+          first_difference(was, now) + "); fine-tune with the configuration it was trained with");
+    }
+    load_model_weights(*model, ck, o.init_from.string());
+    std::fprintf(stderr, "starting from the weights of %s\n", o.init_from.c_str());
+  }
+  TrainResult result;
+  if (reference && !o.resume) {
+    result.reference_before = reference_nll(model, *reference, c, device, o.reference_windows);
+    std::fprintf(stderr, "reference validation pitch NLL before training: %.4f nats\n",
+                 result.reference_before);
+  }
 
   if (o.resume) {
     if (!std::filesystem::exists(last_path)) {
@@ -252,7 +282,6 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
   const int64_t ctx = c.model.context_notes;
   const int64_t window = train_set.window_notes();
   const double budget_s = c.train.max_minutes * 60.0;
-  TrainResult result;
   result.last_checkpoint = last_path;
   result.best_checkpoint = best_path;
 
@@ -261,6 +290,7 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
     ck.config = c;
     ck.metadata = {{"format", kCheckpointFormat},
                    {"data", data_description},
+                   {"init_from", o.init_from.string()},
                    {"split", "train (validation: validation)"},
                    {"epoch", st.epoch},
                    {"step", st.step},
@@ -303,7 +333,11 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
                          static_cast<uint64_t>(st.batch));
       const auto t0 = Clock::now();
       const auto ids = order.slice(0, st.batch * b, std::min(n, (st.batch + 1) * b));
-      const NoteTensors w = train_set.batch(ids).to(device);
+      NoteTensors batch = train_set.batch(ids);
+      if (c.train.augment_transpose > 0 || c.train.augment_stretch > 0.0) {
+        augment_windows(batch, c.train.augment_transpose, c.train.augment_stretch);
+      }
+      const NoteTensors w = batch.to(device);
       const LossTerms terms = note_loss(model->forward(w), w.slice(ctx, window), c.model, c.loss);
       const double loss = terms.total.item<double>();
       if (!std::isfinite(loss)) {
@@ -417,6 +451,22 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
   result.epochs_completed = st.epoch;
   result.steps = st.step;
   result.best_validation = st.best;
+  if (reference && std::filesystem::exists(best_path)) {
+    // What the model keeps is the best checkpoint: measure that one.
+    load_model_weights(*model, read_checkpoint(best_path), best_path.string());
+    result.reference_after = reference_nll(model, *reference, c, device, o.reference_windows);
+    std::fprintf(stderr, "reference validation pitch NLL of %s: %.4f nats\n", best_path.c_str(),
+                 result.reference_after);
+    write_file_atomically(
+        o.out / "reference.json",
+        json{{"reference_data", std::filesystem::absolute(o.reference_data)},
+             {"windows", std::min<std::int64_t>(o.reference_windows, reference->size())},
+             {"pitch_nll_before", result.reference_before},
+             {"pitch_nll_after", result.reference_after},
+             {"init_from", o.init_from.string()}}
+                .dump(2) +
+            "\n");
+  }
   return result;
 }
 
@@ -437,20 +487,72 @@ c10::Device pick_device(const std::string& name) {
 }
 
 TrainResult train(const RunConfig& c, const TrainOptions& o) {
-  const DatasetReport data = index_dataset(o.data, o.cache_root, 0, o.progress);
-  if (!data.corrupt.empty() || !data.missing.empty()) {
-    std::fprintf(stderr, "skipping %zu corrupt and %zu missing files of %s\n", data.corrupt.size(),
-                 data.missing.size(), o.data.c_str());
-  }
+  check_note_selection(o.selection);
+  const DatasetReport data = index_dataset(o.data, o.cache_root, 0, o.progress, o.split);
   const int64_t window = c.model.context_notes + c.model.target_notes;
-  const WindowSet train_set(data.index, data.notes, Split::kTrain, window, c.train.stride);
+  if (data.maestro) {
+    std::fprintf(stderr, "data: MAESTRO in %s\n", o.data.c_str());
+  } else {
+    std::fprintf(stderr,
+                 "data: %zu MIDI files in %s (train %zu, validation %zu, test %zu: %s); learning "
+                 "from %s\n",
+                 data.index.performances.size(), o.data.c_str(), data.index.count(Split::kTrain),
+                 data.index.count(Split::kValidation), data.index.count(Split::kTest),
+                 data.index.csv.empty() ? "split by a hash of each path"
+                                        : "split.csv, the rest by a hash of each path",
+                 describe(o.selection).c_str());
+  }
+  // Each file that cannot be read is said, up to a few; all are counted.
+  constexpr std::size_t kSaid = 10;
+  for (std::size_t i = 0; i < data.corrupt.size() && i < kSaid; ++i) {
+    std::fprintf(stderr, "skipped (cannot be read): %s\n", data.corrupt[i].c_str());
+  }
+  if (data.corrupt.size() > kSaid) {
+    std::fprintf(stderr, "... and %zu more that cannot be read\n", data.corrupt.size() - kSaid);
+  }
+  if (!data.missing.empty()) {
+    std::fprintf(stderr, "skipped %zu files listed but missing in %s\n", data.missing.size(),
+                 o.data.c_str());
+  }
+  const WindowSet train_set(data.index, data.notes, Split::kTrain, window, c.train.stride,
+                            o.selection, c.train.sustain_pedal);
   // Validation windows do not overlap: every window is counted once.
-  const WindowSet valid_set(data.index, data.notes, Split::kValidation, window, window);
+  const WindowSet valid_set(data.index, data.notes, Split::kValidation, window, window, o.selection,
+                            c.train.sustain_pedal);
+  if (train_set.too_short() + valid_set.too_short() > 0) {
+    std::fprintf(stderr, "skipped %zu files with fewer than %lld notes (one window)\n",
+                 train_set.too_short() + valid_set.too_short(), static_cast<long long>(window));
+  }
   std::fprintf(stderr,
-               "data: %zu train performances (%lld windows), %zu validation (%lld windows)\n",
-               train_set.performances(), static_cast<long long>(train_set.size()),
-               valid_set.performances(), static_cast<long long>(valid_set.size()));
-  return run_training(c, train_set, valid_set, o, std::filesystem::absolute(o.data).string());
+               "data: %zu train performances (%lld windows), %zu validation (%lld windows); "
+               "%zu cannot be read\n",
+               train_set.performances() - train_set.too_short(),
+               static_cast<long long>(train_set.size()),
+               valid_set.performances() - valid_set.too_short(),
+               static_cast<long long>(valid_set.size()), data.corrupt.size());
+  if (!data.maestro && data.index.performances.size() == data.corrupt.size()) {
+    throw TrainingError("none of the " + std::to_string(data.corrupt.size()) + " MIDI files in " +
+                        o.data.string() + " can be read (the first: " + data.corrupt.front() + ")");
+  }
+  if (!data.maestro && (train_set.size() == 0 || valid_set.size() == 0)) {
+    throw TrainingError(std::string("no ") + (train_set.size() == 0 ? "train" : "validation") +
+                        " file in " + o.data.string() + " has the " + std::to_string(window) +
+                        " notes of one window; add files, or choose the split in " + kSplitCsvName +
+                        " (midi_filename,split), or change --valid-fraction");
+  }
+  std::unique_ptr<WindowSet> reference;
+  if (!o.reference_data.empty()) {
+    const DatasetReport ref = index_dataset(o.reference_data, o.cache_root, 0, o.progress);
+    reference =
+        std::make_unique<WindowSet>(ref.index, ref.notes, Split::kValidation, window, window);
+    if (reference->size() == 0) {
+      throw TrainingError("--reference-data " + o.reference_data.string() +
+                          ": its validation split has no window of " + std::to_string(window) +
+                          " notes");
+    }
+  }
+  return run_training(c, train_set, valid_set, o, std::filesystem::absolute(o.data).string(),
+                      reference.get());
 }
 
 TrainResult train_in_memory(const RunConfig& c, const InMemoryData& d, const TrainOptions& o) {

@@ -9,11 +9,14 @@
 #include <c10/core/Device.h>
 
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 
+#include "data/midi_folder.hpp"
+#include "data/note_selection.hpp"
 #include "midi/note_features.hpp"
 #include "model/model_config.hpp"
 
@@ -26,8 +29,16 @@ struct TrainProgress {
 };
 
 struct TrainOptions {
-  std::filesystem::path data;  // MAESTRO folder
-  std::filesystem::path out;   // run folder: checkpoints, events, metrics.csv
+  std::filesystem::path data;  // MAESTRO, or any folder of MIDI files
+  DataSplitOptions split;      // a plain folder's validation and test shares
+  NoteSelection selection;     // which tracks and channels of each file are learnt from
+  // Fine-tuning: start from this checkpoint's weights (its model configuration must be the run's).
+  std::filesystem::path init_from;
+  // A dataset whose validation split measures what the model knew, before and after (fine-tuning
+  // on a few minutes of music must not undo it); empty: none. At most `reference_windows` windows.
+  std::filesystem::path reference_data;
+  std::int64_t reference_windows = 2000;
+  std::filesystem::path out;  // run folder: checkpoints, events, metrics.csv
   bool resume = false;
   std::string device = "auto";       // auto, cpu, cuda
   std::filesystem::path cache_root;  // empty: default
@@ -37,6 +48,9 @@ struct TrainOptions {
 };
 
 struct TrainResult {
+  // The reference split's pitch NLL (nats) before training and of the best checkpoint after; NaN
+  // without reference_data.
+  double reference_before = std::nan(""), reference_after = std::nan("");
   int epochs_completed = 0;
   std::int64_t steps = 0;
   double best_validation = 0.0;

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "maestro/note_cache.hpp"
 #include "midi/midi_file.hpp"
+#include "midi/midi_writer.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_dataset.hpp"
 
@@ -94,6 +96,26 @@ TEST_F(NoteCacheTest, CacheOfAnotherVersionIsRebuilt) {
   }
   EXPECT_THROW(read_note_cache_file(cache_file()), std::runtime_error);
   EXPECT_TRUE(update().stats.rebuilt);
+}
+
+// A jam recording's two named tracks and its sustain pedal come back from the cache file as the
+// reader gave them (training chooses tracks by name; the pedal is what the pianist heard).
+TEST_F(NoteCacheTest, TrackNamesAndThePedalComeBackFromTheFile) {
+  std::vector<Note> player = {{60, 80, 0.0, 0.5}}, model = {{64, 70, 0.5, 1.0}};
+  std::vector<PedalEvent> pedal = {{0.1, 64, 127, 0, 0}, {0.9, 64, 0, 0, 0}};
+  write_midi_file(data_dir() / "2004/a.midi",
+                  {{"player", 0, 0, player, pedal}, {"model", 1, 0, model, {}}});
+  update();
+  const NoteCache c = update();
+  ASSERT_EQ(c.stats.reused, 5u);  // read back from the file, not parsed
+  const CachedPerformance* e = c.find("2004/a.midi");
+  const MidiFile f = read_midi_file(data_dir() / "2004/a.midi");
+  std::vector<std::string> names;
+  for (const auto& t : f.tracks) names.push_back(t.name);
+  EXPECT_EQ(e->track_names, names);
+  EXPECT_NE(std::find(names.begin(), names.end(), "player"), names.end());
+  ASSERT_EQ(e->pedals.size(), 2u);
+  EXPECT_EQ(e->pedals, f.pedals);
 }
 
 TEST(DatasetCacheDir, DifferentFoldersGetDifferentCaches) {

@@ -3,6 +3,7 @@
 
 #include <fstream>
 
+#include "data/augment.hpp"
 #include "model/checkpoint.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_model.hpp"
@@ -190,6 +191,49 @@ TEST(Trainer, TooShortDataIsAClearError) {
   d.train = {test::figure(15)};
   d.validation = {test::figure(100)};
   EXPECT_THROW(train_in_memory(test::tiny_config(), d, options(dir.path())), TrainingError);
+}
+
+}  // namespace
+}  // namespace mlstm
+
+namespace mlstm {
+namespace {
+
+// Augmentation moves each window as a whole: one transposition and one tempo factor a row, within
+// the bounds asked for, and no pitch past 0..127 (a row at the top can only go down).
+TEST(Augment, EachWindowMovesAsAWholeWithinTheBounds) {
+  torch::manual_seed(3);
+  const int64_t rows = 200, width = 12;
+  NoteTensors w;
+  w.pitch = torch::randint(40, 80, {rows, width}, torch::kInt64);
+  w.pitch.index_put_({0, 0}, 127);  // row 0 cannot go up
+  w.pitch.index_put_({1, 0}, 0);    // row 1 cannot go down
+  w.step = torch::rand({rows, width}) + 0.01;
+  w.duration = torch::rand({rows, width}) + 0.01;
+  w.velocity = torch::rand({rows, width});
+  const NoteTensors before{w.pitch.clone(), w.step.clone(), w.duration.clone(), w.velocity.clone()};
+  augment_windows(w, 6, 0.1);
+  const auto shift = w.pitch - before.pitch;
+  EXPECT_TRUE((shift == shift.index({torch::indexing::Slice(), torch::indexing::Slice(0, 1)}))
+                  .all()
+                  .item<bool>());
+  EXPECT_GE(shift.min().item<int64_t>(), -6);
+  EXPECT_LE(shift.max().item<int64_t>(), 6);
+  EXPECT_LE(shift[0][0].item<int64_t>(), 0);
+  EXPECT_GE(shift[1][0].item<int64_t>(), 0);
+  EXPECT_GE(w.pitch.min().item<int64_t>(), 0);
+  EXPECT_LE(w.pitch.max().item<int64_t>(), 127);
+  // Both directions are drawn (200 rows: not all alike).
+  EXPECT_GT(shift.max().item<int64_t>(), 0);
+  EXPECT_LT(shift.min().item<int64_t>(), 0);
+  const auto factor = w.step / before.step;
+  EXPECT_TRUE(torch::allclose(
+      factor,
+      factor.index({torch::indexing::Slice(), torch::indexing::Slice(0, 1)}).expand_as(factor)));
+  EXPECT_TRUE(torch::allclose(w.duration / before.duration, factor));
+  EXPECT_GE(factor.min().item<float>(), 0.9f - 1e-5f);
+  EXPECT_LE(factor.max().item<float>(), 1.1f + 1e-5f);
+  EXPECT_TRUE(torch::equal(w.velocity, before.velocity));
 }
 
 }  // namespace
