@@ -78,6 +78,9 @@ void add_eval_command(CLI::App& app) {
                   "MAESTRO folder (default: where get-data puts it), or a folder of MIDI files");
   add_split_options(cmd, a->o.data_split);
   add_selection_options(cmd, a->o.selection);
+  cmd->add_flag("--sustain-pedal", a->o.sustain_pedal,
+                "Compare with the real music's durations as heard under the sustain pedal (as a "
+                "model trained with training.sustain_pedal learnt them)");
   cmd->add_option("--split", a->split, "train, validation or test")->capture_default_str();
   cmd->add_option("--prompts", a->o.prompts,
                   "Prompts drawn from the split (each continued by 50 notes, and into a song)")

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "data/note_windows.hpp"
+#include "data/sustain_pedal.hpp"
 #include "decode/beam_search.hpp"
 #include "eval/music_metrics.hpp"
 #include "eval/playability_figures.hpp"
@@ -159,7 +160,9 @@ json evaluate_model(const EvalOptions& o) {
   for (const Performance* p : data.index.of_split(o.split)) {
     const CachedPerformance* e = data.notes.find(p->midi_filename);
     if (e && e->ok) {
-      performances.push_back(to_features(select_notes(e->notes, e->track_names, o.selection)));
+      std::vector<Note> notes = select_notes(e->notes, e->track_names, o.selection);
+      if (o.sustain_pedal) notes = apply_sustain_pedal(notes, e->pedals);
+      performances.push_back(to_features(notes));
     }
   }
   if (performances.empty()) {
@@ -174,6 +177,7 @@ json evaluate_model(const EvalOptions& o) {
                      {"context_notes", config.model.context_notes}};
   report["split"] = split_name(o.split);
   report["data"] = o.data.string();
+  report["sustain_pedal"] = o.sustain_pedal;
   report["search"] = {{"sampling", sampling_name(o.search.sampling)},
                       {"width", o.search.width},
                       {"temperature", o.search.temperature},

@@ -25,6 +25,7 @@ struct EvalOptions {
   std::filesystem::path data;        // MAESTRO, or a folder of MIDI files
   DataSplitOptions data_split;       // a plain folder's split (as the model was trained with)
   NoteSelection selection;           // which notes of each file
+  bool sustain_pedal = false;        // the real music's durations as heard under the pedal
   std::filesystem::path cache_root;  // note caches
   std::filesystem::path out;         // report.json, report.md, *.svg go here
   Split split = Split::kTest;
