@@ -7,7 +7,10 @@
 #   root/      nlohmann-json3-dev, libfccp-dev and libcli11-dev unpacked (apt-get download; dpkg -x)
 #   maestro-trainval.zip   the train and validation MIDI files with the CSV (the machine has no
 #                          network, and the whole dataset is over the carry limit)
-# MINUTES sets the training time of each configuration (default 3). Results go to $OUT.
+# MINUTES sets the training time of each configuration (default 3); CONFIGS the configurations
+# (default: seed, its improvements and default; issue 16's augmentation runs set
+# CONFIGS="presets/training/default.json presets/training/experiments/default-*.json").
+# Results go to $OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/gpu/configure_gpu_build.sh -DMUSIC_LSTM_BENCH=OFF
@@ -17,7 +20,7 @@ python3 -c "import zipfile; zipfile.ZipFile('.deps/maestro-trainval.zip').extrac
 export MUSIC_LSTM_CACHE=/tmp/music-lstm-cache
 python3 scripts/compare_configs.py --binary build-gpu/music-lstm --data "$data/maestro-v3.0.0" \
   --minutes "${MINUTES:-3}" --device cuda --parallel --threads 2 --out /tmp/runs \
-  presets/training/seed.json presets/training/experiments/*.json presets/training/default.json \
+  ${CONFIGS:-presets/training/seed.json presets/training/experiments/seed-*.json presets/training/default.json} \
   | tee "$out/switches.md"
 # The figures behind the table (the checkpoints stay there: the seed-sized ones are 200 MB each).
 for run in /tmp/runs/*/; do
