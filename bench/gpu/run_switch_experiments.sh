@@ -13,11 +13,7 @@
 # Results go to $OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source bench/gpu/configure_gpu_build.sh -DMUSIC_LSTM_BENCH=OFF
-ninja -C build-gpu music-lstm > "$out/build.log" 2>&1
-data=/tmp/maestro-data
-python3 -c "import zipfile; zipfile.ZipFile('.deps/maestro-trainval.zip').extractall('$data')"
-export MUSIC_LSTM_CACHE=/tmp/music-lstm-cache
+source bench/gpu/prepare_training.sh
 python3 scripts/compare_configs.py --binary build-gpu/music-lstm --data "$data/maestro-v3.0.0" \
   --minutes "${MINUTES:-3}" --device cuda --parallel --threads 2 --out /tmp/runs \
   ${CONFIGS:-presets/training/seed.json presets/training/experiments/seed-*.json presets/training/default.json} \

@@ -9,11 +9,7 @@
 # default 8: leave the device budget room for the build and the copy). Results go to $OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source bench/gpu/configure_gpu_build.sh -DMUSIC_LSTM_BENCH=OFF
-ninja -C build-gpu music-lstm > "$out/build.log" 2>&1
-data=/tmp/maestro-data
-python3 -c "import zipfile; zipfile.ZipFile('.deps/maestro-trainval.zip').extractall('$data')"
-export MUSIC_LSTM_CACHE=/tmp/music-lstm-cache
+source bench/gpu/prepare_training.sh
 config=${CONFIG:-presets/training/default.json}
 ./build-gpu/music-lstm train --config "$config" --data "$data/maestro-v3.0.0" --device cuda \
   --epochs "${EPOCHS:-20}" --max-minutes "${MINUTES:-8}" --out /tmp/run -q 2>&1 | tee "$out/train.txt"
