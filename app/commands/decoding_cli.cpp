@@ -3,9 +3,10 @@
 namespace mlstm::app {
 
 void add_repetition_options(CLI::App* cmd, SearchSettings& search) {
-  search.repetition_penalty = kDefaultRepetitionPenalty;
-  search.sample_timing = kDefaultSampleTiming;
-  search.timing_temperature = kDefaultTimingTemperature;
+  const SearchSettings defaults = default_search_settings();
+  search.repetition_penalty = defaults.repetition_penalty;
+  search.sample_timing = defaults.sample_timing;
+  search.timing_temperature = defaults.timing_temperature;
   cmd->add_option_function<std::string>(
          "--timing", [&search](const std::string& v) { search.sample_timing = v == "sample"; },
          "beam, stochastic-beam: sample (search the pitches, draw each note's step, duration and "

@@ -2,6 +2,8 @@
 // model answers through the same real-time engine; offline, the same jam renders into a WAV as
 // fast as the machine allows. With no audio device or MIDI system, a headless demo answers a
 // bundled phrase and writes WAV and MIDI files.
+#include "perform/jam.hpp"
+
 #include <poll.h>
 #include <unistd.h>
 
@@ -20,9 +22,7 @@
 #include "jam/answer_log.hpp"
 #include "jam/bundled_files.hpp"
 #include "jam/model_swap.hpp"
-#include "perform/inference_worker.hpp"
 #include "perform/jam_preset.hpp"
-#include "perform/performer.hpp"
 #ifdef MUSIC_LSTM_HAVE_UI
 #include "backends/glfw_window.hpp"
 #include "panel/jam_panel.hpp"
@@ -126,43 +126,6 @@ class ControlLines {
   std::thread thread_;
 };
 
-nlohmann::json jam_report(const rt::Performer& performer, const rt::InferenceWorker& worker,
-                          const rt::JamKnobs& knobs) {
-  const rt::PerformerCounters& c = performer.counters();
-  const rt::WorkerCounters w = worker.counters();
-  double total_ms = 0, max_ms = 0;
-  for (const auto& a : performer.answers()) {
-    total_ms += a.answer.seconds * 1000.0;
-    max_ms = std::max(max_ms, a.answer.seconds * 1000.0);
-  }
-  const auto n = performer.answers().size();
-  return {{"answers", c.answers.load()},
-          {"answers_late", c.late.load()},
-          {"answers_ready_in_time", c.ready_in_time.load()},
-          {"answers_failed", c.failed.load()},
-          {"yields", c.yields.load()},
-          {"requests", c.requests.load()},
-          {"requests_superseded", w.superseded},
-          {"model_events_dropped", c.dropped_events.load()},
-          {"continuous_stopped_unplayable", c.unchained.load()},
-          {"model_notes_over_rate_bound", c.rate_limited_notes.load()},
-          {"inference_mean_ms", n ? total_ms / static_cast<double>(n) : 0.0},
-          {"inference_max_ms", max_ms},
-          {"settings", rt::knob_texts(knobs.load())}};
-}
-
-void print_jam_summary(const rt::Performer& performer) {
-  const rt::PerformerCounters& c = performer.counters();
-  std::printf(
-      "%llu answers (%llu ready when the phrase ended, %llu late, %llu failed), %llu "
-      "yielded to the player\n",
-      static_cast<unsigned long long>(c.answers.load()),
-      static_cast<unsigned long long>(c.ready_in_time.load()),
-      static_cast<unsigned long long>(c.late.load()),
-      static_cast<unsigned long long>(c.failed.load()),
-      static_cast<unsigned long long>(c.yields.load()));
-}
-
 int run_jam(JamArgs& a) {
 #ifdef MUSIC_LSTM_HAVE_UI
   // The panel starts from the settings it was left with, under --preset and the knob options.
@@ -216,44 +179,34 @@ int run_jam(JamArgs& a) {
                                                     : ComputeDevice::kAuto;
   std::shared_ptr<ContinuationEngine> engine = ContinuationEngine::load(model_file, device, 1);
   const int context_notes = engine->context_notes();
-  rt::InferenceWorker worker(
-      [engine](std::span<const NoteFeatures> context, const SearchSettings& s) {
-        return engine->continue_notes(context, s);
-      },
-      !offline);
+  rt::Jam jam([engine](std::span<const NoteFeatures> context,
+                       const SearchSettings& s) { return engine->continue_notes(context, s); },
+              settings, !offline);
   {
-    // A plain scale as the warm-up's context: any notes do.
-    std::vector<NoteFeatures> scale;
-    for (int i = 0; i < context_notes; ++i) scale.push_back({60 + i % 12, 0.25, 0.2, 80});
-    SearchSettings s;
-    s.width = settings.width;
-    s.length = settings.length;
-    const double warm = worker.warm_up(scale, s);
+    const double warm = jam.warm_up(context_notes);
     std::printf("model: %s; warmed up in %.0f ms\n", engine->description().c_str(), warm * 1000);
   }
 
-  auto listener = std::make_unique<rt::InputRouter::ListenerQueue>();
   if (!a.replay.empty()) a.cli.options.replay = a.replay;
   if (!offline && a.replay.empty()) {
     a.cli.options.midi_in = rt::MidiInputOptions{
         .port = a.virtual_port ? (a.virtual_name.empty() ? "in" : a.virtual_name) : a.midi_in,
         .virtual_port = a.virtual_port};
   }
-  a.cli.options.listener = listener.get();
+  a.cli.options.listener = &jam.player_input();
   a.cli.options.model.program = settings.model_program;
   a.cli.options.replay_delay_seconds = offline ? 0.5 : 1.0;
   finish_session_options(a.cli);
   rt::Session session(a.cli.options);
 
-  rt::JamKnobs knobs(settings);
   const int rate = session.engine().sample_rate();
   const int buffer = a.cli.options.audio.block_frames;
-  rt::Performer performer(session.engine(), *listener, worker, knobs,
-                          {.sample_rate = rate,
-                           .model_channel = a.cli.options.model.channel,
-                           .model_volume = a.cli.options.model.volume,
-                           .context_notes = context_notes,
-                           .buffer_frames = buffer});
+  jam.attach(session.engine(), {.sample_rate = rate,
+                                .model_channel = a.cli.options.model.channel,
+                                .model_volume = a.cli.options.model.volume,
+                                .context_notes = context_notes,
+                                .buffer_frames = buffer});
+  rt::Performer& performer = jam.performer();
   std::unique_ptr<AnswerLog> log;
   if (!a.answers_log.empty()) log = std::make_unique<AnswerLog>(a.answers_log);
   performer.on_answer = [&](const rt::AnswerRecord& r) {
@@ -273,8 +226,8 @@ int run_jam(JamArgs& a) {
   std::string playing = engine->description();  // the panel may load another model
   if (offline) {
     rt::OfflineExtras extras;
-    extras.before_block = [&](std::int64_t start) { performer.tick(start); };
-    extras.finished = [&](std::int64_t end) { return performer.idle(end); };
+    extras.before_block = [&](std::int64_t start) { jam.tick(start); };
+    extras.finished = [&](std::int64_t end) { return jam.idle(end); };
     // Continuous mode never runs out of music by itself.
     extras.max_seconds = session.replay_duration() + 120.0;
     const rt::OfflineResult r = session.render_offline(a.render, a.seconds, 2.0, buffer, extras);
@@ -292,7 +245,7 @@ int run_jam(JamArgs& a) {
     rt::InputRouter keyboard(session.engine(), session.router().options(),
                              &session.engine().keyboard_input());
     keyboard.set_listener(keyboard_listener.get());
-    performer.add_player_source(*keyboard_listener);
+    jam.add_player_source(*keyboard_listener);
 #ifdef MUSIC_LSTM_HAVE_UI
     std::unique_ptr<ui::PanelWindow> window;
     if (!a.headless) {
@@ -324,29 +277,26 @@ int run_jam(JamArgs& a) {
     }
     std::fflush(stdout);
 
-    // The performer on a thread of its own: its 2 ms steps must not wait for the panel's frames.
-    std::atomic<bool> running{true};
-    std::thread control_thread([&] {
-      while (running.load()) {
-        const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                std::chrono::steady_clock::now().time_since_epoch())
-                                .count();
-        performer.tick(session.engine().clock().frame_at(now_ns) +
-                       session.router().latency_frames());
-        // The performer's time step: an answer is queued within this of being due.
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
+    jam.start([&session] {
+      const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              std::chrono::steady_clock::now().time_since_epoch())
+                              .count();
+      return session.engine().clock().frame_at(now_ns) + session.router().latency_frames();
     });
+    // The jam's thread reads the session: it stops before the session goes, however this ends.
+    const std::unique_ptr<rt::Jam, void (*)(rt::Jam*)> stop_jam(&jam,
+                                                                [](rt::Jam* j) { j->stop(); });
     std::unique_ptr<ControlLines> control;
-    if (!window) control = std::make_unique<ControlLines>(knobs, session.engine());
+    if (!window) control = std::make_unique<ControlLines>(jam.knobs(), session.engine());
     rt::SessionReport shown = session.report();
 #ifdef MUSIC_LSTM_HAVE_UI
     std::unique_ptr<ui::JamPanel> panel;
     std::unique_ptr<ModelSwap> swap;
     if (window) {
-      swap = std::make_unique<ModelSwap>(worker, device, context_notes, engine->description());
+      swap =
+          std::make_unique<ModelSwap>(jam.worker(), device, context_notes, engine->description());
       panel = std::make_unique<ui::JamPanel>(ui::PanelContext{
-          .knobs = knobs,
+          .knobs = jam.knobs(),
           .engine = session.engine(),
           .performer = performer,
           .keyboard = keyboard,
@@ -438,19 +388,18 @@ int run_jam(JamArgs& a) {
       // Remembered for the next run: the window's size and these settings.
       memory.width = window->width();
       memory.height = window->height();
-      memory.settings = knobs.load();
+      memory.settings = jam.knobs().load();
       ui::save_panel_memory(memory);
     }
 #endif
-    running = false;
-    control_thread.join();
+    jam.stop();
     {
       const StallWatchdog watchdog(15.0, "stopping the audio device");
       session.stop();
     }
   }
-  print_jam_summary(performer);
-  nlohmann::json report = jam_report(performer, worker, knobs);
+  std::printf("%s\n", jam.summary().c_str());
+  nlohmann::json report = jam.report();
   report["model"] = playing;
   finish_report(session, a.cli, {{"jam", report}});
   if (a.demo) {
@@ -526,6 +475,9 @@ void add_jam_command(CLI::App& app) {
            rt::knob_value(rt::JamSettings{}, "cluster") + ")"},
       {"pace", "Notes a second no answer goes past, after a first chord, 1..36 (default: " +
                    rt::knob_value(rt::JamSettings{}, "pace") + ")"},
+      {"scale",
+       "off, key (the key the jam hears you in) or a scale such as 'D minor' or 'A "
+       "minor-pentatonic': the answer's notes keep to it (default: off)"},
       {"gap", "Seconds of silence that end a phrase (default: 0.35)"},
       {"length", "Notes per answer (default: 50)"},
       {"tempo", "Tempo scale of the answer: its times are multiplied by this (default: 1)"},

@@ -45,7 +45,8 @@ std::string answer_json(const rt::AnswerRecord& r, int rate) {
                         {"repetition_penalty", s.repetition_penalty},
                         {"repetition_window", s.repetition_window},
                         {"length", s.length},
-                        {"seed", s.seed}}},
+                        {"seed", s.seed},
+                        {"pitch_classes", s.pitch_classes}}},
                       {"context", notes_json(r.answer.context)},
                       {"notes", notes_json(r.answer.notes)}};
   return j.dump();

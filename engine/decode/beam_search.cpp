@@ -155,6 +155,12 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
   if (s.min_pitch < 0 || s.max_pitch > 127 || s.min_pitch > s.max_pitch) {
     throw DecodeError("pitch range must lie within 0..127, lowest first");
   }
+  if ((s.pitch_classes & ~kAllPitchClasses) != 0) {
+    throw DecodeError("pitch classes must be a 12-bit set (C = bit 0 .. B = bit 11)");
+  }
+  bool any_pitch = false;
+  for (int p = s.min_pitch; p <= s.max_pitch; ++p) any_pitch |= (s.pitch_classes >> (p % 12)) & 1;
+  if (!any_pitch) throw DecodeError("no pitch of the allowed pitch classes lies in the range");
   if (static_cast<int64_t>(context.size()) < m.context_notes) {
     throw DecodeError("the context has " + std::to_string(context.size()) +
                       " notes; this model needs " + std::to_string(m.context_notes));
@@ -187,7 +193,9 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
   const DecoderState first_state = state;
   NoteTensors prefix = input;
   auto pitch_mask = torch::full({128}, -std::numeric_limits<float>::infinity());
-  pitch_mask.index_put_({torch::indexing::Slice(s.min_pitch, s.max_pitch + 1)}, 0.0f);
+  for (int p = s.min_pitch; p <= s.max_pitch; ++p) {
+    if ((s.pitch_classes >> (p % 12)) & 1) pitch_mask[p] = 0.0f;
+  }
   pitch_mask = pitch_mask.to(device);
   // Repetition penalty: the pitches before the answer that the window can still see.
   const bool penalise = s.repetition_penalty > 0.0;

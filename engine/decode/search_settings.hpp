@@ -11,6 +11,9 @@
 
 namespace mlstm {
 
+// Every pitch class allowed (SearchSettings::pitch_classes).
+inline constexpr std::uint16_t kAllPitchClasses = 0x0FFF;
+
 class DecodeError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -32,10 +35,13 @@ struct SearchSettings {
   double temperature = 1.0;            // > 0: divides every head's logits
   int length = 50;                     // notes to add
   int min_pitch = 0, max_pitch = 127;  // the pitches the answer may use
-  double min_duration = 0.02;          // seconds: no note is shorter (a note must sound)
-  int top_k = 0;                       // kSample: keep this many classes per head; 0: all
-  double top_p = 1.0;                  // kSample: keep the smallest set with this much probability
-  std::uint64_t seed = 0;              // kStochasticBeam and kSample: the same seed, the same notes
+  // The pitch classes the answer may use: bit c (C = 0, C# = 1, ... B = 11) set allows them. A
+  // scale lock clears the others; the search masks them, so no beam spends its width on them.
+  std::uint16_t pitch_classes = kAllPitchClasses;
+  double min_duration = 0.02;  // seconds: no note is shorter (a note must sound)
+  int top_k = 0;               // kSample: keep this many classes per head; 0: all
+  double top_p = 1.0;          // kSample: keep the smallest set with this much probability
+  std::uint64_t seed = 0;      // kStochasticBeam and kSample: the same seed, the same notes
   // Repetition penalty: each time a pitch occurs among the last `repetition_window` notes (the
   // context's and the answer's), its log-probability is lowered by `repetition_penalty` nats, so a
   // pitch played often lately costs more (a frequency penalty, as in language models; Keskar et
@@ -89,6 +95,15 @@ inline constexpr double kDefaultTimingTemperature = 0.85;
 // The repetition penalty the jam, `compose` and `eval` use unless told otherwise: chosen on the
 // validation split with scripts/sweep_decoding.py (docs/MODELS.md, "Decoding").
 inline constexpr double kDefaultRepetitionPenalty = 0.75;
+
+// The decoding the jam, `compose` and `eval` start from: the defaults above over the search's own.
+inline SearchSettings default_search_settings() {
+  SearchSettings s;
+  s.repetition_penalty = kDefaultRepetitionPenalty;
+  s.sample_timing = kDefaultSampleTiming;
+  s.timing_temperature = kDefaultTimingTemperature;
+  return s;
+}
 
 // "beam", "stochastic-beam", "sample" (the names the command line, presets and reports use).
 inline const char* sampling_name(Sampling sampling) {

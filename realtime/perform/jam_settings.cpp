@@ -32,29 +32,57 @@ struct Knob {
   std::function<std::string(const JamSettings&)> get;
 };
 
-Knob int_knob(int JamSettings::*field, int lo, int hi) {
+// A numeric field of the settings, by an accessor (the fields live in JamSettings and in its
+// SearchSettings).
+template <typename T>
+using Field = T& (*)(JamSettings&);
+
+Knob int_knob(Field<int> field, int lo, int hi) {
   return {[=](JamSettings& s, const std::string& text) -> std::string {
             const auto v = parse_number<int>(text);
             if (!v || *v < lo || *v > hi) {
               return "must be a whole number from " + std::to_string(lo) + " to " +
                      std::to_string(hi);
             }
-            s.*field = *v;
+            field(s) = *v;
             return {};
           },
-          [=](const JamSettings& s) { return std::to_string(s.*field); }};
+          [=](const JamSettings& s) {
+            JamSettings copy = s;
+            return std::to_string(field(copy));
+          }};
 }
 
-Knob double_knob(double JamSettings::*field, double lo, double hi) {
+Knob double_knob(Field<double> field, double lo, double hi) {
   return {[=](JamSettings& s, const std::string& text) -> std::string {
             const auto v = parse_number<double>(text);
             if (!v || *v < lo || *v > hi) {
               return "must be a number from " + format_double(lo) + " to " + format_double(hi);
             }
-            s.*field = *v;
+            field(s) = *v;
             return {};
           },
-          [=](const JamSettings& s) { return format_double(s.*field); }};
+          [=](const JamSettings& s) {
+            JamSettings copy = s;
+            return format_double(field(copy));
+          }};
+}
+
+Knob on_off_knob(Field<bool> field) {
+  return {[=](JamSettings& s, const std::string& t) -> std::string {
+            if (t == "on" || t == "true" || t == "1") {
+              field(s) = true;
+            } else if (t == "off" || t == "false" || t == "0") {
+              field(s) = false;
+            } else {
+              return "must be on or off";
+            }
+            return {};
+          },
+          [=](const JamSettings& s) {
+            JamSettings copy = s;
+            return std::string(field(copy) ? "on" : "off");
+          }};
 }
 
 const std::map<std::string, Knob>& knobs() {
@@ -71,29 +99,67 @@ const std::map<std::string, Knob>& knobs() {
        {[](JamSettings& s, const std::string& t) -> std::string {
           const auto m = parse_sampling(t);
           if (!m) return "must be beam, greedy, stochastic-beam or sample";
-          s.sampling = *m;
-          if (t == "greedy") s.width = 1;
+          s.search.sampling = *m;
+          if (t == "greedy") s.search.width = 1;
           return {};
         },
-        [](const JamSettings& s) { return std::string(sampling_name(s.sampling)); }}},
-      {"width", int_knob(&JamSettings::width, 1, 32)},
-      {"temperature", double_knob(&JamSettings::temperature, 0.1, 2.0)},
-      {"repetition", double_knob(&JamSettings::repetition, 0.0, 3.0)},
+        [](const JamSettings& s) { return std::string(sampling_name(s.search.sampling)); }}},
+      {"width", int_knob([](JamSettings& s) -> int& { return s.search.width; }, 1, 32)},
+      {"temperature",
+       double_knob([](JamSettings& s) -> double& { return s.search.temperature; }, 0.1, 2.0)},
+      {"repetition",
+       double_knob([](JamSettings& s) -> double& { return s.search.repetition_penalty; }, 0.0,
+                   3.0)},
       {"timing",
        {[](JamSettings& s, const std::string& t) -> std::string {
           if (t != "search" && t != "sample") return "must be search or sample";
-          s.sample_timing = t == "sample";
+          s.search.sample_timing = t == "sample";
           return {};
         },
-        [](const JamSettings& s) { return std::string(s.sample_timing ? "sample" : "search"); }}},
-      {"timing-temperature", double_knob(&JamSettings::timing_temperature, 0.05, 4.0)},
-      {"cluster", int_knob(&JamSettings::max_cluster, 1, kMaxPlayableCluster)},
-      {"pace", double_knob(&JamSettings::max_pace, kMinPaceLimit, kMaxPaceLimit)},
-      {"gap", double_knob(&JamSettings::gap_seconds, 0.05, 5.0)},
-      {"length", int_knob(&JamSettings::length, 1, 500)},
-      {"tempo", double_knob(&JamSettings::tempo_scale, 0.25, 4.0)},
-      {"velocity", double_knob(&JamSettings::velocity_scale, 0.1, 2.0)},
-      {"program", int_knob(&JamSettings::model_program, 0, 127)},
+        [](const JamSettings& s) {
+          return std::string(s.search.sample_timing ? "sample" : "search");
+        }}},
+      {"timing-temperature",
+       double_knob([](JamSettings& s) -> double& { return s.search.timing_temperature; }, 0.05,
+                   4.0)},
+      {"cluster", int_knob([](JamSettings& s) -> int& { return s.search.max_cluster; }, 1,
+                           kMaxPlayableCluster)},
+      {"pace", double_knob([](JamSettings& s) -> double& { return s.search.max_pace; },
+                           kMinPaceLimit, kMaxPaceLimit)},
+      {"scale",
+       {[](JamSettings& s, const std::string& t) -> std::string {
+          if (t == "off") {
+            s.scale_lock = ScaleLock::kOff;
+          } else if (t == "key") {
+            s.scale_lock = ScaleLock::kKey;
+          } else if (const auto scale = music::parse_scale(t)) {
+            s.scale_lock = ScaleLock::kScale;
+            s.scale = *scale;
+          } else {
+            return "must be off, key (the key the jam hears you in) or a scale such as 'D "
+                   "minor' (the kinds: " +
+                   music::scale_kind_names() + ")";
+          }
+          return {};
+        },
+        [](const JamSettings& s) {
+          switch (s.scale_lock) {
+            case ScaleLock::kOff:
+              return std::string("off");
+            case ScaleLock::kKey:
+              return std::string("key");
+            case ScaleLock::kScale:
+              return s.scale.name();
+          }
+          return std::string("off");
+        }}},
+      {"gap", double_knob([](JamSettings& s) -> double& { return s.gap_seconds; }, 0.05, 5.0)},
+      {"length", int_knob([](JamSettings& s) -> int& { return s.search.length; }, 1, 500)},
+      {"tempo",
+       double_knob([](JamSettings& s) -> double& { return s.search.time_scale; }, 0.25, 4.0)},
+      {"velocity",
+       double_knob([](JamSettings& s) -> double& { return s.velocity_scale; }, 0.1, 2.0)},
+      {"program", int_knob([](JamSettings& s) -> int& { return s.model_program; }, 0, 127)},
       {"yield",
        {[](JamSettings& s, const std::string& t) -> std::string {
           const auto m = parse_yield_mode(t);
@@ -102,27 +168,16 @@ const std::map<std::string, Knob>& knobs() {
           return {};
         },
         [](const JamSettings& s) { return std::string(yield_mode_name(s.yield)); }}},
-      {"fade", double_knob(&JamSettings::fade_seconds, 0.01, 5.0)},
-      {"speculate",
-       {[](JamSettings& s, const std::string& t) -> std::string {
-          if (t == "on" || t == "true" || t == "1") {
-            s.speculate = true;
-          } else if (t == "off" || t == "false" || t == "0") {
-            s.speculate = false;
-          } else {
-            return "must be on or off";
-          }
-          return {};
-        },
-        [](const JamSettings& s) { return std::string(s.speculate ? "on" : "off"); }}},
+      {"fade", double_knob([](JamSettings& s) -> double& { return s.fade_seconds; }, 0.01, 5.0)},
+      {"speculate", on_off_knob([](JamSettings& s) -> bool& { return s.speculate; })},
       {"seed",
        {[](JamSettings& s, const std::string& t) -> std::string {
           const auto v = parse_number<std::uint64_t>(t);
           if (!v) return "must be a whole number from 0";
-          s.seed = *v;
+          s.search.seed = *v;
           return {};
         },
-        [](const JamSettings& s) { return std::to_string(s.seed); }}},
+        [](const JamSettings& s) { return std::to_string(s.search.seed); }}},
   };
   return table;
 }
@@ -160,9 +215,9 @@ std::optional<YieldMode> parse_yield_mode(const std::string& name) {
 
 const std::vector<std::string>& knob_names() {
   static const std::vector<std::string> names = {
-      "mode",    "width", "temperature", "repetition", "sampling", "timing",   "timing-temperature",
-      "cluster", "pace",  "gap",         "length",     "tempo",    "velocity", "program",
-      "yield",   "fade",  "speculate",   "seed"};
+      "mode",    "width", "temperature", "repetition", "sampling", "timing", "timing-temperature",
+      "cluster", "pace",  "scale",       "gap",        "length",   "tempo",  "velocity",
+      "program", "yield", "fade",        "speculate",  "seed"};
   return names;
 }
 
@@ -186,55 +241,26 @@ std::string knob_value(const JamSettings& settings, const std::string& name) {
   return it == knobs().end() ? std::string() : it->second.get(settings);
 }
 
-JamSettings JamKnobs::load() const noexcept {
-  JamSettings s;
-  s.mode = static_cast<JamMode>(mode_.load(std::memory_order_relaxed));
-  s.sampling = static_cast<Sampling>(sampling_.load(std::memory_order_relaxed));
-  s.width = width_.load(std::memory_order_relaxed);
-  s.temperature = temperature_.load(std::memory_order_relaxed);
-  s.repetition = repetition_.load(std::memory_order_relaxed);
-  s.sample_timing = sample_timing_.load(std::memory_order_relaxed);
-  s.timing_temperature = timing_temperature_.load(std::memory_order_relaxed);
-  s.max_cluster = max_cluster_.load(std::memory_order_relaxed);
-  s.max_pace = max_pace_.load(std::memory_order_relaxed);
-  s.gap_seconds = gap_.load(std::memory_order_relaxed);
-  s.length = length_.load(std::memory_order_relaxed);
-  s.tempo_scale = tempo_.load(std::memory_order_relaxed);
-  s.velocity_scale = velocity_.load(std::memory_order_relaxed);
-  s.model_program = program_.load(std::memory_order_relaxed);
-  s.yield = static_cast<YieldMode>(yield_.load(std::memory_order_relaxed));
-  s.fade_seconds = fade_.load(std::memory_order_relaxed);
-  s.speculate = speculate_.load(std::memory_order_relaxed);
-  s.seed = seed_.load(std::memory_order_relaxed);
-  return s;
+JamSettings JamKnobs::load() const {
+  const std::lock_guard lock(mutex_);
+  return settings_;
 }
 
-void JamKnobs::store(const JamSettings& s) noexcept {
-  mode_.store(static_cast<int>(s.mode), std::memory_order_relaxed);
-  sampling_.store(static_cast<int>(s.sampling), std::memory_order_relaxed);
-  width_.store(s.width, std::memory_order_relaxed);
-  temperature_.store(s.temperature, std::memory_order_relaxed);
-  repetition_.store(s.repetition, std::memory_order_relaxed);
-  sample_timing_.store(s.sample_timing, std::memory_order_relaxed);
-  timing_temperature_.store(s.timing_temperature, std::memory_order_relaxed);
-  max_cluster_.store(s.max_cluster, std::memory_order_relaxed);
-  max_pace_.store(s.max_pace, std::memory_order_relaxed);
-  gap_.store(s.gap_seconds, std::memory_order_relaxed);
-  length_.store(s.length, std::memory_order_relaxed);
-  tempo_.store(s.tempo_scale, std::memory_order_relaxed);
-  velocity_.store(s.velocity_scale, std::memory_order_relaxed);
-  program_.store(s.model_program, std::memory_order_relaxed);
-  yield_.store(static_cast<int>(s.yield), std::memory_order_relaxed);
-  fade_.store(s.fade_seconds, std::memory_order_relaxed);
-  speculate_.store(s.speculate, std::memory_order_relaxed);
-  seed_.store(s.seed, std::memory_order_relaxed);
-  version_.fetch_add(1, std::memory_order_acq_rel);
+void JamKnobs::store(const JamSettings& s) {
+  const std::lock_guard lock(mutex_);
+  settings_ = s;
+  ++version_;
+}
+
+std::uint64_t JamKnobs::version() const {
+  const std::lock_guard lock(mutex_);
+  return version_;
 }
 
 std::string JamKnobs::set(const std::string& name, const std::string& value) {
-  JamSettings s = load();
-  std::string error = set_knob(s, name, value);
-  if (error.empty()) store(s);
+  const std::lock_guard lock(mutex_);
+  std::string error = set_knob(settings_, name, value);
+  if (error.empty()) ++version_;
   return error;
 }
 

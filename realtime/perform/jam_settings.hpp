@@ -1,16 +1,17 @@
 #pragma once
 // How the model plays along: the mode and the knobs of a jam. JamSettings holds values (a preset,
-// the command line); JamKnobs holds the same as atomics that the panel, the command line or a
-// control line set while the jam runs, and the performer reads when it asks for a continuation or
-// schedules one (DESIGN.md: knobs are atomics).
+// the command line); JamKnobs holds the jam's current settings, which the panel, the command line
+// or a control line set while the jam runs, and the performer reads whole when it asks for a
+// continuation or schedules one.
 
-#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "decode/search_settings.hpp"
+#include "music/scale.hpp"
 
 namespace mlstm::rt {
 
@@ -23,28 +24,27 @@ enum class JamMode {
 // What an answer does when the player plays over it.
 enum class YieldMode { kStop, kFade };
 
+// Which pitches an answer may use.
+enum class ScaleLock {
+  kOff,    // any
+  kKey,    // the scale of the key the jam hears the player in (music/key_estimate.hpp)
+  kScale,  // the scale the player set (JamSettings::scale)
+};
+
 struct JamSettings {
   JamMode mode = JamMode::kCallAndResponse;
-  Sampling sampling = Sampling::kBeam;
-  int width = 8;                                  // 1..32
-  double temperature = 1.0;                       // 0.1..2.0
-  double repetition = kDefaultRepetitionPenalty;  // nats per recent repeat of a pitch, 0..3
-  // beam: draw the timing and velocity instead of searching them (kDefaultSampleTiming says why)
-  bool sample_timing = kDefaultSampleTiming;
-  double timing_temperature = kDefaultTimingTemperature;  // times temperature, for the timing
-  // Playability limits of every answer (decode/onset_limits.hpp): notes that may start together,
-  // and the pace no answer goes past.
-  int max_cluster = kDefaultMaxCluster;  // 1..10
-  double max_pace = kDefaultMaxPace;     // notes a second, 1..36
-  double gap_seconds = 0.35;             // silence that ends a phrase
-  int length = 50;                       // notes per answer
-  double tempo_scale = 1.0;     // the answer's times are multiplied by this (2: half as fast)
+  // How each answer is searched for: sampling, width, temperature, repetition penalty, timing,
+  // playability limits, length, seed, and the tempo knob (time_scale: the answer's times are
+  // multiplied by it; 2 is half as fast). Its pitch classes are the scale lock's, set when asked.
+  SearchSettings search = default_search_settings();
+  double gap_seconds = 0.35;    // silence that ends a phrase
   double velocity_scale = 1.0;  // the answer's velocities are multiplied by this
   int model_program = 0;        // General MIDI program of the model's voice
   YieldMode yield = YieldMode::kStop;
   double fade_seconds = 0.3;  // with YieldMode::kFade
   bool speculate = true;      // compute a continuation after every player note
-  std::uint64_t seed = 0;     // for the sampling methods
+  ScaleLock scale_lock = ScaleLock::kOff;
+  music::Scale scale{0, music::ScaleKind::kMajor};  // with ScaleLock::kScale
 
   bool operator==(const JamSettings&) const = default;
 };
@@ -63,29 +63,26 @@ std::string set_knob(JamSettings& settings, const std::string& name, const std::
 // The knob's value as text, as set_knob() reads it.
 std::string knob_value(const JamSettings& settings, const std::string& name);
 
+// The jam's settings as one consistent snapshot: a reader never sees half of a preset that a
+// writer is storing. A mutex, not atomics: the readers are the performer's control thread and the
+// panel, never the audio thread, and the lock is held for one copy of a small struct.
 class JamKnobs {
  public:
-  explicit JamKnobs(const JamSettings& initial = {}) { store(initial); }
+  explicit JamKnobs(const JamSettings& initial = {}) : settings_(initial) {}
 
-  JamSettings load() const noexcept;
-  void store(const JamSettings& s) noexcept;
-  // One knob from text, as set_knob(); a read-modify-write of the whole set, for one writer at a
-  // time (the panel or the control line, not both at once).
+  JamSettings load() const;
+  void store(const JamSettings& s);
+  // One knob from text, as set_knob(), applied to the settings as they are now.
   std::string set(const std::string& name, const std::string& value);
 
   // Bumped on every store: the performer notices that a speculative answer was asked for with
   // other settings.
-  std::uint64_t version() const noexcept { return version_.load(std::memory_order_acquire); }
+  std::uint64_t version() const;
 
  private:
-  std::atomic<int> mode_{0}, sampling_{0}, width_{8}, length_{50}, program_{0}, yield_{0},
-      max_cluster_{kDefaultMaxCluster};
-  std::atomic<double> temperature_{1.0}, repetition_{kDefaultRepetitionPenalty}, gap_{0.35},
-      tempo_{1.0}, velocity_{1.0}, fade_{0.3}, max_pace_{kDefaultMaxPace},
-      timing_temperature_{kDefaultTimingTemperature};
-  std::atomic<bool> speculate_{true}, sample_timing_{kDefaultSampleTiming};
-  std::atomic<std::uint64_t> seed_{0};
-  std::atomic<std::uint64_t> version_{0};
+  mutable std::mutex mutex_;
+  JamSettings settings_;
+  std::uint64_t version_ = 0;
 };
 
 }  // namespace mlstm::rt

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "midi/playability.hpp"
+#include "music/key_estimate.hpp"
 
 namespace mlstm::rt {
 namespace {
@@ -67,6 +68,7 @@ Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
       options_(options),
       player_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
       model_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
+      key_context_(options.sample_rate, static_cast<std::size_t>(kKeyNotes)),
       model_volume_(options.model_volume) {}
 
 void Performer::tick(std::int64_t now) {
@@ -135,6 +137,7 @@ void Performer::publish_view(std::int64_t now) {
     view_.answers.push_back({r.index, r.answer.seconds * 1000.0, r.ready_in_time, r.late, r.chained,
                              r.answer.settings.width});
   }
+  view_.key = key_;
   view_.state = state_ == State::kListening ? "listening"
                 : state_ == State::kWaiting ? "waiting for the model"
                                             : "answering";
@@ -147,6 +150,7 @@ PerformerView Performer::view() const {
 
 void Performer::player_note_on(int pitch, int velocity, std::int64_t frame) {
   player_context_.note_on(pitch, velocity, frame);
+  key_context_.note_on(pitch, velocity, frame);
   recent_player_.push_back({pitch, velocity, frame, -1});
   // A key pressed and never released is not kept forever.
   if (recent_player_.size() > 4096) recent_player_.pop_front();
@@ -162,6 +166,8 @@ void Performer::player_note_on(int pitch, int velocity, std::int64_t frame) {
 
 void Performer::player_note_off(int pitch, std::int64_t frame) {
   player_context_.note_off(pitch, frame);
+  key_context_.note_off(pitch, frame);
+  update_key(frame);
   for (PlannedNote& n : recent_player_) {
     if (n.pitch == pitch && n.end < 0) {
       n.end = std::max(frame, n.start);
@@ -175,19 +181,29 @@ void Performer::player_note_off(int pitch, std::int64_t frame) {
   }
 }
 
+void Performer::update_key(std::int64_t frame) {
+  if (key_context_.size() < static_cast<std::size_t>(kMinKeyNotes)) return;
+  const std::vector<NoteFeatures> notes = key_context_.features(frame);
+  const music::KeyEstimate e = music::estimate_key(music::pitch_class_weights(notes));
+  if (e.found) key_ = e.key;
+}
+
+std::uint16_t Performer::allowed_pitch_classes(const JamSettings& s) const {
+  switch (s.scale_lock) {
+    case ScaleLock::kOff:
+      return kAllPitchClasses;
+    case ScaleLock::kScale:
+      return s.scale.pitch_classes();
+    case ScaleLock::kKey:
+      // Until the jam has heard enough to tell the key, nothing is locked out.
+      return key_ ? music::lock_scale(*key_).pitch_classes() : kAllPitchClasses;
+  }
+  return kAllPitchClasses;
+}
+
 SearchSettings Performer::search_settings(const JamSettings& s) const {
-  SearchSettings ss;
-  ss.sampling = s.sampling;
-  ss.width = s.width;
-  ss.temperature = s.temperature;
-  ss.repetition_penalty = s.repetition;
-  ss.sample_timing = s.sample_timing;
-  ss.timing_temperature = s.timing_temperature;
-  ss.max_cluster = s.max_cluster;
-  ss.max_pace = s.max_pace;
-  ss.time_scale = s.tempo_scale;  // the limits hold for the answer as it is played
-  ss.length = s.length;
-  ss.seed = s.seed;
+  SearchSettings ss = s.search;
+  ss.pitch_classes = allowed_pitch_classes(s);
   return ss;
 }
 
@@ -280,8 +296,8 @@ void Performer::try_chain(std::int64_t now, const JamSettings& s) {
     state_ = State::kListening;
     return;
   }
-  const std::int64_t due =
-      last_onset_ + to_frames(answer->notes.front().step * s.tempo_scale, options_.sample_rate);
+  const std::int64_t due = last_onset_ + to_frames(answer->notes.front().step * s.search.time_scale,
+                                                   options_.sample_rate);
   AnswerRecord record;
   record.chained = true;
   record.gap_end = due;
@@ -299,9 +315,9 @@ void Performer::schedule(Answer answer, std::int64_t first_onset, AnswerRecord r
   std::int64_t onset = first_onset;
   for (std::size_t i = 0; i < answer.notes.size(); ++i) {
     const NoteFeatures& n = answer.notes[i];
-    if (i > 0) onset += to_frames(std::max(0.0, n.step) * s.tempo_scale, rate);
+    if (i > 0) onset += to_frames(std::max(0.0, n.step) * s.search.time_scale, rate);
     const std::int64_t length =
-        std::max<std::int64_t>(1, to_frames(n.duration * s.tempo_scale, rate));
+        std::max<std::int64_t>(1, to_frames(n.duration * s.search.time_scale, rate));
     const int velocity =
         std::clamp(static_cast<int>(std::lround(n.velocity * s.velocity_scale)), 1, 127);
     notes.push_back({std::clamp(n.pitch, 0, 127), velocity, onset, onset + length});

@@ -32,6 +32,7 @@
 
 #include "engine/audio_engine.hpp"
 #include "midi/input_router.hpp"
+#include "music/scale.hpp"
 #include "perform/inference_worker.hpp"
 #include "perform/jam_settings.hpp"
 #include "perform/note_context.hpp"
@@ -42,6 +43,11 @@ namespace mlstm::rt {
 // events a second, note-ons and note-offs together, i.e. 31 notes); 48 leaves a virtuoso passage
 // its notes and stops a runaway long before it floods anything.
 inline constexpr int kMaxModelNotesPerSecond = 48;
+
+// The key the jam hears the player in: estimated from their last kKeyNotes notes (about a minute
+// of a slow piece, a few bars of a fast one), once there are kMinKeyNotes.
+inline constexpr int kKeyNotes = 48;
+inline constexpr int kMinKeyNotes = 8;
 
 struct PerformerOptions {
   int sample_rate = 48000;
@@ -90,6 +96,7 @@ struct PerformerView {
   std::vector<PlannedNote> model;      // scheduled notes, those ahead of `now` included
   std::vector<AnswerSummary> answers;  // the last 16, oldest first
   const char* state = "listening";     // listening, waiting for the model, answering
+  std::optional<music::Scale> key;     // the key heard in the player's notes, once there is one
 };
 
 // Counts other threads may read (the panel, the final report).
@@ -108,6 +115,9 @@ class Performer {
 
   // A second source of the player's events (the panel's keyboard); before the first tick.
   void add_player_source(InputRouter::ListenerQueue& queue) { players_.push_back(&queue); }
+
+  // The key the jam hears the player in, once it has heard enough (the tick's thread).
+  std::optional<music::Scale> key() const { return key_; }
 
   // Reads the player's events, answers, chains, yields. Call often (real time: every ~2 ms;
   // offline: before each block, with `now` the block's first frame).
@@ -156,7 +166,10 @@ class Performer {
   void restore_volume_when_silent();
   bool push(const SynthEvent& e);
   void say(const std::string& line);
+  // The knobs' search settings, with the pitch classes of the scale lock.
   SearchSettings search_settings(const JamSettings& s) const;
+  std::uint16_t allowed_pitch_classes(const JamSettings& s) const;
+  void update_key(std::int64_t frame);
 
   AudioEngine& engine_;
   std::vector<InputRouter::ListenerQueue*> players_;
@@ -165,6 +178,8 @@ class Performer {
   PerformerOptions options_;
 
   NoteContext player_context_, model_context_;
+  NoteContext key_context_;          // the player's last kKeyNotes notes
+  std::optional<music::Scale> key_;  // their key, once kMinKeyNotes were heard
   State state_ = State::kListening;
   std::uint64_t next_id_ = 1;
 

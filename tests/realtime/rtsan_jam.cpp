@@ -1,6 +1,7 @@
 // A whole jam under RealtimeSanitizer: the real PortAudio callback renders FluidSynth while the
 // performer (on its control thread) answers a player's phrases through the inference worker,
-// chains in continuous mode, yields (stopping and fading), and changes programs and widths. Any
+// chains in continuous mode, yields (stopping and fading), and changes programs, widths and the
+// scale lock. The jam is the same rt::Jam the command runs. Any
 // allocation, lock or system call inside the callback aborts the process with RTSan's report.
 //
 // The model is a stand-in that takes a few milliseconds per answer: the audio thread sees only
@@ -16,7 +17,7 @@
 
 #include "audio/audio_callback.hpp"
 #include "midi/input_router.hpp"
-#include "perform/performer.hpp"
+#include "perform/jam.hpp"
 #include "synth/fluid_instrument.hpp"
 
 namespace {
@@ -56,13 +57,11 @@ int main(int argc, char** argv) {
   CallbackContext context;
   context.engine = &engine;
   context.stats = &stats;
-  InputRouter::ListenerQueue listener;
+  Jam jam(stand_in, JamSettings{}, true);
   InputRouter router(engine, {.latency_frames = kBlock});
-  router.set_listener(&listener);
-  JamKnobs knobs;
-  InferenceWorker worker(stand_in, true);
-  Performer performer(engine, listener, worker, knobs,
-                      {.sample_rate = kRate, .model_channel = 1, .buffer_frames = kBlock});
+  router.set_listener(&jam.player_input());
+  jam.attach(engine, {.sample_rate = kRate, .model_channel = 1, .buffer_frames = kBlock});
+  JamKnobs& knobs = jam.knobs();
 
   const long long blocks = static_cast<long long>(seconds * kRate / kBlock);
   std::atomic<long long> rendered{0};
@@ -87,18 +86,14 @@ int main(int argc, char** argv) {
         knobs.set("yield", phrase % 2 ? "fade" : "stop");
         knobs.set("width", std::to_string(1 + phrase % 16));
         knobs.set("program", std::to_string(phrase % 8));
+        knobs.set("scale", phrase % 4 == 1 ? "key" : phrase % 4 == 3 ? "E minor" : "off");
         ++phrase;
         next_phrase += 6 * kRate - (phrase % 2) * kRate;  // every other one comes in early
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   });
-  std::thread control([&] {
-    while (!done.load()) {
-      performer.tick(rendered.load() * kBlock + kBlock);
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  });
+  jam.start([&] { return static_cast<std::int64_t>(rendered.load()) * kBlock + kBlock; });
   std::thread consumer([&] {
     SynthEvent e;
     std::vector<float> samples(1 << 16);
@@ -121,9 +116,9 @@ int main(int argc, char** argv) {
   }
   done = true;
   player.join();
-  control.join();
+  jam.stop();
   consumer.join();
-  const PerformerCounters& c = performer.counters();
+  const PerformerCounters& c = jam.performer().counters();
   std::printf(
       "%lld callbacks of %d frames: %llu answers (%llu late, %llu yields), "
       "%llu events applied, %llu late; no RealtimeSanitizer report\n",

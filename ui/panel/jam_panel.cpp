@@ -16,6 +16,8 @@ const char* const kModes[] = {"call-and-response", "continuous", "listen"};
 const char* const kSamplings[] = {"beam", "stochastic-beam", "sample"};
 const char* const kYields[] = {"stop", "fade"};
 const char* const kTimings[] = {"search (the likeliest)", "sample (drawn)"};
+// In rt::ScaleLock's order.
+const char* const kScaleLocks[] = {"any", "the key you play in", "a scale you set"};
 
 std::int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -71,7 +73,8 @@ void JamPanel::draw() {
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("roll", ImVec2(0, -150), true);
-  ImGui::Text("the model is %s", view.state);
+  ImGui::Text("the model is %s; %s", view.state,
+              view.key ? ("you play in " + view.key->name()).c_str() : "no key heard yet");
   ImGui::SameLine();
   ImGui::TextColored(ImVec4(0.31f, 0.67f, 1.0f, 1.0f), "  you");
   ImGui::SameLine();
@@ -88,24 +91,24 @@ void JamPanel::draw_controls() {
   const rt::JamSettings before = s;
   int mode = static_cast<int>(s.mode);
   if (ImGui::Combo("mode", &mode, kModes, 3)) s.mode = static_cast<rt::JamMode>(mode);
-  ImGui::SliderInt("beam width", &s.width, 1, 32);
-  float temperature = static_cast<float>(s.temperature);
+  ImGui::SliderInt("beam width", &s.search.width, 1, 32);
+  float temperature = static_cast<float>(s.search.temperature);
   if (ImGui::SliderFloat("temperature", &temperature, 0.1f, 2.0f, "%.2f")) {
-    s.temperature = temperature;
+    s.search.temperature = temperature;
   }
-  float repetition = static_cast<float>(s.repetition);
+  float repetition = static_cast<float>(s.search.repetition_penalty);
   if (ImGui::SliderFloat("repetition", &repetition, 0.0f, 3.0f, "%.2f")) {
-    s.repetition = repetition;
+    s.search.repetition_penalty = repetition;
   }
-  int sampling = static_cast<int>(s.sampling);
+  int sampling = static_cast<int>(s.search.sampling);
   if (ImGui::Combo("sampling", &sampling, kSamplings, 3)) {
-    s.sampling = static_cast<Sampling>(sampling);
+    s.search.sampling = static_cast<Sampling>(sampling);
   }
   float gap = static_cast<float>(s.gap_seconds);
   if (ImGui::SliderFloat("gap (s)", &gap, 0.05f, 3.0f, "%.2f")) s.gap_seconds = gap;
-  ImGui::SliderInt("answer notes", &s.length, 1, 200);
-  float tempo = static_cast<float>(s.tempo_scale);
-  if (ImGui::SliderFloat("tempo scale", &tempo, 0.25f, 4.0f, "%.2f")) s.tempo_scale = tempo;
+  ImGui::SliderInt("answer notes", &s.search.length, 1, 200);
+  float tempo = static_cast<float>(s.search.time_scale);
+  if (ImGui::SliderFloat("tempo scale", &tempo, 0.25f, 4.0f, "%.2f")) s.search.time_scale = tempo;
   float velocity = static_cast<float>(s.velocity_scale);
   if (ImGui::SliderFloat("velocity", &velocity, 0.1f, 2.0f, "%.2f")) s.velocity_scale = velocity;
   int yield = static_cast<int>(s.yield);
@@ -121,6 +124,12 @@ void JamPanel::draw_controls() {
     draw_timing(s);
     ImGui::EndPopup();
   }
+  ImGui::SameLine();
+  if (ImGui::Button("scale...")) ImGui::OpenPopup("scale");
+  if (ImGui::BeginPopup("scale")) {
+    draw_scale(s);
+    ImGui::EndPopup();
+  }
   if (!(s == before)) c_.knobs.store(s);
   ImGui::SameLine();
   if (ImGui::Button("panic")) {
@@ -130,18 +139,40 @@ void JamPanel::draw_controls() {
 }
 
 void JamPanel::draw_timing(rt::JamSettings& s) {
-  int timing = s.sample_timing ? 1 : 0;
-  if (ImGui::Combo("timing", &timing, kTimings, 2)) s.sample_timing = timing == 1;
-  float timing_temperature = static_cast<float>(s.timing_temperature);
+  int timing = s.search.sample_timing ? 1 : 0;
+  if (ImGui::Combo("timing", &timing, kTimings, 2)) s.search.sample_timing = timing == 1;
+  float timing_temperature = static_cast<float>(s.search.timing_temperature);
   if (ImGui::SliderFloat("timing temperature", &timing_temperature, 0.05f, 4.0f, "%.2f",
                          ImGuiSliderFlags_Logarithmic)) {
-    s.timing_temperature = timing_temperature;
+    s.search.timing_temperature = timing_temperature;
   }
-  ImGui::SliderInt("notes together at most", &s.max_cluster, 1, kMaxPlayableCluster);
-  float pace = static_cast<float>(s.max_pace);
+  ImGui::SliderInt("notes together at most", &s.search.max_cluster, 1, kMaxPlayableCluster);
+  float pace = static_cast<float>(s.search.max_pace);
   if (ImGui::SliderFloat("notes a second at most", &pace, static_cast<float>(kMinPaceLimit),
                          static_cast<float>(kMaxPaceLimit), "%.0f")) {
-    s.max_pace = pace;
+    s.search.max_pace = pace;
+  }
+}
+
+void JamPanel::draw_scale(rt::JamSettings& s) {
+  int lock = static_cast<int>(s.scale_lock);
+  if (ImGui::Combo("answer's notes", &lock, kScaleLocks, 3)) {
+    s.scale_lock = static_cast<rt::ScaleLock>(lock);
+  }
+  if (s.scale_lock != rt::ScaleLock::kScale) return;
+  if (ImGui::BeginCombo("tonic", music::pitch_class_name(s.scale.tonic))) {
+    for (int pc = 0; pc < 12; ++pc) {
+      if (ImGui::Selectable(music::pitch_class_name(pc), pc == s.scale.tonic)) s.scale.tonic = pc;
+    }
+    ImGui::EndCombo();
+  }
+  if (ImGui::BeginCombo("scale", music::scale_kind_name(s.scale.kind))) {
+    for (const music::ScaleKind kind : music::all_scale_kinds()) {
+      if (ImGui::Selectable(music::scale_kind_name(kind), kind == s.scale.kind)) {
+        s.scale.kind = kind;
+      }
+    }
+    ImGui::EndCombo();
   }
 }
 

@@ -63,6 +63,7 @@ class JamPanel {
  private:
   void draw_controls();
   void draw_timing(rt::JamSettings& s);  // the popup: timing, its temperature, the limits
+  void draw_scale(rt::JamSettings& s);   // the popup: the scale lock
   void draw_voices();
   void draw_meters(const rt::PerformerView& view);
   void draw_on_screen_keyboard();

@@ -274,6 +274,35 @@ TEST(BeamSearch, KeepsThePitchRangeAndTheDurationFloor) {
   }
 }
 
+TEST(BeamSearch, KeepsThePitchClassesOfAScaleLockWithEverySamplingMethod) {
+  RunConfig c = classes_config();
+  NoteModel model(c.model);
+  const std::uint16_t pentatonic = 0b0010'1001'0101;  // C D E G A
+  for (const Sampling sampling : {Sampling::kBeam, Sampling::kStochasticBeam, Sampling::kSample}) {
+    SearchSettings s;
+    s.sampling = sampling;
+    s.pitch_classes = pentatonic;
+    s.temperature = 2.0;  // an untrained model at a high temperature would wander anywhere
+    for (const auto& n : beam_search(*model, context_of(c.model), s).notes) {
+      EXPECT_TRUE((pentatonic >> (n.pitch % 12)) & 1)
+          << n.pitch << " with " << sampling_name(sampling);
+    }
+  }
+}
+
+TEST(BeamSearch, APitchClassSetWithNoPitchInTheRangeIsAnError) {
+  RunConfig c = classes_config();
+  NoteModel model(c.model);
+  SearchSettings s;
+  s.min_pitch = 61;
+  s.max_pitch = 61;
+  s.pitch_classes = 1;  // C only
+  EXPECT_THROW(beam_search(*model, context_of(c.model), s), DecodeError);
+  s.pitch_classes = 0x1FFF;
+  s.max_pitch = 72;
+  EXPECT_THROW(beam_search(*model, context_of(c.model), s), DecodeError);
+}
+
 TEST(BeamSearch, NextNoteModelContinuesToo) {
   RunConfig c = test::tiny_config(ModelKind::kNextNote);
   NoteModel model(c.model);

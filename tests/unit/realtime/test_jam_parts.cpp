@@ -82,14 +82,14 @@ TEST(FillContext, RepeatsAShortPhraseBeforeItself) {
 TEST(JamSettings, KnobsTakeTextAndSayTheRange) {
   JamSettings s;
   EXPECT_EQ(set_knob(s, "width", "4"), "");
-  EXPECT_EQ(s.width, 4);
+  EXPECT_EQ(s.search.width, 4);
   EXPECT_EQ(set_knob(s, "width", "33"), "width '33': must be a whole number from 1 to 32");
-  EXPECT_EQ(s.width, 4);
+  EXPECT_EQ(s.search.width, 4);
   EXPECT_NE(set_knob(s, "temperature", "abc").find("from 0.1 to 2"), std::string::npos);
   EXPECT_EQ(set_knob(s, "mode", "continuous"), "");
   EXPECT_EQ(s.mode, JamMode::kContinuous);
   EXPECT_EQ(set_knob(s, "sampling", "greedy"), "");
-  EXPECT_EQ(s.width, 1);
+  EXPECT_EQ(s.search.width, 1);
   const std::string unknown = set_knob(s, "widht", "3");
   EXPECT_NE(unknown.find("unknown setting 'widht'"), std::string::npos);
   EXPECT_NE(unknown.find("temperature"), std::string::npos);
@@ -102,8 +102,8 @@ TEST(JamSettings, KnobsTakeTextAndSayTheRange) {
 TEST(JamKnobs, StoreAndLoadRoundTripAndBumpTheVersion) {
   JamSettings s;
   s.mode = JamMode::kListenOnly;
-  s.width = 3;
-  s.temperature = 0.7;
+  s.search.width = 3;
+  s.search.temperature = 0.7;
   s.yield = YieldMode::kFade;
   s.speculate = false;
   JamKnobs knobs;
@@ -115,22 +115,39 @@ TEST(JamKnobs, StoreAndLoadRoundTripAndBumpTheVersion) {
   EXPECT_EQ(knobs.load(), s);
 }
 
+TEST(JamSettings, TheScaleLockIsOffTheKeyOrAScale) {
+  JamSettings s;
+  EXPECT_EQ(knob_value(s, "scale"), "off");
+  EXPECT_EQ(set_knob(s, "scale", "D minor"), "");
+  EXPECT_EQ(s.scale_lock, ScaleLock::kScale);
+  EXPECT_EQ(s.scale, (music::Scale{2, music::ScaleKind::kMinor}));
+  EXPECT_EQ(knob_value(s, "scale"), "D minor");
+  EXPECT_EQ(set_knob(s, "scale", "key"), "");
+  EXPECT_EQ(s.scale_lock, ScaleLock::kKey);
+  const std::string error = set_knob(s, "scale", "H major");
+  EXPECT_NE(error.find("must be off, key"), std::string::npos) << error;
+  EXPECT_NE(error.find("minor-pentatonic"), std::string::npos) << error;
+  EXPECT_EQ(s.scale_lock, ScaleLock::kKey);  // unchanged by the bad value
+}
+
 TEST(JamPreset, SavedSettingsLoadBackTheSame) {
   test::TempDir dir;
   JamSettings s;
   s.mode = JamMode::kContinuous;
-  s.sampling = Sampling::kStochasticBeam;
-  s.width = 12;
-  s.temperature = 0.65;
+  s.search.sampling = Sampling::kStochasticBeam;
+  s.search.width = 12;
+  s.search.temperature = 0.65;
   s.gap_seconds = 0.8;
-  s.length = 30;
-  s.tempo_scale = 1.25;
+  s.search.length = 30;
+  s.search.time_scale = 1.25;
   s.velocity_scale = 0.9;
   s.model_program = 48;
   s.yield = YieldMode::kFade;
   s.fade_seconds = 0.45;
   s.speculate = false;
-  s.seed = 1234567;
+  s.search.seed = 1234567;
+  s.scale_lock = ScaleLock::kScale;
+  s.scale = {10, music::ScaleKind::kDorian};
   save_preset(dir / "p.json", "mine", s);
   JamSettings loaded;
   load_preset(dir / "p.json", loaded);

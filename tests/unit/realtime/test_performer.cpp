@@ -183,6 +183,42 @@ TEST_F(PerformerTest, AFadeTurnsTheVolumeDownThenSilencesAndRestores) {
   EXPECT_TRUE(every_model_note_closed());
 }
 
+TEST_F(PerformerTest, TheScaleLockAsksForTheScaleSet) {
+  ASSERT_EQ(knobs_.set("scale", "Bb dorian"), "");
+  phrase(10, 0.5);
+  run(8.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_EQ(performer_.answers()[0].answer.settings.pitch_classes,
+            (music::Scale{10, music::ScaleKind::kDorian}.pitch_classes()));
+}
+
+TEST_F(PerformerTest, TheKeyLockFollowsTheKeyThePlayerPlaysIn) {
+  ASSERT_EQ(knobs_.set("scale", "key"), "");
+  // D major: up the scale from D, the tonic and the fifth held long.
+  const int scale[] = {62, 64, 66, 67, 69, 71, 73, 74, 69, 66, 62};
+  double t = 0.5;
+  for (const int p : scale) {
+    play(p, t, p == 62 || p == 69 ? 0.45 : 0.2);
+    t += 0.25;
+  }
+  run(t + 6.0);
+  ASSERT_TRUE(performer_.key());
+  EXPECT_EQ(*performer_.key(), (music::Scale{2, music::ScaleKind::kMajor}));
+  EXPECT_EQ(performer_.view().key, performer_.key());
+  ASSERT_FALSE(performer_.answers().empty());
+  EXPECT_EQ(performer_.answers().back().answer.settings.pitch_classes,
+            (music::Scale{2, music::ScaleKind::kMajor}.pitch_classes()));
+}
+
+TEST_F(PerformerTest, BeforeEnoughNotesTheKeyLockAllowsEveryPitch) {
+  ASSERT_EQ(knobs_.set("scale", "key"), "");
+  phrase(kMinKeyNotes - 1, 0.5);
+  run(8.0);
+  EXPECT_FALSE(performer_.key());
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_EQ(performer_.answers()[0].answer.settings.pitch_classes, kAllPitchClasses);
+}
+
 TEST_F(PerformerTest, AKnobChangedMidSessionChangesTheNextAnswer) {
   knobs_.set("width", "1");
   phrase(10, 0.5);
