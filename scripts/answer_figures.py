@@ -42,8 +42,8 @@ def figures(onsets):
 
 
 def answer_onsets(answer):
-    """The answer's onsets as played: the jam's tempo knob multiplies its times."""
-    scale = answer["settings"].get("time_scale", 1.0)
+    """The answer's onsets as played: the jam's tempo knobs multiply its times."""
+    scale = answer.get("played_time_scale", answer["settings"].get("time_scale", 1.0))
     t, out = 0.0, []
     for i, n in enumerate(answer["notes"]):
         if i > 0:

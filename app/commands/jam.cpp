@@ -478,6 +478,14 @@ void add_jam_command(CLI::App& app) {
       {"scale",
        "off, key (the key the jam hears you in) or a scale such as 'D minor' or 'A "
        "minor-pentatonic': the answer's notes keep to it (default: off)"},
+      {"entry",
+       "Where an answer enters: free (when the gap has passed), beat (on the first beat of your "
+       "tempo after that) or bar (on the first bar line; your phrase began a bar) (default: "
+       "free)"},
+      {"answer-tempo",
+       "The answer's tempo: model (its own) or player (time-scaled so its beat is yours, at "
+       "half to twice its own speed) (default: model)"},
+      {"beats-per-bar", "Beats in a bar, for --entry bar, 1..12 (default: 4)"},
       {"gap", "Seconds of silence that end a phrase (default: 0.35)"},
       {"length", "Notes per answer (default: 50)"},
       {"tempo", "Tempo scale of the answer: its times are multiplied by this (default: 1)"},

@@ -33,6 +33,7 @@ std::string answer_json(const rt::AnswerRecord& r, int rate) {
                       {"ready_in_time", r.ready_in_time},
                       {"late", r.late},
                       {"inference_ms", r.answer.seconds * 1000.0},
+                      {"played_time_scale", r.time_scale},
                       {"settings",
                        {{"sampling", mlstm::sampling_name(s.sampling)},
                         {"width", s.width},
@@ -49,6 +50,11 @@ std::string answer_json(const rt::AnswerRecord& r, int rate) {
                         {"pitch_classes", s.pitch_classes}}},
                       {"context", notes_json(r.answer.context)},
                       {"notes", notes_json(r.answer.notes)}};
+  if (r.beat) {
+    j["beat"] = {{"bpm", r.beat->bpm},
+                 {"phase_s", r.beat->phase / rate},
+                 {"bar_s", r.beat->bar >= 0 ? seconds(r.beat->bar, rate) : -1.0}};
+  }
   return j.dump();
 }
 

@@ -153,6 +153,39 @@ const std::map<std::string, Knob>& knobs() {
           }
           return std::string("off");
         }}},
+      {"entry",
+       {[](JamSettings& s, const std::string& t) -> std::string {
+          if (t == "free") {
+            s.entry = Entry::kFree;
+          } else if (t == "beat") {
+            s.entry = Entry::kBeat;
+          } else if (t == "bar") {
+            s.entry = Entry::kBar;
+          } else {
+            return "must be free, beat or bar";
+          }
+          return {};
+        },
+        [](const JamSettings& s) {
+          return std::string(s.entry == Entry::kBeat  ? "beat"
+                             : s.entry == Entry::kBar ? "bar"
+                                                      : "free");
+        }}},
+      {"answer-tempo",
+       {[](JamSettings& s, const std::string& t) -> std::string {
+          if (t == "model") {
+            s.answer_tempo = AnswerTempo::kModel;
+          } else if (t == "player") {
+            s.answer_tempo = AnswerTempo::kPlayer;
+          } else {
+            return "must be model or player";
+          }
+          return {};
+        },
+        [](const JamSettings& s) {
+          return std::string(s.answer_tempo == AnswerTempo::kPlayer ? "player" : "model");
+        }}},
+      {"beats-per-bar", int_knob([](JamSettings& s) -> int& { return s.beats_per_bar; }, 1, 12)},
       {"gap", double_knob([](JamSettings& s) -> double& { return s.gap_seconds; }, 0.05, 5.0)},
       {"length", int_knob([](JamSettings& s) -> int& { return s.search.length; }, 1, 500)},
       {"tempo",
@@ -214,10 +247,28 @@ std::optional<YieldMode> parse_yield_mode(const std::string& name) {
 }
 
 const std::vector<std::string>& knob_names() {
-  static const std::vector<std::string> names = {
-      "mode",    "width", "temperature", "repetition", "sampling", "timing", "timing-temperature",
-      "cluster", "pace",  "scale",       "gap",        "length",   "tempo",  "velocity",
-      "program", "yield", "fade",        "speculate",  "seed"};
+  static const std::vector<std::string> names = {"mode",
+                                                 "width",
+                                                 "temperature",
+                                                 "repetition",
+                                                 "sampling",
+                                                 "timing",
+                                                 "timing-temperature",
+                                                 "cluster",
+                                                 "pace",
+                                                 "scale",
+                                                 "entry",
+                                                 "answer-tempo",
+                                                 "beats-per-bar",
+                                                 "gap",
+                                                 "length",
+                                                 "tempo",
+                                                 "velocity",
+                                                 "program",
+                                                 "yield",
+                                                 "fade",
+                                                 "speculate",
+                                                 "seed"};
   return names;
 }
 

@@ -31,6 +31,19 @@ enum class ScaleLock {
   kScale,  // the scale the player set (JamSettings::scale)
 };
 
+// Where an answer to the player enters.
+enum class Entry {
+  kFree,  // when the gap has passed (and the answer is ready)
+  kBeat,  // on the first beat of the player's tempo after that
+  kBar,   // on the first bar line after that (the player's phrase began a bar)
+};
+
+// The tempo an answer is played in.
+enum class AnswerTempo {
+  kModel,   // the model's own (times the tempo knob)
+  kPlayer,  // time-scaled so its beat is the player's (times the tempo knob)
+};
+
 struct JamSettings {
   JamMode mode = JamMode::kCallAndResponse;
   // How each answer is searched for: sampling, width, temperature, repetition penalty, timing,
@@ -45,6 +58,9 @@ struct JamSettings {
   bool speculate = true;      // compute a continuation after every player note
   ScaleLock scale_lock = ScaleLock::kOff;
   music::Scale scale{0, music::ScaleKind::kMajor};  // with ScaleLock::kScale
+  Entry entry = Entry::kFree;
+  AnswerTempo answer_tempo = AnswerTempo::kModel;
+  int beats_per_bar = 4;  // 1..12: where the bar lines of Entry::kBar fall
 
   bool operator==(const JamSettings&) const = default;
 };

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "midi/playability.hpp"
+#include "music/beat_estimate.hpp"
 #include "music/key_estimate.hpp"
 
 namespace mlstm::rt {
@@ -138,6 +139,8 @@ void Performer::publish_view(std::int64_t now) {
                              r.answer.settings.width});
   }
   view_.key = key_;
+  view_.beat = beat_;
+  view_.beats_per_bar = knobs_.load().beats_per_bar;
   view_.state = state_ == State::kListening ? "listening"
                 : state_ == State::kWaiting ? "waiting for the model"
                                             : "answering";
@@ -149,13 +152,20 @@ PerformerView Performer::view() const {
 }
 
 void Performer::player_note_on(int pitch, int velocity, std::int64_t frame) {
+  const JamSettings s = knobs_.load();
+  // A note after a silence of the gap begins a phrase (the bar lines of the entry knob start
+  // there).
+  if (player_context_.held() == 0 &&
+      (player_context_.last_activity() < 0 ||
+       frame - player_context_.last_activity() >= to_frames(s.gap_seconds, options_.sample_rate))) {
+    phrase_start_ = frame;
+  }
   player_context_.note_on(pitch, velocity, frame);
   key_context_.note_on(pitch, velocity, frame);
   recent_player_.push_back({pitch, velocity, frame, -1});
   // A key pressed and never released is not kept forever.
   if (recent_player_.size() > 4096) recent_player_.pop_front();
   ++context_version_;
-  const JamSettings s = knobs_.load();
   if (state_ == State::kAnswering && frame < answer_end_) {
     yield(frame, s);
   }
@@ -168,6 +178,10 @@ void Performer::player_note_off(int pitch, std::int64_t frame) {
   player_context_.note_off(pitch, frame);
   key_context_.note_off(pitch, frame);
   update_key(frame);
+  if (beat_updated_ < 0 ||
+      frame - beat_updated_ >= to_frames(kBeatUpdateSeconds, options_.sample_rate)) {
+    update_beat(frame);
+  }
   for (PlannedNote& n : recent_player_) {
     if (n.pitch == pitch && n.end < 0) {
       n.end = std::max(frame, n.start);
@@ -188,6 +202,70 @@ void Performer::update_key(std::int64_t frame) {
   if (e.found) key_ = e.key;
 }
 
+std::int64_t PlayerBeat::next(std::int64_t frame, int beats_per_bar) const {
+  const double anchor = bar >= 0 && beats_per_bar > 1 ? static_cast<double>(bar) : phase;
+  const double step = period * std::max(1, beats_per_bar);
+  const double k = std::ceil((static_cast<double>(frame) - anchor) / step - 1e-9);
+  return static_cast<std::int64_t>(std::llround(anchor + k * step));
+}
+
+void Performer::update_beat(std::int64_t now) {
+  beat_updated_ = now;
+  const double rate = options_.sample_rate;
+  // The player's notes of the last kBeatSeconds before their newest, in seconds; a held one
+  // lasts until now.
+  std::int64_t newest = -1;
+  for (const PlannedNote& n : recent_player_) newest = std::max(newest, n.start);
+  if (newest < 0) return;
+  const std::int64_t from = newest - to_frames(kBeatSeconds, options_.sample_rate);
+  std::vector<Note> notes;
+  for (const PlannedNote& n : recent_player_) {
+    if (n.start < from) continue;
+    const std::int64_t end = n.end >= 0 ? n.end : std::max(now, n.start);
+    notes.push_back({n.pitch, n.velocity, static_cast<double>(n.start) / rate,
+                     static_cast<double>(end) / rate});
+  }
+  std::sort(notes.begin(), notes.end(), note_order);
+  if (notes.size() > static_cast<std::size_t>(kBeatNotes)) {
+    notes.erase(notes.begin(), notes.end() - kBeatNotes);
+  }
+  const music::BeatEstimate e = music::estimate_beat(notes);
+  if (!e.found) return;
+  PlayerBeat b;
+  b.period = e.period * rate;
+  b.phase = e.phase * rate;
+  b.bpm = e.bpm();
+  if (phrase_start_ >= 0) {
+    b.bar = std::llround(e.nearest_beat(static_cast<double>(phrase_start_) / rate) * rate);
+  }
+  beat_ = b;
+}
+
+std::int64_t Performer::entry_frame(std::int64_t frame, const JamSettings& s) const {
+  if (s.entry == Entry::kFree || !beat_) return frame;  // no beat heard yet: it enters freely
+  return beat_->next(frame, s.entry == Entry::kBar ? s.beats_per_bar : 1);
+}
+
+double Performer::tempo_factor(const JamSettings& s) const {
+  if (s.answer_tempo != AnswerTempo::kPlayer || !beat_) return 1.0;
+  const double player_beat = beat_->period / options_.sample_rate;
+  return std::clamp(player_beat / (60.0 / kModelTempoBpm), kMinTempoFactor, kMaxTempoFactor);
+}
+
+namespace {
+
+// `context` as the model should hear it: its times divided by `scale`.
+std::vector<NoteFeatures> heard_at(std::vector<NoteFeatures> context, double scale) {
+  if (scale == 1.0) return context;
+  for (NoteFeatures& n : context) {
+    n.step /= scale;
+    n.duration /= scale;
+  }
+  return context;
+}
+
+}  // namespace
+
 std::uint16_t Performer::allowed_pitch_classes(const JamSettings& s) const {
   switch (s.scale_lock) {
     case ScaleLock::kOff:
@@ -204,12 +282,18 @@ std::uint16_t Performer::allowed_pitch_classes(const JamSettings& s) const {
 SearchSettings Performer::search_settings(const JamSettings& s) const {
   SearchSettings ss = s.search;
   ss.pitch_classes = allowed_pitch_classes(s);
+  // The answer is played at this scale; the playability limits hold for it as played.
+  ss.time_scale = s.search.time_scale * tempo_factor(s);
   return ss;
 }
 
 void Performer::request_player_answer(std::int64_t frame, const JamSettings& s) {
-  std::vector<NoteFeatures> context = fill_context(
-      player_context_.features(frame), static_cast<std::size_t>(options_.context_notes));
+  // With the player's tempo, the model hears the phrase at its own (kModelTempoBpm), and the
+  // answer is played back at the player's.
+  std::vector<NoteFeatures> context =
+      heard_at(fill_context(player_context_.features(frame),
+                            static_cast<std::size_t>(options_.context_notes)),
+               tempo_factor(s));
   if (context.empty()) return;
   player_request_ = next_id_++;
   player_request_version_ = context_version_;
@@ -220,7 +304,9 @@ void Performer::request_player_answer(std::int64_t frame, const JamSettings& s) 
 
 void Performer::on_phrase_end(std::int64_t now, const JamSettings& s) {
   phrase_end_ = player_context_.last_activity();
-  gap_end_ = phrase_end_ + to_frames(s.gap_seconds, options_.sample_rate);
+  update_beat(phrase_end_);
+  // When the answer is due: at the gap's end, or the beat or bar line after it.
+  gap_end_ = entry_frame(phrase_end_ + to_frames(s.gap_seconds, options_.sample_rate), s);
   answered_version_ = context_version_;
   // The speculative request is used when nothing changed since: no note, no knob of the search.
   if (player_request_ == 0 || player_request_version_ != context_version_ ||
@@ -251,16 +337,23 @@ void Performer::try_start_waiting(std::int64_t now) {
   record.phrase_end = phrase_end_;
   record.gap_end = gap_end_;
   record.ready_in_time = now <= gap_end_ + options_.buffer_frames;
-  const std::int64_t start = std::max(gap_end_, now);
+  const JamSettings s = knobs_.load();
+  // Ready late, it still enters on a beat (or bar line) when the entry knob asks for one.
+  const std::int64_t start = now <= gap_end_ ? gap_end_ : entry_frame(now, s);
   record.late = start > gap_end_ + options_.buffer_frames;
   model_context_.clear();
   answer_end_ = -1;
-  schedule(std::move(*answer), start, std::move(record));
+  const double time_scale = answer->settings.time_scale;
+  schedule(std::move(*answer), start, time_scale, std::move(record));
 }
 
 void Performer::request_chain(const JamSettings& s, std::int64_t now) {
-  std::vector<NoteFeatures> context = fill_context(
-      model_context_.features(answer_end_), static_cast<std::size_t>(options_.context_notes));
+  // The model goes on from its own notes as it wrote them, not as the tempo knobs played them
+  // (else each part would be scaled again).
+  std::vector<NoteFeatures> context =
+      heard_at(fill_context(model_context_.features(answer_end_),
+                            static_cast<std::size_t>(options_.context_notes)),
+               last_time_scale_);
   if (context.empty()) return;
   chain_request_ = next_id_++;
   chain_requested_at_ = now;
@@ -296,28 +389,32 @@ void Performer::try_chain(std::int64_t now, const JamSettings& s) {
     state_ = State::kListening;
     return;
   }
-  const std::int64_t due = last_onset_ + to_frames(answer->notes.front().step * s.search.time_scale,
-                                                   options_.sample_rate);
+  const double time_scale = answer->settings.time_scale;
+  const std::int64_t due =
+      last_onset_ + to_frames(answer->notes.front().step * time_scale, options_.sample_rate);
   AnswerRecord record;
   record.chained = true;
   record.gap_end = due;
   record.requested = chain_requested_at_;
   record.ready_in_time = now <= due;
   record.late = now > due + options_.buffer_frames;
-  schedule(std::move(*answer), std::max(due, now), std::move(record));
+  schedule(std::move(*answer), std::max(due, now), time_scale, std::move(record));
 }
 
-void Performer::schedule(Answer answer, std::int64_t first_onset, AnswerRecord record) {
+void Performer::schedule(Answer answer, std::int64_t first_onset, double time_scale,
+                         AnswerRecord record) {
   const JamSettings s = knobs_.load();
+  record.time_scale = time_scale;
+  record.beat = beat_;
+  last_time_scale_ = time_scale;
   const int rate = options_.sample_rate;
   std::vector<PlannedNote> notes;
   notes.reserve(answer.notes.size());
   std::int64_t onset = first_onset;
   for (std::size_t i = 0; i < answer.notes.size(); ++i) {
     const NoteFeatures& n = answer.notes[i];
-    if (i > 0) onset += to_frames(std::max(0.0, n.step) * s.search.time_scale, rate);
-    const std::int64_t length =
-        std::max<std::int64_t>(1, to_frames(n.duration * s.search.time_scale, rate));
+    if (i > 0) onset += to_frames(std::max(0.0, n.step) * time_scale, rate);
+    const std::int64_t length = std::max<std::int64_t>(1, to_frames(n.duration * time_scale, rate));
     const int velocity =
         std::clamp(static_cast<int>(std::lround(n.velocity * s.velocity_scale)), 1, 127);
     notes.push_back({std::clamp(n.pitch, 0, 127), velocity, onset, onset + length});

@@ -49,6 +49,30 @@ inline constexpr int kMaxModelNotesPerSecond = 48;
 inline constexpr int kKeyNotes = 48;
 inline constexpr int kMinKeyNotes = 8;
 
+// The player's beat is estimated from their notes of the last kBeatSeconds
+// (music/beat_estimate.hpp) at every phrase end, and every kBeatUpdateSeconds while they play. At
+// most kBeatNotes of them (the newest): the estimate costs a few milliseconds at that size.
+inline constexpr double kBeatSeconds = 10.0;
+inline constexpr int kBeatNotes = 48;
+inline constexpr double kBeatUpdateSeconds = 0.25;
+// With the answer-tempo knob at "player", the model hears the player's phrase time-scaled to
+// kModelTempoBpm, and its answer is played back scaled to the player's tempo: every phrase reaches
+// the model at one moderate tempo, and the answer keeps the player's beat whatever the model's
+// habits at other tempos. The scale stays within these (40 to 240 bpm around 120 is 3x; an answer
+// is not played at more than twice or less than half its speed).
+inline constexpr double kModelTempoBpm = 120.0;
+inline constexpr double kMinTempoFactor = 0.5, kMaxTempoFactor = 2.0;
+
+// The player's beat as the performer and the panel use it, in frames.
+struct PlayerBeat {
+  double period = 0;      // frames a beat
+  double phase = 0;       // the frame of a beat
+  std::int64_t bar = -1;  // the frame of a bar line: the beat nearest the phrase's first note
+  double bpm = 0;
+  // The first beat (or with `bars`, bar line of `beats_per_bar` beats) at or after `frame`.
+  std::int64_t next(std::int64_t frame, int beats_per_bar = 1) const;
+};
+
 struct PerformerOptions {
   int sample_rate = 48000;
   int model_channel = 1;
@@ -64,16 +88,18 @@ struct PerformerOptions {
 
 // One answer, as it was asked for and played.
 struct AnswerRecord {
-  std::uint64_t index = 0;       // 1, 2, ... in the order they started
-  bool chained = false;          // continuous mode: from the model's own notes
-  std::int64_t phrase_end = -1;  // the player's last note-off (-1 when chained)
-  std::int64_t gap_end = -1;     // phrase_end + the gap: when the answer was due
-  std::int64_t start = -1;       // the frame of its first note
-  bool ready_in_time = false;    // computed before it was due (speculation paid off)
-  bool late = false;             // started after gap_end plus one buffer
-  std::int64_t requested = -1;   // chained: the frame the part was asked for
-  int dropped_notes = 0;         // left out by the bound on the model's notes a second
-  Answer answer;                 // context, settings, notes, inference time
+  std::uint64_t index = 0;         // 1, 2, ... in the order they started
+  bool chained = false;            // continuous mode: from the model's own notes
+  std::int64_t phrase_end = -1;    // the player's last note-off (-1 when chained)
+  std::int64_t gap_end = -1;       // phrase_end + the gap: when the answer was due
+  std::int64_t start = -1;         // the frame of its first note
+  bool ready_in_time = false;      // computed before it was due (speculation paid off)
+  bool late = false;               // started after gap_end plus one buffer
+  std::int64_t requested = -1;     // chained: the frame the part was asked for
+  int dropped_notes = 0;           // left out by the bound on the model's notes a second
+  double time_scale = 1.0;         // the answer's times were multiplied by this (the tempo knobs)
+  std::optional<PlayerBeat> beat;  // the player's beat as the jam heard it then
+  Answer answer;                   // context, settings, notes, inference time
   int mode_program = 0;
 };
 
@@ -97,6 +123,8 @@ struct PerformerView {
   std::vector<AnswerSummary> answers;  // the last 16, oldest first
   const char* state = "listening";     // listening, waiting for the model, answering
   std::optional<music::Scale> key;     // the key heard in the player's notes, once there is one
+  std::optional<PlayerBeat> beat;      // the player's beat, once heard
+  int beats_per_bar = 4;
 };
 
 // Counts other threads may read (the panel, the final report).
@@ -118,6 +146,8 @@ class Performer {
 
   // The key the jam hears the player in, once it has heard enough (the tick's thread).
   std::optional<music::Scale> key() const { return key_; }
+  // The player's beat, once heard (the tick's thread).
+  std::optional<PlayerBeat> beat() const { return beat_; }
 
   // Reads the player's events, answers, chains, yields. Call often (real time: every ~2 ms;
   // offline: before each block, with `now` the block's first frame).
@@ -157,7 +187,7 @@ class Performer {
   void try_start_waiting(std::int64_t now);
   void try_chain(std::int64_t now, const JamSettings& s);
   // Schedules `answer`'s notes: the first at `first_onset`.
-  void schedule(Answer answer, std::int64_t first_onset, AnswerRecord record);
+  void schedule(Answer answer, std::int64_t first_onset, double time_scale, AnswerRecord record);
   // Leaves out the notes that would start more than the bound's notes within one second.
   int bound_rate(std::vector<PlannedNote>& notes);
   // Continuous mode ends at `record`'s answer: it cannot be gone on from (said once).
@@ -170,6 +200,11 @@ class Performer {
   SearchSettings search_settings(const JamSettings& s) const;
   std::uint16_t allowed_pitch_classes(const JamSettings& s) const;
   void update_key(std::int64_t frame);
+  void update_beat(std::int64_t now);
+  // Where an answer due at `frame` enters, by the entry knob.
+  std::int64_t entry_frame(std::int64_t frame, const JamSettings& s) const;
+  // With the answer-tempo knob at "player": the player's beat over kModelTempoBpm's (else 1).
+  double tempo_factor(const JamSettings& s) const;
 
   AudioEngine& engine_;
   std::vector<InputRouter::ListenerQueue*> players_;
@@ -180,6 +215,10 @@ class Performer {
   NoteContext player_context_, model_context_;
   NoteContext key_context_;          // the player's last kKeyNotes notes
   std::optional<music::Scale> key_;  // their key, once kMinKeyNotes were heard
+  std::optional<PlayerBeat> beat_;   // their beat, once heard
+  std::int64_t beat_updated_ = -1;   // the frame of the last estimate
+  std::int64_t phrase_start_ = -1;   // the first note of the player's phrase
+  double last_time_scale_ = 1.0;     // the time scale of the answer scheduled last
   State state_ = State::kListening;
   std::uint64_t next_id_ = 1;
 

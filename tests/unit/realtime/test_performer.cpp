@@ -219,6 +219,105 @@ TEST_F(PerformerTest, BeforeEnoughNotesTheKeyLockAllowsEveryPitch) {
   EXPECT_EQ(performer_.answers()[0].answer.settings.pitch_classes, kAllPitchClasses);
 }
 
+// A stand-in that answers in eighth notes at 120 bpm, whatever it hears: every other one louder
+// and longer, on the beat.
+std::vector<NoteFeatures> eighths(std::span<const NoteFeatures> context, const SearchSettings& s) {
+  std::vector<NoteFeatures> out;
+  for (int i = 0; i < s.length; ++i) {
+    const bool on_beat = i % 2 == 0;
+    out.push_back({context.back().pitch + i % 5, 0.25, on_beat ? 0.45 : 0.2, on_beat ? 100 : 60});
+  }
+  return out;
+}
+
+class PerformerTimeTest : public PerformerTest {
+ protected:
+  PerformerTimeTest() : PerformerTest(eighths) {}
+
+  double quarters(double bpm, double start, int notes) {
+    const double beat = 60.0 / bpm;
+    double end = 0;
+    for (int i = 0; i < notes; ++i) {
+      const double length = (i % 4 == 0 ? 0.9 : 0.6) * beat;
+      play(i % 4 == 0 ? 48 : 60 + (i * 2) % 12, start + i * beat, length);
+      end = std::max(end, start + i * beat + length);
+    }
+    return end;
+  }
+  // Frames from `frame` to the nearest beat of a grid through `first` every `period` seconds.
+  static double off_grid_ms(std::int64_t frame, double first, double period) {
+    const double t = static_cast<double>(frame) / kRate;
+    const double k = std::round((t - first) / period);
+    return 1000.0 * std::abs(t - (first + k * period));
+  }
+};
+
+TEST_F(PerformerTimeTest, OnTheBeatAnAnswerEntersOnABeatOfThePlayersTempo) {
+  ASSERT_EQ(knobs_.set("entry", "beat"), "");
+  // Three phrases at 80, 120 and 160 bpm, each well after the answer to the one before.
+  const double bpms[] = {80, 120, 160};
+  const double starts[] = {0.5, 20.5, 40.5};
+  for (int i = 0; i < 3; ++i) quarters(bpms[i], starts[i], 12);
+  run(60.0);
+  ASSERT_EQ(performer_.answers().size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    const AnswerRecord& r = performer_.answers()[static_cast<std::size_t>(i)];
+    EXPECT_LE(off_grid_ms(r.start, starts[i], 60.0 / bpms[i]), 5.0) << bpms[i] << " bpm";
+    EXPECT_GE(static_cast<double>(r.start - r.phrase_end) / kRate,
+              knobs_.load().gap_seconds - 1e-3);
+  }
+  ASSERT_TRUE(performer_.beat());
+  EXPECT_NEAR(performer_.beat()->bpm, 160.0, 160.0 * 0.03);
+  EXPECT_NEAR(performer_.view().beat->bpm, 160.0, 160.0 * 0.03);
+}
+
+TEST_F(PerformerTimeTest, OnTheBarAnAnswerEntersWhereABarOfThePhraseWouldBegin) {
+  ASSERT_EQ(knobs_.set("entry", "bar"), "");
+  ASSERT_EQ(knobs_.set("beats-per-bar", "3"), "");
+  quarters(120, 1.0, 10);  // ends in the fourth bar of three beats
+  run(12.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_LE(off_grid_ms(performer_.answers()[0].start, 1.0, 1.5), 5.0);
+}
+
+TEST_F(PerformerTimeTest, FreeEntryIsTheGapsEndAsBefore) {
+  const double end = quarters(120, 1.0, 10);
+  run(12.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_NEAR(static_cast<double>(performer_.answers()[0].start) / kRate,
+              end + knobs_.load().gap_seconds, 1.5 / kRate + 0.001);
+}
+
+TEST_F(PerformerTimeTest, ThePlayersTempoScalesTheAnswer) {
+  ASSERT_EQ(knobs_.set("answer-tempo", "player"), "");
+  ASSERT_EQ(knobs_.set("length", "16"), "");
+  const double bpms[] = {80, 120, 160};
+  const double starts[] = {0.5, 20.5, 40.5};
+  for (int i = 0; i < 3; ++i) quarters(bpms[i], starts[i], 12);
+  run(60.0);
+  ASSERT_EQ(performer_.answers().size(), 3u);
+  // The stand-in's notes are 0.25 s apart whatever the phrase: played at the player's tempo, they
+  // are as much further apart as the player's beat is longer.
+  double ioi[3];
+  for (int i = 0; i < 3; ++i) {
+    ioi[i] = 0.25 * performer_.answers()[static_cast<std::size_t>(i)].time_scale;
+  }
+  EXPECT_NEAR(ioi[1], 0.25, 0.01);  // the stand-in's tempo is the player's
+  EXPECT_NEAR(ioi[0] / ioi[2], 2.0, 0.1);
+  EXPECT_NEAR(ioi[1] / ioi[2], 4.0 / 3.0, 0.07);
+  // And as scheduled: the model's note-ons of the first answer are that far apart.
+  const auto ons = model(EventKind::kNoteOn);
+  ASSERT_GE(ons.size(), 2u);
+  EXPECT_NEAR(static_cast<double>(ons[1].frame - ons[0].frame) / kRate, ioi[0], 0.001);
+}
+
+TEST_F(PerformerTimeTest, TheModelsTempoLeavesTheAnswerAlone) {
+  quarters(80, 0.5, 12);
+  run(20.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_EQ(performer_.answers()[0].time_scale, 1.0);
+}
+
 TEST_F(PerformerTest, AKnobChangedMidSessionChangesTheNextAnswer) {
   knobs_.set("width", "1");
   phrase(10, 0.5);
