@@ -178,7 +178,9 @@ void Performer::player_note_off(int pitch, std::int64_t frame) {
   player_context_.note_off(pitch, frame);
   key_context_.note_off(pitch, frame);
   update_key(frame);
-  if (beat_updated_ < 0 ||
+  // Every kBeatUpdateSeconds while they play, and whenever the last key is released: the
+  // speculative request below then hears the beat the phrase's end will.
+  if (beat_updated_ < 0 || player_context_.held() == 0 ||
       frame - beat_updated_ >= to_frames(kBeatUpdateSeconds, options_.sample_rate)) {
     update_beat(frame);
   }

@@ -93,7 +93,7 @@ elif CASE == "drive":
     rec = os.path.join(WORK, "drive.mid")
     # The window's top-left is at (0, 0) without a window manager; the beam-width slider is the
     # second control of the left column (see ui/panel/jam_panel.cpp), its right end near x=225;
-    # the "timing..." button is on the speculate line, and its popup's third row is the cluster
+    # the "more..." button is on the speculate line, and its popup's third row is the cluster
     # slider (1 to 10 from x=153 to x=362: a click at x=200 sets about 3).
     script = ("for i in $(seq 50); do w=$(xdotool search --name '^music-lstm$' | head -1); "
               "[ -n \"$w\" ] && break; sleep 0.2; done; sleep 2; "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "panel/piano_roll.hpp"
@@ -18,6 +19,9 @@ const char* const kYields[] = {"stop", "fade"};
 const char* const kTimings[] = {"search (the likeliest)", "sample (drawn)"};
 // In rt::ScaleLock's order.
 const char* const kScaleLocks[] = {"any", "the key you play in", "a scale you set"};
+const char* const kEntries[] = {"when the gap has passed", "on the next beat",  // rt::Entry
+                                "on the next bar line"};
+const char* const kAnswerTempos[] = {"the model's", "yours"};  // rt::AnswerTempo
 
 std::int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -76,6 +80,8 @@ void JamPanel::draw() {
   ImGui::Text("the model is %s; %s", view.state,
               view.key ? ("you play in " + view.key->name()).c_str() : "no key heard yet");
   ImGui::SameLine();
+  draw_metronome(view);
+  ImGui::SameLine();
   ImGui::TextColored(ImVec4(0.31f, 0.67f, 1.0f, 1.0f), "  you");
   ImGui::SameLine();
   ImGui::TextColored(ImVec4(1.0f, 0.59f, 0.24f, 1.0f), "  the model (lighter: coming)");
@@ -117,17 +123,14 @@ void JamPanel::draw_controls() {
   }
   ImGui::Checkbox("speculate", &s.speculate);
   // On the speculate line: the column has no row to spare (the device combos end it). The timing
-  // and playability knobs open in a popup from here.
+  // and playability knobs, and those of time and key, open in one popup from here.
   ImGui::SameLine();
-  if (ImGui::Button("timing...")) ImGui::OpenPopup("timing");
-  if (ImGui::BeginPopup("timing")) {
+  if (ImGui::Button("more...")) ImGui::OpenPopup("more");
+  if (ImGui::BeginPopup("more")) {
     draw_timing(s);
-    ImGui::EndPopup();
-  }
-  ImGui::SameLine();
-  if (ImGui::Button("scale...")) ImGui::OpenPopup("scale");
-  if (ImGui::BeginPopup("scale")) {
-    draw_scale(s);
+    ImGui::Separator();
+    ImGui::TextDisabled("time and key");
+    draw_time_and_key(s);
     ImGui::EndPopup();
   }
   if (!(s == before)) c_.knobs.store(s);
@@ -154,7 +157,40 @@ void JamPanel::draw_timing(rt::JamSettings& s) {
   }
 }
 
-void JamPanel::draw_scale(rt::JamSettings& s) {
+void JamPanel::draw_metronome(const rt::PerformerView& view) {
+  // A light that flashes on each beat of the player's tempo, brighter on the bar line.
+  const float size = ImGui::GetTextLineHeight();
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  ImU32 colour = IM_COL32(60, 60, 70, 255);
+  if (view.beat && view.beat->period > 0 && view.now >= 0) {
+    const rt::PlayerBeat& b = *view.beat;
+    const double anchor = b.bar >= 0 ? static_cast<double>(b.bar) : b.phase;
+    const double beats = (static_cast<double>(view.now) - anchor) / b.period;
+    const double into = (beats - std::floor(beats)) * b.period / c_.engine.sample_rate();
+    const long index = static_cast<long>(std::floor(beats));
+    const int per_bar = std::max(1, view.beats_per_bar);
+    const bool bar = b.bar >= 0 && ((index % per_bar) + per_bar) % per_bar == 0;
+    if (into < 0.1) colour = bar ? IM_COL32(255, 220, 90, 255) : IM_COL32(120, 200, 120, 255);
+  }
+  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + size * 0.5f, at.y + size * 0.5f),
+                                              size * 0.4f, colour);
+  ImGui::Dummy(ImVec2(size, size));
+  ImGui::SameLine();
+  if (view.beat) {
+    ImGui::Text("%.0f bpm", view.beat->bpm);
+  } else {
+    ImGui::TextUnformatted("no beat heard yet");
+  }
+}
+
+void JamPanel::draw_time_and_key(rt::JamSettings& s) {
+  int entry = static_cast<int>(s.entry);
+  if (ImGui::Combo("answers enter", &entry, kEntries, 3)) s.entry = static_cast<rt::Entry>(entry);
+  int tempo = static_cast<int>(s.answer_tempo);
+  if (ImGui::Combo("answer's tempo", &tempo, kAnswerTempos, 2)) {
+    s.answer_tempo = static_cast<rt::AnswerTempo>(tempo);
+  }
+  ImGui::SliderInt("beats in a bar", &s.beats_per_bar, 1, 12);
   int lock = static_cast<int>(s.scale_lock);
   if (ImGui::Combo("answer's notes", &lock, kScaleLocks, 3)) {
     s.scale_lock = static_cast<rt::ScaleLock>(lock);

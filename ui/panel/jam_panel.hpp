@@ -62,8 +62,9 @@ class JamPanel {
 
  private:
   void draw_controls();
-  void draw_timing(rt::JamSettings& s);  // the popup: timing, its temperature, the limits
-  void draw_scale(rt::JamSettings& s);   // the popup: the scale lock
+  void draw_timing(rt::JamSettings& s);        // the popup: timing, its temperature, the limits
+  void draw_time_and_key(rt::JamSettings& s);  // the popup: entry, answer tempo, scale lock
+  void draw_metronome(const rt::PerformerView& view);  // the beat light and the tempo
   void draw_voices();
   void draw_meters(const rt::PerformerView& view);
   void draw_on_screen_keyboard();

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace mlstm::ui {
 namespace {
@@ -12,6 +13,8 @@ constexpr ImU32 kOctaveLine = IM_COL32(60, 64, 76, 255);
 constexpr ImU32 kPlayer = IM_COL32(80, 170, 255, 255);
 constexpr ImU32 kModel = IM_COL32(255, 150, 60, 255);
 constexpr ImU32 kModelAhead = IM_COL32(255, 150, 60, 110);
+constexpr ImU32 kBeatLine = IM_COL32(70, 70, 90, 255);
+constexpr ImU32 kBarLine = IM_COL32(120, 120, 150, 255);
 constexpr ImU32 kPlayhead = IM_COL32(240, 240, 240, 200);
 
 }  // namespace
@@ -47,6 +50,21 @@ void draw_piano_roll(const rt::PerformerView& view, int sample_rate, float heigh
   const auto y_of = [&](int pitch) { return end.y - static_cast<float>(pitch - low + 1) * row; };
   for (int p = low; p <= high; p += 12) {
     draw->AddLine(ImVec2(origin.x, y_of(p) + row), ImVec2(end.x, y_of(p) + row), kOctaveLine);
+  }
+  // The player's beat: faint lines on the beats, brighter on the bar lines, across the roll.
+  if (view.beat && view.beat->period > 0) {
+    const rt::PlayerBeat& b = *view.beat;
+    const double from = static_cast<double>(view.now) - style.past_seconds * sample_rate;
+    const double to = static_cast<double>(view.now) + style.ahead_seconds * sample_rate;
+    const double anchor = b.bar >= 0 ? static_cast<double>(b.bar) : b.phase;
+    const int per_bar = std::max(1, view.beats_per_bar);
+    for (long k = static_cast<long>(std::ceil((from - anchor) / b.period));
+         anchor + static_cast<double>(k) * b.period <= to; ++k) {
+      const float x = x_of(static_cast<std::int64_t>(anchor + static_cast<double>(k) * b.period));
+      const bool bar = b.bar >= 0 && ((k % per_bar) + per_bar) % per_bar == 0;
+      draw->AddLine(ImVec2(x, origin.y), ImVec2(x, end.y), bar ? kBarLine : kBeatLine,
+                    bar ? 1.5f : 1.0f);
+    }
   }
   const auto note_rect = [&](const rt::PlannedNote& n, ImU32 colour) {
     const std::int64_t note_end = n.end < 0 ? view.now : n.end;
