@@ -7,9 +7,11 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -42,6 +44,7 @@ struct JamArgs {
   bool demo = false;
   double seconds = 0.0;
   std::map<std::string, std::string> knobs;  // given on the command line, over the preset
+  std::vector<std::string> binds;            // --bind CC=TARGET
 };
 
 rt::JamSettings jam_settings(const JamArgs& a, rt::JamSettings s) {
@@ -53,6 +56,24 @@ rt::JamSettings jam_settings(const JamArgs& a, rt::JamSettings s) {
     }
   }
   if (a.no_speculation) s.speculate = false;
+  for (const std::string& bind : a.binds) {
+    const auto eq = bind.find('=');
+    char* end = nullptr;
+    const long cc = eq == std::string::npos ? -1 : std::strtol(bind.c_str(), &end, 10);
+    if (eq == std::string::npos || end != bind.c_str() + eq || cc < 0 || cc > 127) {
+      throw std::invalid_argument("--bind " + bind +
+                                  ": must be a controller number and what it controls, e.g. "
+                                  "--bind 1=temperature or --bind 64=answer-now");
+    }
+    const std::string target = bind.substr(eq + 1);
+    if (const std::string error = rt::binding_target_error(target); !error.empty()) {
+      throw std::invalid_argument("--bind " + bind + ": " + error);
+    }
+    std::erase_if(s.bindings, [&](const rt::ControllerBinding& b) { return b.controller == cc; });
+    s.bindings.push_back({static_cast<int>(cc), target});
+    std::sort(s.bindings.begin(), s.bindings.end(),
+              [](const auto& x, const auto& y) { return x.controller < y.controller; });
+  }
   return s;
 }
 
@@ -77,8 +98,8 @@ std::string live_blocker(const JamArgs& a) {
 // the jam runs, without blocking the control loop: a script or a test can turn the knobs.
 class ControlLines {
  public:
-  ControlLines(rt::JamKnobs& knobs, rt::AudioEngine& engine)
-      : knobs_(knobs), engine_(engine), thread_([this] { run(); }) {}
+  ControlLines(rt::Jam& jam, rt::AudioEngine& engine)
+      : jam_(jam), knobs_(jam.knobs()), engine_(engine), thread_([this] { run(); }) {}
   ~ControlLines() {
     stop_ = true;
     thread_.join();
@@ -108,6 +129,27 @@ class ControlLines {
     if (name.empty()) return;
     if (name == "quit") {
       quit_ = true;
+    } else if (name == "learn") {
+      const std::string error = jam_.performer().learn(value);
+      std::fprintf(
+          stderr, "music-lstm: %s\n",
+          error.empty() ? ("move a controller to bind it to " + value).c_str() : error.c_str());
+    } else if (name == "forget") {
+      rt::JamSettings s = knobs_.load();
+      const auto before = s.bindings.size();
+      std::erase_if(s.bindings, [&](const rt::ControllerBinding& b) {
+        return std::to_string(b.controller) == value || b.target == value;
+      });
+      knobs_.store(s);
+      std::fprintf(stderr, "music-lstm: %s\n",
+                   before == s.bindings.size() ? ("no controller is bound to " + value).c_str()
+                                               : ("forgot " + value).c_str());
+    } else if (name == "bindings") {
+      std::string list;
+      for (const auto& b : knobs_.load().bindings) {
+        list += (list.empty() ? "" : ", ") + std::to_string(b.controller) + " " + b.target;
+      }
+      std::fprintf(stderr, "music-lstm: controllers: %s\n", list.empty() ? "none" : list.c_str());
     } else if (name == "panic") {
       engine_.control_input().try_push(
           {rt::kFrameNow, rt::EventKind::kPanic, rt::Voice::kModel, 0, 0, 0});
@@ -120,6 +162,7 @@ class ControlLines {
     }
   }
 
+  rt::Jam& jam_;
   rt::JamKnobs& knobs_;
   rt::AudioEngine& engine_;
   std::atomic<bool> stop_{false}, quit_{false};
@@ -273,7 +316,8 @@ int run_jam(JamArgs& a) {
     if (!window) {
       std::printf(
           "control lines on standard input: a setting and a value (width 8, temperature "
-          "0.8, mode continuous, ...), panic, quit\n");
+          "0.8, mode continuous, ...), learn SETTING (MIDI learn), forget CC, bindings, panic, "
+          "quit\n");
     }
     std::fflush(stdout);
 
@@ -287,7 +331,7 @@ int run_jam(JamArgs& a) {
     const std::unique_ptr<rt::Jam, void (*)(rt::Jam*)> stop_jam(&jam,
                                                                 [](rt::Jam* j) { j->stop(); });
     std::unique_ptr<ControlLines> control;
-    if (!window) control = std::make_unique<ControlLines>(jam.knobs(), session.engine());
+    if (!window) control = std::make_unique<ControlLines>(jam, session.engine());
     rt::SessionReport shown = session.report();
 #ifdef MUSIC_LSTM_HAVE_UI
     std::unique_ptr<ui::JamPanel> panel;
@@ -449,6 +493,11 @@ void add_jam_command(CLI::App& app) {
       ->check(CLI::Range(0.0, 1e7));
   cmd->add_option("--answers-log", a->answers_log,
                   "Write each answer (timing, settings, context, notes) as a JSON line here");
+  cmd->add_option("--bind", a->binds,
+                  "Bind a MIDI controller to a setting or an action, e.g. 1=temperature, "
+                  "64=answer-now (also stop-answer, next-mode); repeat for more. While the jam "
+                  "runs: 'learn temperature' binds the next controller you move")
+      ->type_name("CC=TARGET");
   cmd->add_flag("--no-speculation", a->no_speculation,
                 "Compute an answer only when the phrase ends (for comparison)");
   // The knobs; each also takes effect live from a control line ("width 8").
@@ -507,7 +556,8 @@ void add_jam_command(CLI::App& app) {
       "  music-lstm jam --virtual                 # connect a keyboard to music-lstm:in\n"
       "  music-lstm jam --replay phrase.mid --offline --render jam.wav --record jam.mid\n"
       "  music-lstm jam --demo                    # no audio device needed\n"
-      "While it runs, type a setting and a value (width 4, mode continuous), panic, or quit.");
+      "While it runs, type a setting and a value (width 4, mode continuous), learn SETTING, "
+      "panic, or quit.");
   cmd->callback([a] {
     const int code = run_jam(*a);
     if (code != 0) throw CLI::RuntimeError(code);

@@ -1,5 +1,6 @@
 #include "perform/jam_preset.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,37 @@
 #include "io/atomic_file.hpp"
 
 namespace mlstm::rt {
+
+std::vector<ControllerBinding> bindings_from_json(const nlohmann::json& midi) {
+  if (!midi.is_object()) {
+    throw PresetError(
+        "'midi' must map controller numbers to settings or actions, e.g. {\"1\": \"temperature\"}");
+  }
+  std::vector<ControllerBinding> out;
+  for (const auto& [number, target] : midi.items()) {
+    char* end = nullptr;
+    const long cc = std::strtol(number.c_str(), &end, 10);
+    if (number.empty() || *end != '\0' || cc < 0 || cc > 127) {
+      throw PresetError("'midi': '" + number + "' is not a controller number (0..127)");
+    }
+    if (!target.is_string()) {
+      throw PresetError("'midi': controller " + number + " must name a setting or an action");
+    }
+    if (const std::string e = binding_target_error(target.get<std::string>()); !e.empty()) {
+      throw PresetError("'midi': controller " + number + ": " + e);
+    }
+    out.push_back({static_cast<int>(cc), target.get<std::string>()});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.controller < b.controller; });
+  return out;
+}
+
+nlohmann::ordered_json bindings_json(const std::vector<ControllerBinding>& bindings) {
+  nlohmann::ordered_json midi = nlohmann::ordered_json::object();
+  for (const ControllerBinding& b : bindings) midi[std::to_string(b.controller)] = b.target;
+  return midi;
+}
 
 void load_preset(const std::filesystem::path& file, JamSettings& settings) {
   std::ifstream in(file);
@@ -25,6 +57,14 @@ void load_preset(const std::filesystem::path& file, JamSettings& settings) {
   JamSettings changed = settings;
   for (const auto& [key, value] : j.items()) {
     if (key == "name" || key == "description") continue;
+    if (key == "midi") {
+      try {
+        changed.bindings = bindings_from_json(value);
+      } catch (const PresetError& e) {
+        throw PresetError("the preset " + file.string() + ": field " + e.what());
+      }
+      continue;
+    }
     std::string text;
     if (value.is_string()) {
       text = value.get<std::string>();
@@ -66,6 +106,7 @@ void save_preset(const std::filesystem::path& file, const std::string& name,
       j[knob] = text;
     }
   }
+  if (!settings.bindings.empty()) j["midi"] = bindings_json(settings.bindings);
   write_file_atomically(file, j.dump(2) + "\n");
 }
 

@@ -1,6 +1,8 @@
 #pragma once
-// Jam presets: JSON objects of knob names and values (presets/*.json), e.g.
-//   {"name": "sparse ballad", "mode": "call-and-response", "width": 4, "temperature": 0.7}
+// Jam presets: JSON objects of knob names and values (presets/*.json), and MIDI learn's bindings
+// of controllers, e.g.
+//   {"name": "sparse ballad", "mode": "call-and-response", "width": 4, "temperature": 0.7,
+//    "midi": {"1": "temperature", "64": "answer-now"}}
 // Reading names the file and the field that is wrong; writing is atomic.
 
 #include <filesystem>
@@ -22,6 +24,10 @@ void load_preset(const std::filesystem::path& file, JamSettings& settings);
 // Every knob as the text set_knob() reads, by name: what the jam's report and the panel's memory
 // hold.
 nlohmann::json knob_texts(const JamSettings& settings);
+
+// MIDI learn's bindings as a preset's "midi" object, and back (PresetError says what is wrong).
+nlohmann::ordered_json bindings_json(const std::vector<ControllerBinding>& bindings);
+std::vector<ControllerBinding> bindings_from_json(const nlohmann::json& midi);
 
 void save_preset(const std::filesystem::path& file, const std::string& name,
                  const JamSettings& settings);

@@ -1,5 +1,6 @@
 #include "perform/jam_settings.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -26,10 +27,14 @@ std::string format_double(double v) {
   return ec == std::errc() ? std::string(buffer, ptr) : std::to_string(v);
 }
 
-// One knob: how to read it from text into the settings, and how to show it.
+// One knob: how to read it from text into the settings, and how to show it; and what a MIDI
+// controller's 0..127 means for it: a number from `lo` to `hi`, or one of `choices`.
 struct Knob {
   std::function<std::string(JamSettings&, const std::string&)> set;
   std::function<std::string(const JamSettings&)> get;
+  std::vector<std::string> choices = {};
+  double lo = 0, hi = 0;  // lo == hi: numbers are not for a controller (choices, or neither)
+  bool whole = false;     // whole numbers
 };
 
 // A numeric field of the settings, by an accessor (the fields live in JamSettings and in its
@@ -50,7 +55,11 @@ Knob int_knob(Field<int> field, int lo, int hi) {
           [=](const JamSettings& s) {
             JamSettings copy = s;
             return std::to_string(field(copy));
-          }};
+          },
+          {},
+          static_cast<double>(lo),
+          static_cast<double>(hi),
+          true};
 }
 
 Knob double_knob(Field<double> field, double lo, double hi) {
@@ -65,7 +74,10 @@ Knob double_knob(Field<double> field, double lo, double hi) {
           [=](const JamSettings& s) {
             JamSettings copy = s;
             return format_double(field(copy));
-          }};
+          },
+          {},
+          lo,
+          hi};
 }
 
 Knob on_off_knob(Field<bool> field) {
@@ -82,7 +94,8 @@ Knob on_off_knob(Field<bool> field) {
           [=](const JamSettings& s) {
             JamSettings copy = s;
             return std::string(field(copy) ? "on" : "off");
-          }};
+          },
+          {"off", "on"}};
 }
 
 const std::map<std::string, Knob>& knobs() {
@@ -94,7 +107,8 @@ const std::map<std::string, Knob>& knobs() {
           s.mode = *m;
           return {};
         },
-        [](const JamSettings& s) { return std::string(jam_mode_name(s.mode)); }}},
+        [](const JamSettings& s) { return std::string(jam_mode_name(s.mode)); },
+        {"call-and-response", "continuous", "listen"}}},
       {"sampling",
        {[](JamSettings& s, const std::string& t) -> std::string {
           const auto m = parse_sampling(t);
@@ -103,7 +117,8 @@ const std::map<std::string, Knob>& knobs() {
           if (t == "greedy") s.search.width = 1;
           return {};
         },
-        [](const JamSettings& s) { return std::string(sampling_name(s.search.sampling)); }}},
+        [](const JamSettings& s) { return std::string(sampling_name(s.search.sampling)); },
+        {"beam", "stochastic-beam", "sample"}}},
       {"width", int_knob([](JamSettings& s) -> int& { return s.search.width; }, 1, 32)},
       {"temperature",
        double_knob([](JamSettings& s) -> double& { return s.search.temperature; }, 0.1, 2.0)},
@@ -118,7 +133,8 @@ const std::map<std::string, Knob>& knobs() {
         },
         [](const JamSettings& s) {
           return std::string(s.search.sample_timing ? "sample" : "search");
-        }}},
+        },
+        {"search", "sample"}}},
       {"timing-temperature",
        double_knob([](JamSettings& s) -> double& { return s.search.timing_temperature; }, 0.05,
                    4.0)},
@@ -152,7 +168,8 @@ const std::map<std::string, Knob>& knobs() {
               return s.scale.name();
           }
           return std::string("off");
-        }}},
+        },
+        {"off", "key"}}},
       {"entry",
        {[](JamSettings& s, const std::string& t) -> std::string {
           if (t == "free") {
@@ -170,7 +187,8 @@ const std::map<std::string, Knob>& knobs() {
           return std::string(s.entry == Entry::kBeat  ? "beat"
                              : s.entry == Entry::kBar ? "bar"
                                                       : "free");
-        }}},
+        },
+        {"free", "beat", "bar"}}},
       {"answer-tempo",
        {[](JamSettings& s, const std::string& t) -> std::string {
           if (t == "model") {
@@ -184,7 +202,8 @@ const std::map<std::string, Knob>& knobs() {
         },
         [](const JamSettings& s) {
           return std::string(s.answer_tempo == AnswerTempo::kPlayer ? "player" : "model");
-        }}},
+        },
+        {"model", "player"}}},
       {"beats-per-bar", int_knob([](JamSettings& s) -> int& { return s.beats_per_bar; }, 1, 12)},
       {"gap", double_knob([](JamSettings& s) -> double& { return s.gap_seconds; }, 0.05, 5.0)},
       {"length", int_knob([](JamSettings& s) -> int& { return s.search.length; }, 1, 500)},
@@ -200,7 +219,8 @@ const std::map<std::string, Knob>& knobs() {
           s.yield = *m;
           return {};
         },
-        [](const JamSettings& s) { return std::string(yield_mode_name(s.yield)); }}},
+        [](const JamSettings& s) { return std::string(yield_mode_name(s.yield)); },
+        {"stop", "fade"}}},
       {"fade", double_knob([](JamSettings& s) -> double& { return s.fade_seconds; }, 0.01, 5.0)},
       {"speculate", on_off_knob([](JamSettings& s) -> bool& { return s.speculate; })},
       {"seed",
@@ -285,6 +305,45 @@ std::string set_knob(JamSettings& settings, const std::string& name, const std::
   }
   settings = changed;
   return {};
+}
+
+std::string set_knob_from_controller(JamSettings& settings, const std::string& name, int value) {
+  const auto it = knobs().find(name);
+  if (it == knobs().end()) return "unknown setting '" + name + "'";
+  const Knob& k = it->second;
+  value = std::clamp(value, 0, 127);
+  if (!k.choices.empty()) {
+    const auto n = k.choices.size();
+    return set_knob(settings, name,
+                    k.choices[std::min(n - 1, static_cast<std::size_t>(value) * n / 128)]);
+  }
+  if (k.hi <= k.lo) return name + " cannot follow a controller";
+  const double x = k.lo + (k.hi - k.lo) * value / 127.0;
+  return set_knob(settings, name, k.whole ? std::to_string(std::lround(x)) : format_double(x));
+}
+
+const std::vector<std::string>& controller_actions() {
+  static const std::vector<std::string> actions = {"answer-now", "stop-answer", "next-mode"};
+  return actions;
+}
+
+std::string binding_target_error(const std::string& target) {
+  if (std::find(controller_actions().begin(), controller_actions().end(), target) !=
+          controller_actions().end() ||
+      controller_can_set(target)) {
+    return {};
+  }
+  std::string known;
+  for (const auto& n : knob_names()) {
+    if (controller_can_set(n)) known += (known.empty() ? "" : ", ") + n;
+  }
+  for (const auto& a : controller_actions()) known += ", " + a;
+  return "a controller cannot control '" + target + "' (it can: " + known + ")";
+}
+
+bool controller_can_set(const std::string& name) {
+  const auto it = knobs().find(name);
+  return it != knobs().end() && (!it->second.choices.empty() || it->second.hi > it->second.lo);
 }
 
 std::string knob_value(const JamSettings& settings, const std::string& name) {

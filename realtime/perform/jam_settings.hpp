@@ -44,6 +44,19 @@ enum class AnswerTempo {
   kPlayer,  // time-scaled so its beat is the player's (times the tempo knob)
 };
 
+// A MIDI controller (a knob, a fader, a pedal: its CC number, on any channel) bound by MIDI learn
+// to a knob (its value sweeps the knob's range) or to an action (pressed: a value of 64 or more).
+struct ControllerBinding {
+  int controller = 1;  // 0..127
+  std::string target;  // a knob name, or an action: answer-now, stop-answer, next-mode
+  bool operator==(const ControllerBinding&) const = default;
+};
+
+// The actions a controller can trigger, besides the knobs.
+const std::vector<std::string>& controller_actions();
+// Whether `target` is a knob a controller can set or one of the actions; else one line why not.
+std::string binding_target_error(const std::string& target);
+
 struct JamSettings {
   JamMode mode = JamMode::kCallAndResponse;
   // How each answer is searched for: sampling, width, temperature, repetition penalty, timing,
@@ -60,7 +73,8 @@ struct JamSettings {
   music::Scale scale{0, music::ScaleKind::kMajor};  // with ScaleLock::kScale
   Entry entry = Entry::kFree;
   AnswerTempo answer_tempo = AnswerTempo::kModel;
-  int beats_per_bar = 4;  // 1..12: where the bar lines of Entry::kBar fall
+  int beats_per_bar = 4;                    // 1..12: where the bar lines of Entry::kBar fall
+  std::vector<ControllerBinding> bindings;  // MIDI learn's, by controller; saved with presets
 
   bool operator==(const JamSettings&) const = default;
 };
@@ -76,6 +90,11 @@ const std::vector<std::string>& knob_names();
 // Sets one knob from text ("width", "8"). Returns an empty string, or one line saying what is
 // wrong with the name or the value (its range).
 std::string set_knob(JamSettings& settings, const std::string& name, const std::string& value);
+// Sets a knob from a MIDI controller's value (0..127): a number across the knob's range, or one of
+// its choices in order (the mode: call-and-response, continuous, listen). Returns what set_knob()
+// does; the seed follows no controller.
+std::string set_knob_from_controller(JamSettings& settings, const std::string& name, int value);
+bool controller_can_set(const std::string& name);
 // The knob's value as text, as set_knob() reads it.
 std::string knob_value(const JamSettings& settings, const std::string& name);
 

@@ -113,6 +113,8 @@ void Performer::read_player(std::int64_t) {
         player_note_on(e.data1, e.data2, e.frame);
       } else if (e.kind == EventKind::kNoteOff) {
         player_note_off(e.data1, e.frame);
+      } else if (e.kind == EventKind::kControl) {
+        player_control(e.data1, e.data2, e.frame);
       }
     }
   }
@@ -202,6 +204,97 @@ void Performer::update_key(std::int64_t frame) {
   const std::vector<NoteFeatures> notes = key_context_.features(frame);
   const music::KeyEstimate e = music::estimate_key(music::pitch_class_weights(notes));
   if (e.found) key_ = e.key;
+}
+
+std::string Performer::learn(const std::string& target) {
+  if (std::string error = binding_target_error(target); !error.empty()) return error;
+  const std::lock_guard lock(learn_mutex_);
+  learn_target_ = target;
+  return {};
+}
+
+std::string Performer::learning() const {
+  const std::lock_guard lock(learn_mutex_);
+  return learn_target_;
+}
+
+void Performer::player_control(int controller, int value, std::int64_t frame) {
+  JamSettings s = knobs_.load();
+  {
+    const std::lock_guard lock(learn_mutex_);
+    if (!learn_target_.empty()) {
+      std::erase_if(s.bindings, [&](const ControllerBinding& b) {
+        return b.controller == controller || b.target == learn_target_;
+      });
+      s.bindings.push_back({controller, learn_target_});
+      std::sort(s.bindings.begin(), s.bindings.end(),
+                [](const auto& a, const auto& b) { return a.controller < b.controller; });
+      knobs_.store(s);
+      say("controller " + std::to_string(controller) + " now controls " + learn_target_);
+      learn_target_.clear();
+      return;
+    }
+  }
+  for (const ControllerBinding& b : s.bindings) {
+    if (b.controller != controller) continue;
+    if (controller_can_set(b.target)) {
+      JamSettings changed = s;
+      if (set_knob_from_controller(changed, b.target, value).empty() && !(changed == s)) {
+        knobs_.store(changed);
+      }
+      return;
+    }
+    // An action fires when the controller is pressed (64 and over), once until it is released.
+    const bool down = value >= 64;
+    const bool was_down = std::find(pressed_.begin(), pressed_.end(), controller) != pressed_.end();
+    if (!down) std::erase(pressed_, controller);
+    if (!down || was_down) return;
+    pressed_.push_back(controller);
+    if (b.target == "answer-now") {
+      answer_now(frame, s);
+    } else if (b.target == "stop-answer") {
+      stop_answer(frame, s);
+    } else if (b.target == "next-mode") {
+      JamSettings changed = s;
+      changed.mode = changed.mode == JamMode::kCallAndResponse ? JamMode::kContinuous
+                     : changed.mode == JamMode::kContinuous    ? JamMode::kListenOnly
+                                                               : JamMode::kCallAndResponse;
+      knobs_.store(changed);
+      say(std::string("mode: ") + jam_mode_name(changed.mode));
+    }
+    return;
+  }
+}
+
+void Performer::answer_now(std::int64_t now, const JamSettings& s) {
+  // Whatever the gap: the phrase ends here, and the answer comes as soon as it is ready (on the
+  // beat or bar line, with those entries).
+  if (s.mode == JamMode::kListenOnly || player_context_.size() == 0 ||
+      state_ != State::kListening) {
+    return;
+  }
+  update_beat(now);
+  phrase_end_ = now;
+  gap_end_ = entry_frame(now, s);
+  answered_version_ = context_version_;
+  if (player_request_ == 0 || player_request_version_ != context_version_ ||
+      player_request_settings_ != search_settings(s)) {
+    request_player_answer(now, s);
+  }
+  state_ = State::kWaiting;
+  try_start_waiting(now);
+}
+
+void Performer::stop_answer(std::int64_t frame, const JamSettings& s) {
+  if (state_ == State::kAnswering && frame < answer_end_) {
+    JamSettings stop = s;
+    stop.yield = YieldMode::kStop;
+    yield(frame, stop);
+  }
+  // The model listens until the player plays again (continuous mode does not go on).
+  state_ = State::kListening;
+  chain_request_ = 0;
+  answered_version_ = context_version_;
 }
 
 std::int64_t PlayerBeat::next(std::int64_t frame, int beats_per_bar) const {

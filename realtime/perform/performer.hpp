@@ -144,6 +144,13 @@ class Performer {
   // A second source of the player's events (the panel's keyboard); before the first tick.
   void add_player_source(InputRouter::ListenerQueue& queue) { players_.push_back(&queue); }
 
+  // MIDI learn: the next controller the player moves is bound to `target` (a knob a controller
+  // can set, or answer-now, stop-answer, next-mode), replacing what it controlled; said in a
+  // line. Any thread. Returns an empty string, or why `target` cannot be learned.
+  std::string learn(const std::string& target);
+  // What MIDI learn is waiting to bind, or empty (any thread).
+  std::string learning() const;
+
   // The key the jam hears the player in, once it has heard enough (the tick's thread).
   std::optional<music::Scale> key() const { return key_; }
   // The player's beat, once heard (the tick's thread).
@@ -201,6 +208,11 @@ class Performer {
   std::uint16_t allowed_pitch_classes(const JamSettings& s) const;
   void update_key(std::int64_t frame);
   void update_beat(std::int64_t now);
+  // A controller moved: MIDI learn, a bound knob or action.
+  void player_control(int controller, int value, std::int64_t frame);
+  // The actions a controller can trigger.
+  void answer_now(std::int64_t now, const JamSettings& s);
+  void stop_answer(std::int64_t frame, const JamSettings& s);
   // Where an answer due at `frame` enters, by the entry knob.
   std::int64_t entry_frame(std::int64_t frame, const JamSettings& s) const;
   // With the answer-tempo knob at "player": the player's beat over kModelTempoBpm's (else 1).
@@ -219,6 +231,9 @@ class Performer {
   std::int64_t beat_updated_ = -1;   // the frame of the last estimate
   std::int64_t phrase_start_ = -1;   // the first note of the player's phrase
   double last_time_scale_ = 1.0;     // the time scale of the answer scheduled last
+  mutable std::mutex learn_mutex_;
+  std::string learn_target_;  // MIDI learn waits to bind this (learn_mutex_)
+  std::vector<int> pressed_;  // controllers bound to actions that are held down
   State state_ = State::kListening;
   std::uint64_t next_id_ = 1;
 

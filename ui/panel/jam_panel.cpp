@@ -131,6 +131,9 @@ void JamPanel::draw_controls() {
     ImGui::Separator();
     ImGui::TextDisabled("time and key");
     draw_time_and_key(s);
+    ImGui::Separator();
+    ImGui::TextDisabled("MIDI learn: a controller or pedal for a setting or an action");
+    draw_midi_learn(s);
     ImGui::EndPopup();
   }
   if (!(s == before)) c_.knobs.store(s);
@@ -180,6 +183,45 @@ void JamPanel::draw_metronome(const rt::PerformerView& view) {
     ImGui::Text("%.0f bpm", view.beat->bpm);
   } else {
     ImGui::TextUnformatted("no beat heard yet");
+  }
+}
+
+void JamPanel::draw_midi_learn(rt::JamSettings& s) {
+  static const std::vector<std::string> targets = [] {
+    std::vector<std::string> v;
+    for (const std::string& name : rt::knob_names()) {
+      if (rt::controller_can_set(name)) v.push_back(name);
+    }
+    for (const std::string& action : rt::controller_actions()) v.push_back(action);
+    return v;
+  }();
+  learn_choice_ = std::clamp(learn_choice_, 0, static_cast<int>(targets.size()) - 1);
+  const std::string& chosen = targets[static_cast<std::size_t>(learn_choice_)];
+  if (ImGui::BeginCombo("##learn", chosen.c_str())) {
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      if (ImGui::Selectable(targets[i].c_str(), static_cast<int>(i) == learn_choice_)) {
+        learn_choice_ = static_cast<int>(i);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  const std::string learning = c_.performer.learning();
+  if (learning.empty()) {
+    if (ImGui::Button("learn")) c_.performer.learn(chosen);
+  } else {
+    ImGui::Text("move a controller for %s", learning.c_str());
+  }
+  for (std::size_t i = 0; i < s.bindings.size(); ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::Text("controller %d: %s", s.bindings[i].controller, s.bindings[i].target.c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("forget")) {
+      s.bindings.erase(s.bindings.begin() + static_cast<std::ptrdiff_t>(i));
+      ImGui::PopID();
+      break;
+    }
+    ImGui::PopID();
   }
 }
 

@@ -65,6 +65,7 @@ class JamPanel {
   void draw_timing(rt::JamSettings& s);        // the popup: timing, its temperature, the limits
   void draw_time_and_key(rt::JamSettings& s);  // the popup: entry, answer tempo, scale lock
   void draw_metronome(const rt::PerformerView& view);  // the beat light and the tempo
+  void draw_midi_learn(rt::JamSettings& s);            // MIDI learn and the bindings
   void draw_voices();
   void draw_meters(const rt::PerformerView& view);
   void draw_on_screen_keyboard();
@@ -82,6 +83,7 @@ class JamPanel {
   std::string preset_message_;
   std::array<char, 256> record_file_{};
   std::array<char, 256> model_file_{};
+  int learn_choice_ = 0;  // the MIDI learn target chosen in the popup
   std::string record_message_;
   std::vector<std::string> ports_, audio_devices_;
   std::string device_message_;

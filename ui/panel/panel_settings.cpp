@@ -38,6 +38,13 @@ PanelMemory load_panel_memory(const std::filesystem::path& file) {
         all = false;
       }
     }
+    if (j.contains("midi")) {
+      try {
+        s.bindings = rt::bindings_from_json(j["midi"]);
+      } catch (const rt::PresetError&) {
+        all = false;  // as with a bad setting: the panel starts from the defaults
+      }
+    }
     if (all) memory.settings = s;
   }
   return memory;
@@ -45,7 +52,11 @@ PanelMemory load_panel_memory(const std::filesystem::path& file) {
 
 bool save_panel_memory(const PanelMemory& memory, const std::filesystem::path& file) {
   nlohmann::json j = {{"width", memory.width}, {"height", memory.height}};
-  if (memory.settings) j["settings"] = rt::knob_texts(*memory.settings);
+  if (memory.settings) {
+    j["settings"] = rt::knob_texts(*memory.settings);
+    if (!memory.settings->bindings.empty())
+      j["midi"] = rt::bindings_json(memory.settings->bindings);
+  }
   try {
     std::filesystem::create_directories(file.parent_path());
     write_file_atomically(file, j.dump(2) + "\n");

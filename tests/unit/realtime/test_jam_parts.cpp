@@ -148,10 +148,45 @@ TEST(JamPreset, SavedSettingsLoadBackTheSame) {
   s.search.seed = 1234567;
   s.scale_lock = ScaleLock::kScale;
   s.scale = {10, music::ScaleKind::kDorian};
+  s.entry = Entry::kBar;
+  s.answer_tempo = AnswerTempo::kPlayer;
+  s.beats_per_bar = 3;
+  s.bindings = {{1, "temperature"}, {20, "mode"}, {64, "answer-now"}};  // by controller
   save_preset(dir / "p.json", "mine", s);
   JamSettings loaded;
   load_preset(dir / "p.json", loaded);
   EXPECT_EQ(loaded, s);
+}
+
+TEST(JamPreset, ABadBindingNamesTheController) {
+  test::TempDir dir;
+  const auto write = [&](const std::string& text) {
+    std::ofstream(dir / "b.json") << text;
+    JamSettings s;
+    try {
+      load_preset(dir / "b.json", s);
+    } catch (const PresetError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(write(R"({"midi": {"1": "seed"}})").find("controller 1: a controller cannot control"),
+            std::string::npos);
+  EXPECT_NE(write(R"({"midi": {"300": "width"}})").find("'300' is not a controller number"),
+            std::string::npos);
+  EXPECT_NE(write(R"({"midi": ["width"]})").find("must map controller numbers"), std::string::npos);
+  EXPECT_EQ(write(R"({"midi": {"7": "width"}})"), "");
+}
+
+TEST(JamSettings, AControllerSweepsANumberKnobsRange) {
+  JamSettings s;
+  EXPECT_EQ(set_knob_from_controller(s, "width", 127), "");
+  EXPECT_EQ(s.search.width, 32);
+  EXPECT_EQ(set_knob_from_controller(s, "width", 0), "");
+  EXPECT_EQ(s.search.width, 1);
+  EXPECT_EQ(set_knob_from_controller(s, "speculate", 10), "");
+  EXPECT_FALSE(s.speculate);
+  EXPECT_NE(set_knob_from_controller(s, "seed", 10), "");
 }
 
 TEST(JamPreset, TheShippedPresetsLoad) {

@@ -56,6 +56,13 @@ class PerformerTest : public ::testing::Test {
     std::stable_sort(input_.begin(), input_.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
   }
+  // A controller (CC `number`) moved to `value` at `at` s.
+  void control(int number, int value, double at) {
+    input_.push_back({static_cast<std::int64_t>(at * kRate),
+                      {0xB0, static_cast<std::uint8_t>(number), static_cast<std::uint8_t>(value)}});
+    std::stable_sort(input_.begin(), input_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
   // A phrase of `notes` notes, a quarter second apart, from `start` s.
   double phrase(int notes, double start, int pitch = 60) {
     for (int i = 0; i < notes; ++i) play(pitch + i % 7, start + 0.25 * i, 0.2);
@@ -316,6 +323,72 @@ TEST_F(PerformerTimeTest, TheModelsTempoLeavesTheAnswerAlone) {
   run(20.0);
   ASSERT_EQ(performer_.answers().size(), 1u);
   EXPECT_EQ(performer_.answers()[0].time_scale, 1.0);
+}
+
+TEST_F(PerformerTest, MidiLearnBindsTheNextControllerToAKnob) {
+  ASSERT_EQ(performer_.learn("temperature"), "");
+  EXPECT_EQ(performer_.learning(), "temperature");
+  control(21, 40, 0.1);  // the controller moved while learning: bound, its value not applied
+  run(0.2);
+  EXPECT_EQ(performer_.learning(), "");
+  ASSERT_EQ(knobs_.load().bindings.size(), 1u);
+  EXPECT_EQ(knobs_.load().bindings[0], (ControllerBinding{21, "temperature"}));
+  EXPECT_EQ(knobs_.load().search.temperature, 1.0);
+  ASSERT_FALSE(messages_.empty());
+  EXPECT_EQ(messages_.back(), "controller 21 now controls temperature");
+  control(21, 127, 0.3);
+  run(0.4);
+  EXPECT_DOUBLE_EQ(knobs_.load().search.temperature, 2.0);
+  control(21, 0, 0.5);
+  control(7, 0, 0.5);  // an unbound controller changes nothing
+  run(0.6);
+  EXPECT_DOUBLE_EQ(knobs_.load().search.temperature, 0.1);
+}
+
+TEST_F(PerformerTest, AControllerSweepsAChoiceKnobThroughItsChoices) {
+  ASSERT_EQ(performer_.learn("mode"), "");
+  control(22, 0, 0.1);
+  control(22, 64, 0.2);
+  run(0.3);
+  EXPECT_EQ(knobs_.load().mode, JamMode::kContinuous);
+  control(22, 127, 0.4);
+  run(0.5);
+  EXPECT_EQ(knobs_.load().mode, JamMode::kListenOnly);
+}
+
+TEST_F(PerformerTest, APedalBoundToAnswerNowAnswersWithoutWaitingForTheGap) {
+  ASSERT_EQ(performer_.learn("answer-now"), "");
+  control(64, 0, 0.1);
+  run(0.2);
+  ASSERT_EQ(knobs_.load().bindings[0], (ControllerBinding{64, "answer-now"}));
+  ASSERT_EQ(knobs_.set("gap", "3"), "");
+  const double last_off = phrase(10, 0.5);
+  control(64, 127, last_off + 0.05);  // pressed just after the last note
+  control(64, 0, last_off + 0.2);
+  run(last_off + 1.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);  // three seconds of gap would still be running
+  EXPECT_LT(static_cast<double>(performer_.answers()[0].start) / kRate, last_off + 0.1);
+}
+
+TEST_F(PerformerTest, AControllerBoundToStopAnswerSilencesTheModel) {
+  ASSERT_EQ(performer_.learn("stop-answer"), "");
+  control(80, 0, 0.1);
+  const double last_off = phrase(10, 0.5);
+  const double into = last_off + knobs_.load().gap_seconds + 1.0;
+  control(80, 127, into);
+  run(into + 10.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_EQ(performer_.counters().yields.load(), 1u);
+  for (const SynthEvent& e : model(EventKind::kNoteOn)) {
+    EXPECT_LE(static_cast<double>(e.frame) / kRate, into + 0.01);
+  }
+  EXPECT_TRUE(every_model_note_closed());
+}
+
+TEST_F(PerformerTest, MidiLearnRefusesWhatNoControllerCanSet) {
+  EXPECT_NE(performer_.learn("seed").find("a controller cannot control 'seed'"), std::string::npos);
+  EXPECT_NE(performer_.learn("nonsense"), "");
+  EXPECT_EQ(performer_.learning(), "");
 }
 
 TEST_F(PerformerTest, AKnobChangedMidSessionChangesTheNextAnswer) {
