@@ -274,7 +274,8 @@ void Performer::answer_now(std::int64_t now, const JamSettings& s) {
     return;
   }
   update_beat(now);
-  phrase_end_ = now;
+  // The phrase ended with its last note (now, if a key is still held); the answer is due now.
+  phrase_end_ = player_context_.held() > 0 ? now : player_context_.last_activity();
   gap_end_ = entry_frame(now, s);
   answered_version_ = context_version_;
   if (player_request_ == 0 || player_request_version_ != context_version_ ||

@@ -5,6 +5,7 @@ same context and settings; the headless demo writes its files; bad input gives o
   test_jam_offline.py MUSIC_LSTM MODEL DEMO_PHRASE
 """
 import json
+import struct
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 from cli_check import fail, one_line_error  # noqa: E402
 from jam_check import composed_pitches, model_notes, played_pitches  # noqa: E402
+import smf  # noqa: E402
 
 MUSIC_LSTM, MODEL, PHRASE = sys.argv[1:4]
 RATE = 48000
@@ -95,6 +97,35 @@ with tempfile.TemporaryDirectory() as tmp:
         fail(f"continuous mode did not chain: {stats_c['jam']}")
     if not model_notes(paths_c["mid"])[1]:
         fail("continuous mode left a note on")
+
+    # A pedal bound to a knob and to an action (--bind), end to end through the replay: ten notes
+    # of a scale (a quarter second each at 120 bpm), then the sustain pedal pressed and released.
+    pedal_file = os.path.join(tmp, "pedal.mid")
+    events = []
+    for k in range(10):
+        events.append((0 if k == 0 else 120, bytes([0x90, 60 + k, 80])))
+        events.append((120, bytes([0x80, 60 + k, 0])))
+    events += [(96, bytes([0xB0, 64, 127])), (96, bytes([0xB0, 64, 0]))]
+    with open(pedal_file, "wb") as f:
+        f.write(b"MThd" + struct.pack(">IHHH", 6, 0, 1, 480) + smf.track(events))
+    r = run("jam", "--model", MODEL, "--device", "cpu", "--replay", pedal_file, "--offline",
+            "--bind", "64=width", "--stats-json", os.path.join(tmp, "pedal.json"))
+    with open(os.path.join(tmp, "pedal.json")) as f:
+        width = json.load(f)["jam"]["settings"]["width"]
+    if r.returncode != 0 or width != "1":  # pressed: 32, released: 1
+        fail(f"--bind 64=width: the pedal did not set the width ({width}): {r.stderr}")
+    log = os.path.join(tmp, "pedal.jsonl")
+    r = run("jam", "--model", MODEL, "--device", "cpu", "--replay", pedal_file, "--offline",
+            "--bind", "64=answer-now", "--gap", "4", "--answers-log", log)
+    with open(log) as f:
+        first = json.loads(f.readline())
+    waited = first["start_s"] - first["phrase_end_s"]
+    if r.returncode != 0 or waited > 1.0:
+        fail(f"--bind 64=answer-now: the answer came {waited:.2f} s after the phrase (gap 4 s)")
+    print(f"--bind: the pedal set the width and, bound to answer-now, brought the answer "
+          f"{waited:.2f} s after the phrase instead of 4 s")
+    one_line_error(run("jam", "--model", MODEL, "--bind", "64=seed", "--offline", "--replay",
+                       PHRASE), "--bind 64=seed", "cannot control")
 
     # The headless demo.
     demo_dir = os.path.join(tmp, "demo")
