@@ -534,7 +534,14 @@ void add_jam_command(CLI::App& app) {
       {"answer-tempo",
        "The answer's tempo: model (its own) or player (time-scaled so its beat is yours, at "
        "half to twice its own speed) (default: model)"},
-      {"beats-per-bar", "Beats in a bar, for --entry bar, 1..12 (default: 4)"},
+      {"beats-per-bar", "Beats in a bar, for --entry bar and the metronome, 1..12 (default: 4)"},
+      {"metronome",
+       "off (the jam hears your beat in your notes), click (a click on every beat, louder on "
+       "the bar line) or count-in (--count-in bars of clicks, then silent); on, its tempo is "
+       "the beat the jam keeps (default: off)"},
+      {"metronome-bpm", "The metronome's tempo, 30..300 (default: 100)"},
+      {"click-volume", "The click's velocity, 1..127 (default: 90)"},
+      {"count-in", "Bars of a count-in, 1..8 (default: 1)"},
       {"gap", "Seconds of silence that end a phrase (default: 0.35)"},
       {"length", "Notes per answer (default: 50)"},
       {"tempo", "Tempo scale of the answer: its times are multiplied by this (default: 1)"},

@@ -7,7 +7,9 @@
 namespace mlstm::rt {
 
 // Whose event it is: the recorder writes one track per voice, MIDI out forwards the model's.
-enum class Voice : std::uint8_t { kPlayer = 0, kModel = 1 };
+// Who an event is for: the player's voice, the model's, or the metronome's click (heard, never
+// recorded or sent to MIDI out).
+enum class Voice : std::uint8_t { kPlayer = 0, kModel = 1, kClick = 2 };
 
 enum class EventKind : std::uint8_t {
   kNoteOn,          // data1 key, data2 velocity 1..127

@@ -205,6 +205,29 @@ const std::map<std::string, Knob>& knobs() {
         },
         {"model", "player"}}},
       {"beats-per-bar", int_knob([](JamSettings& s) -> int& { return s.beats_per_bar; }, 1, 12)},
+      {"metronome",
+       {[](JamSettings& s, const std::string& t) -> std::string {
+          if (t == "off") {
+            s.metronome = Metronome::kOff;
+          } else if (t == "click" || t == "on") {
+            s.metronome = Metronome::kClick;
+          } else if (t == "count-in") {
+            s.metronome = Metronome::kCountIn;
+          } else {
+            return "must be off, click or count-in";
+          }
+          return {};
+        },
+        [](const JamSettings& s) {
+          return std::string(s.metronome == Metronome::kClick     ? "click"
+                             : s.metronome == Metronome::kCountIn ? "count-in"
+                                                                  : "off");
+        },
+        {"off", "click", "count-in"}}},
+      {"metronome-bpm",
+       double_knob([](JamSettings& s) -> double& { return s.metronome_bpm; }, 30.0, 300.0)},
+      {"click-volume", int_knob([](JamSettings& s) -> int& { return s.click_volume; }, 1, 127)},
+      {"count-in", int_knob([](JamSettings& s) -> int& { return s.count_in_bars; }, 1, 8)},
       {"gap", double_knob([](JamSettings& s) -> double& { return s.gap_seconds; }, 0.05, 5.0)},
       {"length", int_knob([](JamSettings& s) -> int& { return s.search.length; }, 1, 500)},
       {"tempo",
@@ -280,6 +303,10 @@ const std::vector<std::string>& knob_names() {
                                                  "entry",
                                                  "answer-tempo",
                                                  "beats-per-bar",
+                                                 "metronome",
+                                                 "metronome-bpm",
+                                                 "click-volume",
+                                                 "count-in",
                                                  "gap",
                                                  "length",
                                                  "tempo",

@@ -57,6 +57,11 @@ const std::vector<std::string>& controller_actions();
 // Whether `target` is a knob a controller can set or one of the actions; else one line why not.
 std::string binding_target_error(const std::string& target);
 
+// The metronome: off (the jam hears the beat in the player's notes), clicking throughout, or a
+// count-in of some bars that then falls silent. On or counting in, its tempo is the beat the jam
+// keeps (for the entry and answer-tempo knobs), from the bar it started on.
+enum class Metronome { kOff, kClick, kCountIn };
+
 struct JamSettings {
   JamMode mode = JamMode::kCallAndResponse;
   // How each answer is searched for: sampling, width, temperature, repetition penalty, timing,
@@ -73,7 +78,11 @@ struct JamSettings {
   music::Scale scale{0, music::ScaleKind::kMajor};  // with ScaleLock::kScale
   Entry entry = Entry::kFree;
   AnswerTempo answer_tempo = AnswerTempo::kModel;
-  int beats_per_bar = 4;                    // 1..12: where the bar lines of Entry::kBar fall
+  int beats_per_bar = 4;  // 1..12: where the bar lines of Entry::kBar fall
+  Metronome metronome = Metronome::kOff;
+  double metronome_bpm = 100;  // 30..300
+  int click_volume = 90;       // 1..127: the click's velocity (the bar line's a little louder)
+  int count_in_bars = 1;       // 1..8, with Metronome::kCountIn
   std::vector<ControllerBinding> bindings;  // MIDI learn's, by controller; saved with presets
 
   bool operator==(const JamSettings&) const = default;

@@ -80,6 +80,7 @@ void Performer::tick(std::int64_t now) {
     push(program(Voice::kModel, options_.model_channel, s.model_program));
     program_ = s.model_program;
   }
+  update_metronome(now, s);
   publish_view(now);
   switch (state_) {
     case State::kListening:
@@ -305,7 +306,49 @@ std::int64_t PlayerBeat::next(std::int64_t frame, int beats_per_bar) const {
   return static_cast<std::int64_t>(std::llround(anchor + k * step));
 }
 
+void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
+  if (s.metronome == Metronome::kOff) {
+    if (metronome_start_ >= 0) {
+      metronome_start_ = -1;
+      beat_.reset();  // heard from the player's notes again
+      beat_updated_ = -1;
+    }
+    return;
+  }
+  const JamSettings& m = metronome_settings_;
+  if (metronome_start_ < 0 || m.metronome != s.metronome || m.metronome_bpm != s.metronome_bpm ||
+      m.beats_per_bar != s.beats_per_bar || m.count_in_bars != s.count_in_bars) {
+    // The first click one buffer ahead, so it is heard whole.
+    metronome_start_ = now + options_.buffer_frames;
+    metronome_settings_ = s;
+    clicks_ = 0;
+  }
+  PlayerBeat b;
+  b.period = options_.sample_rate * 60.0 / s.metronome_bpm;
+  b.phase = static_cast<double>(metronome_start_);
+  b.bar = metronome_start_;
+  b.bpm = s.metronome_bpm;
+  beat_ = b;
+  const std::int64_t counted = static_cast<std::int64_t>(s.count_in_bars) * s.beats_per_bar;
+  const std::int64_t ahead = now + to_frames(kClickAheadSeconds, options_.sample_rate);
+  for (;;) {
+    if (s.metronome == Metronome::kCountIn && clicks_ >= counted) return;
+    const auto at =
+        static_cast<std::int64_t>(std::llround(b.phase + static_cast<double>(clicks_) * b.period));
+    if (at > ahead) return;
+    const bool bar = clicks_ % std::max(1, s.beats_per_bar) == 0;
+    if (at >= now) {
+      const int velocity = std::clamp(s.click_volume + (bar ? 20 : 0), 1, 127);
+      push(note_on(at, Voice::kClick, kClickChannel, bar ? kClickBarKey : kClickBeatKey, velocity));
+      push(note_off(at + to_frames(0.05, options_.sample_rate), Voice::kClick, kClickChannel,
+                    bar ? kClickBarKey : kClickBeatKey));
+    }
+    ++clicks_;
+  }
+}
+
 void Performer::update_beat(std::int64_t now) {
+  if (metronome_start_ >= 0) return;  // the metronome's beat is the jam's while it runs
   beat_updated_ = now;
   const double rate = options_.sample_rate;
   // The player's notes of the last kBeatSeconds before their newest, in seconds; a held one

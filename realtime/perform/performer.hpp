@@ -63,6 +63,12 @@ inline constexpr double kBeatUpdateSeconds = 0.25;
 inline constexpr double kModelTempoBpm = 120.0;
 inline constexpr double kMinTempoFactor = 0.5, kMaxTempoFactor = 2.0;
 
+// The metronome's click: General MIDI percussion (channel 10) wood blocks, high on the bar line;
+// each click is queued this far ahead (the control thread wakes every 2 ms).
+inline constexpr int kClickChannel = 9;
+inline constexpr int kClickBarKey = 76, kClickBeatKey = 77;
+inline constexpr double kClickAheadSeconds = 0.1;
+
 // The player's beat as the performer and the panel use it, in frames.
 struct PlayerBeat {
   double period = 0;      // frames a beat
@@ -208,6 +214,9 @@ class Performer {
   std::uint16_t allowed_pitch_classes(const JamSettings& s) const;
   void update_key(std::int64_t frame);
   void update_beat(std::int64_t now);
+  // The metronome: (re)started when it is turned on or its tempo changes; its clicks queued a
+  // little ahead; its beat is the jam's while it runs.
+  void update_metronome(std::int64_t now, const JamSettings& s);
   // A controller moved: MIDI learn, a bound knob or action.
   void player_control(int controller, int value, std::int64_t frame);
   // The actions a controller can trigger.
@@ -225,12 +234,15 @@ class Performer {
   PerformerOptions options_;
 
   NoteContext player_context_, model_context_;
-  NoteContext key_context_;          // the player's last kKeyNotes notes
-  std::optional<music::Scale> key_;  // their key, once kMinKeyNotes were heard
-  std::optional<PlayerBeat> beat_;   // their beat, once heard
-  std::int64_t beat_updated_ = -1;   // the frame of the last estimate
-  std::int64_t phrase_start_ = -1;   // the first note of the player's phrase
-  double last_time_scale_ = 1.0;     // the time scale of the answer scheduled last
+  NoteContext key_context_;            // the player's last kKeyNotes notes
+  std::optional<music::Scale> key_;    // their key, once kMinKeyNotes were heard
+  std::optional<PlayerBeat> beat_;     // their beat, once heard
+  std::int64_t beat_updated_ = -1;     // the frame of the last estimate
+  std::int64_t phrase_start_ = -1;     // the first note of the player's phrase
+  double last_time_scale_ = 1.0;       // the time scale of the answer scheduled last
+  std::int64_t metronome_start_ = -1;  // the frame of its first click; -1 while off
+  JamSettings metronome_settings_;     // the settings it started with
+  std::int64_t clicks_ = 0;            // clicks queued since it started
   mutable std::mutex learn_mutex_;
   std::string learn_target_;  // MIDI learn waits to bind this (learn_mutex_)
   std::vector<int> pressed_;  // controllers bound to actions that are held down

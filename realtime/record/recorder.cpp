@@ -61,6 +61,7 @@ void Recorder::close_notes(int voice, int channel, std::int64_t frame) {
 void Recorder::take(const SynthEvent& played) {
   SynthEvent e = played;
   e.frame = std::max<std::int64_t>(0, e.frame - options_.origin_frame);
+  if (e.voice == Voice::kClick) return;  // the metronome is heard, not recorded
   const int voice = static_cast<int>(e.voice) & 1;
   const int ch = e.channel & 0x0F;
   const double rate = options_.sample_rate;

@@ -21,7 +21,9 @@ const char* const kTimings[] = {"search (the likeliest)", "sample (drawn)"};
 const char* const kScaleLocks[] = {"any", "the key you play in", "a scale you set"};
 const char* const kEntries[] = {"when the gap has passed", "on the next beat",  // rt::Entry
                                 "on the next bar line"};
-const char* const kAnswerTempos[] = {"the model's", "yours"};  // rt::AnswerTempo
+const char* const kAnswerTempos[] = {"the model's", "yours"};               // rt::AnswerTempo
+const char* const kMetronomes[] = {"off (your beat is heard)", "clicking",  // rt::Metronome
+                                   "a count-in, then silent"};
 
 std::int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -233,6 +235,18 @@ void JamPanel::draw_time_and_key(rt::JamSettings& s) {
     s.answer_tempo = static_cast<rt::AnswerTempo>(tempo);
   }
   ImGui::SliderInt("beats in a bar", &s.beats_per_bar, 1, 12);
+  int metronome = static_cast<int>(s.metronome);
+  if (ImGui::Combo("metronome", &metronome, kMetronomes, 3)) {
+    s.metronome = static_cast<rt::Metronome>(metronome);
+  }
+  if (s.metronome != rt::Metronome::kOff) {
+    float bpm = static_cast<float>(s.metronome_bpm);
+    if (ImGui::SliderFloat("metronome bpm", &bpm, 30.0f, 300.0f, "%.0f")) s.metronome_bpm = bpm;
+    ImGui::SliderInt("click volume", &s.click_volume, 1, 127);
+    if (s.metronome == rt::Metronome::kCountIn) {
+      ImGui::SliderInt("bars counted in", &s.count_in_bars, 1, 8);
+    }
+  }
   int lock = static_cast<int>(s.scale_lock);
   if (ImGui::Combo("answer's notes", &lock, kScaleLocks, 3)) {
     s.scale_lock = static_cast<rt::ScaleLock>(lock);

@@ -295,6 +295,61 @@ TEST_F(PerformerTimeTest, FreeEntryIsTheGapsEndAsBefore) {
               end + knobs_.load().gap_seconds, 1.5 / kRate + 0.001);
 }
 
+std::vector<SynthEvent> clicks(const std::vector<SynthEvent>& played) {
+  std::vector<SynthEvent> out;
+  for (const SynthEvent& e : played) {
+    if (e.voice == Voice::kClick && e.kind == EventKind::kNoteOn) out.push_back(e);
+  }
+  return out;
+}
+
+TEST_F(PerformerTimeTest, TheMetronomeClicksItsTempoWithTheBarLineAccented) {
+  ASSERT_EQ(knobs_.set("metronome", "click"), "");
+  ASSERT_EQ(knobs_.set("metronome-bpm", "120"), "");
+  ASSERT_EQ(knobs_.set("beats-per-bar", "3"), "");
+  run(4.0);
+  const auto c = clicks(played_);
+  ASSERT_GE(c.size(), 7u);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    EXPECT_EQ(c[i].channel, kClickChannel);
+    EXPECT_EQ(c[i].data1, i % 3 == 0 ? kClickBarKey : kClickBeatKey) << i;
+    if (i > 0) {
+      EXPECT_EQ(c[i].frame - c[i - 1].frame, kRate / 2) << i;
+    }
+  }
+  ASSERT_TRUE(performer_.beat());
+  EXPECT_EQ(performer_.beat()->bpm, 120.0);
+  EXPECT_TRUE(model(EventKind::kNoteOn).empty());  // the clicks are not the model's voice
+}
+
+TEST_F(PerformerTimeTest, ACountInClicksItsBarsThenKeepsTheBeatSilently) {
+  ASSERT_EQ(knobs_.set("metronome", "count-in"), "");
+  ASSERT_EQ(knobs_.set("metronome-bpm", "90"), "");
+  ASSERT_EQ(knobs_.set("count-in", "2"), "");
+  run(12.0);
+  EXPECT_EQ(clicks(played_).size(), 8u);  // two bars of four
+  ASSERT_TRUE(performer_.beat());
+  EXPECT_EQ(performer_.beat()->bpm, 90.0);
+}
+
+TEST_F(PerformerTimeTest, WithTheMetronomeAnswersEnterOnItsBeatNotOnTheHeardOne) {
+  ASSERT_EQ(knobs_.set("metronome", "count-in"), "");
+  ASSERT_EQ(knobs_.set("metronome-bpm", "100"), "");
+  ASSERT_EQ(knobs_.set("entry", "beat"), "");
+  run(0.01);
+  const auto first_click = static_cast<double>(performer_.beat()->phase) / kRate;
+  quarters(140, 2.0, 10);  // the player plays at another tempo: the metronome's beat still rules
+  run(14.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_LE(off_grid_ms(performer_.answers()[0].start, first_click, 0.6), 0.1);
+  EXPECT_EQ(performer_.beat()->bpm, 100.0);
+  ASSERT_EQ(knobs_.set("metronome", "off"), "");
+  quarters(140, 20.0, 10);
+  run(30.0);
+  ASSERT_TRUE(performer_.beat());
+  EXPECT_NEAR(performer_.beat()->bpm, 140.0, 140 * 0.03);  // heard from the player again
+}
+
 TEST_F(PerformerTimeTest, ThePlayersTempoScalesTheAnswer) {
   ASSERT_EQ(knobs_.set("answer-tempo", "player"), "");
   ASSERT_EQ(knobs_.set("length", "16"), "");
