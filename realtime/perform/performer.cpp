@@ -278,13 +278,7 @@ void Performer::answer_now(std::int64_t now, const JamSettings& s) {
   // The phrase ended with its last note (now, if a key is still held); the answer is due now.
   phrase_end_ = player_context_.held() > 0 ? now : player_context_.last_activity();
   gap_end_ = entry_frame(now, s);
-  answered_version_ = context_version_;
-  if (player_request_ == 0 || player_request_version_ != context_version_ ||
-      player_request_settings_ != search_settings(s)) {
-    request_player_answer(now, s);
-  }
-  state_ = State::kWaiting;
-  try_start_waiting(now);
+  wait_for_answer(now, now, s);
 }
 
 void Performer::stop_answer(std::int64_t frame, const JamSettings& s) {
@@ -446,11 +440,16 @@ void Performer::on_phrase_end(std::int64_t now, const JamSettings& s) {
   update_beat(phrase_end_);
   // When the answer is due: at the gap's end, or the beat or bar line after it.
   gap_end_ = entry_frame(phrase_end_ + to_frames(s.gap_seconds, options_.sample_rate), s);
+  wait_for_answer(phrase_end_, now, s);
+}
+
+void Performer::wait_for_answer(std::int64_t context_frame, std::int64_t now,
+                                const JamSettings& s) {
   answered_version_ = context_version_;
   // The speculative request is used when nothing changed since: no note, no knob of the search.
   if (player_request_ == 0 || player_request_version_ != context_version_ ||
       player_request_settings_ != search_settings(s)) {
-    request_player_answer(phrase_end_, s);
+    request_player_answer(context_frame, s);
   }
   state_ = State::kWaiting;
   try_start_waiting(now);

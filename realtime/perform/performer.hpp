@@ -197,6 +197,9 @@ class Performer {
   void request_player_answer(std::int64_t frame, const JamSettings& s);
   void request_chain(const JamSettings& s, std::int64_t now);
   void on_phrase_end(std::int64_t now, const JamSettings& s);
+  // The phrase is answered (gap_end_ set): with the speculative answer when it is still good,
+  // else with one asked for the context at `context_frame`.
+  void wait_for_answer(std::int64_t context_frame, std::int64_t now, const JamSettings& s);
   void try_start_waiting(std::int64_t now);
   void try_chain(std::int64_t now, const JamSettings& s);
   // Schedules `answer`'s notes: the first at `first_onset`.

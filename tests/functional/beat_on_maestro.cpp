@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "maestro/maestro_index.hpp"
+#include "functional/maestro_split.hpp"
 #include "midi/midi_file.hpp"
 #include "music/beat_estimate.hpp"
 
@@ -64,19 +64,14 @@ int main(int argc, char** argv) {
     else if (a == "--list")
       list = true;
   }
-  if (!std::filesystem::exists(root / "maestro-v3.0.0.csv")) {
-    std::printf("MAESTRO is not at %s: skipped\n", root.c_str());
-    return 77;
+  MaestroIndex index;
+  Split split = Split::kTest;
+  if (const int code = test::open_maestro_split(root, split_name, index, split); code != 0) {
+    return code;
   }
-  const auto split = parse_split(split_name);
-  if (!split) {
-    std::fprintf(stderr, "unknown split %s\n", split_name.c_str());
-    return 2;
-  }
-  const MaestroIndex index = load_maestro_index(root);
   std::mt19937 rng(17);
   int excerpts = 0, unsteady = 0, cases = 0, tempo_ok = 0, both_ok = 0, octave = 0;
-  for (const Performance* p : index.of_split(*split)) {
+  for (const Performance* p : index.of_split(split)) {
     MidiFile file;
     try {
       file = read_midi_file(index.midi_path(*p));

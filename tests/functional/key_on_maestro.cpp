@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "maestro/maestro_index.hpp"
+#include "functional/maestro_split.hpp"
 #include "midi/midi_file.hpp"
 #include "music/key_estimate.hpp"
 
@@ -67,19 +67,14 @@ int main(int argc, char** argv) {
     else if (a == "--list")
       list = true;
   }
-  if (!std::filesystem::exists(root)) {
-    std::printf("MAESTRO is not at %s: skipped\n", root.c_str());
-    return 77;
+  MaestroIndex index;
+  Split split = Split::kTest;
+  if (const int code = test::open_maestro_split(root, split_name, index, split); code != 0) {
+    return code;
   }
-  const auto split = parse_split(split_name);
-  if (!split) {
-    std::fprintf(stderr, "unknown split %s\n", split_name.c_str());
-    return 2;
-  }
-  const MaestroIndex index = load_maestro_index(root);
   int cases = 0, exact = 0, fifth = 0, relative = 0, parallel = 0;
   double score = 0;
-  for (const Performance* p : index.of_split(*split)) {
+  for (const Performance* p : index.of_split(split)) {
     const auto truth = key_in_title(p->title);
     if (!truth) continue;
     MidiFile file;
