@@ -77,8 +77,13 @@ void run(const TrainArgs& a) {
   std::printf("metrics: %s; TensorBoard: tensorboard --logdir %s\n",
               (o.out / "metrics.csv").c_str(), o.out.c_str());
   if (r.stopped_because == "interrupted") {
-    std::printf("continue with: music-lstm train --config %s --out %s --resume\n", a.config.c_str(),
-                o.out.c_str());
+    // The command that goes on with the same data, device and threads (a plain folder's split and
+    // track options, when given, must be given again).
+    std::string again = "music-lstm train --config " + a.config;
+    if (!a.data.empty()) again += " --data " + a.data;
+    if (a.device != "auto") again += " --device " + a.device;
+    if (a.threads) again += " --threads " + std::to_string(*a.threads);
+    std::printf("continue with: %s --out %s --resume\n", again.c_str(), o.out.c_str());
   }
 }
 
