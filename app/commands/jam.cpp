@@ -532,8 +532,9 @@ void add_jam_command(CLI::App& app) {
        "tempo after that) or bar (on the first bar line; your phrase began a bar) (default: "
        "free)"},
       {"answer-tempo",
-       "The answer's tempo: model (its own) or player (time-scaled so its beat is yours, at "
-       "half to twice its own speed) (default: model)"},
+       "The answer's tempo: model (its own) or player (the model hears your phrase at 120 bpm, "
+       "and its answer is played back at your tempo, half to twice its speed) (default: "
+       "model)"},
       {"beats-per-bar", "Beats in a bar, for --entry bar and the metronome, 1..12 (default: 4)"},
       {"metronome",
        "off (the jam hears your beat in your notes), click (a click on every beat, louder on "
