@@ -13,6 +13,7 @@
 #include "midi/midi_file.hpp"
 #include "midi/midi_writer.hpp"
 #include "midi/note_features.hpp"
+#include "music/key_estimate.hpp"
 #ifdef MUSIC_LSTM_HAVE_REALTIME
 #include "synth/offline_render.hpp"
 #endif
@@ -34,6 +35,7 @@ struct ComposeArgs {
   NoteSelection selection;  // which notes of the prime file
   std::uint64_t seed = 0;
   int min_pitch = 0, max_pitch = 127;
+  std::string scale = "off";  // off, key (the prime's), or a scale: the song's notes keep to it
 };
 
 const std::map<std::string, Sampling> kSampling = {{"beam", Sampling::kBeam},
@@ -87,6 +89,21 @@ void run(const ComposeArgs& a) {
   s.seed = a.seed;
   s.min_pitch = a.min_pitch;
   s.max_pitch = a.max_pitch;
+  std::string scale_said;
+  if (a.scale == "key") {
+    const music::KeyEstimate key = music::estimate_key(music::pitch_class_weights(prime_notes));
+    if (!key.found) throw std::runtime_error("--scale key: the prime notes name no key");
+    s.pitch_classes = music::lock_scale(key.key).pitch_classes();
+    scale_said = "; in the prime's key, " + key.key.name();
+  } else if (a.scale != "off") {
+    const auto scale = music::parse_scale(a.scale);
+    if (!scale) {
+      throw std::runtime_error("--scale " + a.scale + ": not a scale (e.g. 'D minor'; the kinds: " +
+                               music::scale_kind_names() + ")");
+    }
+    s.pitch_classes = scale->pitch_classes();
+    scale_said = "; in " + scale->name();
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<NoteFeatures> song = engine->continue_song(prime, a.length, s);
   const double seconds =
@@ -102,9 +119,10 @@ void run(const ComposeArgs& a) {
   write_midi_file(a.out, {{"prime", 0, 0, prime_notes, {}}, {"music-lstm", 1, 0, answer, {}}});
   std::printf(
       "composed %zu notes after %zu prime notes from %s in %.2f s (%s; %s, width %d, "
-      "temperature %g)\nwrote %s (tracks: prime, music-lstm)\n",
+      "temperature %g%s)\nwrote %s (tracks: prime, music-lstm)\n",
       song.size(), prime.size(), prime_file.filename().c_str(), seconds,
-      engine->description().c_str(), a.sampling.c_str(), s.width, s.temperature, a.out.c_str());
+      engine->description().c_str(), a.sampling.c_str(), s.width, s.temperature, scale_said.c_str(),
+      a.out.c_str());
 #ifdef MUSIC_LSTM_HAVE_REALTIME
   if (!a.wav.empty()) {
     std::filesystem::path sf2 = a.soundfont;
@@ -158,6 +176,10 @@ void add_compose_command(CLI::App& app) {
       ->check(CLI::Range(0.001, 1.0));
   add_repetition_options(cmd, a->search);
   cmd->add_option("--seed", a->seed, "The same seed gives the same song")->capture_default_str();
+  cmd->add_option("--scale", a->scale,
+                  "off, key (the key of the prime notes) or a scale such as 'D minor': the song's "
+                  "notes keep to it")
+      ->capture_default_str();
   cmd->add_option("--min-pitch", a->min_pitch, "Lowest pitch of the answer")
       ->check(CLI::Range(0, 127));
   cmd->add_option("--max-pitch", a->max_pitch, "Highest pitch of the answer")

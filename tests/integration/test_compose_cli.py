@@ -103,6 +103,22 @@ class ComposeCli(unittest.TestCase):
     def test_no_prime(self):
         self.assert_error(self.compose("--out", "x.mid"), "needs a prime")
 
+    def test_scale_lock(self):
+        out = os.path.join(self.tmp.name, "blues.mid")
+        r = self.compose("--prime", self.prime, "--scale", "F# blues", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("in F# blues", r.stdout)
+        lines = subprocess.run([BINARY, "inspect", out, "--notes"], capture_output=True,
+                               text=True, check=True).stdout.splitlines()[1:]
+        song = [int(line.split(",")[0]) for line in lines if int(line.split(",")[5]) == 2]
+        self.assertEqual(len(song), 600)
+        self.assertEqual({p % 12 for p in song} - {6, 9, 11, 0, 1, 4}, set())
+        r = self.compose("--prime", self.prime, "--scale", "key", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("in the prime's key", r.stdout)
+        self.assert_error(self.compose("--prime", self.prime, "--scale", "H major", "--out", out),
+                          "not a scale")
+
     def test_out_of_range_settings(self):
         self.assert_error(self.compose("--prime", self.prime, "--beam", "0", "--out", "x.mid"), "--beam")
         self.assert_error(self.compose("--prime", self.prime, "--temperature", "0", "--out", "x.mid"),
