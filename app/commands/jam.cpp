@@ -543,6 +543,9 @@ void add_jam_command(CLI::App& app) {
       {"metronome-bpm", "The metronome's tempo, 30..300 (default: 100)"},
       {"click-volume", "The click's velocity, 1..127 (default: 90)"},
       {"count-in", "Bars of a count-in, 1..8 (default: 1)"},
+      {"clock-out",
+       "on: send MIDI clock (24 pulses a beat, start and stop) at the jam's beat through "
+       "--midi-out, so a drum machine or a DAW follows (default: off)"},
       {"gap", "Seconds of silence that end a phrase (default: 0.35)"},
       {"length", "Notes per answer (default: 50)"},
       {"tempo", "Tempo scale of the answer: its times are multiplied by this (default: 1)"},

@@ -40,8 +40,8 @@ void AudioEngine::apply(SynthEvent e, std::int64_t frame) noexcept {
   if (record_played.load(std::memory_order_relaxed) && !played_.try_push(e)) {
     counters_.played_dropped.fetch_add(1, std::memory_order_relaxed);
   }
-  if ((model || e.kind == EventKind::kPanic) && forward_model.load(std::memory_order_relaxed) &&
-      !forwarded_.try_push(e)) {
+  const bool out = model || e.kind == EventKind::kPanic || e.kind == EventKind::kClock;
+  if (out && forward_model.load(std::memory_order_relaxed) && !forwarded_.try_push(e)) {
     counters_.forwarded_dropped.fetch_add(1, std::memory_order_relaxed);
   }
 }

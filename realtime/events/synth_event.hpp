@@ -7,8 +7,8 @@
 namespace mlstm::rt {
 
 // Whose event it is: the recorder writes one track per voice, MIDI out forwards the model's.
-// Who an event is for: the player's voice, the model's, or the metronome's click (heard, never
-// recorded or sent to MIDI out).
+// Who an event is for: the player's voice, the model's, or the jam's time (the metronome's click,
+// heard and never recorded or sent to MIDI out; MIDI clock, sent out and never heard).
 enum class Voice : std::uint8_t { kPlayer = 0, kModel = 1, kClick = 2 };
 
 enum class EventKind : std::uint8_t {
@@ -19,6 +19,7 @@ enum class EventKind : std::uint8_t {
   kPitchBend,       // data1 LSB, data2 MSB
   kChannelSilence,  // all notes of `channel` off at once (the answer yields, a voice is muted)
   kPanic,           // every channel silent now and every pending event dropped
+  kClock,           // MIDI clock out: data1 0xF8 (a pulse, 24 a quarter), 0xFA (start), 0xFC (stop)
 };
 
 // An event due "now": applied at the first sample of the next block, never counted as late.

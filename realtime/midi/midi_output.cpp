@@ -33,6 +33,9 @@ int midi_bytes(const SynthEvent& e, unsigned char bytes[3]) {
       return 3;
     case EventKind::kPanic:
       return 0;  // sent as all-notes-off on each channel by the caller
+    case EventKind::kClock:
+      bytes[0] = e.data1;  // a system real-time message: one byte, no channel
+      return 1;
   }
   bytes[1] = e.data1 & 0x7F;
   bytes[2] = e.data2 & 0x7F;

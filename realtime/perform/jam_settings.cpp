@@ -228,6 +228,7 @@ const std::map<std::string, Knob>& knobs() {
        double_knob([](JamSettings& s) -> double& { return s.metronome_bpm; }, 30.0, 300.0)},
       {"click-volume", int_knob([](JamSettings& s) -> int& { return s.click_volume; }, 1, 127)},
       {"count-in", int_knob([](JamSettings& s) -> int& { return s.count_in_bars; }, 1, 8)},
+      {"clock-out", on_off_knob([](JamSettings& s) -> bool& { return s.clock_out; })},
       {"gap", double_knob([](JamSettings& s) -> double& { return s.gap_seconds; }, 0.05, 5.0)},
       {"length", int_knob([](JamSettings& s) -> int& { return s.search.length; }, 1, 500)},
       {"tempo",

@@ -83,6 +83,7 @@ struct JamSettings {
   double metronome_bpm = 100;  // 30..300
   int click_volume = 90;       // 1..127: the click's velocity (the bar line's a little louder)
   int count_in_bars = 1;       // 1..8, with Metronome::kCountIn
+  bool clock_out = false;      // MIDI clock (24 pulses a beat, start, stop) at the jam's beat
   std::vector<ControllerBinding> bindings;  // MIDI learn's, by controller; saved with presets
 
   bool operator==(const JamSettings&) const = default;

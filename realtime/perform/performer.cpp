@@ -81,6 +81,7 @@ void Performer::tick(std::int64_t now) {
     program_ = s.model_program;
   }
   update_metronome(now, s);
+  update_clock_out(now, s);
   publish_view(now);
   switch (state_) {
     case State::kListening:
@@ -338,6 +339,34 @@ void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
                     bar ? kClickBarKey : kClickBeatKey));
     }
     ++clicks_;
+  }
+}
+
+void Performer::update_clock_out(std::int64_t now, const JamSettings& s) {
+  const auto clock = [](std::int64_t frame, std::uint8_t status) {
+    return SynthEvent{frame, EventKind::kClock, Voice::kClick, 0, status, 0};
+  };
+  if (!s.clock_out || !beat_) {
+    if (clock_running_ && !s.clock_out) {
+      push(clock(std::max(now, static_cast<std::int64_t>(next_pulse_)), 0xFC));  // stop
+      clock_running_ = false;
+    }
+    return;
+  }
+  if (!clock_running_) {
+    clock_running_ = true;
+    next_pulse_ = static_cast<double>(beat_->next(now + 1));
+    // Start a frame before the first pulse: a receiver counts the pulses after it.
+    push(clock(static_cast<std::int64_t>(std::llround(next_pulse_)) - 1, 0xFA));
+  }
+  const double pulse = beat_->period / kClockPulsesPerBeat;
+  // On the beat's grid as it is now (a new tempo, or the beat heard anew, moves it: the next
+  // pulse comes at most one pulse later than it would have).
+  next_pulse_ = beat_->phase + std::ceil((next_pulse_ - beat_->phase) / pulse - 1e-6) * pulse;
+  const std::int64_t ahead = now + to_frames(kClickAheadSeconds, options_.sample_rate);
+  while (std::llround(next_pulse_) <= ahead) {
+    push(clock(std::max(now, static_cast<std::int64_t>(std::llround(next_pulse_))), 0xF8));
+    next_pulse_ += pulse;
   }
 }
 

@@ -68,6 +68,8 @@ inline constexpr double kMinTempoFactor = 0.5, kMaxTempoFactor = 2.0;
 inline constexpr int kClickChannel = 9;
 inline constexpr int kClickBarKey = 76, kClickBeatKey = 77;
 inline constexpr double kClickAheadSeconds = 0.1;
+// MIDI clock out: 24 pulses a beat (a quarter note), queued as far ahead as the clicks.
+inline constexpr int kClockPulsesPerBeat = 24;
 
 // The player's beat as the performer and the panel use it, in frames.
 struct PlayerBeat {
@@ -220,6 +222,9 @@ class Performer {
   // The metronome: (re)started when it is turned on or its tempo changes; its clicks queued a
   // little ahead; its beat is the jam's while it runs.
   void update_metronome(std::int64_t now, const JamSettings& s);
+  // MIDI clock out: started on a beat once there is one, its pulses at the beat's tempo as it
+  // changes, stopped when turned off.
+  void update_clock_out(std::int64_t now, const JamSettings& s);
   // A controller moved: MIDI learn, a bound knob or action.
   void player_control(int controller, int value, std::int64_t frame);
   // The actions a controller can trigger.
@@ -246,6 +251,8 @@ class Performer {
   std::int64_t metronome_start_ = -1;  // the frame of its first click; -1 while off
   JamSettings metronome_settings_;     // the settings it started with
   std::int64_t clicks_ = 0;            // clicks queued since it started
+  bool clock_running_ = false;         // MIDI clock out started
+  double next_pulse_ = 0;              // the frame of its next pulse (fractional: no drift)
   mutable std::mutex learn_mutex_;
   std::string learn_target_;  // MIDI learn waits to bind this (learn_mutex_)
   std::vector<int> pressed_;  // controllers bound to actions that are held down

@@ -99,6 +99,7 @@ void Recorder::take(const SynthEvent& played) {
       }
       break;
     case EventKind::kPitchBend:
+    case EventKind::kClock:
       break;
   }
 }

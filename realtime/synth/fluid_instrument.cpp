@@ -97,6 +97,8 @@ void FluidInstrument::apply(const SynthEvent& e) noexcept {
     case EventKind::kPanic:
       fluid_synth_all_sounds_off(synth_, -1);
       break;
+    case EventKind::kClock:
+      break;  // for MIDI out only
   }
 }
 

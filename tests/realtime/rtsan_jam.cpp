@@ -1,7 +1,8 @@
 // A whole jam under RealtimeSanitizer: the real PortAudio callback renders FluidSynth while the
 // performer (on its control thread) answers a player's phrases through the inference worker,
 // chains in continuous mode, yields (stopping and fading), and changes programs, widths and the
-// scale lock, the entry and the metronome (its clicks are rendered by the same callback). The jam
+// scale lock, the entry, the metronome (its clicks are rendered by the same callback) and MIDI
+// clock out (its pulses pass through it). The jam
 // is the same rt::Jam the command runs. Any
 // allocation, lock or system call inside the callback aborts the process with RTSan's report.
 //
@@ -90,6 +91,7 @@ int main(int argc, char** argv) {
         knobs.set("scale", phrase % 4 == 1 ? "key" : phrase % 4 == 3 ? "E minor" : "off");
         knobs.set("metronome", phrase % 3 == 0 ? "off" : phrase % 3 == 1 ? "click" : "count-in");
         knobs.set("entry", phrase % 2 ? "beat" : "free");
+        knobs.set("clock-out", phrase % 4 < 2 ? "on" : "off");
         ++phrase;
         next_phrase += 6 * kRate - (phrase % 2) * kRate;  // every other one comes in early
       }

@@ -183,6 +183,8 @@ TEST(MidiOut, EventsBecomeTheirMessages) {
   EXPECT_EQ(b[0], 0xB3);
   EXPECT_EQ(b[1], 123);  // all notes off
   EXPECT_EQ(midi_bytes({0, EventKind::kPanic}, b), 0);
+  ASSERT_EQ(midi_bytes({0, EventKind::kClock, Voice::kClick, 0, 0xF8}, b), 1);
+  EXPECT_EQ(b[0], 0xF8);  // a clock pulse: one byte, no channel
 }
 
 }  // namespace

@@ -350,6 +350,45 @@ TEST_F(PerformerTimeTest, WithTheMetronomeAnswersEnterOnItsBeatNotOnTheHeardOne)
   EXPECT_NEAR(performer_.beat()->bpm, 140.0, 140 * 0.03);  // heard from the player again
 }
 
+TEST_F(PerformerTimeTest, MidiClockOutPulsesTwentyFourABeatFromStartToStop) {
+  ASSERT_EQ(knobs_.set("metronome", "count-in"), "");
+  ASSERT_EQ(knobs_.set("metronome-bpm", "120"), "");
+  ASSERT_EQ(knobs_.set("clock-out", "on"), "");
+  run(4.0);
+  ASSERT_EQ(knobs_.set("metronome-bpm", "150"), "");  // a tempo change: the pulses follow
+  run(8.0);
+  ASSERT_EQ(knobs_.set("clock-out", "off"), "");
+  run(9.0);
+  std::vector<SynthEvent> clock;
+  for (const SynthEvent& e : played_) {
+    if (e.kind == EventKind::kClock) clock.push_back(e);
+  }
+  ASSERT_GT(clock.size(), 10u);
+  EXPECT_EQ(clock.front().data1, 0xFA);
+  EXPECT_EQ(clock.back().data1, 0xFC);
+  // Pulses 1000 frames apart at 120 bpm (a beat of 24000 frames), 800 at 150, within 1 ms, and
+  // the first on the metronome's first beat.
+  std::vector<std::int64_t> pulses;
+  for (const SynthEvent& e : clock) {
+    if (e.data1 == 0xF8) pulses.push_back(e.frame);
+  }
+  EXPECT_EQ(pulses.front(), clock.front().frame + 1);
+  EXPECT_EQ(pulses.front(), clicks(played_).front().frame);
+  int at_120 = 0, at_150 = 0;
+  for (std::size_t i = 1; i < pulses.size(); ++i) {
+    const std::int64_t gap = pulses[i] - pulses[i - 1];
+    if (std::abs(gap - 1000) <= kRate / 1000) {
+      ++at_120;
+    } else if (std::abs(gap - 800) <= kRate / 1000) {
+      ++at_150;
+    } else if (pulses[i - 1] < 4 * kRate || pulses[i] > 4 * kRate + 24000) {
+      ADD_FAILURE() << "a pulse " << gap << " frames after the one before, at " << pulses[i];
+    }
+  }
+  EXPECT_GE(at_120, 24 * 7 - 1);  // about 8 beats at 120 before the change
+  EXPECT_GE(at_150, 24 * 9);      // about 10 at 150 after it
+}
+
 TEST_F(PerformerTimeTest, ThePlayersTempoScalesTheAnswer) {
   ASSERT_EQ(knobs_.set("answer-tempo", "player"), "");
   ASSERT_EQ(knobs_.set("length", "16"), "");
