@@ -82,7 +82,7 @@ void Performer::tick(std::int64_t now) {
   }
   update_metronome(now, s);
   update_clock_out(now, s);
-  publish_view(now);
+  publish_view(now, s);
   switch (state_) {
     case State::kListening:
       // One buffer ahead: the answer is queued before its first note is due, so it starts at
@@ -122,7 +122,7 @@ void Performer::read_player(std::int64_t) {
   }
 }
 
-void Performer::publish_view(std::int64_t now) {
+void Performer::publish_view(std::int64_t now, const JamSettings& s) {
   // About 50 times a second: the panel draws at most that often.
   if (last_view_ >= 0 && now - last_view_ < options_.sample_rate / 50) return;
   last_view_ = now;
@@ -144,7 +144,7 @@ void Performer::publish_view(std::int64_t now) {
   }
   view_.key = key_;
   view_.beat = beat_;
-  view_.beats_per_bar = knobs_.load().beats_per_bar;
+  view_.beats_per_bar = s.beats_per_bar;
   view_.state = state_ == State::kListening ? "listening"
                 : state_ == State::kWaiting ? "waiting for the model"
                                             : "answering";

@@ -192,7 +192,7 @@ class Performer {
   enum class State { kListening, kWaiting, kAnswering };
 
   void read_player(std::int64_t now);
-  void publish_view(std::int64_t now);
+  void publish_view(std::int64_t now, const JamSettings& s);
   void player_note_on(int pitch, int velocity, std::int64_t frame);
   void player_note_off(int pitch, std::int64_t frame);
   // A request for the player's context as it is at `frame` with the knobs' settings.
