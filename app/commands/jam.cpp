@@ -546,6 +546,16 @@ void add_jam_command(CLI::App& app) {
       {"clock-out",
        "on: send MIDI clock (24 pulses a beat, start and stop) at the jam's beat through "
        "--midi-out, so a drum machine or a DAW follows (default: off)"},
+      {"clock-in",
+       "on: while MIDI clock comes in (a DAW, a drum machine: 24 pulses a beat, start, stop, "
+       "continue), its tempo and beat are the jam's, for the entry, the answer's tempo and the "
+       "metronome (default: on)"},
+      {"out-latency",
+       "Milliseconds the model's notes and the clock go out through --midi-out before FluidSynth "
+       "plays them: an external synthesizer's latency, 0..500 (default: 0)"},
+      {"in-latency",
+       "Milliseconds your keyboard and MIDI interface take to deliver a note: the jam times your "
+       "phrase's end and your beat from when you played, 0..500 (default: 0)"},
       {"gap", "Seconds of silence that end a phrase (default: 0.35)"},
       {"length", "Notes per answer (default: 50)"},
       {"tempo", "Tempo scale of the answer: its times are multiplied by this (default: 1)"},

@@ -31,16 +31,20 @@ void AudioEngine::take(InputQueue& queue, std::int64_t block_start) noexcept {
 
 void AudioEngine::apply(SynthEvent e, std::int64_t frame) noexcept {
   const bool model = e.voice == Voice::kModel;
+  const bool heard = (e.route & kRouteHear) != 0;
   if (e.kind == EventKind::kChannelSilence) pending_.clear_channel(e.channel);
-  if (!model || model_to_synth.load(std::memory_order_relaxed) || e.kind == EventKind::kPanic) {
+  if (e.kind == EventKind::kPanic) counters_.panics.fetch_add(1, std::memory_order_relaxed);
+  if (heard &&
+      (!model || model_to_synth.load(std::memory_order_relaxed) || e.kind == EventKind::kPanic)) {
     instrument_.apply(e);
   }
   counters_.events_applied.fetch_add(1, std::memory_order_relaxed);
   e.frame = frame;
-  if (record_played.load(std::memory_order_relaxed) && !played_.try_push(e)) {
+  if (heard && record_played.load(std::memory_order_relaxed) && !played_.try_push(e)) {
     counters_.played_dropped.fetch_add(1, std::memory_order_relaxed);
   }
-  const bool out = model || e.kind == EventKind::kPanic || e.kind == EventKind::kClock;
+  const bool out = (model || e.kind == EventKind::kPanic || e.kind == EventKind::kClock) &&
+                   (e.route & kRouteSend) != 0;
   if (out && forward_model.load(std::memory_order_relaxed) && !forwarded_.try_push(e)) {
     counters_.forwarded_dropped.fetch_add(1, std::memory_order_relaxed);
   }

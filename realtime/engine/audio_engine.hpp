@@ -32,6 +32,8 @@ struct EngineCounters {
   std::atomic<std::uint64_t> played_dropped{0};   // the recorder fell behind
   std::atomic<std::uint64_t> forwarded_dropped{0};   // MIDI out fell behind
   std::atomic<std::uint64_t> tap_dropped_frames{0};  // the audio capture fell behind
+  // Panics applied (from any queue): the performer drops the answer it has not handed over yet.
+  std::atomic<std::uint64_t> panics{0};
 };
 
 class AudioEngine {

@@ -31,7 +31,10 @@ MidiMessage classify_midi_message(const std::uint8_t* bytes, std::size_t size) n
   }
   if (status >= 0xF8 || status == 0xF6 || status == 0xF7) {
     // Real-time messages (clock, start, stop, active sensing, reset), tune request, a lone EOX.
-    m.kind = size == 1 ? MessageClass::kIgnored : MessageClass::kBadData;
+    const bool clock = status == 0xF8 || (status >= 0xFA && status <= 0xFC);
+    m.kind = size != 1 ? MessageClass::kBadData
+             : clock   ? MessageClass::kClock
+                       : MessageClass::kIgnored;
     return m;
   }
   if (status >= 0xF1) {

@@ -11,7 +11,8 @@ namespace mlstm::rt {
 
 enum class MessageClass : std::uint8_t {
   kChannel,    // a complete channel voice message: see `status`, `data1`, `data2`
-  kIgnored,    // valid but not for us: clock, active sensing, song position, aftertouch...
+  kClock,      // MIDI clock: 0xF8 (a pulse, 24 a quarter), 0xFA start, 0xFB continue, 0xFC stop
+  kIgnored,    // valid but not for us: active sensing, song position, aftertouch...
   kSysex,      // system exclusive: ignored, counted
   kEmpty,      // no bytes at all
   kStrayData,  // starts with a data byte (no status; running status is not kept per message)
@@ -34,6 +35,7 @@ MidiMessage classify_midi_message(const std::uint8_t* bytes, std::size_t size) n
 struct InputCounters {
   std::atomic<std::uint64_t> messages{0};  // all, of every class
   std::atomic<std::uint64_t> notes{0};     // note-ons with velocity > 0
+  std::atomic<std::uint64_t> clock{0};  // MIDI clock messages (for the performer)
   std::atomic<std::uint64_t> ignored{0};
   std::atomic<std::uint64_t> sysex{0};
   std::atomic<std::uint64_t> stray_data{0};

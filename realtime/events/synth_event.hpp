@@ -22,6 +22,11 @@ enum class EventKind : std::uint8_t {
   kClock,           // MIDI clock out: data1 0xF8 (a pulse, 24 a quarter), 0xFA (start), 0xFC (stop)
 };
 
+// Where an event goes: heard (the synthesizer, the recorder) and sent (MIDI out). Both, but for
+// the model's notes when MIDI out is compensated for an external synthesizer's latency: the
+// performer then queues a heard copy at the note's frame and a sent copy that much earlier.
+inline constexpr std::uint8_t kRouteHear = 1, kRouteSend = 2, kRouteBoth = kRouteHear | kRouteSend;
+
 // An event due "now": applied at the first sample of the next block, never counted as late.
 inline constexpr std::int64_t kFrameNow = -1;
 
@@ -32,7 +37,9 @@ struct SynthEvent {
   std::uint8_t channel = 0;  // 0..15
   std::uint8_t data1 = 0;
   std::uint8_t data2 = 0;
+  std::uint8_t route = kRouteBoth;
 };
+static_assert(sizeof(SynthEvent) == 16);
 
 inline SynthEvent note_on(std::int64_t frame, Voice voice, int channel, int key, int velocity) {
   return {frame,

@@ -14,6 +14,14 @@ void InputRouter::on_message_at_frame(const std::uint8_t* bytes, std::size_t siz
   switch (m.kind) {
     case MessageClass::kChannel:
       break;
+    case MessageClass::kClock:
+      // For the performer alone (MIDI clock in): a clock is not heard, recorded or sent on.
+      if (listener_ && !listener_->try_push(SynthEvent{frame, EventKind::kClock, Voice::kPlayer,
+                                                       0, m.status, 0})) {
+        counters_.dropped.fetch_add(1, std::memory_order_relaxed);
+      }
+      counters_.clock.fetch_add(1, std::memory_order_relaxed);
+      return;
     case MessageClass::kIgnored:
       counters_.ignored.fetch_add(1, std::memory_order_relaxed);
       return;

@@ -84,6 +84,15 @@ struct JamSettings {
   int click_volume = 90;       // 1..127: the click's velocity (the bar line's a little louder)
   int count_in_bars = 1;       // 1..8, with Metronome::kCountIn
   bool clock_out = false;      // MIDI clock (24 pulses a beat, start, stop) at the jam's beat
+  // MIDI clock in (midi/clock_follower.hpp): while a sender's clock runs, its tempo and beat are
+  // the jam's, before the metronome's and the player's.
+  bool clock_in = true;
+  // Latency compensation. MIDI out: the model's notes and the clock go out this much before
+  // FluidSynth plays them, for an external synthesizer that sounds that much after it hears
+  // them. Input: the player's keyboard and interface deliver a note this much after it was
+  // played; the jam times the phrase's end and the player's beat from when it was played.
+  double out_latency_ms = 0;  // 0..500
+  double in_latency_ms = 0;   // 0..500
   std::vector<ControllerBinding> bindings;  // MIDI learn's, by controller; saved with presets
 
   bool operator==(const JamSettings&) const = default;

@@ -70,6 +70,8 @@ Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
       player_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
       model_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
       key_context_(options.sample_rate, static_cast<std::size_t>(kKeyNotes)),
+      clock_in_(options.sample_rate),
+      panics_(engine.counters().panics.load(std::memory_order_relaxed)),
       model_volume_(options.model_volume) {}
 
 void Performer::tick(std::int64_t now) {
@@ -80,16 +82,24 @@ void Performer::tick(std::int64_t now) {
     push(program(Voice::kModel, options_.model_channel, s.model_program));
     program_ = s.model_program;
   }
+  if (const auto panics = engine_.counters().panics.load(std::memory_order_relaxed);
+      panics != panics_) {
+    panics_ = panics;
+    on_panic(now);
+  }
+  update_clock_in(now, s);
   update_metronome(now, s);
   update_clock_out(now, s);
+  retime(now);
   publish_view(now, s);
   switch (state_) {
     case State::kListening:
-      // One buffer ahead: the answer is queued before its first note is due, so it starts at
-      // the gap's end exactly; a note played in that buffer still makes it yield unheard.
+      // One buffer ahead (and the out-latency: MIDI out sends that much earlier): the answer is
+      // queued before its first note is due, so it starts at the gap's end exactly; a note
+      // played in that buffer still makes it yield unheard.
       if (s.mode != JamMode::kListenOnly && player_context_.size() > 0 &&
           player_context_.held() == 0 && context_version_ != answered_version_ &&
-          now + options_.buffer_frames >=
+          now + options_.buffer_frames + to_frames(s.out_latency_ms / 1000.0, options_.sample_rate) >=
               player_context_.last_activity() + to_frames(s.gap_seconds, options_.sample_rate)) {
         on_phrase_end(now, s);
       }
@@ -105,21 +115,143 @@ void Performer::tick(std::int64_t now) {
       }
       break;
   }
+  hand_over(now, s);
 }
 
 void Performer::read_player(std::int64_t) {
+  // The input's latency taken off: the jam times the player by when they played.
+  const std::int64_t latency =
+      to_frames(knobs_.load().in_latency_ms / 1000.0, options_.sample_rate);
   SynthEvent e;
   for (InputRouter::ListenerQueue* queue : players_) {
     while (queue->try_pop(e)) {
+      const std::int64_t played = e.frame - latency;
       if (e.kind == EventKind::kNoteOn) {
-        player_note_on(e.data1, e.data2, e.frame);
+        player_note_on(e.data1, e.data2, played, e.frame);
       } else if (e.kind == EventKind::kNoteOff) {
-        player_note_off(e.data1, e.frame);
+        player_note_off(e.data1, played);
       } else if (e.kind == EventKind::kControl) {
         player_control(e.data1, e.data2, e.frame);
+      } else if (e.kind == EventKind::kClock) {
+        clock_in_.on_message(e.data1, played);
       }
     }
   }
+}
+
+void Performer::update_clock_in(std::int64_t now, const JamSettings& s) {
+  const std::optional<ClockBeat> clock =
+      s.clock_in ? clock_in_.beat(now, s.beats_per_bar) : std::nullopt;
+  if (!clock) {
+    if (following_clock_) {
+      following_clock_ = false;
+      beat_.reset();  // the metronome's, or heard from the player's notes, again
+      beat_updated_ = -1;
+      metronome_start_ = -1;
+      say("MIDI clock in stopped: the jam keeps its own beat again");
+    }
+    return;
+  }
+  PlayerBeat b;
+  b.period = clock->period;
+  b.phase = clock->beat;
+  b.bar = std::llround(clock->bar);
+  b.bpm = clock->bpm;
+  b.source = "clock";
+  beat_ = b;
+  if (!following_clock_) {
+    following_clock_ = true;
+    char line[120];
+    std::snprintf(line, sizeof line, "following MIDI clock in at %.1f bpm", clock->bpm);
+    say(line);
+  }
+}
+
+std::int64_t Performer::hand_ahead() const {
+  return std::max<std::int64_t>(to_frames(kHandAheadSeconds, options_.sample_rate),
+                                2 * static_cast<std::int64_t>(options_.buffer_frames));
+}
+
+void Performer::hand_over(std::int64_t now, const JamSettings& s) {
+  const std::int64_t until = now + hand_ahead();
+  const std::int64_t lead = to_frames(s.out_latency_ms / 1000.0, options_.sample_rate);
+  for (Outgoing& o : outbox_) {
+    if (o.event.frame - lead >= until) break;
+    if (lead == 0) {
+      push(o.event);
+      o.heard = o.sent = true;
+      continue;
+    }
+    if (!o.sent) {
+      // Never before now: an answer ready later than the lead goes out as soon as it can.
+      SynthEvent sent = o.event;
+      sent.frame = std::max(now, o.event.frame - lead);
+      sent.route = kRouteSend;
+      push(sent);
+      o.sent = true;
+    }
+    if (!o.heard && o.event.frame < until) {
+      SynthEvent heard = o.event;
+      heard.route = kRouteHear;
+      push(heard);
+      o.heard = true;
+    }
+  }
+  while (!outbox_.empty() && outbox_.front().heard && outbox_.front().sent) outbox_.pop_front();
+}
+
+void Performer::retime(std::int64_t now) {
+  if (!answer_beat_ || !beat_) return;
+  if (outbox_.empty()) {
+    answer_beat_.reset();
+    return;
+  }
+  const PlayerBeat was = *answer_beat_, is = *beat_;
+  // A percent of a beat: less is the clock's jitter, not a new tempo.
+  if (std::abs(is.period - was.period) <= 0.01 * was.period) return;
+  // The beat of the old grid nearest the first frame not handed over, and the new grid's beat
+  // nearest that one: the notes keep their places relative to it, at the new tempo.
+  const std::int64_t from = now + hand_ahead();
+  const double k = std::round((static_cast<double>(from) - was.phase) / was.period);
+  const double anchor_was = was.phase + k * was.period;
+  const double anchor_is =
+      is.phase + std::round((anchor_was - is.phase) / is.period) * is.period;
+  const double ratio = is.period / was.period;
+  const auto moved = [&](std::int64_t frame) {
+    if (frame < from) return frame;
+    const double f = anchor_is + (static_cast<double>(frame) - anchor_was) * ratio;
+    return std::max(from, static_cast<std::int64_t>(std::llround(f)));
+  };
+  for (Outgoing& o : outbox_) {
+    if (!o.heard) o.event.frame = moved(o.event.frame);
+  }
+  for (PlannedNote& n : planned_) {
+    n.start = moved(n.start);
+    n.end = std::max(n.start + 1, moved(n.end));
+  }
+  for (std::int64_t& f : recent_onsets_) f = moved(f);
+  answer_end_ = moved(answer_end_);
+  last_onset_ = moved(last_onset_);
+  last_start_ = moved(last_start_);
+  // The chain goes on from its notes as the model wrote them: their times as played, over the
+  // scale they are played at now.
+  last_time_scale_ *= ratio;
+  model_context_.clear();
+  for (const PlannedNote& n : planned_) {
+    if (n.start >= chain_start_) model_context_.add(n.pitch, n.velocity, n.start, n.end);
+  }
+  answer_beat_ = is;
+}
+
+void Performer::on_panic(std::int64_t now) {
+  outbox_.clear();
+  answer_beat_.reset();
+  std::erase_if(planned_, [&](const PlannedNote& n) { return n.start >= now; });
+  for (PlannedNote& n : planned_) n.end = std::min(n.end, now);
+  answer_end_ = std::min(answer_end_, now);
+  state_ = State::kListening;
+  chain_request_ = 0;
+  answered_version_ = context_version_;
 }
 
 void Performer::publish_view(std::int64_t now, const JamSettings& s) {
@@ -155,7 +287,7 @@ PerformerView Performer::view() const {
   return view_;
 }
 
-void Performer::player_note_on(int pitch, int velocity, std::int64_t frame) {
+void Performer::player_note_on(int pitch, int velocity, std::int64_t frame, std::int64_t heard) {
   const JamSettings s = knobs_.load();
   // A note after a silence of the gap begins a phrase (the bar lines of the entry knob start
   // there).
@@ -170,8 +302,8 @@ void Performer::player_note_on(int pitch, int velocity, std::int64_t frame) {
   // A key pressed and never released is not kept forever.
   if (recent_player_.size() > 4096) recent_player_.pop_front();
   ++context_version_;
-  if (state_ == State::kAnswering && frame < answer_end_) {
-    yield(frame, s);
+  if (state_ == State::kAnswering && heard < answer_end_) {
+    yield(heard, s);
   }
   // Whatever the model was doing or about to do, the player has the word now.
   state_ = State::kListening;
@@ -305,8 +437,10 @@ void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
   if (s.metronome == Metronome::kOff) {
     if (metronome_start_ >= 0) {
       metronome_start_ = -1;
-      beat_.reset();  // heard from the player's notes again
-      beat_updated_ = -1;
+      if (!following_clock_) {
+        beat_.reset();  // heard from the player's notes again
+        beat_updated_ = -1;
+      }
     }
     return;
   }
@@ -317,21 +451,29 @@ void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
     metronome_start_ = now + options_.buffer_frames;
     metronome_settings_ = s;
     clicks_ = 0;
+    next_click_ = metronome_start_;
   }
-  PlayerBeat b;
-  b.period = options_.sample_rate * 60.0 / s.metronome_bpm;
-  b.phase = static_cast<double>(metronome_start_);
-  b.bar = metronome_start_;
-  b.bpm = s.metronome_bpm;
-  beat_ = b;
+  if (!following_clock_) {
+    PlayerBeat b;
+    b.period = options_.sample_rate * 60.0 / s.metronome_bpm;
+    b.phase = static_cast<double>(metronome_start_);
+    b.bar = metronome_start_;
+    b.bpm = s.metronome_bpm;
+    b.source = "metronome";
+    beat_ = b;
+  }
+  // On the jam's beat: the metronome's own, or MIDI clock in's while that runs.
+  const PlayerBeat& b = *beat_;
   const std::int64_t counted = static_cast<std::int64_t>(s.count_in_bars) * s.beats_per_bar;
   const std::int64_t ahead = now + to_frames(kClickAheadSeconds, options_.sample_rate);
   for (;;) {
     if (s.metronome == Metronome::kCountIn && clicks_ >= counted) return;
-    const auto at =
-        static_cast<std::int64_t>(std::llround(b.phase + static_cast<double>(clicks_) * b.period));
+    const std::int64_t at = b.next(next_click_);
     if (at > ahead) return;
-    const bool bar = clicks_ % std::max(1, s.beats_per_bar) == 0;
+    const double anchor = b.bar >= 0 ? static_cast<double>(b.bar) : b.phase;
+    const auto beat_index = std::llround((static_cast<double>(at) - anchor) / b.period);
+    const bool bar = beat_index % std::max(1, s.beats_per_bar) == 0;
+    next_click_ = at + 1;
     if (at >= now) {
       const int velocity = std::clamp(s.click_volume + (bar ? 20 : 0), 1, 127);
       push(note_on(at, Voice::kClick, kClickChannel, bar ? kClickBarKey : kClickBeatKey, velocity));
@@ -343,12 +485,15 @@ void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
 }
 
 void Performer::update_clock_out(std::int64_t now, const JamSettings& s) {
-  const auto clock = [](std::int64_t frame, std::uint8_t status) {
-    return SynthEvent{frame, EventKind::kClock, Voice::kClick, 0, status, 0};
+  // Sent the out-latency early, like the model's notes, so a device behind MIDI out keeps the
+  // beat that is heard.
+  const std::int64_t lead = to_frames(s.out_latency_ms / 1000.0, options_.sample_rate);
+  const auto clock = [&](std::int64_t frame, std::uint8_t status) {
+    return SynthEvent{std::max(now, frame - lead), EventKind::kClock, Voice::kClick, 0, status, 0};
   };
   if (!s.clock_out || !beat_) {
     if (clock_running_ && !s.clock_out) {
-      push(clock(std::max(now, static_cast<std::int64_t>(next_pulse_)), 0xFC));  // stop
+      push(clock(static_cast<std::int64_t>(next_pulse_), 0xFC));  // stop
       clock_running_ = false;
     }
     return;
@@ -363,15 +508,16 @@ void Performer::update_clock_out(std::int64_t now, const JamSettings& s) {
   // On the beat's grid as it is now (a new tempo, or the beat heard anew, moves it: the next
   // pulse comes at most one pulse later than it would have).
   next_pulse_ = beat_->phase + std::ceil((next_pulse_ - beat_->phase) / pulse - 1e-6) * pulse;
-  const std::int64_t ahead = now + to_frames(kClickAheadSeconds, options_.sample_rate);
+  const std::int64_t ahead = now + to_frames(kClickAheadSeconds, options_.sample_rate) + lead;
   while (std::llround(next_pulse_) <= ahead) {
-    push(clock(std::max(now, static_cast<std::int64_t>(std::llround(next_pulse_))), 0xF8));
+    push(clock(static_cast<std::int64_t>(std::llround(next_pulse_)), 0xF8));
     next_pulse_ += pulse;
   }
 }
 
 void Performer::update_beat(std::int64_t now) {
-  if (metronome_start_ >= 0) return;  // the metronome's beat is the jam's while it runs
+  // The clock's beat, or the metronome's, is the jam's while it runs.
+  if (following_clock_ || metronome_start_ >= 0) return;
   beat_updated_ = now;
   const double rate = options_.sample_rate;
   // The player's notes of the last kBeatSeconds before their newest, in seconds; a held one
@@ -509,6 +655,7 @@ void Performer::try_start_waiting(std::int64_t now) {
   const std::int64_t start = now <= gap_end_ ? gap_end_ : entry_frame(now, s);
   record.late = start > gap_end_ + options_.buffer_frames;
   model_context_.clear();
+  chain_start_ = start;
   answer_end_ = -1;
   const double time_scale = answer->settings.time_scale;
   schedule(std::move(*answer), start, time_scale, std::move(record));
@@ -574,6 +721,12 @@ void Performer::schedule(Answer answer, std::int64_t first_onset, double time_sc
   record.time_scale = time_scale;
   record.beat = beat_;
   last_time_scale_ = time_scale;
+  // In the player's tempo, it follows the jam's beat while it plays (retime()).
+  if (s.answer_tempo == AnswerTempo::kPlayer && beat_) {
+    answer_beat_ = beat_;
+  } else {
+    answer_beat_.reset();
+  }
   const int rate = options_.sample_rate;
   std::vector<PlannedNote> notes;
   notes.reserve(answer.notes.size());
@@ -627,12 +780,18 @@ void Performer::schedule(Answer answer, std::int64_t first_onset, double time_sc
     say(line);
   }
 
+  // Handed to the audio thread a little ahead of each note (hand_over()).
   for (const PlannedNote& n : notes) {
-    push(note_on(n.start, Voice::kModel, options_.model_channel, n.pitch, n.velocity));
-    push(note_off(n.end, Voice::kModel, options_.model_channel, n.pitch));
+    outbox_.push_back({note_on(n.start, Voice::kModel, options_.model_channel, n.pitch,
+                               n.velocity)});
+    outbox_.push_back({note_off(n.end, Voice::kModel, options_.model_channel, n.pitch)});
     model_context_.add(n.pitch, n.velocity, n.start, n.end);
     answer_end_ = std::max(answer_end_, n.end);
   }
+  // In order of frames; at one frame, in the order above (a re-struck key's release first).
+  std::stable_sort(outbox_.begin(), outbox_.end(), [](const Outgoing& a, const Outgoing& b) {
+    return a.event.frame < b.event.frame;
+  });
   if (!notes.empty()) {
     last_start_ = notes.front().start;
     last_onset_ = notes.back().start;
@@ -719,6 +878,8 @@ void Performer::yield(std::int64_t frame, const JamSettings& s) {
   answer_end_ = std::min(answer_end_, silence);
   std::erase_if(planned_, [&](const PlannedNote& n) { return n.start >= silence; });
   std::erase_if(recent_onsets_, [&](std::int64_t f) { return f >= silence; });
+  // What was not handed over yet is not played (the silence ends what was).
+  std::erase_if(outbox_, [&](const Outgoing& o) { return !o.heard && o.event.frame >= silence; });
   for (PlannedNote& n : planned_) n.end = std::min(n.end, silence);
 }
 

@@ -17,6 +17,12 @@
 //    started and nearly played out, an answer a pianist could not play (shorter than a second, or
 //    a cluster no two hands can strike: see midi/playability.hpp) is never chained, and the
 //    notes the model's voice starts in any second are bounded (a line says when that acts).
+//  - An answer is handed to the audio thread a little at a time, kHandAheadSeconds ahead of its
+//    notes, not whole: a note not handed over yet can still be re-timed. An answer in the
+//    player's tempo (answer-tempo player) follows a change of the jam's beat (MIDI clock in, the
+//    metronome's tempo) while it plays: its notes ahead keep their places in the bar.
+//  - The jam's beat is MIDI clock in's while a clock runs, else the metronome's while it is on,
+//    else the one heard in the player's notes.
 //
 // Times: `now` is the frame at which an event queued now would sound (the audio clock's frame
 // plus the input latency), the same time line as the player's events.
@@ -31,6 +37,7 @@
 #include <vector>
 
 #include "engine/audio_engine.hpp"
+#include "midi/clock_follower.hpp"
 #include "midi/input_router.hpp"
 #include "music/scale.hpp"
 #include "perform/inference_worker.hpp"
@@ -69,7 +76,11 @@ inline constexpr int kClickChannel = 9;
 inline constexpr int kClickBarKey = 76, kClickBeatKey = 77;
 inline constexpr double kClickAheadSeconds = 0.1;
 // MIDI clock out: 24 pulses a beat (a quarter note), queued as far ahead as the clicks.
-inline constexpr int kClockPulsesPerBeat = 24;
+inline constexpr int kClockPulsesPerBeat = kClockPulses;
+// The model's notes reach the audio thread this far ahead (or two buffers, if more): the control
+// thread wakes every 2 ms, and a busy machine delays it by several; a tempo change reaches the
+// answer's notes after this.
+inline constexpr double kHandAheadSeconds = 0.1;
 
 // The player's beat as the performer and the panel use it, in frames.
 struct PlayerBeat {
@@ -77,6 +88,7 @@ struct PlayerBeat {
   double phase = 0;       // the frame of a beat
   std::int64_t bar = -1;  // the frame of a bar line: the beat nearest the phrase's first note
   double bpm = 0;
+  const char* source = "playing";  // whose beat: "clock" (MIDI clock in), "metronome", "playing"
   // The first beat (or with `bars`, bar line of `beats_per_bar` beats) at or after `frame`.
   std::int64_t next(std::int64_t frame, int beats_per_bar = 1) const;
 };
@@ -187,13 +199,16 @@ class Performer {
   bool idle(std::int64_t now) const;
   // The frame the last scheduled model note ends at (-1 before any).
   std::int64_t answer_end() const { return answer_end_; }
+  // The model's events scheduled and not yet handed to the audio thread.
+  std::size_t outbox_size() const { return outbox_.size(); }
 
  private:
   enum class State { kListening, kWaiting, kAnswering };
 
   void read_player(std::int64_t now);
   void publish_view(std::int64_t now, const JamSettings& s);
-  void player_note_on(int pitch, int velocity, std::int64_t frame);
+  // `frame`: when it was played (the input latency taken off); `heard`: when it sounds.
+  void player_note_on(int pitch, int velocity, std::int64_t frame, std::int64_t heard);
   void player_note_off(int pitch, std::int64_t frame);
   // A request for the player's context as it is at `frame` with the knobs' settings.
   void request_player_answer(std::int64_t frame, const JamSettings& s);
@@ -225,6 +240,17 @@ class Performer {
   // MIDI clock out: started on a beat once there is one, its pulses at the beat's tempo as it
   // changes, stopped when turned off.
   void update_clock_out(std::int64_t now, const JamSettings& s);
+  // MIDI clock in: while its clock runs (and the knob is on), its beat is the jam's.
+  void update_clock_in(std::int64_t now, const JamSettings& s);
+  // Hands the audio thread the model's events due within the hand-ahead (with out-latency, a
+  // heard copy at the note's frame and a sent copy that much earlier).
+  void hand_over(std::int64_t now, const JamSettings& s);
+  std::int64_t hand_ahead() const;
+  // An answer in the player's tempo whose beat changed: its notes not yet handed over move to
+  // the new beat, keeping their places in the bar.
+  void retime(std::int64_t now);
+  // A panic (from any front end) dropped every pending event: so are the answer's others.
+  void on_panic(std::int64_t now);
   // A controller moved: MIDI learn, a bound knob or action.
   void player_control(int controller, int value, std::int64_t frame);
   // The actions a controller can trigger.
@@ -251,6 +277,9 @@ class Performer {
   std::int64_t metronome_start_ = -1;  // the frame of its first click; -1 while off
   JamSettings metronome_settings_;     // the settings it started with
   std::int64_t clicks_ = 0;            // clicks queued since it started
+  std::int64_t next_click_ = -1;       // no click before this frame
+  ClockFollower clock_in_;
+  bool following_clock_ = false;
   bool clock_running_ = false;         // MIDI clock out started
   double next_pulse_ = 0;              // the frame of its next pulse (fractional: no drift)
   mutable std::mutex learn_mutex_;
@@ -278,6 +307,16 @@ class Performer {
   std::deque<std::int64_t> recent_onsets_;  // the model voice's note-ons within the last second
 
   std::int64_t answer_end_ = -1;
+  // The model's events not handed over yet, by frame; with out-latency, whether the heard and the
+  // sent copy each went.
+  struct Outgoing {
+    SynthEvent event;
+    bool heard = false, sent = false;
+  };
+  std::deque<Outgoing> outbox_;
+  std::optional<PlayerBeat> answer_beat_;  // the beat the queued answer follows (player's tempo)
+  std::int64_t chain_start_ = -1;          // the first note of the answer a chain goes on from
+  std::uint64_t panics_ = 0;               // the engine's count, as last seen
   std::int64_t silence_frame_ = -1;  // a fade's closing silence; the volume comes back after
   int program_ = -1;
   std::vector<PlannedNote> planned_;

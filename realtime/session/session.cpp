@@ -11,6 +11,7 @@ namespace mlstm::rt {
 std::string SessionReport::to_json() const {
   const nlohmann::json j = {{"messages", messages},
                             {"notes_in", notes_in},
+                            {"clock_in", clock_in},
                             {"ignored", ignored},
                             {"sysex", sysex},
                             {"malformed", malformed},
@@ -286,6 +287,7 @@ SessionReport Session::report() const {
   const InputCounters& in = router_->counters();
   r.messages = in.messages;
   r.notes_in = in.notes;
+  r.clock_in = in.clock;
   r.ignored = in.ignored;
   r.sysex = in.sysex;
   r.malformed = in.malformed();

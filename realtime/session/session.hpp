@@ -62,7 +62,7 @@ struct OfflineExtras {
 
 // What a session counted; printed at the end and written by --stats-json.
 struct SessionReport {
-  std::uint64_t messages = 0, notes_in = 0, ignored = 0, sysex = 0, malformed = 0,
+  std::uint64_t messages = 0, notes_in = 0, clock_in = 0, ignored = 0, sysex = 0, malformed = 0,
                 input_dropped = 0;
   std::uint64_t events_applied = 0, late_events = 0, engine_dropped = 0;
   // xruns: cycles our output missed; overruns: those our own callback caused; notifications:

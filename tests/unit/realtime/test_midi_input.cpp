@@ -42,7 +42,11 @@ TEST(MidiMessage, MalformedMessagesAreNamed) {
 }
 
 TEST(MidiMessage, SystemMessagesAreIgnoredOrSysex) {
-  EXPECT_EQ(classify({0xF8}), MessageClass::kIgnored);  // clock
+  EXPECT_EQ(classify({0xF8}), MessageClass::kClock);  // a clock pulse
+  EXPECT_EQ(classify({0xFA}), MessageClass::kClock);  // start
+  EXPECT_EQ(classify({0xFB}), MessageClass::kClock);  // continue
+  EXPECT_EQ(classify({0xFC}), MessageClass::kClock);  // stop
+  EXPECT_EQ(classify({0xF8, 0x40}), MessageClass::kBadData);
   EXPECT_EQ(classify({0xFE}), MessageClass::kIgnored);  // active sensing
   EXPECT_EQ(classify({0xF0, 0x7E, 0x7F, 0xF7}), MessageClass::kSysex);
   EXPECT_EQ(classify({0xA0, 60, 10}), MessageClass::kIgnored);  // polyphonic aftertouch
@@ -67,7 +71,7 @@ TEST_F(Router, MalformedMessagesAreCountedAndNeverPlayed) {
   send({0x90, 0x90, 0x40});
   send({0xF0, 1, 2, 0xF7});
   send({});
-  send({0xF8});
+  send({0xFE});  // active sensing
   engine_.process(left_, right_, 256, 0);
   const InputCounters& c = router_.counters();
   EXPECT_EQ(c.messages.load(), 6u);
@@ -79,6 +83,25 @@ TEST_F(Router, MalformedMessagesAreCountedAndNeverPlayed) {
   EXPECT_EQ(c.malformed(), 4u);
   SynthEvent e;
   EXPECT_FALSE(engine_.played().try_pop(e));
+}
+
+TEST_F(Router, MidiClockGoesToTheListenerAloneNeverToTheSynth) {
+  engine_.record_played = true;
+  InputRouter::ListenerQueue listener;
+  router_.set_listener(&listener);
+  send({0xFA}, 10);
+  send({0xF8}, 20);
+  send({0xFC}, 30);
+  engine_.process(left_, right_, 256, 0);
+  SynthEvent e;
+  EXPECT_FALSE(engine_.played().try_pop(e));
+  for (const auto& [status, frame] : {std::pair{0xFA, 10}, {0xF8, 20}, {0xFC, 30}}) {
+    ASSERT_TRUE(listener.try_pop(e));
+    EXPECT_EQ(e.kind, EventKind::kClock);
+    EXPECT_EQ(e.data1, status);
+    EXPECT_EQ(e.frame, frame);
+  }
+  EXPECT_EQ(router_.counters().clock.load(), 3u);
 }
 
 TEST_F(Router, NotesGoToThePlayersChannelAndTheListener) {
