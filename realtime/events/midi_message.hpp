@@ -35,7 +35,7 @@ MidiMessage classify_midi_message(const std::uint8_t* bytes, std::size_t size) n
 struct InputCounters {
   std::atomic<std::uint64_t> messages{0};  // all, of every class
   std::atomic<std::uint64_t> notes{0};     // note-ons with velocity > 0
-  std::atomic<std::uint64_t> clock{0};  // MIDI clock messages (for the performer)
+  std::atomic<std::uint64_t> clock{0};     // MIDI clock messages (for the performer)
   std::atomic<std::uint64_t> ignored{0};
   std::atomic<std::uint64_t> sysex{0};
   std::atomic<std::uint64_t> stray_data{0};

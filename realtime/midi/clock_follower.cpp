@@ -24,8 +24,7 @@ void ClockFollower::on_message(std::uint8_t status, std::int64_t frame) {
     default:
       return;
   }
-  if (last_pulse_ >= 0 &&
-      frame - last_pulse_ > std::llround(kClockTimeoutSeconds * sample_rate_)) {
+  if (last_pulse_ >= 0 && frame - last_pulse_ > std::llround(kClockTimeoutSeconds * sample_rate_)) {
     size_ = 0;  // the clock came back after a silence: the line starts anew
   }
   if (!ever_started_) running_ = true;
@@ -33,7 +32,8 @@ void ClockFollower::on_message(std::uint8_t status, std::int64_t frame) {
   Pulse p{seq_++, running_ ? count_++ : -1, frame};
   double slope = 0, intercept = 0;
   if (size_ >= kMinPulses && fit(slope, intercept)) {
-    const double off = std::abs(static_cast<double>(frame) - (intercept + slope * static_cast<double>(p.seq)));
+    const double off =
+        std::abs(static_cast<double>(frame) - (intercept + slope * static_cast<double>(p.seq)));
     off_line_ = off > kTempoChange * slope ? off_line_ + 1 : 0;
   }
   if (size_ == kWindow) {

@@ -23,13 +23,13 @@
 
 namespace mlstm::rt {
 
-inline constexpr int kClockPulses = 24;           // a quarter note
-inline constexpr double kTempoChange = 0.15;      // of a pulse: a new tempo
+inline constexpr int kClockPulses = 24;       // a quarter note
+inline constexpr double kTempoChange = 0.15;  // of a pulse: a new tempo
 inline constexpr double kClockTimeoutSeconds = 0.5;
 
 // The beat a clock gives, in frames.
 struct ClockBeat {
-  double period = 0;     // frames a beat
+  double period = 0;  // frames a beat
   // The frame of the next beat (a pulse counted 0, 24, 48, ... from start) and the next bar line
   // (every beats_per_bar beats from start) at or after the newest pulse, on the tempo's line.
   double beat = 0;

@@ -16,8 +16,8 @@ void InputRouter::on_message_at_frame(const std::uint8_t* bytes, std::size_t siz
       break;
     case MessageClass::kClock:
       // For the performer alone (MIDI clock in): a clock is not heard, recorded or sent on.
-      if (listener_ && !listener_->try_push(SynthEvent{frame, EventKind::kClock, Voice::kPlayer,
-                                                       0, m.status, 0})) {
+      if (listener_ && !listener_->try_push(
+                           SynthEvent{frame, EventKind::kClock, Voice::kPlayer, 0, m.status, 0})) {
         counters_.dropped.fetch_add(1, std::memory_order_relaxed);
       }
       counters_.clock.fetch_add(1, std::memory_order_relaxed);

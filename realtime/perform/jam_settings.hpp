@@ -91,8 +91,8 @@ struct JamSettings {
   // FluidSynth plays them, for an external synthesizer that sounds that much after it hears
   // them. Input: the player's keyboard and interface deliver a note this much after it was
   // played; the jam times the phrase's end and the player's beat from when it was played.
-  double out_latency_ms = 0;  // 0..500
-  double in_latency_ms = 0;   // 0..500
+  double out_latency_ms = 0;                // 0..500
+  double in_latency_ms = 0;                 // 0..500
   std::vector<ControllerBinding> bindings;  // MIDI learn's, by controller; saved with presets
 
   bool operator==(const JamSettings&) const = default;

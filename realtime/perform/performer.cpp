@@ -99,7 +99,8 @@ void Performer::tick(std::int64_t now) {
       // played in that buffer still makes it yield unheard.
       if (s.mode != JamMode::kListenOnly && player_context_.size() > 0 &&
           player_context_.held() == 0 && context_version_ != answered_version_ &&
-          now + options_.buffer_frames + to_frames(s.out_latency_ms / 1000.0, options_.sample_rate) >=
+          now + options_.buffer_frames +
+                  to_frames(s.out_latency_ms / 1000.0, options_.sample_rate) >=
               player_context_.last_activity() + to_frames(s.gap_seconds, options_.sample_rate)) {
         on_phrase_end(now, s);
       }
@@ -207,16 +208,19 @@ void Performer::retime(std::int64_t now) {
     return;
   }
   const PlayerBeat was = *answer_beat_, is = *beat_;
-  // A percent of a beat: less is the clock's jitter, not a new tempo.
-  if (std::abs(is.period - was.period) <= 0.01 * was.period) return;
   // The beat of the old grid nearest the first frame not handed over, and the new grid's beat
   // nearest that one: the notes keep their places relative to it, at the new tempo.
   const std::int64_t from = now + hand_ahead();
   const double k = std::round((static_cast<double>(from) - was.phase) / was.period);
   const double anchor_was = was.phase + k * was.period;
-  const double anchor_is =
-      is.phase + std::round((anchor_was - is.phase) / is.period) * is.period;
+  const double anchor_is = is.phase + std::round((anchor_was - is.phase) / is.period) * is.period;
   const double ratio = is.period / was.period;
+  // Moved when the tempo changed by a fifth of a percent or the beat by a millisecond: less is
+  // the clock's jitter (a MIDI clock's tempo line settles within that over a beat's pulses).
+  if (std::abs(ratio - 1.0) <= 0.002 &&
+      std::abs(anchor_is - anchor_was) <= options_.sample_rate / 1000.0) {
+    return;
+  }
   const auto moved = [&](std::int64_t frame) {
     if (frame < from) return frame;
     const double f = anchor_is + (static_cast<double>(frame) - anchor_was) * ratio;
@@ -782,8 +786,8 @@ void Performer::schedule(Answer answer, std::int64_t first_onset, double time_sc
 
   // Handed to the audio thread a little ahead of each note (hand_over()).
   for (const PlannedNote& n : notes) {
-    outbox_.push_back({note_on(n.start, Voice::kModel, options_.model_channel, n.pitch,
-                               n.velocity)});
+    outbox_.push_back(
+        {note_on(n.start, Voice::kModel, options_.model_channel, n.pitch, n.velocity)});
     outbox_.push_back({note_off(n.end, Voice::kModel, options_.model_channel, n.pitch)});
     model_context_.add(n.pitch, n.velocity, n.start, n.end);
     answer_end_ = std::max(answer_end_, n.end);

@@ -280,8 +280,8 @@ class Performer {
   std::int64_t next_click_ = -1;       // no click before this frame
   ClockFollower clock_in_;
   bool following_clock_ = false;
-  bool clock_running_ = false;         // MIDI clock out started
-  double next_pulse_ = 0;              // the frame of its next pulse (fractional: no drift)
+  bool clock_running_ = false;  // MIDI clock out started
+  double next_pulse_ = 0;       // the frame of its next pulse (fractional: no drift)
   mutable std::mutex learn_mutex_;
   std::string learn_target_;  // MIDI learn waits to bind this (learn_mutex_)
   std::vector<int> pressed_;  // controllers bound to actions that are held down
@@ -317,7 +317,7 @@ class Performer {
   std::optional<PlayerBeat> answer_beat_;  // the beat the queued answer follows (player's tempo)
   std::int64_t chain_start_ = -1;          // the first note of the answer a chain goes on from
   std::uint64_t panics_ = 0;               // the engine's count, as last seen
-  std::int64_t silence_frame_ = -1;  // a fade's closing silence; the volume comes back after
+  std::int64_t silence_frame_ = -1;        // a fade's closing silence; the volume comes back after
   int program_ = -1;
   std::vector<PlannedNote> planned_;
   std::deque<AnswerRecord> answers_;

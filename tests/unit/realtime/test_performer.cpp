@@ -63,6 +63,18 @@ class PerformerTest : public ::testing::Test {
     std::stable_sort(input_.begin(), input_.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
   }
+  // MIDI clock in: start at `from` s, then pulses at each (bpm, until s) in turn; returns the
+  // time of the first pulse.
+  double clock_in(double from, std::initializer_list<std::pair<double, double>> tempos) {
+    input_.push_back({static_cast<std::int64_t>(from * kRate), {0xFA}});
+    double t = from + 0.001;
+    for (const auto& [bpm, until] : tempos) {
+      for (; t < until; t += 60.0 / bpm / 24) input_.push_back({std::llround(t * kRate), {0xF8}});
+    }
+    std::stable_sort(input_.begin(), input_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    return from + 0.001;
+  }
   // A phrase of `notes` notes, a quarter second apart, from `start` s.
   double phrase(int notes, double start, int pitch = 60) {
     for (int i = 0; i < notes; ++i) play(pitch + i % 7, start + 0.25 * i, 0.2);
@@ -103,7 +115,9 @@ class PerformerTest : public ::testing::Test {
       if (e.voice != Voice::kModel) continue;
       if (e.kind == EventKind::kNoteOn) ++sounding[e.data1];
       if (e.kind == EventKind::kNoteOff && sounding[e.data1] > 0) --sounding[e.data1];
-      if (e.kind == EventKind::kChannelSilence) std::fill(sounding.begin(), sounding.end(), 0);
+      if (e.kind == EventKind::kChannelSilence || e.kind == EventKind::kPanic) {
+        std::fill(sounding.begin(), sounding.end(), 0);
+      }
     }
     return std::all_of(sounding.begin(), sounding.end(), [](int n) { return n == 0; });
   }
@@ -410,6 +424,128 @@ TEST_F(PerformerTimeTest, ThePlayersTempoScalesTheAnswer) {
   const auto ons = model(EventKind::kNoteOn);
   ASSERT_GE(ons.size(), 2u);
   EXPECT_NEAR(static_cast<double>(ons[1].frame - ons[0].frame) / kRate, ioi[0], 0.001);
+}
+
+TEST_F(PerformerTimeTest, MidiClockInIsTheJamsBeatAndAnswersEnterOnIt) {
+  ASSERT_EQ(knobs_.set("entry", "beat"), "");
+  const double first = clock_in(0.2, {{100, 20}});
+  quarters(140, 2.0, 10);  // the player at another tempo: the clock's beat rules
+  run(12.0);
+  ASSERT_TRUE(performer_.beat());
+  EXPECT_STREQ(performer_.beat()->source, "clock");
+  EXPECT_NEAR(performer_.beat()->bpm, 100.0, 0.01);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_LE(off_grid_ms(performer_.answers()[0].start, first, 0.6), 0.1);
+  EXPECT_NE(std::find(messages_.begin(), messages_.end(), "following MIDI clock in at 100.0 bpm"),
+            messages_.end());
+}
+
+TEST_F(PerformerTimeTest, AnAnswerInThePlayersTempoFollowsAClockTempoChange) {
+  ASSERT_EQ(knobs_.set("entry", "beat"), "");
+  ASSERT_EQ(knobs_.set("answer-tempo", "player"), "");
+  // 100 bpm until 10 s, then 140: the answer (eighths, from about 6 s for 15 s) spans the change.
+  const double change = 10.0;
+  const double first = clock_in(0.2, {{100, change}, {140, 30}});
+  quarters(100, 0.5, 8);
+  run(26.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_NEAR(performer_.answers()[0].time_scale, 1.2, 1e-3);  // 100 bpm against the model's 120
+  const auto ons = model(EventKind::kNoteOn);
+  ASSERT_EQ(ons.size(), 50u);
+  // The clock's beats: at 100 bpm through `first` until the change, then at 140 on from the
+  // pulse there (pulse times as clock_in() sends them).
+  double t = first;
+  while (t < change) t += 0.6 / 24;
+  const double beat140 = 60.0 / 140;
+  int before = 0, after = 0;
+  for (std::size_t i = 1; i < ons.size(); ++i) {
+    const double at = static_cast<double>(ons[i].frame) / kRate;
+    const double gap = static_cast<double>(ons[i].frame - ons[i - 1].frame) / kRate;
+    if (at < change) {
+      EXPECT_NEAR(gap, 0.3, 0.001) << i;  // eighths at 100 bpm
+      ++before;
+    } else if (at > change + beat140 + kHandAheadSeconds) {
+      // Within a beat of the change, every note is at 140 bpm, and those on the beat on its
+      // beats (the pulses after the change count on from those before it). A note may move by
+      // a millisecond or two as the clock's line settles.
+      EXPECT_NEAR(gap, beat140 / 2, 0.002) << i;
+      if (i % 2 == 0) {
+        const double beats = (at - t) / beat140;
+        const double pulses_in = std::round((t - first) / (0.6 / 24));
+        const double phase = std::fmod(pulses_in, 24.0) / 24.0;  // of a beat, at the change
+        const double off = std::fmod(beats + phase + 1.0, 1.0);
+        EXPECT_LE(std::min(off, 1.0 - off) * beat140 * 1000, 1.0) << i;
+      }
+      ++after;
+    }
+  }
+  EXPECT_GE(before, 10);
+  EXPECT_GE(after, 15);
+  EXPECT_TRUE(every_model_note_closed());
+}
+
+TEST_F(PerformerTimeTest, WhenTheClockStopsTheJamKeepsItsOwnBeatAgain) {
+  clock_in(0.2, {{120, 3}});
+  input_.push_back({3 * kRate, {0xFC}});
+  run(2.0);
+  ASSERT_TRUE(performer_.beat());
+  EXPECT_STREQ(performer_.beat()->source, "clock");
+  run(4.0);
+  EXPECT_FALSE(performer_.beat());
+  EXPECT_EQ(messages_.back(), "MIDI clock in stopped: the jam keeps its own beat again");
+  ASSERT_EQ(knobs_.set("clock-in", "off"), "");  // off: a running clock is not followed
+  clock_in(5.0, {{120, 8}});
+  run(7.0);
+  EXPECT_FALSE(performer_.beat());
+}
+
+TEST_F(PerformerTest, OutLatencySendsTheModelsNotesThatMuchBeforeTheyAreHeard) {
+  ASSERT_EQ(knobs_.set("out-latency", "30"), "");
+  engine_.forward_model = true;
+  phrase(10, 0.5);
+  std::vector<SynthEvent> sent;
+  run(12.0, [&](std::int64_t) {
+    SynthEvent e;
+    while (engine_.forwarded().try_pop(e)) sent.push_back(e);
+  });
+  const auto heard = model(EventKind::kNoteOn);
+  std::vector<SynthEvent> sent_ons;
+  for (const SynthEvent& e : sent) {
+    if (e.kind == EventKind::kNoteOn) sent_ons.push_back(e);
+  }
+  ASSERT_EQ(heard.size(), 50u);  // heard once (the sent copies are not heard or recorded)
+  ASSERT_EQ(sent_ons.size(), 50u);
+  for (std::size_t i = 0; i < heard.size(); ++i) {
+    EXPECT_EQ(heard[i].frame - sent_ons[i].frame, 30 * kRate / 1000) << i;
+    EXPECT_EQ(heard[i].data1, sent_ons[i].data1);
+  }
+  EXPECT_EQ(engine_.counters().late_events.load(), 0u);
+}
+
+TEST_F(PerformerTest, InLatencyTimesThePhraseFromWhenItWasPlayed) {
+  ASSERT_EQ(knobs_.set("in-latency", "50"), "");
+  const double last_off = phrase(10, 0.5);
+  run(12.0);
+  const auto ons = model(EventKind::kNoteOn);
+  ASSERT_FALSE(ons.empty());
+  // The note-off reached the jam 50 ms after it was played: the gap counts from then.
+  const auto due = static_cast<std::int64_t>(last_off * kRate) - 50 * kRate / 1000 +
+                   std::llround(knobs_.load().gap_seconds * kRate);
+  EXPECT_EQ(ons.front().frame, due);
+}
+
+TEST_F(PerformerTest, APanicDropsTheRestOfTheAnswer) {
+  phrase(10, 0.5);
+  run(5.0);
+  ASSERT_FALSE(model(EventKind::kNoteOn).empty());
+  engine_.control_input().try_push({kFrameNow, EventKind::kPanic});
+  const std::int64_t panic = done_;
+  run(12.0);
+  for (const SynthEvent& e : model(EventKind::kNoteOn)) EXPECT_LE(e.frame, panic);
+  EXPECT_LT(model(EventKind::kNoteOn).size(), 50u);
+  EXPECT_EQ(performer_.outbox_size(), 0u);
+  EXPECT_TRUE(performer_.idle(done_));
+  EXPECT_TRUE(every_model_note_closed());
 }
 
 TEST_F(PerformerTimeTest, TheModelsTempoLeavesTheAnswerAlone) {
