@@ -51,7 +51,8 @@ std::string answer_json(const rt::AnswerRecord& r, int rate) {
                       {"context", notes_json(r.answer.context)},
                       {"notes", notes_json(r.answer.notes)}};
   if (r.beat) {
-    j["beat"] = {{"bpm", r.beat->bpm},
+    j["beat"] = {{"source", r.beat->source},
+                 {"bpm", r.beat->bpm},
                  {"phase_s", r.beat->phase / rate},
                  {"bar_s", r.beat->bar >= 0 ? seconds(r.beat->bar, rate) : -1.0}};
   }

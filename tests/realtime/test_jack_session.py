@@ -2,7 +2,7 @@
 and a second process playing a keyboard's part in real time, each message at its own frame.
 
   test_jack_session.py CASE MUSIC_LSTM SENDER MAESTRO_DIR WORK_DIR MODEL
-CASE: performance | flood | malformed | reconnect | kill | jam
+CASE: performance | flood | malformed | reconnect | kill | jam | clock
 
 The dummy server (tests/support/jack_server.sh, a ctest fixture) runs at 48 kHz and the period
 tests/CMakeLists.txt gives it (MLSTM_JACK_PERIOD).
@@ -488,6 +488,119 @@ def jam_once(run):
     return xruns_since(log_before, report)
 
 
+def case_clock():
+    """A second process sends MIDI clock at 100 bpm, then at 140, and plays three phrases. The jam
+    (the shipped model, answers on the beat and in the player's tempo) follows the clock: each
+    answer enters on one of its beats at its tempo, and an answer playing when the tempo changes
+    goes on at the new tempo within a beat."""
+    model = os.path.join(os.path.dirname(__file__), "..", "..", "models", "default", "model.ckpt")
+    change, end = 16.0, 44.0
+    events = []
+    for start in (1.0, 12.0, 28.0):
+        for i, p in enumerate([60, 62, 64, 65, 67, 69, 71, 72, 71, 67]):
+            events.append((start + 0.25 * i, bytes([0x90, p, 88])))
+            events.append((start + 0.25 * i + 0.2, bytes([0x80, p, 0])))
+    events.sort(key=lambda e: (e[0], e[1][0] & 0xF0 == 0x90))
+    deltas, now = [], 0
+    for t, message in events:  # 96 ticks a quarter at 120 bpm: 192 a second
+        tick = round(t * 192)
+        deltas.append((tick - now, message))
+        now = tick
+    song = smf_file(os.path.join(WORK, "clock-player.mid"), deltas)
+    rec, log = os.path.join(WORK, "clock.mid"), os.path.join(WORK, "clock-answers.jsonl")
+    stats, sent_log = os.path.join(WORK, "clock-stats.json"), os.path.join(WORK, "clock-sent.txt")
+    proc = subprocess.Popen(
+        [MUSIC_LSTM, "jam", "--model", model, "--device", "cpu", "--virtual", "--headless",
+         "--entry", "beat", "--answer-tempo", "player", "--buffer", PERIOD, "--record", rec,
+         "--answers-log", log, "--stats-json", stats, "--seconds", str(end + 4)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_port("music-lstm:in")
+    sender = subprocess.Popen([SENDER, "--port", "music-lstm:in", "--file", song, "--delay", "1",
+                               "--clock", f"100:{change}", "--clock", f"140:{end}",
+                               "--log", sent_log])
+    if sender.wait(timeout=120) != 0:
+        fail("the sender failed")
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        fail("music-lstm jam did not end")
+    print(out, err, sep="\n")
+    if proc.returncode != 0:
+        fail(f"music-lstm jam exited {proc.returncode}")
+    if "following MIDI clock in at" not in err:
+        fail("the jam did not say it follows the clock")
+    with open(log) as f:
+        answers = [json.loads(line) for line in f]
+    with open(stats) as f:
+        report = json.load(f)
+    # The sender's times to the recording's: the player's notes, frame-exact on both sides.
+    sent_notes = read_sent(sent_log)
+    played = player_notes(rec)
+    if len(played) != len(sent_notes):
+        fail(f"{len(played)} of the {len(sent_notes)} player notes were recorded")
+    offset = float(np.median([p[0] - s[0] for p, s in zip(played, sent_notes)]))
+    pulses = [float(line.split()[0]) + offset for line in open(sent_log)
+              if not line.startswith("#") and line.split()[1:] == ["248"]]
+    beats = pulses[::24]
+    recorded, closed = model_notes(rec)
+    print(f"{len(pulses)} pulses, {len(answers)} answers, {len(recorded)} model notes; "
+          f"clock messages in: {report['clock_in']}")
+    if report["clock_in"] != len(pulses) + 2:
+        fail(f"the jam got {report['clock_in']} clock messages of {len(pulses) + 2}")
+    change_at = change + offset
+    starts = sorted(a["start_s"] for a in answers if not a["chained"])
+    if len(starts) != 3:
+        fail(f"{len(starts)} answers to 3 phrases")
+    for a in answers:
+        at = a["start_s"]
+        bpm = 100 if at < change_at else 140
+        off = min(abs(at - b) for b in beats) * 1000
+        print(f"answer {a['index']} at {at:.3f} s: {a['beat']['source']} {a['beat']['bpm']:.2f} "
+              f"bpm, {off:.2f} ms from a beat of the clock, played at x{a['played_time_scale']:.3f}")
+        if a["beat"]["source"] != "clock" or abs(a["beat"]["bpm"] - bpm) > 0.005 * bpm:
+            fail(f"answer {a['index']} was timed to {a['beat']} while the clock ran at {bpm} bpm")
+        if off > 2.0:
+            fail(f"answer {a['index']} entered {off:.2f} ms off the clock's beat")
+    # The answer playing across the change: its notes as logged, at the old tempo, against the
+    # notes heard (matched in order by pitch: a note the rate bound left out is skipped).
+    a2 = max((a for a in answers if a["start_s"] < change_at), key=lambda a: a["start_s"])
+    following = min((a["start_s"] for a in answers if a["start_s"] > a2["start_s"]), default=1e9)
+    t, logged = a2["start_s"], []
+    for i, n in enumerate(a2["notes"]):
+        t += max(0.0, n["step"]) * a2["played_time_scale"] if i > 0 else 0.0
+        logged.append((t, n["pitch"]))
+    nxt = next(i for i, (at, _) in enumerate(recorded) if at >= a2["start_s"] - 1e-3)
+    matched, j = [], 0
+    for at, pitch in recorded[nxt:]:
+        if at >= following - 1e-3:
+            break
+        while j < len(logged) and logged[j][1] != pitch:
+            j += 1
+        if j == len(logged):
+            break
+        matched.append((at, logged[j][0]))
+        j += 1
+    before = [(h, w) for h, w in matched if h < change_at]
+    after = [(h, w) for h, w in matched if h > change_at + 60 / 140]
+    print(f"answer {a2['index']}: {len(before)} notes before the change, {len(after)} more than a "
+          f"beat after it")
+    if len(before) < 3 or len(after) < 3:
+        fail("the answer did not play across the tempo change")
+    worst = 0.0
+    for group, ratio in ((before, 1.0), (after, 100 / 140)):
+        for (h0, w0), (h1, w1) in zip(group, group[1:]):
+            worst = max(worst, abs((h1 - h0) - (w1 - w0) * ratio))
+            if abs((h1 - h0) - (w1 - w0) * ratio) > 0.003:
+                fail(f"notes at {h0:.3f} and {h1:.3f} s are {h1 - h0:.4f} s apart; at the clock's "
+                     f"tempo they would be {(w1 - w0) * ratio:.4f}")
+    print(f"intervals between its notes within {worst * 1000:.2f} ms of the clock's tempo")
+    if not closed:
+        fail("a model note was left on")
+    if report["jam"]["answers_late"] or report["engine_dropped"]:
+        fail(f"late answers or dropped events: {report}")
+
+
 {"performance": case_performance, "flood": case_flood, "malformed": case_malformed,
- "reconnect": case_reconnect, "kill": case_kill, "jam": case_jam}[CASE]()
+ "reconnect": case_reconnect, "kill": case_kill, "jam": case_jam, "clock": case_clock}[CASE]()
 print("PASS")

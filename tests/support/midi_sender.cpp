@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -93,6 +94,11 @@ int main(int argc, char** argv) {
   app.add_option("--flood", flood, "Send this many messages a second (note-on/off pairs)");
   app.add_flag("--malformed", malformed, "Send malformed messages (and a few good notes)");
   app.add_option("--notes", notes, "Send this many short notes, 10 a second");
+  std::vector<std::string> clock;
+  app.add_option("--clock", clock,
+                 "Send MIDI clock: start at time 0, then 24 pulses a beat at BPM until SECONDS "
+                 "(repeat for a tempo change: --clock 100:16 --clock 140:40), then stop")
+      ->type_name("BPM:SECONDS");
   app.add_option("--delay", delay, "Seconds to wait after connecting, before sending");
   double wait_for_receiver = 0;
   app.add_option("--wait-for-receiver", wait_for_receiver,
@@ -137,6 +143,19 @@ int main(int argc, char** argv) {
     const auto key = static_cast<unsigned char>(60 + i % 12);
     messages.push_back(make(i * 0.1, {0x90, key, 90}));
     messages.push_back(make(i * 0.1 + 0.05, {0x80, key, 0}));
+  }
+  if (!clock.empty()) {
+    messages.push_back(make(0.0, {0xFA}));
+    double t = 0.001, until = 0;
+    for (const std::string& part : clock) {
+      double bpm = 0;
+      if (std::sscanf(part.c_str(), "%lf:%lf", &bpm, &until) != 2 || bpm < 10 || bpm > 400) {
+        std::fprintf(stderr, "sender: --clock '%s' is not BPM:SECONDS\n", part.c_str());
+        return 2;
+      }
+      for (; t < until; t += 60.0 / bpm / 24) messages.push_back(make(t, {0xF8}));
+    }
+    messages.push_back(make(until, {0xFC}));
   }
   std::stable_sort(messages.begin(), messages.end(),
                    [](const Message& a, const Message& b) { return a.seconds < b.seconds; });
