@@ -56,23 +56,20 @@ rt::JamSettings jam_settings(const JamArgs& a, rt::JamSettings s) {
     }
   }
   if (a.no_speculation) s.speculate = false;
-  for (const std::string& bind : a.binds) {
-    const auto eq = bind.find('=');
-    char* end = nullptr;
-    const long cc = eq == std::string::npos ? -1 : std::strtol(bind.c_str(), &end, 10);
-    if (eq == std::string::npos || end != bind.c_str() + eq || cc < 0 || cc > 127) {
-      throw std::invalid_argument("--bind " + bind +
-                                  ": must be a controller number and what it controls, e.g. "
-                                  "--bind 1=temperature or --bind 64=answer-now");
+  for (const std::string& text : a.binds) {
+    const auto eq = text.find('=');
+    rt::ControllerBinding b;
+    if (eq == std::string::npos || !rt::parse_control_name(text.substr(0, eq), b)) {
+      throw std::invalid_argument("--bind " + text +
+                                  ": must be a controller number (or a key, key:21) and what it "
+                                  "controls, e.g. --bind 1=temperature, --bind 64=answer-now or "
+                                  "--bind key:21=stop-answer");
     }
-    const std::string target = bind.substr(eq + 1);
-    if (const std::string error = rt::binding_target_error(target); !error.empty()) {
-      throw std::invalid_argument("--bind " + bind + ": " + error);
+    b.target = text.substr(eq + 1);
+    if (const std::string error = rt::binding_target_error(b.target); !error.empty()) {
+      throw std::invalid_argument("--bind " + text + ": " + error);
     }
-    std::erase_if(s.bindings, [&](const rt::ControllerBinding& b) { return b.controller == cc; });
-    s.bindings.push_back({static_cast<int>(cc), target});
-    std::sort(s.bindings.begin(), s.bindings.end(),
-              [](const auto& x, const auto& y) { return x.controller < y.controller; });
+    rt::add_binding(s.bindings, b);
   }
   return s;
 }
@@ -131,14 +128,18 @@ class ControlLines {
       quit_ = true;
     } else if (name == "learn") {
       const std::string error = jam_.performer().learn(value);
-      std::fprintf(
-          stderr, "music-lstm: %s\n",
-          error.empty() ? ("move a controller to bind it to " + value).c_str() : error.c_str());
+      std::fprintf(stderr, "music-lstm: %s\n",
+                   error.empty()
+                       ? ("move a controller or press a key to bind it to " + value).c_str()
+                       : error.c_str());
     } else if (name == "forget") {
       rt::JamSettings s = knobs_.load();
       const auto before = s.bindings.size();
+      rt::ControllerBinding named;
+      const bool is_control = rt::parse_control_name(value, named);
       std::erase_if(s.bindings, [&](const rt::ControllerBinding& b) {
-        return std::to_string(b.controller) == value || b.target == value;
+        return (is_control && b.controller == named.controller && b.key == named.key) ||
+               b.target == value;
       });
       knobs_.store(s);
       std::fprintf(stderr, "music-lstm: %s\n",
@@ -147,7 +148,7 @@ class ControlLines {
     } else if (name == "bindings") {
       std::string list;
       for (const auto& b : knobs_.load().bindings) {
-        list += (list.empty() ? "" : ", ") + std::to_string(b.controller) + " " + b.target;
+        list += (list.empty() ? "" : ", ") + rt::control_name(b) + " " + b.target;
       }
       std::fprintf(stderr, "music-lstm: controllers: %s\n", list.empty() ? "none" : list.c_str());
     } else if (name == "panic") {
@@ -237,6 +238,7 @@ int run_jam(JamArgs& a) {
         .virtual_port = a.virtual_port};
   }
   a.cli.options.listener = &jam.player_input();
+  a.cli.options.control_keys = &jam.control_keys();
   a.cli.options.model.program = settings.model_program;
   a.cli.options.replay_delay_seconds = offline ? 0.5 : 1.0;
   finish_session_options(a.cli);
@@ -288,6 +290,7 @@ int run_jam(JamArgs& a) {
     rt::InputRouter keyboard(session.engine(), session.router().options(),
                              &session.engine().keyboard_input());
     keyboard.set_listener(keyboard_listener.get());
+    keyboard.set_control_keys(&jam.control_keys());
     jam.add_player_source(*keyboard_listener);
 #ifdef MUSIC_LSTM_HAVE_UI
     std::unique_ptr<ui::PanelWindow> window;
@@ -494,9 +497,11 @@ void add_jam_command(CLI::App& app) {
   cmd->add_option("--answers-log", a->answers_log,
                   "Write each answer (timing, settings, context, notes) as a JSON line here");
   cmd->add_option("--bind", a->binds,
-                  "Bind a MIDI controller to a setting or an action, e.g. 1=temperature, "
-                  "64=answer-now (also stop-answer, next-mode); repeat for more. While the jam "
-                  "runs: 'learn temperature' binds the next controller you move")
+                  "Bind a MIDI controller, or a key outside your playing range (then neither "
+                  "heard nor recorded), to a setting or an action, e.g. 1=temperature, "
+                  "64=answer-now, key:21=stop-answer (also next-mode); repeat for more. While the "
+                  "jam runs: 'learn temperature' binds the next controller you move or key you "
+                  "press")
       ->type_name("CC=TARGET");
   cmd->add_flag("--no-speculation", a->no_speculation,
                 "Compute an answer only when the phrase ends (for comparison)");

@@ -67,7 +67,11 @@ void InputRouter::on_message_at_frame(const std::uint8_t* bytes, std::size_t siz
       counters_.ignored.fetch_add(1, std::memory_order_relaxed);
       return;
   }
-  if (!target_.try_push(e)) {
+  // A bound key's note-off still reaches the synthesizer: the key may have sounded before it was
+  // bound (the press MIDI learn bound it with), and a note-off of a silent key does nothing.
+  const bool control_key =
+      e.kind == EventKind::kNoteOn && control_keys_ && control_keys_->has(e.data1);
+  if (!control_key && !target_.try_push(e)) {
     counters_.dropped.fetch_add(1, std::memory_order_relaxed);
   }
   if (listener_ && !listener_->try_push(e)) {

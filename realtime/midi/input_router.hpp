@@ -16,6 +16,24 @@
 
 namespace mlstm::rt {
 
+// The keys bound by MIDI learn to a knob or an action: the router passes their note-ons to the
+// performer alone (not heard, not recorded). Written by the performer's thread, read by the MIDI
+// thread.
+class ControlKeys {
+ public:
+  bool has(int key) const noexcept {
+    if (key < 0 || key > 127) return false;
+    return (bits_[key / 64].load(std::memory_order_relaxed) >> (key % 64)) & 1u;
+  }
+  void set(const std::uint64_t (&bits)[2]) noexcept {
+    bits_[0].store(bits[0], std::memory_order_relaxed);
+    bits_[1].store(bits[1], std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::uint64_t> bits_[2] = {0, 0};
+};
+
 struct RouterOptions {
   int player_channel = 0;    // every input channel plays on this one
   int latency_frames = 256;  // one buffer at the default settings
@@ -42,6 +60,8 @@ class InputRouter {
 
   // The performer's copy of the player's events (set before input starts).
   void set_listener(ListenerQueue* listener) noexcept { listener_ = listener; }
+  // The keys that go to the listener alone (set before input starts).
+  void set_control_keys(const ControlKeys* keys) noexcept { control_keys_ = keys; }
 
   const InputCounters& counters() const noexcept { return counters_; }
   const RouterOptions& options() const noexcept { return options_; }
@@ -58,6 +78,7 @@ class InputRouter {
   RouterOptions options_;
   std::atomic<int> latency_frames_;
   ListenerQueue* listener_ = nullptr;
+  const ControlKeys* control_keys_ = nullptr;
   InputCounters counters_;
 };
 

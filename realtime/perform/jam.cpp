@@ -26,6 +26,7 @@ double Jam::warm_up(int context_notes) {
 void Jam::attach(AudioEngine& engine, const PerformerOptions& options) {
   if (performer_) throw std::logic_error("the jam is attached to an audio engine already");
   performer_ = std::make_unique<Performer>(engine, player_input_, worker_, knobs_, options);
+  performer_->set_control_keys(&control_keys_);
 }
 
 void Jam::add_player_source(InputRouter::ListenerQueue& queue) {

@@ -30,6 +30,9 @@ class Jam {
 
   // Where the player's events go: the input router's listener (SessionOptions::listener).
   InputRouter::ListenerQueue& player_input() { return player_input_; }
+  // The keys bound to knobs and actions, which the router keeps from the synthesizer
+  // (SessionOptions::control_keys); the performer keeps them up to date.
+  const ControlKeys& control_keys() const { return control_keys_; }
 
   // One continuation of a plain scale with the jam's settings, so that the first real answer does
   // not pay for the model's lazy start. Returns its time in seconds.
@@ -64,6 +67,7 @@ class Jam {
   JamKnobs knobs_;
   InferenceWorker worker_;
   InputRouter::ListenerQueue player_input_;
+  ControlKeys control_keys_;
   std::unique_ptr<Performer> performer_;
   std::atomic<bool> running_{false};
   std::thread control_;

@@ -13,31 +13,31 @@ namespace mlstm::rt {
 std::vector<ControllerBinding> bindings_from_json(const nlohmann::json& midi) {
   if (!midi.is_object()) {
     throw PresetError(
-        "'midi' must map controller numbers to settings or actions, e.g. {\"1\": \"temperature\"}");
+        "'midi' must map controller numbers (or keys: \"key 21\") to settings or actions, e.g. "
+        "{\"1\": \"temperature\"}");
   }
   std::vector<ControllerBinding> out;
-  for (const auto& [number, target] : midi.items()) {
-    char* end = nullptr;
-    const long cc = std::strtol(number.c_str(), &end, 10);
-    if (number.empty() || *end != '\0' || cc < 0 || cc > 127) {
-      throw PresetError("'midi': '" + number + "' is not a controller number (0..127)");
+  for (const auto& [name, target] : midi.items()) {
+    ControllerBinding b;
+    if (!parse_control_name(name, b)) {
+      throw PresetError("'midi': '" + name +
+                        "' is not a controller number (0..127) or a key ('key 21')");
     }
-    if (!target.is_string()) {
-      throw PresetError("'midi': controller " + number + " must name a setting or an action");
-    }
+    const std::string what = b.key ? name : "controller " + name;
+    if (!target.is_string())
+      throw PresetError("'midi': " + what + " must name a setting or an action");
     if (const std::string e = binding_target_error(target.get<std::string>()); !e.empty()) {
-      throw PresetError("'midi': controller " + number + ": " + e);
+      throw PresetError("'midi': " + what + ": " + e);
     }
-    out.push_back({static_cast<int>(cc), target.get<std::string>()});
+    b.target = target.get<std::string>();
+    add_binding(out, b);
   }
-  std::sort(out.begin(), out.end(),
-            [](const auto& a, const auto& b) { return a.controller < b.controller; });
   return out;
 }
 
 nlohmann::ordered_json bindings_json(const std::vector<ControllerBinding>& bindings) {
   nlohmann::ordered_json midi = nlohmann::ordered_json::object();
-  for (const ControllerBinding& b : bindings) midi[std::to_string(b.controller)] = b.target;
+  for (const ControllerBinding& b : bindings) midi[control_name(b)] = b.target;
   return midi;
 }
 

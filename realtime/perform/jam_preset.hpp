@@ -2,7 +2,7 @@
 // Jam presets: JSON objects of knob names and values (presets/*.json), and MIDI learn's bindings
 // of controllers, e.g.
 //   {"name": "sparse ballad", "mode": "call-and-response", "width": 4, "temperature": 0.7,
-//    "midi": {"1": "temperature", "64": "answer-now"}}
+//    "midi": {"1": "temperature", "64": "answer-now", "key 21": "stop-answer"}}
 // Reading names the file and the field that is wrong; writing is atomic.
 
 #include <filesystem>

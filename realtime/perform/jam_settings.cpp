@@ -359,6 +359,40 @@ std::string set_knob_from_controller(JamSettings& settings, const std::string& n
   return set_knob(settings, name, k.whole ? std::to_string(std::lround(x)) : format_double(x));
 }
 
+std::string control_name(const ControllerBinding& b) {
+  return (b.key ? "key " : "") + std::to_string(b.controller);
+}
+
+bool parse_control_name(const std::string& text, ControllerBinding& b) {
+  std::string number = text;
+  bool key = false;
+  if (text.rfind("key", 0) == 0) {
+    key = true;
+    number = text.substr(3);
+    if (!number.empty() && (number.front() == ' ' || number.front() == ':')) number.erase(0, 1);
+  }
+  const auto value = parse_number<int>(number);
+  if (!value || *value < 0 || *value > 127) return false;
+  b.controller = *value;
+  b.key = key;
+  return true;
+}
+
+void add_binding(std::vector<ControllerBinding>& bindings, const ControllerBinding& b) {
+  std::erase_if(bindings, [&](const ControllerBinding& x) {
+    return (x.controller == b.controller && x.key == b.key) || x.target == b.target;
+  });
+  bindings.push_back(b);
+  std::sort(bindings.begin(), bindings.end(), [](const auto& x, const auto& y) {
+    return std::pair{x.key, x.controller} < std::pair{y.key, y.controller};
+  });
+}
+
+bool key_is_bound(const std::vector<ControllerBinding>& bindings, int key) {
+  return std::any_of(bindings.begin(), bindings.end(),
+                     [&](const ControllerBinding& b) { return b.key && b.controller == key; });
+}
+
 const std::vector<std::string>& controller_actions() {
   static const std::vector<std::string> actions = {"answer-now", "stop-answer", "next-mode"};
   return actions;

@@ -44,13 +44,25 @@ enum class AnswerTempo {
   kPlayer,  // time-scaled so its beat is the player's (times the tempo knob)
 };
 
-// A MIDI controller (a knob, a fader, a pedal: its CC number, on any channel) bound by MIDI learn
-// to a knob (its value sweeps the knob's range) or to an action (pressed: a value of 64 or more).
+// A MIDI controller (a knob, a fader, a pedal: its CC number, on any channel) or a key (one
+// outside the range the player plays in: it is then neither heard nor recorded, and the model
+// does not hear it) bound by MIDI learn to a knob (a controller's value, or a key's velocity,
+// sweeps the knob's range) or to an action (pressed: a controller at 64 or more, a key down).
 struct ControllerBinding {
-  int controller = 1;  // 0..127
+  int controller = 1;  // 0..127: the CC number, or with `key` the key
   std::string target;  // a knob name, or an action: answer-now, stop-answer, next-mode
+  bool key = false;
   bool operator==(const ControllerBinding&) const = default;
 };
+// How bindings name what is bound: "64" (controller 64) or "key 21" (also "key:21", "key21").
+std::string control_name(const ControllerBinding& b);
+// Parses a control name into `b` (controller and key); false when it is neither.
+bool parse_control_name(const std::string& text, ControllerBinding& b);
+// Adds `b`, replacing the binding of the same control and any other of the same target, in the
+// order: controllers by number, then keys.
+void add_binding(std::vector<ControllerBinding>& bindings, const ControllerBinding& b);
+// Whether `key` is bound (a key binding).
+bool key_is_bound(const std::vector<ControllerBinding>& bindings, int key);
 
 // The actions a controller can trigger, besides the knobs.
 const std::vector<std::string>& controller_actions();

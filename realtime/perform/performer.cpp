@@ -87,6 +87,14 @@ void Performer::tick(std::int64_t now) {
     panics_ = panics;
     on_panic(now);
   }
+  if (control_keys_ && s.bindings != published_bindings_) {
+    std::uint64_t bits[2] = {0, 0};
+    for (const ControllerBinding& b : s.bindings) {
+      if (b.key) bits[b.controller / 64] |= std::uint64_t{1} << (b.controller % 64);
+    }
+    control_keys_->set(bits);
+    published_bindings_ = s.bindings;
+  }
   update_clock_in(now, s);
   update_metronome(now, s);
   update_clock_out(now, s);
@@ -127,6 +135,11 @@ void Performer::read_player(std::int64_t) {
   for (InputRouter::ListenerQueue* queue : players_) {
     while (queue->try_pop(e)) {
       const std::int64_t played = e.frame - latency;
+      // A key bound by MIDI learn (or the key MIDI learn waits for) is a control, not a note.
+      if ((e.kind == EventKind::kNoteOn || e.kind == EventKind::kNoteOff) &&
+          player_control(e.data1, e.kind == EventKind::kNoteOn ? e.data2 : 0, e.frame, true)) {
+        continue;
+      }
       if (e.kind == EventKind::kNoteOn) {
         player_note_on(e.data1, e.data2, played, e.frame);
       } else if (e.kind == EventKind::kNoteOff) {
@@ -356,38 +369,40 @@ std::string Performer::learning() const {
   return learn_target_;
 }
 
-void Performer::player_control(int controller, int value, std::int64_t frame) {
+bool Performer::player_control(int controller, int value, std::int64_t frame, bool key) {
   JamSettings s = knobs_.load();
   {
     const std::lock_guard lock(learn_mutex_);
-    if (!learn_target_.empty()) {
-      std::erase_if(s.bindings, [&](const ControllerBinding& b) {
-        return b.controller == controller || b.target == learn_target_;
-      });
-      s.bindings.push_back({controller, learn_target_});
-      std::sort(s.bindings.begin(), s.bindings.end(),
-                [](const auto& a, const auto& b) { return a.controller < b.controller; });
+    // A key is learned when it goes down (its release, like a note's, is then the binding's).
+    if (!learn_target_.empty() && (!key || value > 0)) {
+      const ControllerBinding learned{controller, learn_target_, key};
+      add_binding(s.bindings, learned);
       knobs_.store(s);
-      say("controller " + std::to_string(controller) + " now controls " + learn_target_);
+      say(std::string(key ? "" : "controller ") + control_name(learned) + " now controls " +
+          learn_target_);
       learn_target_.clear();
-      return;
+      return true;
     }
   }
+  const int id = key ? 128 + controller : controller;
   for (const ControllerBinding& b : s.bindings) {
-    if (b.controller != controller) continue;
+    if (b.controller != controller || b.key != key) continue;
     if (controller_can_set(b.target)) {
+      // A key sets the knob by its velocity when it goes down; its release changes nothing.
+      if (key && value == 0) return true;
       JamSettings changed = s;
       if (set_knob_from_controller(changed, b.target, value).empty() && !(changed == s)) {
         knobs_.store(changed);
       }
-      return;
+      return true;
     }
-    // An action fires when the controller is pressed (64 and over), once until it is released.
-    const bool down = value >= 64;
-    const bool was_down = std::find(pressed_.begin(), pressed_.end(), controller) != pressed_.end();
-    if (!down) std::erase(pressed_, controller);
-    if (!down || was_down) return;
-    pressed_.push_back(controller);
+    // An action fires when the control is pressed (a controller at 64 and over, a key down),
+    // once until it is released.
+    const bool down = key ? value > 0 : value >= 64;
+    const bool was_down = std::find(pressed_.begin(), pressed_.end(), id) != pressed_.end();
+    if (!down) std::erase(pressed_, id);
+    if (!down || was_down) return true;
+    pressed_.push_back(id);
     if (b.target == "answer-now") {
       answer_now(frame, s);
     } else if (b.target == "stop-answer") {
@@ -400,8 +415,9 @@ void Performer::player_control(int controller, int value, std::int64_t frame) {
       knobs_.store(changed);
       say(std::string("mode: ") + jam_mode_name(changed.mode));
     }
-    return;
+    return true;
   }
+  return false;
 }
 
 void Performer::answer_now(std::int64_t now, const JamSettings& s) {

@@ -163,6 +163,9 @@ class Performer {
 
   // A second source of the player's events (the panel's keyboard); before the first tick.
   void add_player_source(InputRouter::ListenerQueue& queue) { players_.push_back(&queue); }
+  // Where the keys bound by MIDI learn are published for the input routers; before the first
+  // tick.
+  void set_control_keys(ControlKeys* keys) { control_keys_ = keys; }
 
   // MIDI learn: the next controller the player moves is bound to `target` (a knob a controller
   // can set, or answer-now, stop-answer, next-mode), replacing what it controlled; said in a
@@ -251,8 +254,9 @@ class Performer {
   void retime(std::int64_t now);
   // A panic (from any front end) dropped every pending event: so are the answer's others.
   void on_panic(std::int64_t now);
-  // A controller moved: MIDI learn, a bound knob or action.
-  void player_control(int controller, int value, std::int64_t frame);
+  // A controller moved, or a bound key went down (`value` its velocity) or up (0): MIDI learn, a
+  // bound knob or action. Returns false for a key that is not bound (a note to play).
+  bool player_control(int controller, int value, std::int64_t frame, bool key = false);
   // The actions a controller can trigger.
   void answer_now(std::int64_t now, const JamSettings& s);
   void stop_answer(std::int64_t frame, const JamSettings& s);
@@ -279,12 +283,14 @@ class Performer {
   std::int64_t clicks_ = 0;            // clicks queued since it started
   std::int64_t next_click_ = -1;       // no click before this frame
   ClockFollower clock_in_;
+  ControlKeys* control_keys_ = nullptr;
+  std::vector<ControllerBinding> published_bindings_;  // the keys of these are in control_keys_
   bool following_clock_ = false;
   bool clock_running_ = false;  // MIDI clock out started
   double next_pulse_ = 0;       // the frame of its next pulse (fractional: no drift)
   mutable std::mutex learn_mutex_;
   std::string learn_target_;  // MIDI learn waits to bind this (learn_mutex_)
-  std::vector<int> pressed_;  // controllers bound to actions that are held down
+  std::vector<int> pressed_;  // controls bound to actions held down (keys: 128 + key)
   State state_ = State::kListening;
   std::uint64_t next_id_ = 1;
 

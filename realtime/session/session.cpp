@@ -58,6 +58,7 @@ Session::Session(const SessionOptions& options) : options_(options) {
       *engine_, RouterOptions{.player_channel = options_.player.channel,
                               .latency_frames = options_.audio.block_frames});
   router_->set_listener(options_.listener);
+  router_->set_control_keys(options_.control_keys);
   if (options_.replay) {
     const MidiFile file = read_midi_file(*options_.replay);
     replay_ = std::make_unique<ReplaySource>(replay_messages(file), options_.replay_delay_seconds);

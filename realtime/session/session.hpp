@@ -50,6 +50,9 @@ struct SessionOptions {
   std::optional<std::filesystem::path> capture_wav;  // real time only: the offline path writes one
   // The performer's copy of the player's events (the jam); set before any input arrives.
   InputRouter::ListenerQueue* listener = nullptr;
+  // The keys bound to knobs and actions (the jam's): the player's input passes them to the
+  // listener alone.
+  const ControlKeys* control_keys = nullptr;
 };
 
 // What the jam adds to the offline loop: its performer's tick before each block, and when to end.

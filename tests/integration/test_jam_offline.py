@@ -16,7 +16,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 from cli_check import fail, one_line_error  # noqa: E402
-from jam_check import composed_pitches, model_notes, played_pitches  # noqa: E402
+from jam_check import composed_pitches, model_notes, played_pitches, player_notes  # noqa: E402
 import smf  # noqa: E402
 
 MUSIC_LSTM, MODEL, PHRASE = sys.argv[1:4]
@@ -126,6 +126,27 @@ with tempfile.TemporaryDirectory() as tmp:
           f"{waited:.2f} s after the phrase instead of 4 s")
     one_line_error(run("jam", "--model", MODEL, "--bind", "64=seed", "--offline", "--replay",
                        PHRASE), "--bind 64=seed", "cannot control")
+    # A key outside the played range (the lowest A) bound to answer-now: it brings the answer, and
+    # it is neither heard, recorded nor heard by the model.
+    key_file = os.path.join(tmp, "key.mid")
+    events = events[:-2] + [(96, bytes([0x90, 21, 100])), (96, bytes([0x80, 21, 0]))]
+    with open(key_file, "wb") as f:
+        f.write(b"MThd" + struct.pack(">IHHH", 6, 0, 1, 480) + smf.track(events))
+    log, rec = os.path.join(tmp, "key.jsonl"), os.path.join(tmp, "key.mid.out.mid")
+    r = run("jam", "--model", MODEL, "--device", "cpu", "--replay", key_file, "--offline",
+            "--bind", "key:21=answer-now", "--gap", "4", "--answers-log", log, "--record", rec)
+    with open(log) as f:
+        first = json.loads(f.readline())
+    waited = first["start_s"] - first["phrase_end_s"]
+    heard = [p for _, _, p in player_notes(rec)]
+    if r.returncode != 0 or waited > 1.0 or 21 in heard or len(heard) != 10:
+        fail(f"--bind key:21=answer-now: answer {waited:.2f} s after the phrase, player's track "
+             f"{heard}: {r.stderr}")
+    if any(n["pitch"] == 21 for n in first["context"]):
+        fail("the model heard the key bound to answer-now")
+    print(f"--bind key:21: the key brought the answer {waited:.2f} s after the phrase, unheard")
+    one_line_error(run("jam", "--model", MODEL, "--bind", "key:300=width", "--offline",
+                       "--replay", PHRASE), "--bind key:300=width", "must be a controller number")
 
     # The headless demo.
     demo_dir = os.path.join(tmp, "demo")

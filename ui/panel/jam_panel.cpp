@@ -134,7 +134,7 @@ void JamPanel::draw_controls() {
     ImGui::TextDisabled("time and key");
     draw_time_and_key(s);
     ImGui::Separator();
-    ImGui::TextDisabled("MIDI learn: a controller or pedal for a setting or an action");
+    ImGui::TextDisabled("MIDI learn: a controller, pedal or key for a setting or an action");
     draw_midi_learn(s);
     ImGui::EndPopup();
   }
@@ -212,11 +212,12 @@ void JamPanel::draw_midi_learn(rt::JamSettings& s) {
   if (learning.empty()) {
     if (ImGui::Button("learn")) c_.performer.learn(chosen);
   } else {
-    ImGui::Text("move a controller for %s", learning.c_str());
+    ImGui::Text("move a controller or press a key for %s", learning.c_str());
   }
   for (std::size_t i = 0; i < s.bindings.size(); ++i) {
     ImGui::PushID(static_cast<int>(i));
-    ImGui::Text("controller %d: %s", s.bindings[i].controller, s.bindings[i].target.c_str());
+    ImGui::Text("%s%s: %s", s.bindings[i].key ? "" : "controller ",
+                rt::control_name(s.bindings[i]).c_str(), s.bindings[i].target.c_str());
     ImGui::SameLine();
     if (ImGui::SmallButton("forget")) {
       s.bindings.erase(s.bindings.begin() + static_cast<std::ptrdiff_t>(i));

@@ -151,7 +151,8 @@ TEST(JamPreset, SavedSettingsLoadBackTheSame) {
   s.entry = Entry::kBar;
   s.answer_tempo = AnswerTempo::kPlayer;
   s.beats_per_bar = 3;
-  s.bindings = {{1, "temperature"}, {20, "mode"}, {64, "answer-now"}};  // by controller
+  // By controller, then the keys.
+  s.bindings = {{1, "temperature"}, {20, "mode"}, {64, "answer-now"}, {21, "stop-answer", true}};
   save_preset(dir / "p.json", "mine", s);
   JamSettings loaded;
   load_preset(dir / "p.json", loaded);
@@ -175,7 +176,10 @@ TEST(JamPreset, ABadBindingNamesTheController) {
   EXPECT_NE(write(R"({"midi": {"300": "width"}})").find("'300' is not a controller number"),
             std::string::npos);
   EXPECT_NE(write(R"({"midi": ["width"]})").find("must map controller numbers"), std::string::npos);
+  EXPECT_NE(write(R"({"midi": {"key 200": "width"}})").find("'key 200' is not a controller"),
+            std::string::npos);
   EXPECT_EQ(write(R"({"midi": {"7": "width"}})"), "");
+  EXPECT_EQ(write(R"({"midi": {"key 108": "next-mode"}})"), "");
 }
 
 TEST(JamSettings, AControllerSweepsANumberKnobsRange) {

@@ -104,6 +104,30 @@ TEST_F(Router, MidiClockGoesToTheListenerAloneNeverToTheSynth) {
   EXPECT_EQ(router_.counters().clock.load(), 3u);
 }
 
+TEST_F(Router, ABoundKeysNoteOnGoesToTheListenerAlone) {
+  engine_.record_played = true;
+  InputRouter::ListenerQueue listener;
+  router_.set_listener(&listener);
+  ControlKeys keys;
+  const std::uint64_t bits[2] = {std::uint64_t{1} << 21, std::uint64_t{1} << (108 - 64)};
+  keys.set(bits);
+  router_.set_control_keys(&keys);
+  EXPECT_TRUE(keys.has(21) && keys.has(108) && !keys.has(60) && !keys.has(200));
+  send({0x90, 21, 90}, 10);
+  send({0x80, 21, 0}, 20);
+  send({0x90, 60, 90}, 30);
+  engine_.process(left_, right_, 256, 0);
+  std::vector<SynthEvent> heard, listened;
+  SynthEvent e;
+  while (engine_.played().try_pop(e)) heard.push_back(e);
+  while (listener.try_pop(e)) listened.push_back(e);
+  // Heard: the key's note-off (harmless: it may have sounded before it was bound) and key 60.
+  ASSERT_EQ(heard.size(), 2u);
+  EXPECT_EQ(heard[0].kind, EventKind::kNoteOff);
+  EXPECT_EQ(heard[1].data1, 60);
+  EXPECT_EQ(listened.size(), 3u);
+}
+
 TEST_F(Router, NotesGoToThePlayersChannelAndTheListener) {
   InputRouter::ListenerQueue listener;
   router_.set_listener(&listener);

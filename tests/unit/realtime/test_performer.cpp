@@ -43,6 +43,8 @@ class PerformerTest : public ::testing::Test {
         performer_(engine_, listener_, worker_, knobs_,
                    {.sample_rate = kRate, .model_channel = 1, .buffer_frames = kBlock}) {
     router_.set_listener(&listener_);
+    router_.set_control_keys(&control_keys_);
+    performer_.set_control_keys(&control_keys_);
     engine_.record_played = true;
     performer_.on_message = [this](const std::string& line) { messages_.push_back(line); };
   }
@@ -123,6 +125,7 @@ class PerformerTest : public ::testing::Test {
   }
 
   test::ClickInstrument click_;
+  ControlKeys control_keys_;
   AudioEngine engine_;
   InputRouter::ListenerQueue listener_;
   InputRouter router_;
@@ -598,6 +601,40 @@ TEST_F(PerformerTest, APedalBoundToAnswerNowAnswersWithoutWaitingForTheGap) {
   run(last_off + 1.0);
   ASSERT_EQ(performer_.answers().size(), 1u);  // three seconds of gap would still be running
   EXPECT_LT(static_cast<double>(performer_.answers()[0].start) / kRate, last_off + 0.1);
+}
+
+TEST_F(PerformerTest, AKeyOutsideThePlayedRangeLearnedForAnswerNowIsAControlNotANote) {
+  ASSERT_EQ(knobs_.set("gap", "3"), "");
+  ASSERT_EQ(performer_.learn("answer-now"), "");
+  play(21, 0.1, 0.1);  // the lowest A: learned (this press itself is heard)
+  run(0.3);
+  ASSERT_EQ(knobs_.load().bindings.size(), 1u);
+  EXPECT_EQ(knobs_.load().bindings[0], (ControllerBinding{21, "answer-now", true}));
+  EXPECT_EQ(messages_.back(), "key 21 now controls answer-now");
+  EXPECT_TRUE(control_keys_.has(21));
+  const double last_off = phrase(10, 0.5);
+  play(21, last_off + 0.05, 0.1);  // pressed just after the last note: answers now
+  run(last_off + 1.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_LT(static_cast<double>(performer_.answers()[0].start) / kRate, last_off + 0.1);
+  // The model never heard the key, and neither did the player: only the learning press sounded.
+  EXPECT_EQ(performer_.answers()[0].answer.context.back().pitch, 60 + 9 % 7);
+  int heard = 0;
+  for (const SynthEvent& e : played_) {
+    heard += e.voice == Voice::kPlayer && e.kind == EventKind::kNoteOn && e.data1 == 21;
+  }
+  EXPECT_EQ(heard, 1);
+}
+
+TEST_F(PerformerTest, AKeyBoundToAKnobSetsItByVelocity) {
+  JamSettings s = knobs_.load();
+  add_binding(s.bindings, {108, "temperature", true});
+  knobs_.store(s);
+  input_.push_back({kRate / 10, {0x90, 108, 127}});
+  input_.push_back({kRate / 5, {0x80, 108, 0}});
+  run(0.3);
+  EXPECT_DOUBLE_EQ(knobs_.load().search.temperature, 2.0);  // released: it stays
+  EXPECT_TRUE(performer_.answers().empty());                // and no phrase was played
 }
 
 TEST_F(PerformerTest, AControllerBoundToStopAnswerSilencesTheModel) {
