@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 #include "panel/piano_roll.hpp"
 #include "perform/jam_preset.hpp"
@@ -182,7 +184,10 @@ void JamPanel::draw_metronome(const rt::PerformerView& view) {
   ImGui::Dummy(ImVec2(size, size));
   ImGui::SameLine();
   if (view.beat) {
-    ImGui::Text("%.0f bpm", view.beat->bpm);
+    // Whose beat it is: a DAW's clock, the metronome, or the one heard in the playing.
+    const bool heard = std::string_view(view.beat->source) == "playing";
+    ImGui::Text("%.0f bpm%s%s", view.beat->bpm, heard ? "" : " (",
+                heard ? "" : (std::string(view.beat->source) + ")").c_str());
   } else {
     ImGui::TextUnformatted("no beat heard yet");
   }
@@ -247,6 +252,17 @@ void JamPanel::draw_time_and_key(rt::JamSettings& s) {
     if (s.metronome == rt::Metronome::kCountIn) {
       ImGui::SliderInt("bars counted in", &s.count_in_bars, 1, 8);
     }
+  }
+  ImGui::Checkbox("follow MIDI clock in", &s.clock_in);
+  ImGui::SameLine();
+  ImGui::Checkbox("send MIDI clock out", &s.clock_out);
+  // Latency compensation, in whole milliseconds.
+  float out_ms = static_cast<float>(s.out_latency_ms), in_ms = static_cast<float>(s.in_latency_ms);
+  if (ImGui::SliderFloat("MIDI out latency ms", &out_ms, 0.0f, 500.0f, "%.0f")) {
+    s.out_latency_ms = std::round(out_ms);
+  }
+  if (ImGui::SliderFloat("input latency ms", &in_ms, 0.0f, 500.0f, "%.0f")) {
+    s.in_latency_ms = std::round(in_ms);
   }
   int lock = static_cast<int>(s.scale_lock);
   if (ImGui::Combo("answer's notes", &lock, kScaleLocks, 3)) {
