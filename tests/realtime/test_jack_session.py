@@ -386,6 +386,38 @@ def case_kill():
         fail("the recording lost more than its last few seconds")
 
 
+def phrases_file(name, phrases):
+    """A player's part as a MIDI file in WORK: each (start s, pitches) a phrase of notes a quarter
+    second apart, each held 0.2 s."""
+    events = []
+    for start, pitches in phrases:
+        for i, p in enumerate(pitches):
+            events.append((start + 0.25 * i, bytes([0x90, p, 88])))
+            events.append((start + 0.25 * i + 0.2, bytes([0x80, p, 0])))
+    events.sort(key=lambda e: (e[0], e[1][0] & 0xF0 == 0x90))
+    deltas, now = [], 0
+    for t, message in events:  # 96 ticks a quarter at 120 bpm: 192 a second
+        tick = round(t * 192)
+        deltas.append((tick - now, message))
+        now = tick
+    return smf_file(os.path.join(WORK, name), deltas)
+
+
+def jam_ended(proc):
+    """Waits for a jam that ends by itself (--seconds); its standard error, once it exited 0."""
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        # Where it is stuck, for the report.
+        subprocess.run(["gdb", "-p", str(proc.pid), "-batch", "-ex", "thread apply all bt 10"])
+        proc.kill()
+        fail("music-lstm jam did not end")
+    print(out, err, sep="\n")
+    if proc.returncode != 0:
+        fail(f"music-lstm jam exited {proc.returncode}")
+    return err
+
+
 def case_jam():
     if confirmed(jam_once, "in the jam"):
         fail("our audio callback overran its period in both runs, and the server saw our audio "
@@ -397,23 +429,10 @@ def jam_once(run):
     8 from the jam's control line; a second phrase is answered at width 8; a note played over
     that answer cancels the rest."""
     gap, buffer_s = 0.35, int(PERIOD) / RATE
-    events = []
-
-    def phrase(start, pitches):
-        for i, p in enumerate(pitches):
-            events.append((start + 0.25 * i, bytes([0x90, p, 88])))
-            events.append((start + 0.25 * i + 0.2, bytes([0x80, p, 0])))
-    phrase(0.0, [60, 62, 64, 65, 67, 69, 71, 72, 71, 67])
-    phrase(13.0, [72, 71, 69, 67, 65, 64, 62, 60, 62, 64])
     over_at = 18.0
-    phrase(over_at, [48])
-    events.sort(key=lambda e: (e[0], e[1][0] & 0xF0 == 0x90))
-    deltas, now = [], 0
-    for t, message in events:  # 96 ticks a quarter at 120 bpm: 192 a second
-        tick = round(t * 192)
-        deltas.append((tick - now, message))
-        now = tick
-    song = smf_file(os.path.join(WORK, "jam-player.mid"), deltas)
+    song = phrases_file("jam-player.mid", [(0.0, [60, 62, 64, 65, 67, 69, 71, 72, 71, 67]),
+                                           (13.0, [72, 71, 69, 67, 65, 64, 62, 60, 62, 64]),
+                                           (over_at, [48])])
     name = "jam" if run == 1 else f"jam-{run}"
     rec, log = os.path.join(WORK, name + ".mid"), os.path.join(WORK, name + "-answers.jsonl")
     stats = os.path.join(WORK, name + "-stats.json")
@@ -430,16 +449,7 @@ def jam_once(run):
     proc.stdin.flush()
     if sender.wait(timeout=60) != 0:
         fail("the sender failed")
-    try:
-        out, err = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        # Where it is stuck, for the report.
-        subprocess.run(["gdb", "-p", str(proc.pid), "-batch", "-ex", "thread apply all bt 10"])
-        proc.kill()
-        fail("music-lstm jam did not end")
-    print(out, err, sep="\n")
-    if proc.returncode != 0:
-        fail(f"music-lstm jam exited {proc.returncode}")
+    err = jam_ended(proc)
     if "width is now 8" not in err:
         fail("the control line did not set the width")
     with open(stats) as f:
@@ -495,18 +505,8 @@ def case_clock():
     goes on at the new tempo within a beat."""
     model = os.path.join(os.path.dirname(__file__), "..", "..", "models", "default", "model.ckpt")
     change, end = 16.0, 44.0
-    events = []
-    for start in (1.0, 12.0, 28.0):
-        for i, p in enumerate([60, 62, 64, 65, 67, 69, 71, 72, 71, 67]):
-            events.append((start + 0.25 * i, bytes([0x90, p, 88])))
-            events.append((start + 0.25 * i + 0.2, bytes([0x80, p, 0])))
-    events.sort(key=lambda e: (e[0], e[1][0] & 0xF0 == 0x90))
-    deltas, now = [], 0
-    for t, message in events:  # 96 ticks a quarter at 120 bpm: 192 a second
-        tick = round(t * 192)
-        deltas.append((tick - now, message))
-        now = tick
-    song = smf_file(os.path.join(WORK, "clock-player.mid"), deltas)
+    scale = [60, 62, 64, 65, 67, 69, 71, 72, 71, 67]
+    song = phrases_file("clock-player.mid", [(1.0, scale), (12.0, scale), (28.0, scale)])
     rec, log = os.path.join(WORK, "clock.mid"), os.path.join(WORK, "clock-answers.jsonl")
     stats, sent_log = os.path.join(WORK, "clock-stats.json"), os.path.join(WORK, "clock-sent.txt")
     proc = subprocess.Popen(
@@ -520,14 +520,7 @@ def case_clock():
                                "--log", sent_log])
     if sender.wait(timeout=120) != 0:
         fail("the sender failed")
-    try:
-        out, err = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        fail("music-lstm jam did not end")
-    print(out, err, sep="\n")
-    if proc.returncode != 0:
-        fail(f"music-lstm jam exited {proc.returncode}")
+    err = jam_ended(proc)
     if "following MIDI clock in at" not in err:
         fail("the jam did not say it follows the clock")
     with open(log) as f:
