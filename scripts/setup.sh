@@ -12,8 +12,9 @@ core=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libboost-dev
   libreaderwriterqueue-dev libcurl4-openssl-dev libzip-dev zlib1g-dev libfccp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # LibTorch, and OpenBLAS explicitly: the reference BLAS apt picks is ~10x slower.
-  libtorch-dev libopenblas0-openmp
+  # LibTorch, and OpenBLAS explicitly: the reference BLAS apt picks is ~10x slower. The fast
+  # decoder calls CBLAS itself (libblas-dev's header; libblas.so.3 is then OpenBLAS).
+  libtorch-dev libopenblas0-openmp libblas-dev
 )
 # Real-time part: JACK must come in the same command as RtMidi (DESIGN.md).
 realtime=(

@@ -4,6 +4,8 @@
 #include <limits>
 #include <string>
 
+#include "decode/draws.hpp"
+#include "decode/search_checks.hpp"
 #include "model/feature_codec.hpp"
 
 namespace mlstm {
@@ -40,26 +42,22 @@ void add_head(Candidates& c, const torch::Tensor& log_probs, int width) {
   c.score = best;
 }
 
-// One class per row, drawn from softmax(log_probs) after top-k and top-p filtering; returns the
-// drawn classes [rows, 1] and their log-probabilities [rows, 1] (before filtering).
+// One class per row, drawn from softmax(log_probs) after top-k and top-p filtering (on the host:
+// decode/draws.hpp); returns the drawn classes [rows, 1] and their log-probabilities [rows, 1]
+// (before filtering).
 std::pair<torch::Tensor, torch::Tensor> sample_head(const torch::Tensor& log_probs, int top_k,
-                                                    double top_p, at::Generator& gen) {
-  auto lp = log_probs.to(torch::kCPU);
-  auto filtered = lp.clone();
-  if (top_k > 0 && top_k < lp.size(1)) {
-    const auto kth =
-        std::get<0>(lp.topk(top_k, 1)).index({torch::indexing::Slice(), -1}).unsqueeze(1);
-    filtered.masked_fill_(lp < kth, -std::numeric_limits<float>::infinity());
+                                                    double top_p, Draws& draws) {
+  const auto lp = log_probs.to(torch::kCPU, torch::kFloat32).contiguous();
+  const int64_t rows = lp.size(0), classes = lp.size(1);
+  auto cls = torch::empty({rows, 1}, torch::kInt64);
+  auto chosen = torch::empty({rows, 1}, torch::kFloat32);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = lp.data_ptr<float>() + r * classes;
+    const int c = draws.sample({row, static_cast<std::size_t>(classes)}, top_k, top_p);
+    cls[r][0] = c;
+    chosen[r][0] = row[c];
   }
-  if (top_p < 1.0) {
-    auto [sorted, order] = filtered.sort(1, /*descending=*/true);
-    const auto cum = sorted.exp().cumsum(1);
-    // Drop a class when the classes before it already hold top_p; the first always stays.
-    auto drop = (cum - sorted.exp()) >= top_p;
-    filtered.scatter_(1, order, sorted.masked_fill(drop, -std::numeric_limits<float>::infinity()));
-  }
-  const auto cls = torch::multinomial(filtered.exp(), 1, false, gen);
-  return {cls, lp.gather(1, cls)};
+  return {cls, chosen};
 }
 
 // log(1 - exp(x)) for x <= 0, accurately.
@@ -132,39 +130,7 @@ NoteTensors notes_to_tensors(std::span<const NoteFeatures> notes, const torch::D
 SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> context,
                          const SearchSettings& s) {
   const ModelConfig& m = model.config();
-  if (s.width < 1 || s.width > 64) throw DecodeError("beam width must be 1 to 64");
-  if (!(s.temperature > 0.0) || !std::isfinite(s.temperature)) {
-    throw DecodeError("temperature must be above 0");
-  }
-  if (!(s.timing_temperature > 0.0) || !std::isfinite(s.timing_temperature)) {
-    throw DecodeError("timing temperature must be above 0");
-  }
-  if (s.length < 1) throw DecodeError("length must be at least 1 note");
-  if (s.top_k < 0 || s.top_k > 128) throw DecodeError("top-k must be 0 (off) to 128");
-  if (!(s.top_p > 0.0 && s.top_p <= 1.0)) throw DecodeError("top-p must be above 0 and at most 1");
-  if (!(s.repetition_penalty >= 0.0 && s.repetition_penalty <= 10.0)) {
-    throw DecodeError("repetition penalty must be 0 (off) to 10 nats");
-  }
-  if (s.repetition_window < 1 || s.repetition_window > 256) {
-    throw DecodeError("repetition window must be 1 to 256 notes");
-  }
-  if (const std::string e = onset_limits_error(s.max_cluster, s.max_pace);
-      s.playable && !e.empty()) {
-    throw DecodeError(e);
-  }
-  if (s.min_pitch < 0 || s.max_pitch > 127 || s.min_pitch > s.max_pitch) {
-    throw DecodeError("pitch range must lie within 0..127, lowest first");
-  }
-  if ((s.pitch_classes & ~kAllPitchClasses) != 0) {
-    throw DecodeError("pitch classes must be a 12-bit set (C = bit 0 .. B = bit 11)");
-  }
-  bool any_pitch = false;
-  for (int p = s.min_pitch; p <= s.max_pitch; ++p) any_pitch |= (s.pitch_classes >> (p % 12)) & 1;
-  if (!any_pitch) throw DecodeError("no pitch of the allowed pitch classes lies in the range");
-  if (static_cast<int64_t>(context.size()) < m.context_notes) {
-    throw DecodeError("the context has " + std::to_string(context.size()) +
-                      " notes; this model needs " + std::to_string(m.context_notes));
-  }
+  check_search(s, m, context.size());
   torch::NoGradGuard no_grad;
   model.eval();
   const torch::Device device = model.parameters().front().device();
@@ -182,7 +148,7 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
           ? start_tokens(1, torch::TensorOptions().dtype(torch::kFloat32).device(device))
           : ctx;
   const int width = s.sampling == Sampling::kSample ? 1 : s.width;
-  auto gen = at::detail::createCPUGenerator(s.seed);
+  Draws draws(s.seed);
   std::vector<std::vector<NoteFeatures>> beams(1);  // each beam's notes so far
   // Kept on the device: every copy to the host waits for the device (slow on a GPU).
   const auto f64 = torch::TensorOptions().dtype(torch::kFloat64).device(device);
@@ -207,9 +173,6 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
   // Playability: each beam's earliest next onset, kept by masking the step classes that come
   // sooner (or raising a regression head's step to it).
   std::vector<OnsetLimits> limits;
-  if (!(s.time_scale > 0.0 && s.time_scale <= 100.0)) {
-    throw DecodeError("the time scale must be above 0 and at most 100");
-  }
   if (s.playable) limits.emplace_back(context, s.max_cluster, s.max_pace, s.time_scale);
   std::vector<double> min_steps;
   std::vector<double> step_seconds;  // each step class's seconds
@@ -262,7 +225,7 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
     if (s.sampling == Sampling::kSample) {
       cand.score = torch::zeros({1, 1});
       for (const auto& h : heads) {
-        auto [cls, lp] = sample_head(h, s.top_k, s.top_p, gen);
+        auto [cls, lp] = sample_head(h, s.top_k, s.top_p, draws);
         cand.classes.push_back(cls.to(device));
         cand.score = cand.score + lp;
       }
@@ -278,9 +241,9 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
     torch::Tensor child_perturbed;
     if (s.sampling == Sampling::kStochasticBeam) {
       // Kool et al. (2019), eq. 10-11: perturb each child, then condition on its parent's score.
-      auto u = torch::rand(total.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat64))
-                   .clamp(1e-12, 1.0 - 1e-12)
-                   .to(device);
+      auto u = torch::empty(total.sizes(), torch::kFloat64);
+      for (int64_t i = 0; i < u.numel(); ++i) u.data_ptr<double>()[i] = draws.uniform();
+      u = u.clamp(1e-12, 1.0 - 1e-12).to(device);
       auto g = total - torch::log(-torch::log(u));
       auto z = std::get<0>(g.max(1, true));
       auto parent_g = perturbed.unsqueeze(1);
@@ -299,7 +262,7 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
       fields.push_back(cls.reshape({-1}).index_select(0, pos).to(torch::kFloat64));
     }
     for (const auto& h : drawn_heads) {
-      auto cls = sample_head(h.index_select(0, parent), 0, 1.0, gen).first;
+      auto cls = sample_head(h.index_select(0, parent), 0, 1.0, draws).first;
       fields.push_back(cls.reshape({-1}).to(torch::kFloat64).to(device));
     }
     auto regression = [&](const torch::Tensor& head) {

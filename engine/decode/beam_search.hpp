@@ -24,11 +24,6 @@
 
 namespace mlstm {
 
-struct SearchResult {
-  std::vector<NoteFeatures> notes;  // the continuation, `length` notes
-  double log_prob = 0.0;            // of the chosen notes' classes, at the given temperature
-};
-
 // A song of any length: continue `prime` by `settings.length` notes at a time (each time from the
 // last context_notes notes, prime or generated) until `total` notes are added. The seed moves on
 // each time, so sampled chunks differ.

@@ -6,8 +6,10 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "decode/onset_limits.hpp"
+#include "midi/note_features.hpp"
 
 namespace mlstm {
 
@@ -104,6 +106,12 @@ inline SearchSettings default_search_settings() {
   s.timing_temperature = kDefaultTimingTemperature;
   return s;
 }
+
+// What a search found.
+struct SearchResult {
+  std::vector<NoteFeatures> notes;  // the continuation, `length` notes
+  double log_prob = 0.0;            // of the chosen notes' classes, at the given temperature
+};
 
 // "beam", "stochastic-beam", "sample" (the names the command line, presets and reports use).
 inline const char* sampling_name(Sampling sampling) {

@@ -1,0 +1,341 @@
+#include "decode/fast/fast_beam_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "decode/search_checks.hpp"
+#include "model/feature_codec.hpp"
+
+namespace mlstm::fast {
+namespace {
+
+constexpr float kOff = -std::numeric_limits<float>::infinity();
+
+// log_softmax(x / temperature) in place, in float as LibTorch computes it.
+void log_softmax(std::span<float> x, double temperature) {
+  const auto t = static_cast<float>(temperature);
+  float top = kOff;
+  for (float& v : x) {
+    v /= t;
+    top = std::max(top, v);
+  }
+  float sum = 0;
+  for (const float v : x) sum += std::exp(v - top);
+  const float log_sum = top + std::log(sum);
+  for (float& v : x) v -= log_sum;
+}
+
+// The `k` largest of `values` (value, index), largest first; equal values by index.
+void top_k(std::span<const float> values, int k, std::vector<std::pair<float, int>>& out) {
+  out.resize(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) out[i] = {values[i], static_cast<int>(i)};
+  const auto by_value = [](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  };
+  std::partial_sort(out.begin(), out.begin() + k, out.end(), by_value);
+  out.resize(static_cast<std::size_t>(k));
+}
+
+double log1mexp(double x) {
+  return x > -0.6931471805599453 ? std::log(-std::expm1(x)) : std::log1p(-std::exp(x));
+}
+
+// The class heads in the order the searches add them: pitch, step, duration, velocity.
+enum Head { kPitch = 0, kStep = 1, kDuration = 2, kVelocity = 3 };
+
+}  // namespace
+
+FastBeamSearch::FastBeamSearch(const PackedModel& model) : model_(model), decoder_(model, 64) {}
+
+void FastBeamSearch::add_head(std::vector<Candidate>& candidates, std::span<const float> log_probs,
+                              int width, int head) {
+  const int k = std::min<int>(width, static_cast<int>(log_probs.size()));
+  top_k(log_probs, k, top_);
+  if (candidates.empty()) {
+    for (const auto& [score, cls] : top_) {
+      Candidate c;
+      c.score = score;
+      c.classes[head] = cls;
+      candidates.push_back(c);
+    }
+    return;
+  }
+  // Every candidate with each of the head's best k classes; the best `width` of those sums.
+  merged_.clear();
+  for (const Candidate& c : candidates) {
+    for (const auto& [score, cls] : top_) {
+      Candidate m = c;
+      m.score = c.score + score;
+      m.classes[head] = cls;
+      merged_.push_back(m);
+    }
+  }
+  const auto n = std::min<std::size_t>(static_cast<std::size_t>(width), merged_.size());
+  merge_order_.resize(merged_.size());
+  for (std::size_t i = 0; i < merged_.size(); ++i) merge_order_[i] = static_cast<int>(i);
+  std::partial_sort(merge_order_.begin(), merge_order_.begin() + static_cast<std::ptrdiff_t>(n),
+                    merge_order_.end(), [&](int a, int b) {
+                      const float sa = merged_[static_cast<std::size_t>(a)].score;
+                      const float sb = merged_[static_cast<std::size_t>(b)].score;
+                      return sa > sb || (sa == sb && a < b);  // ties: the earlier sum first
+                    });
+  candidates.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    candidates.push_back(merged_[static_cast<std::size_t>(merge_order_[i])]);
+  }
+}
+
+SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::span<const float> h,
+                                    std::span<const float> c, const SearchSettings& s) {
+  const ModelConfig& m = model_.config;
+  check_search(s, m, context.size());
+  const TimeBins time_bins(m);
+  const VelocityBins velocity_bins(m.velocity_bins);
+  const bool time_classes = m.time_head == HeadKind::kClasses;
+  const bool velocity_classes = m.velocity && m.velocity_head == HeadKind::kClasses;
+  const int width = s.sampling == Sampling::kSample ? 1 : s.width;
+  Draws draws(s.seed);
+
+  // The class heads: where each one's outputs start and how many there are.
+  struct HeadSpan {
+    int head, offset, size;
+    double temperature;
+  };
+  std::vector<HeadSpan> class_heads = {{kPitch, 0, PackedModel::kPitchOutputs, s.temperature}};
+  int offset = PackedModel::kPitchOutputs;
+  const double timing_temperature = s.temperature * s.timing_temperature;
+  if (time_classes) {
+    class_heads.push_back({kStep, offset, model_.step_outputs, timing_temperature});
+    class_heads.push_back(
+        {kDuration, offset + model_.step_outputs, model_.duration_outputs, timing_temperature});
+  }
+  offset += model_.step_outputs + model_.duration_outputs;
+  if (velocity_classes) {
+    class_heads.push_back({kVelocity, offset, model_.velocity_outputs, s.temperature});
+  }
+  // With drawn timing the beam searches the pitch head only.
+  const bool draw_timing = s.sample_timing && s.sampling != Sampling::kSample;
+  const std::size_t searched = draw_timing ? 1 : class_heads.size();
+
+  std::vector<float> pitch_mask(128, kOff);
+  for (int p = s.min_pitch; p <= s.max_pitch; ++p) {
+    if ((s.pitch_classes >> (p % 12)) & 1) pitch_mask[static_cast<std::size_t>(p)] = 0.0f;
+  }
+  const bool penalise = s.repetition_penalty > 0.0;
+  const auto window = static_cast<std::size_t>(s.repetition_window);
+  const std::span<const NoteFeatures> seen = context.last(std::min(window, context.size()));
+  std::vector<double> step_seconds;
+  if (time_classes) {
+    for (int cls = 0; cls < time_bins.bins(); ++cls)
+      step_seconds.push_back(time_bins.to_seconds(cls));
+  }
+
+  // The decoder's first input: the start token (seq2seq), or the context itself (next-note).
+  decoder_.start(h, c);
+  const std::span<const NoteFeatures> ctx = context.last(static_cast<std::size_t>(m.context_notes));
+  inputs_.clear();
+  if (m.kind == ModelKind::kSeq2Seq) {
+    inputs_.push_back({kStartPitch, 0.0, 0.0, 0});
+  } else {
+    for (std::size_t i = 0; i + 1 < ctx.size(); ++i) decoder_.step(ctx.subspan(i, 1));
+    inputs_.push_back(ctx.back());
+  }
+  beams_.assign(1, {});
+  limits_.clear();
+  if (s.playable) limits_.emplace_back(context, s.max_cluster, s.max_pace, s.time_scale);
+  scores_.assign(1, 0.0);
+  perturbed_.assign(1, 0.0);
+  for (auto& b : beams_) b.reserve(static_cast<std::size_t>(s.length));
+
+  for (int step = 0; step < s.length; ++step) {
+    decoder_.step(inputs_);
+    const int live = decoder_.beams();
+    if (heads_.size() < static_cast<std::size_t>(live))
+      heads_.resize(static_cast<std::size_t>(live));
+    if (candidates_.size() < static_cast<std::size_t>(live)) {
+      candidates_.resize(static_cast<std::size_t>(live));
+    }
+    int per_beam = 0;
+    for (int b = 0; b < live; ++b) {
+      const std::span<const float> out = decoder_.outputs(b);
+      for (const float v : out) {
+        if (!std::isfinite(v))
+          throw DecodeError("the model computed NaN or infinity; no note was produced");
+      }
+      std::vector<float>& lp = heads_[static_cast<std::size_t>(b)];
+      lp.assign(out.begin(), out.end());
+      for (const HeadSpan& hs : class_heads) {
+        log_softmax({lp.data() + hs.offset, static_cast<std::size_t>(hs.size)}, hs.temperature);
+      }
+      for (std::size_t p = 0; p < 128; ++p) lp[p] += pitch_mask[p];
+      if (penalise) {
+        // How often each pitch occurs among the beam's last `window` notes (the context's, then
+        // its own): counted on the fly, it is at most 256 notes.
+        const std::vector<NoteFeatures>& own = beams_[static_cast<std::size_t>(b)];
+        const std::size_t from_own = std::min(window, own.size());
+        const std::size_t from_context = std::min(window - from_own, seen.size());
+        const auto penalty = static_cast<float>(s.repetition_penalty);
+        float counts[128] = {};
+        for (std::size_t i = seen.size() - from_context; i < seen.size(); ++i) {
+          counts[seen[i].pitch] += 1.0f;
+        }
+        for (std::size_t i = own.size() - from_own; i < own.size(); ++i)
+          counts[own[i].pitch] += 1.0f;
+        for (std::size_t p = 0; p < 128; ++p) lp[p] -= counts[p] * penalty;
+      }
+      if (time_classes && s.playable) {
+        const double min_step = limits_[static_cast<std::size_t>(b)].min_step();
+        for (std::size_t cls = 0; cls + 1 < step_seconds.size(); ++cls) {
+          if (step_seconds[cls] < min_step - 1e-9)
+            lp[static_cast<std::size_t>(class_heads[1].offset) + cls] = kOff;
+        }
+      }
+      std::vector<Candidate>& cand = candidates_[static_cast<std::size_t>(b)];
+      cand.clear();
+      if (s.sampling == Sampling::kSample) {
+        Candidate one;
+        for (std::size_t i = 0; i < class_heads.size(); ++i) {
+          const HeadSpan& hs = class_heads[i];
+          const std::span<const float> row{lp.data() + hs.offset,
+                                           static_cast<std::size_t>(hs.size)};
+          const int cls = draws.sample(row, s.top_k, s.top_p);
+          one.classes[hs.head] = cls;
+          one.score += row[static_cast<std::size_t>(cls)];
+        }
+        cand.push_back(one);
+      } else {
+        for (std::size_t i = 0; i < searched; ++i) {
+          const HeadSpan& hs = class_heads[i];
+          add_head(cand, {lp.data() + hs.offset, static_cast<std::size_t>(hs.size)}, width,
+                   hs.head);
+        }
+      }
+      per_beam = static_cast<int>(cand.size());
+    }
+
+    // The best `width` candidates over all beams (by their Gumbel scores in stochastic beam).
+    const auto all = static_cast<std::size_t>(live * per_beam);
+    total_.resize(all);
+    rank_.resize(all);
+    for (int b = 0; b < live; ++b) {
+      for (int j = 0; j < per_beam; ++j) {
+        const auto i = static_cast<std::size_t>(b * per_beam + j);
+        total_[i] =
+            scores_[static_cast<std::size_t>(b)] +
+            static_cast<double>(
+                candidates_[static_cast<std::size_t>(b)][static_cast<std::size_t>(j)].score);
+        rank_[i] = total_[i];
+      }
+    }
+    if (s.sampling == Sampling::kStochasticBeam) {
+      // Kool et al. (2019), eq. 10-11: perturb each child, then condition on its parent's score.
+      for (std::size_t i = 0; i < all; ++i) {
+        const double u = std::clamp(draws.uniform(), 1e-12, 1.0 - 1e-12);
+        rank_[i] = total_[i] - std::log(-std::log(u));  // g, for now
+      }
+      for (int b = 0; b < live; ++b) {
+        const auto row = static_cast<std::size_t>(b * per_beam);
+        double z = -std::numeric_limits<double>::infinity();
+        for (int j = 0; j < per_beam; ++j)
+          z = std::max(z, rank_[row + static_cast<std::size_t>(j)]);
+        const double parent_g = perturbed_[static_cast<std::size_t>(b)];
+        for (int j = 0; j < per_beam; ++j) {
+          double& g = rank_[row + static_cast<std::size_t>(j)];
+          const double v = parent_g - g + log1mexp(g - z);
+          g = parent_g - std::max(v, 0.0) - std::log1p(std::exp(-std::abs(v)));
+        }
+      }
+    }
+    const auto chosen = std::min<std::size_t>(static_cast<std::size_t>(width), all);
+    order_.resize(all);
+    for (std::size_t i = 0; i < all; ++i) order_[i] = static_cast<int>(i);
+    std::partial_sort(
+        order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(chosen), order_.end(),
+        [&](int a, int b) {
+          return rank_[static_cast<std::size_t>(a)] > rank_[static_cast<std::size_t>(b)] ||
+                 (rank_[static_cast<std::size_t>(a)] == rank_[static_cast<std::size_t>(b)] &&
+                  a < b);
+        });
+    order_.resize(chosen);
+
+    // The chosen children: their classes (searched, then drawn head by head for every child, in
+    // the order the LibTorch search draws them) and the regression heads' values.
+    parents_.resize(chosen);
+    int classes[64][4];
+    for (std::size_t i = 0; i < chosen; ++i) {
+      const int pos = order_[i];
+      parents_[i] = pos / per_beam;
+      const Candidate& cand = candidates_[static_cast<std::size_t>(parents_[i])]
+                                         [static_cast<std::size_t>(pos % per_beam)];
+      std::copy(std::begin(cand.classes), std::end(cand.classes), classes[i]);
+    }
+    if (draw_timing) {
+      for (std::size_t k = 1; k < class_heads.size(); ++k) {
+        const HeadSpan& hs = class_heads[k];
+        for (std::size_t i = 0; i < chosen; ++i) {
+          const std::vector<float>& lp = heads_[static_cast<std::size_t>(parents_[i])];
+          classes[i][hs.head] =
+              draws.sample({lp.data() + hs.offset, static_cast<std::size_t>(hs.size)});
+        }
+      }
+    }
+    next_beams_.resize(chosen);
+    if (s.playable) {
+      next_limits_.resize(chosen, limits_.front());  // each assigned below
+    } else {
+      next_limits_.clear();
+    }
+    next_scores_.resize(chosen);
+    next_perturbed_.resize(chosen);
+    inputs_.resize(chosen);
+    for (std::size_t i = 0; i < chosen; ++i) {
+      const auto from = static_cast<std::size_t>(parents_[i]);
+      const std::span<const float> out = decoder_.outputs(parents_[i]);
+      NoteFeatures f;
+      f.pitch = classes[i][kPitch];
+      if (time_classes) {
+        f.step = time_bins.to_seconds(classes[i][kStep]);
+        f.duration = time_bins.to_seconds(classes[i][kDuration]);
+      } else {
+        f.step = out[PackedModel::kPitchOutputs];
+        f.duration =
+            out[static_cast<std::size_t>(PackedModel::kPitchOutputs + model_.step_outputs)];
+      }
+      if (velocity_classes) {
+        f.velocity = velocity_bins.to_velocity(classes[i][kVelocity]);
+      } else if (m.velocity) {
+        const double v = out[static_cast<std::size_t>(
+            PackedModel::kPitchOutputs + model_.step_outputs + model_.duration_outputs)];
+        f.velocity = static_cast<int>(std::lround(std::clamp(v * 127.0, 1.0, 127.0)));
+      } else {
+        f.velocity = 80;  // a model without velocity plays every note alike
+      }
+      // Guards: no negative step, no note too short to sound, nothing past time_max.
+      f.step = std::clamp(f.step, 0.0, m.time_max);
+      f.duration = std::clamp(f.duration, s.min_duration, m.time_max);
+      if (s.playable) {
+        // A regression head is raised to the limit; a class head's masked classes never win.
+        if (!time_classes)
+          f.step = std::max(f.step, std::min(limits_[from].min_step(), m.time_max));
+        next_limits_[i] = limits_[from];
+        next_limits_[i].add(f.step);
+      }
+      next_beams_[i] = beams_[from];
+      next_beams_[i].push_back(f);
+      next_scores_[i] = total_[static_cast<std::size_t>(order_[i])];
+      next_perturbed_[i] = rank_[static_cast<std::size_t>(order_[i])];
+      inputs_[i] = f;
+    }
+    beams_.swap(next_beams_);
+    limits_.swap(next_limits_);
+    scores_.swap(next_scores_);
+    perturbed_.swap(next_perturbed_);
+    decoder_.reorder(parents_);
+  }
+  const auto top =
+      static_cast<std::size_t>(std::max_element(scores_.begin(), scores_.end()) - scores_.begin());
+  return {beams_[top], scores_[top]};
+}
+
+}  // namespace mlstm::fast

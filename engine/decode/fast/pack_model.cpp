@@ -1,0 +1,97 @@
+#include "decode/fast/pack_model.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "decode/beam_search.hpp"
+#include "decode/search_checks.hpp"
+
+namespace mlstm::fast {
+namespace {
+
+torch::Tensor parameter(NoteModelImpl& model, const std::string& name) {
+  for (const auto& p : model.named_parameters()) {
+    if (p.key() == name) return p.value().detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  }
+  throw std::invalid_argument("the model has no parameter '" + name + "'");
+}
+
+std::vector<float> values(const torch::Tensor& t) {
+  const torch::Tensor c = t.contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+}  // namespace
+
+PackedModel pack_model(NoteModelImpl& model) {
+  torch::NoGradGuard no_grad;
+  PackedModel p;
+  p.config = model.config();
+  const ModelConfig& m = p.config;
+  p.embedding = values(parameter(model, "pitch_embedding.weight"));
+  for (int l = 0; l < m.decoder_layers; ++l) {
+    const std::string suffix = "_l" + std::to_string(l);
+    // [4H x in] and [4H x H] side by side, transposed: (in + H) x 4H.
+    const torch::Tensor w = torch::cat({parameter(model, "decoder.weight_ih" + suffix),
+                                        parameter(model, "decoder.weight_hh" + suffix)},
+                                       1);
+    PackedLstmLayer layer;
+    layer.inputs = static_cast<int>(w.size(1)) - m.decoder_hidden;
+    layer.hidden = m.decoder_hidden;
+    layer.weights = values(w.t().contiguous());
+    layer.bias = values(parameter(model, "decoder.bias_ih" + suffix) +
+                        parameter(model, "decoder.bias_hh" + suffix));
+    p.layers.push_back(std::move(layer));
+  }
+  std::vector<torch::Tensor> weights = {parameter(model, "pitch_head.weight"),
+                                        parameter(model, "step_head.weight"),
+                                        parameter(model, "duration_head.weight")};
+  std::vector<torch::Tensor> biases = {parameter(model, "pitch_head.bias"),
+                                       parameter(model, "step_head.bias"),
+                                       parameter(model, "duration_head.bias")};
+  if (m.velocity) {
+    weights.push_back(parameter(model, "velocity_head.weight"));
+    biases.push_back(parameter(model, "velocity_head.bias"));
+  }
+  p.step_outputs = static_cast<int>(weights[1].size(0));
+  p.duration_outputs = static_cast<int>(weights[2].size(0));
+  p.velocity_outputs = m.velocity ? static_cast<int>(weights[3].size(0)) : 0;
+  p.head_weights = values(torch::cat(weights, 0).t().contiguous());  // H x outputs
+  p.head_bias = values(torch::cat(biases, 0));
+  p.check();
+  return p;
+}
+
+void start_state(NoteModelImpl& model, std::span<const NoteFeatures> context, std::vector<float>& h,
+                 std::vector<float>& c) {
+  const ModelConfig& m = model.config();
+  const auto size = static_cast<std::size_t>(m.decoder_layers) * m.decoder_hidden;
+  if (m.kind == ModelKind::kNextNote) {
+    h.assign(size, 0.0f);
+    c.assign(size, 0.0f);
+    return;
+  }
+  torch::NoGradGuard no_grad;
+  model.eval();
+  const torch::Device device = model.parameters().front().device();
+  const DecoderState s = model.start_decoding(
+      notes_to_tensors(context.last(static_cast<std::size_t>(m.context_notes)), device));
+  // [layers, 1, hidden] each.
+  h = values(s.h.to(torch::kCPU, torch::kFloat32).reshape({-1}));
+  c = values(s.c.to(torch::kCPU, torch::kFloat32).reshape({-1}));
+}
+
+ModelSearch::ModelSearch(NoteModelImpl& model)
+    : model_(model),
+      packed_(std::make_unique<PackedModel>(pack_model(model))),
+      search_(std::make_unique<FastBeamSearch>(*packed_)) {}
+
+SearchResult ModelSearch::operator()(std::span<const NoteFeatures> context,
+                                     const SearchSettings& settings) {
+  // The settings first: a short context must be one line, not the encoder's error.
+  check_search(settings, model_.config(), context.size());
+  start_state(model_, context, h_, c_);
+  return search_->search(context, h_, c_, settings);
+}
+
+}  // namespace mlstm::fast

@@ -1,0 +1,179 @@
+#include "decode/fast/packed_decoder.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "decode/fast/panel_product.hpp"
+#include "model/feature_codec.hpp"
+
+namespace mlstm::fast {
+namespace {
+
+// out (rows x n) = in (rows x k, row stride `lda`) times w (k x n) plus bias. One row (width 1,
+// the first note of every answer, a next-note model's context) is a matrix-vector product, where
+// OpenBLAS's sgemv streams the weights faster than the panels do; more rows go through the panels
+// (panel_product.hpp says why).
+void affine(const float* in, int rows, int k, int lda, const std::vector<float>& w,
+            const std::vector<float>& panels, int n, const std::vector<float>& bias, float* out,
+            int ldo) {
+  if (rows == 1) {
+    std::copy(bias.begin(), bias.end(), out);
+    cblas_sgemv(CblasRowMajor, CblasTrans, k, n, 1.0f, w.data(), n, in, 1, 1.0f, out, 1);
+    return;
+  }
+  panel_product(in, rows, lda, k, panels, n, bias, out, ldo);
+}
+
+void expect_size(const std::vector<float>& v, std::size_t n, const std::string& what) {
+  if (v.size() != n) {
+    throw std::invalid_argument("packed model: " + what + " has " + std::to_string(v.size()) +
+                                " values, expected " + std::to_string(n));
+  }
+}
+
+}  // namespace
+
+void PackedModel::check() const {
+  const auto e = static_cast<std::size_t>(config.embedding);
+  expect_size(embedding, 129 * e, "the pitch embedding");
+  if (static_cast<int>(layers.size()) != config.decoder_layers) {
+    throw std::invalid_argument("packed model: " + std::to_string(layers.size()) +
+                                " decoder layers, expected " +
+                                std::to_string(config.decoder_layers));
+  }
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const PackedLstmLayer& layer = layers[l];
+    const int inputs = l == 0 ? input_features() : hidden();
+    if (layer.inputs != inputs || layer.hidden != hidden()) {
+      throw std::invalid_argument("packed model: decoder layer " + std::to_string(l) +
+                                  " has the wrong shape");
+    }
+    const auto gates = static_cast<std::size_t>(4 * hidden());
+    expect_size(layer.weights, static_cast<std::size_t>(inputs + hidden()) * gates,
+                "decoder layer " + std::to_string(l));
+    expect_size(layer.bias, gates, "decoder layer " + std::to_string(l) + "'s bias");
+  }
+  expect_size(head_weights, static_cast<std::size_t>(hidden()) * outputs(), "the heads");
+  expect_size(head_bias, static_cast<std::size_t>(outputs()), "the heads' bias");
+}
+
+PackedDecoder::PackedDecoder(const PackedModel& model, int max_beams)
+    : model_(model),
+      max_beams_(max_beams),
+      hidden_(model.hidden()),
+      width_(std::max(model.input_features(), model.hidden()) + model.hidden()) {
+  model.check();
+  if (max_beams < 1) throw std::invalid_argument("packed decoder: at least one beam");
+  const std::size_t states = model.layers.size() * max_beams * static_cast<std::size_t>(hidden_);
+  h_.assign(states, 0.0f);
+  c_.assign(states, 0.0f);
+  moved_h_.assign(states, 0.0f);
+  moved_c_.assign(states, 0.0f);
+  x_.assign(static_cast<std::size_t>(max_beams) * width_, 0.0f);
+  gates_.assign(static_cast<std::size_t>(max_beams) * 4 * hidden_, 0.0f);
+  out_.assign(static_cast<std::size_t>(max_beams) * model.outputs(), 0.0f);
+  for (const PackedLstmLayer& layer : model.layers) {
+    layer_panels_.push_back(
+        pack_panels(layer.weights, layer.inputs + layer.hidden, 4 * layer.hidden));
+  }
+  head_panels_ = pack_panels(model.head_weights, hidden_, model.outputs());
+}
+
+std::size_t PackedDecoder::index(int layer, int beam) const {
+  return (static_cast<std::size_t>(layer) * max_beams_ + beam) * hidden_;
+}
+
+void PackedDecoder::start(std::span<const float> h0, std::span<const float> c0) {
+  const std::size_t per_layer = static_cast<std::size_t>(hidden_);
+  if (h0.size() != model_.layers.size() * per_layer || c0.size() != h0.size()) {
+    throw std::invalid_argument("packed decoder: the start state must be layers x hidden");
+  }
+  for (std::size_t l = 0; l < model_.layers.size(); ++l) {
+    std::copy_n(h0.begin() + l * per_layer, per_layer, h(static_cast<int>(l), 0));
+    std::copy_n(c0.begin() + l * per_layer, per_layer, c(static_cast<int>(l), 0));
+  }
+  beams_ = 1;
+}
+
+void PackedDecoder::step(std::span<const NoteFeatures> notes) {
+  const int beams = static_cast<int>(notes.size());
+  if (beams < 1 || beams > max_beams_) {
+    throw std::invalid_argument("packed decoder: 1 to " + std::to_string(max_beams_) + " beams");
+  }
+  beams_ = beams;
+  const ModelConfig& m = model_.config;
+  const int features = model_.input_features();
+  // The first layer's input, as NoteModel::embed() builds it.
+  const auto time_in = [&](double t) {
+    const double x = std::clamp(t, 0.0, m.time_max);
+    return static_cast<float>(m.log_time_inputs ? std::log(x + kLogTimeOffset) : x);
+  };
+  for (int b = 0; b < beams; ++b) {
+    const NoteFeatures& n = notes[static_cast<std::size_t>(b)];
+    float* x = &x_[static_cast<std::size_t>(b) * width_];
+    const int pitch = std::clamp(n.pitch, 0, kStartPitch);
+    std::copy_n(&model_.embedding[static_cast<std::size_t>(pitch) * m.embedding], m.embedding, x);
+    x[m.embedding] = time_in(n.step);
+    x[m.embedding + 1] = time_in(n.duration);
+    if (m.velocity) x[m.embedding + 2] = static_cast<float>(n.velocity / 127.0);
+  }
+  const int gates = 4 * hidden_;
+  for (std::size_t l = 0; l < model_.layers.size(); ++l) {
+    const PackedLstmLayer& layer = model_.layers[l];
+    const int layer_index = static_cast<int>(l);
+    const int inputs = l == 0 ? features : hidden_;
+    for (int b = 0; b < beams; ++b) {
+      float* x = &x_[static_cast<std::size_t>(b) * width_];
+      if (l > 0) std::copy_n(h(layer_index - 1, b), hidden_, x);  // the layer below, just stepped
+      std::copy_n(h(layer_index, b), hidden_, x + inputs);
+    }
+    affine(x_.data(), beams, inputs + hidden_, width_, layer.weights, layer_panels_[l], gates,
+           layer.bias, gates_.data(), gates);
+    for (int b = 0; b < beams; ++b) {
+      lstm_cell(&gates_[static_cast<std::size_t>(b) * gates], hidden_, h(layer_index, b),
+                c(layer_index, b));
+    }
+  }
+  // The heads read the top layer's new output; its rows are consecutive in h_.
+  const int top = static_cast<int>(model_.layers.size()) - 1;
+  affine(h(top, 0), beams, hidden_, hidden_, model_.head_weights, head_panels_, model_.outputs(),
+         model_.head_bias, out_.data(), model_.outputs());
+}
+
+void PackedDecoder::reorder(std::span<const int> parents) {
+  const int beams = static_cast<int>(parents.size());
+  if (beams < 1 || beams > max_beams_) {
+    throw std::invalid_argument("packed decoder: 1 to " + std::to_string(max_beams_) + " beams");
+  }
+  for (std::size_t l = 0; l < model_.layers.size(); ++l) {
+    const int layer = static_cast<int>(l);
+    for (int b = 0; b < beams; ++b) {
+      const int from = parents[static_cast<std::size_t>(b)];
+      if (from < 0 || from >= beams_) throw std::invalid_argument("packed decoder: no such beam");
+      std::copy_n(h(layer, from), hidden_, &moved_h_[index(layer, b)]);
+      std::copy_n(c(layer, from), hidden_, &moved_c_[index(layer, b)]);
+    }
+  }
+  h_.swap(moved_h_);
+  c_.swap(moved_c_);
+  beams_ = beams;
+}
+
+std::span<const float> PackedDecoder::outputs(int beam) const {
+  const auto n = static_cast<std::size_t>(model_.outputs());
+  return {&out_[static_cast<std::size_t>(beam) * n], n};
+}
+
+std::span<const float> PackedDecoder::hidden_state(int layer, int beam) const {
+  return {&h_[index(layer, beam)], static_cast<std::size_t>(hidden_)};
+}
+
+std::span<const float> PackedDecoder::cell_state(int layer, int beam) const {
+  return {&c_[index(layer, beam)], static_cast<std::size_t>(hidden_)};
+}
+
+}  // namespace mlstm::fast

@@ -1,0 +1,86 @@
+#pragma once
+// The decoder of a model, packed for decoding on one CPU core: the fast path of beam search
+// (decode/fast/fast_beam_search.hpp). Torch-free: plain arrays and one BLAS matrix product per
+// LSTM layer and step, with no allocation after construction.
+//
+// Each layer's step for every beam at once is one product: [x | h] (beams x (inputs + hidden))
+// times W ((inputs + hidden) x 4 hidden), W being PyTorch's weight_ih and weight_hh side by side,
+// transposed, and the two biases summed; the gates in PyTorch's order (input, forget, cell,
+// output). The heads (pitch, step, duration, velocity) are one product too, their weights side by
+// side. The products run on weights packed once into panels (panel_product.hpp), or OpenBLAS's
+// sgemv for one beam; the cell's tanh is a vectorized rational approximation. The outputs agree
+// with NoteModel::decode within 1e-4 (tests/unit/decode/test_fast_decoder.cpp).
+
+#include <span>
+#include <vector>
+
+#include "midi/note_features.hpp"
+#include "model/model_config.hpp"
+
+namespace mlstm::fast {
+
+struct PackedLstmLayer {
+  int inputs = 0, hidden = 0;
+  std::vector<float> weights;  // row-major (inputs + hidden) x (4 hidden)
+  std::vector<float> bias;     // 4 hidden: bias_ih + bias_hh
+};
+
+// What decoding needs of a model, as plain arrays (decode/fast/pack_model.hpp reads them from a
+// NoteModel).
+struct PackedModel {
+  ModelConfig config;
+  std::vector<float> embedding;  // 129 x config.embedding (row 128: the start token)
+  std::vector<PackedLstmLayer> layers;
+  // The heads' outputs side by side: 128 pitch logits, then step, duration and velocity (their
+  // classes' logits, or one value for a regression head; velocity 0 wide without a velocity head).
+  int step_outputs = 1, duration_outputs = 1, velocity_outputs = 0;
+  std::vector<float> head_weights;  // row-major hidden x outputs()
+  std::vector<float> head_bias;     // outputs()
+
+  static constexpr int kPitchOutputs = 128;
+  int outputs() const { return kPitchOutputs + step_outputs + duration_outputs + velocity_outputs; }
+  int input_features() const { return config.embedding + 2 + (config.velocity ? 1 : 0); }
+  int hidden() const { return config.decoder_hidden; }
+  // Throws std::invalid_argument when the arrays do not have the sizes the configuration gives.
+  void check() const;
+};
+
+// The decoder's state for up to `max_beams` beams, and its step.
+class PackedDecoder {
+ public:
+  PackedDecoder(const PackedModel& model, int max_beams);
+
+  // One beam, from this state ([layers x hidden] each): a seq2seq model's encoder summary, or
+  // zeros for a next-note model.
+  void start(std::span<const float> h, std::span<const float> c);
+  // Every live beam reads one note (`notes[b]` for beam b; pitch kStartPitch is the start
+  // token); `notes.size()` beams live from now on, at most max_beams, each continuing its own
+  // state (reorder() first to continue another's). Computes the heads' outputs.
+  void step(std::span<const NoteFeatures> notes);
+  // Beam i continues from beam parents[i]'s state (parents.size() beams live from now on).
+  void reorder(std::span<const int> parents);
+
+  int beams() const { return beams_; }
+  // Beam b's head outputs after the last step: PackedModel::outputs() values.
+  std::span<const float> outputs(int beam) const;
+  // Beam b's state of layer l (tests).
+  std::span<const float> hidden_state(int layer, int beam) const;
+  std::span<const float> cell_state(int layer, int beam) const;
+
+ private:
+  float* h(int layer, int beam) { return &h_[index(layer, beam)]; }
+  float* c(int layer, int beam) { return &c_[index(layer, beam)]; }
+  std::size_t index(int layer, int beam) const;
+
+  const PackedModel& model_;
+  int max_beams_, beams_ = 0, hidden_, width_;  // width_: the widest [x | h] row
+  std::vector<float> h_, c_;                    // [layers][max_beams][hidden]
+  std::vector<float> x_;                  // [max_beams][width_]: [x | h] of the layer being stepped
+  std::vector<float> gates_;              // [max_beams][4 hidden]
+  std::vector<float> out_;                // [max_beams][outputs]
+  std::vector<float> moved_h_, moved_c_;  // reorder's copy
+  std::vector<std::vector<float>> layer_panels_;  // each layer's weights as panels
+  std::vector<float> head_panels_;
+};
+
+}  // namespace mlstm::fast
