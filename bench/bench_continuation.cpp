@@ -64,8 +64,8 @@ nlohmann::json pytorch_reference(mlstm::NoteModelImpl& model, const mlstm::RunCo
       std::filesystem::temp_directory_path() / ("bench-continuation-" + config.name + ".ckpt");
   mlstm::save_checkpoint(ckpt, {config, nlohmann::json::object(), mlstm::model_tensors(model)});
   const std::string script = std::string(MUSIC_LSTM_SOURCE_DIR) + "/bench/continuation_pytorch.py";
-  const std::string cmd = "python3 " + script + " " + ckpt.string() + " --widths " + widths +
-                          " --repeats " + std::to_string(repeats);
+  const std::string cmd = std::string(MUSIC_LSTM_PYTHON) + " " + script + " " + ckpt.string() +
+                          " --widths " + widths + " --repeats " + std::to_string(repeats);
   std::string out;
   if (FILE* p = popen(cmd.c_str(), "r")) {
     char buffer[512];

@@ -7,8 +7,9 @@ onset off by a player's few milliseconds), four at each tempo, answered by
     that beat within 3% and 30 ms of the phrase's own for at least 90% of the phrases;
   --answer-tempo player: the same phrases played at 80, 120 and 160 bpm are answered at the
     player's tempo: the answers' mean inter-onset intervals 2x and 1.33x those at 160 bpm (the
-    geometric mean over the phrases, within 15%). With the model's own tempo (--answer-tempo
-    model) the figures are printed beside.
+    geometric mean over the phrases of four jams with other seeds, within 15%: drawn timing
+    varies each answer's pace). With the model's own tempo (--answer-tempo model) the figures are
+    printed beside.
 
   test_jam_in_time.py MUSIC_LSTM MODEL"""
 import json
@@ -26,6 +27,7 @@ from answer_figures import write_midi  # noqa: E402
 
 TEMPOS = (80, 120, 160)
 PER_TEMPO = 12
+SEEDS = 4  # jams with drawn timing pooled for the tempo figures
 SILENCE = 25.0  # after each phrase: the answer plays out before the next
 
 
@@ -99,9 +101,14 @@ def main():
         write_midi(replay, notes)
         on_beat = first_answers(jam(binary, model, replay, out, "beat", ["--entry", "beat"], t),
                                 phrases)
-        player = first_answers(jam(binary, model, replay, out, "player",
-                                   ["--answer-tempo", "player"], t), phrases)
-        own = first_answers(jam(binary, model, replay, out, "model", [], t), phrases)
+        # Drawn timing makes each answer's own pace vary (x/1.3 to x/1.6 between two answers to
+        # one phrase): four seeds, pooled, so the figure is the feature's and not one draw's.
+        player = [first_answers(jam(binary, model, replay, out, f"player-{seed}",
+                                    ["--answer-tempo", "player", "--seed", str(seed)], t), phrases)
+                  for seed in range(SEEDS)]
+        own = [first_answers(jam(binary, model, replay, out, f"model-{seed}",
+                                 ["--seed", str(seed)], t), phrases)
+               for seed in range(SEEDS)]
 
     # On the beat: exactly on the beat the jam heard, and that beat near the phrase's own.
     exact, heard_ok, offsets = [], 0, []
@@ -137,10 +144,11 @@ def main():
         figures = {}
         for slow, want in ((80, 2.0), (120, 4.0 / 3.0)):
             logs = []
-            for k in range(PER_TEMPO):
-                a, b = answers[3 * k + TEMPOS.index(slow)], answers[3 * k + 2]
-                if a and b and mean_ioi(a) > 0 and mean_ioi(b) > 0:
-                    logs.append(math.log(mean_ioi(a) / mean_ioi(b)))
+            for run in answers:
+                for k in range(PER_TEMPO):
+                    a, b = run[3 * k + TEMPOS.index(slow)], run[3 * k + 2]
+                    if a and b and mean_ioi(a) > 0 and mean_ioi(b) > 0:
+                        logs.append(math.log(mean_ioi(a) / mean_ioi(b)))
             ratio = math.exp(statistics.mean(logs)) if logs else 0.0
             spread = math.exp(statistics.pstdev(logs)) if logs else 0.0
             figures[slow] = ratio

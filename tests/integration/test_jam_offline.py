@@ -92,7 +92,8 @@ with tempfile.TemporaryDirectory() as tmp:
             fail(f"answer {answer['index']} with drawn timing differs from compose")
 
     # Continuous mode goes on after the phrase, and every note ends.
-    paths_c, stats_c, answers_c = jam(tmp, "c", "--mode", "continuous", "--seconds", "40")
+    # 60 s: the small model's answers can each span 20 s, and the chain follows the second.
+    paths_c, stats_c, answers_c = jam(tmp, "c", "--mode", "continuous", "--seconds", "60")
     if stats_c["jam"]["answers"] < 3 or not any(a["chained"] for a in answers_c):
         fail(f"continuous mode did not chain: {stats_c['jam']}")
     if not model_notes(paths_c["mid"])[1]:
