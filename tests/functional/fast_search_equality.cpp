@@ -3,11 +3,13 @@
 // way by float rounding (counted, and bounded by --max-ties).
 //
 //   fast_search_equality MODEL.ckpt [--contexts N] [--max-ties FRACTION]
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <tuple>
 
 #include "decode/beam_search.hpp"
 #include "decode/fast/pack_model.hpp"
@@ -61,15 +63,16 @@ int main(int argc, char** argv) {
   mlstm::fast::ModelSearch fast(*model);
   mlstm::SearchSettings searched = mlstm::default_search_settings();
   searched.sample_timing = false;
-  const std::pair<const char*, mlstm::SearchSettings> settings[] = {
-      {"the jam's defaults (drawn timing)", mlstm::default_search_settings()},
-      {"searched timing", searched}};
+  // The jam's defaults on every context; searched timing on a fifth of them (the test's time).
+  const std::tuple<const char*, mlstm::SearchSettings, int> settings[] = {
+      {"the jam's defaults (drawn timing)", mlstm::default_search_settings(), contexts},
+      {"searched timing", searched, std::max(1, contexts / 5)}};
   bool ok = true;
-  for (const auto& [name, base] : settings) {
+  for (const auto& [name, base, count] : settings) {
     std::mt19937 rng(2026);
     int same = 0, ties = 0;
     double worst = 0;
-    for (int i = 0; i < contexts; ++i) {
+    for (int i = 0; i < count; ++i) {
       mlstm::SearchSettings s = base;
       s.seed = static_cast<std::uint64_t>(i);
       const auto context = random_notes(rng, model->config().context_notes);
@@ -82,7 +85,7 @@ int main(int argc, char** argv) {
         ++ties;
       }
     }
-    const bool pass = worst <= 1e-4 && ties <= max_ties * contexts;
+    const bool pass = worst <= 1e-4 && ties <= max_ties * count;
     std::printf(
         "%s: %d contexts, %d the same notes (log-probabilities at most %.2g apart), %d "
         "parted at a tie: %s\n",
