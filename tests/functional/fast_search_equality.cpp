@@ -14,36 +14,7 @@
 #include "decode/beam_search.hpp"
 #include "decode/fast/pack_model.hpp"
 #include "model/checkpoint.hpp"
-
-namespace {
-
-std::vector<mlstm::NoteFeatures> random_notes(std::mt19937& rng, int n) {
-  std::uniform_int_distribution<int> pitch(36, 96), velocity(30, 110);
-  std::uniform_real_distribution<double> log_step(std::log(0.01), std::log(1.0));
-  std::bernoulli_distribution chord(0.2);
-  std::vector<mlstm::NoteFeatures> out;
-  for (int i = 0; i < n; ++i) {
-    const double step = i == 0 || chord(rng) ? 0.0 : std::exp(log_step(rng));
-    out.push_back({pitch(rng), step, std::exp(log_step(rng)) * 1.5, velocity(rng)});
-  }
-  return out;
-}
-
-// The same notes: pitches and velocities exactly; a regression head's times (floats out of the
-// model, rounded differently by the two paths) within 1e-4 s.
-bool same_notes(const std::vector<mlstm::NoteFeatures>& a,
-                const std::vector<mlstm::NoteFeatures>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].pitch != b[i].pitch || a[i].velocity != b[i].velocity ||
-        std::abs(a[i].step - b[i].step) > 1e-4 || std::abs(a[i].duration - b[i].duration) > 1e-4) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
+#include "support/tiny_model.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -75,10 +46,10 @@ int main(int argc, char** argv) {
     for (int i = 0; i < count; ++i) {
       mlstm::SearchSettings s = base;
       s.seed = static_cast<std::uint64_t>(i);
-      const auto context = random_notes(rng, model->config().context_notes);
+      const auto context = mlstm::test::random_notes(rng, model->config().context_notes);
       const mlstm::SearchResult a = mlstm::beam_search(*model, context, s);
       const mlstm::SearchResult b = fast(context, s);
-      if (same_notes(a.notes, b.notes)) {
+      if (mlstm::test::same_notes(a.notes, b.notes)) {
         ++same;
         worst = std::max(worst, std::abs(a.log_prob - b.log_prob));
       } else {

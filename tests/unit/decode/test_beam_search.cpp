@@ -14,15 +14,7 @@ namespace mlstm {
 namespace {
 
 RunConfig classes_config() {
-  RunConfig c = test::tiny_config();
-  c.model.velocity = true;
-  c.model.log_time_inputs = true;
-  c.model.time_head = HeadKind::kClasses;
-  c.model.velocity_head = HeadKind::kClasses;
-  c.model.time_bins = 12;
-  c.model.velocity_bins = 6;
-  c.model.decoder_layers = 2;
-  return c;
+  return test::classes_config(2);
 }
 
 std::vector<NoteFeatures> context_of(const ModelConfig& m) {

@@ -17,30 +17,9 @@
 namespace mlstm {
 namespace {
 
-RunConfig classes_config(int layers) {
-  RunConfig c = test::tiny_config();
-  c.model.velocity = true;
-  c.model.log_time_inputs = true;
-  c.model.time_head = HeadKind::kClasses;
-  c.model.velocity_head = HeadKind::kClasses;
-  c.model.time_bins = 12;
-  c.model.velocity_bins = 6;
-  c.model.decoder_layers = layers;
-  return c;
-}
-
-// Random notes a piano might play: pitches 36..96, steps from chords to a second, some long notes.
-std::vector<NoteFeatures> random_notes(std::mt19937& rng, int n) {
-  std::uniform_int_distribution<int> pitch(36, 96), velocity(30, 110);
-  std::uniform_real_distribution<double> log_step(std::log(0.01), std::log(1.0));
-  std::bernoulli_distribution chord(0.2);
-  std::vector<NoteFeatures> out;
-  for (int i = 0; i < n; ++i) {
-    const double step = i == 0 || chord(rng) ? 0.0 : std::exp(log_step(rng));
-    out.push_back({pitch(rng), step, std::exp(log_step(rng)) * 1.5, velocity(rng)});
-  }
-  return out;
-}
+using test::classes_config;
+using test::random_notes;
+using test::same_notes;
 
 float max_difference(const torch::Tensor& expected, std::span<const float> got, int64_t row,
                      int64_t offset) {
@@ -117,19 +96,6 @@ TEST(PackedDecoder, RefusesAModelOfAnotherShape) {
   fast::PackedModel packed = fast::pack_model(*model);
   packed.head_bias.pop_back();
   EXPECT_THROW(fast::PackedDecoder(packed, 8), std::invalid_argument);
-}
-
-// The same notes: pitches and velocities exactly; a regression head's times (floats out of the
-// model, rounded differently by the two paths) within 1e-4 s.
-bool same_notes(const std::vector<NoteFeatures>& a, const std::vector<NoteFeatures>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].pitch != b[i].pitch || a[i].velocity != b[i].velocity ||
-        std::abs(a[i].step - b[i].step) > 1e-4 || std::abs(a[i].duration - b[i].duration) > 1e-4) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // The settings the two searches are compared with: the jam's defaults, and each other method.
