@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "decode/chosen_note.hpp"
 #include "decode/draws.hpp"
 #include "decode/search_checks.hpp"
 #include "model/feature_codec.hpp"
@@ -283,26 +284,19 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
     for (int64_t i = 0; i < pos.size(0); ++i) {
       int k = 1;  // the next field: pitch, then the searched classes, then regression values
       auto next_field = [&] { return field[k++][i]; };
-      auto next_class = [&] { return static_cast<int>(next_field()); };
-      NoteFeatures f;
-      f.pitch = next_class();
+      HeadChoices h;
+      h.pitch = static_cast<int>(next_field());
       if (time_classes) {
-        f.step = time_bins.to_seconds(next_class());
-        f.duration = time_bins.to_seconds(next_class());
+        h.step = next_field();
+        h.duration = next_field();
       }
-      if (velocity_classes) f.velocity = velocity_bins.to_velocity(next_class());
+      if (velocity_classes) h.velocity = next_field();
       if (!time_classes) {
-        f.step = next_field();
-        f.duration = next_field();
+        h.step = next_field();
+        h.duration = next_field();
       }
-      if (m.velocity && !velocity_classes) {
-        f.velocity = static_cast<int>(std::lround(std::clamp(next_field() * 127.0, 1.0, 127.0)));
-      } else if (!m.velocity) {
-        f.velocity = 80;  // a model without velocity plays every note alike
-      }
-      // Guards: no negative step, no note too short to sound, nothing past time_max.
-      f.step = std::clamp(f.step, 0.0, m.time_max);
-      f.duration = std::clamp(f.duration, s.min_duration, m.time_max);
+      if (m.velocity && !velocity_classes) h.velocity = next_field();
+      NoteFeatures f = chosen_note(m, s, time_bins, velocity_bins, h);
       const auto from = static_cast<std::size_t>(field[0][i]);
       if (s.playable) {
         // A regression head is raised to the limit; a class head's masked classes never win.

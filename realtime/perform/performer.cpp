@@ -107,8 +107,7 @@ void Performer::tick(std::int64_t now) {
       // played in that buffer still makes it yield unheard.
       if (s.mode != JamMode::kListenOnly && player_context_.size() > 0 &&
           player_context_.held() == 0 && context_version_ != answered_version_ &&
-          now + options_.buffer_frames +
-                  to_frames(s.out_latency_ms / 1000.0, options_.sample_rate) >=
+          now + options_.buffer_frames + out_lead(s) >=
               player_context_.last_activity() + to_frames(s.gap_seconds, options_.sample_rate)) {
         on_phrase_end(now, s);
       }
@@ -181,6 +180,10 @@ void Performer::update_clock_in(std::int64_t now, const JamSettings& s) {
   }
 }
 
+std::int64_t Performer::out_lead(const JamSettings& s) const {
+  return to_frames(s.out_latency_ms / 1000.0, options_.sample_rate);
+}
+
 std::int64_t Performer::hand_ahead() const {
   return std::max<std::int64_t>(to_frames(kHandAheadSeconds, options_.sample_rate),
                                 2 * static_cast<std::int64_t>(options_.buffer_frames));
@@ -188,7 +191,7 @@ std::int64_t Performer::hand_ahead() const {
 
 void Performer::hand_over(std::int64_t now, const JamSettings& s) {
   const std::int64_t until = now + hand_ahead();
-  const std::int64_t lead = to_frames(s.out_latency_ms / 1000.0, options_.sample_rate);
+  const std::int64_t lead = out_lead(s);
   for (Outgoing& o : outbox_) {
     if (o.event.frame - lead >= until) break;
     if (lead == 0) {
@@ -447,7 +450,7 @@ void Performer::stop_answer(std::int64_t frame, const JamSettings& s) {
 }
 
 std::int64_t PlayerBeat::next(std::int64_t frame, int beats_per_bar) const {
-  const double anchor = bar >= 0 && beats_per_bar > 1 ? static_cast<double>(bar) : phase;
+  const double anchor = beats_per_bar > 1 ? this->anchor() : phase;
   const double step = period * std::max(1, beats_per_bar);
   const double k = std::ceil((static_cast<double>(frame) - anchor) / step - 1e-9);
   return static_cast<std::int64_t>(std::llround(anchor + k * step));
@@ -490,8 +493,7 @@ void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
     if (s.metronome == Metronome::kCountIn && clicks_ >= counted) return;
     const std::int64_t at = b.next(next_click_);
     if (at > ahead) return;
-    const double anchor = b.bar >= 0 ? static_cast<double>(b.bar) : b.phase;
-    const auto beat_index = std::llround((static_cast<double>(at) - anchor) / b.period);
+    const auto beat_index = std::llround((static_cast<double>(at) - b.anchor()) / b.period);
     const bool bar = beat_index % std::max(1, s.beats_per_bar) == 0;
     next_click_ = at + 1;
     if (at >= now) {
@@ -507,7 +509,7 @@ void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
 void Performer::update_clock_out(std::int64_t now, const JamSettings& s) {
   // Sent the out-latency early, like the model's notes, so a device behind MIDI out keeps the
   // beat that is heard.
-  const std::int64_t lead = to_frames(s.out_latency_ms / 1000.0, options_.sample_rate);
+  const std::int64_t lead = out_lead(s);
   const auto clock = [&](std::int64_t frame, std::uint8_t status) {
     return SynthEvent{std::max(now, frame - lead), EventKind::kClock, Voice::kClick, 0, status, 0};
   };

@@ -89,6 +89,8 @@ struct PlayerBeat {
   std::int64_t bar = -1;  // the frame of a bar line: the beat nearest the phrase's first note
   double bpm = 0;
   const char* source = "playing";  // whose beat: "clock" (MIDI clock in), "metronome", "playing"
+  // Where beats are counted from: the bar line when there is one (beat 0 is then a downbeat).
+  double anchor() const { return bar >= 0 ? static_cast<double>(bar) : phase; }
   // The first beat (or with `bars`, bar line of `beats_per_bar` beats) at or after `frame`.
   std::int64_t next(std::int64_t frame, int beats_per_bar = 1) const;
 };
@@ -249,6 +251,8 @@ class Performer {
   // heard copy at the note's frame and a sent copy that much earlier).
   void hand_over(std::int64_t now, const JamSettings& s);
   std::int64_t hand_ahead() const;
+  // How much earlier MIDI out sends than FluidSynth plays: the out-latency knob in frames.
+  std::int64_t out_lead(const JamSettings& s) const;
   // An answer in the player's tempo whose beat changed: its notes not yet handed over move to
   // the new beat, keeping their places in the bar.
   void retime(std::int64_t now);

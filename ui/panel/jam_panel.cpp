@@ -171,8 +171,7 @@ void JamPanel::draw_metronome(const rt::PerformerView& view) {
   ImU32 colour = IM_COL32(60, 60, 70, 255);
   if (view.beat && view.beat->period > 0 && view.now >= 0) {
     const rt::PlayerBeat& b = *view.beat;
-    const double anchor = b.bar >= 0 ? static_cast<double>(b.bar) : b.phase;
-    const double beats = (static_cast<double>(view.now) - anchor) / b.period;
+    const double beats = (static_cast<double>(view.now) - b.anchor()) / b.period;
     const double into = (beats - std::floor(beats)) * b.period / c_.engine.sample_rate();
     const long index = static_cast<long>(std::floor(beats));
     const int per_bar = std::max(1, view.beats_per_bar);

@@ -56,7 +56,7 @@ void draw_piano_roll(const rt::PerformerView& view, int sample_rate, float heigh
     const rt::PlayerBeat& b = *view.beat;
     const double from = static_cast<double>(view.now) - style.past_seconds * sample_rate;
     const double to = static_cast<double>(view.now) + style.ahead_seconds * sample_rate;
-    const double anchor = b.bar >= 0 ? static_cast<double>(b.bar) : b.phase;
+    const double anchor = b.anchor();
     const int per_bar = std::max(1, view.beats_per_bar);
     for (long k = static_cast<long>(std::ceil((from - anchor) / b.period));
          anchor + static_cast<double>(k) * b.period <= to; ++k) {

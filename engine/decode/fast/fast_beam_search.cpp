@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "decode/chosen_note.hpp"
 #include "decode/search_checks.hpp"
 #include "model/feature_codec.hpp"
 
@@ -292,28 +293,20 @@ SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::
     for (std::size_t i = 0; i < chosen; ++i) {
       const auto from = static_cast<std::size_t>(parents_[i]);
       const std::span<const float> out = decoder_.outputs(parents_[i]);
-      NoteFeatures f;
-      f.pitch = classes[i][kPitch];
-      if (time_classes) {
-        f.step = time_bins.to_seconds(classes[i][kStep]);
-        f.duration = time_bins.to_seconds(classes[i][kDuration]);
-      } else {
-        f.step = out[PackedModel::kPitchOutputs];
-        f.duration =
-            out[static_cast<std::size_t>(PackedModel::kPitchOutputs + model_.step_outputs)];
-      }
-      if (velocity_classes) {
-        f.velocity = velocity_bins.to_velocity(classes[i][kVelocity]);
-      } else if (m.velocity) {
-        const double v = out[static_cast<std::size_t>(
-            PackedModel::kPitchOutputs + model_.step_outputs + model_.duration_outputs)];
-        f.velocity = static_cast<int>(std::lround(std::clamp(v * 127.0, 1.0, 127.0)));
-      } else {
-        f.velocity = 80;  // a model without velocity plays every note alike
-      }
-      // Guards: no negative step, no note too short to sound, nothing past time_max.
-      f.step = std::clamp(f.step, 0.0, m.time_max);
-      f.duration = std::clamp(f.duration, s.min_duration, m.time_max);
+      // A class head's class, or a regression head's value on the parent's row.
+      const auto value = [&](int column) {
+        return static_cast<double>(out[static_cast<std::size_t>(column)]);
+      };
+      const int step_at = PackedModel::kPitchOutputs;
+      const int duration_at = step_at + model_.step_outputs;
+      const int velocity_at = duration_at + model_.duration_outputs;
+      HeadChoices heads;
+      heads.pitch = classes[i][kPitch];
+      heads.step = time_classes ? classes[i][kStep] : value(step_at);
+      heads.duration = time_classes ? classes[i][kDuration] : value(duration_at);
+      if (m.velocity)
+        heads.velocity = velocity_classes ? classes[i][kVelocity] : value(velocity_at);
+      NoteFeatures f = chosen_note(m, s, time_bins, velocity_bins, heads);
       if (s.playable) {
         // A regression head is raised to the limit; a class head's masked classes never win.
         if (!time_classes)
