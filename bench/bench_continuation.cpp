@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -45,9 +46,8 @@ std::vector<mlstm::NoteFeatures> prime(int n) {
 }
 
 #ifdef MUSIC_LSTM_FAST_DECODE
-// Multiply-adds a second this core reaches in a large single-precision product (OpenBLAS): what
-// the decoder's products could reach at best.
-double peak_multiply_adds() {
+// Multiply-adds a second this core reaches in a large single-precision product (OpenBLAS).
+double sgemm_multiply_adds() {
   const int n = 1024;
   std::vector<float> a(std::size_t(n) * n, 0.5f), b(a), c(a);
   const auto run = [&] {
@@ -55,6 +55,66 @@ double peak_multiply_adds() {
                 0.0f, c.data(), n);
   };
   return double(n) * n * n / seconds_of(run, 5);
+}
+
+// Multiply-adds a second of the core's widest registers: twelve independent chains of 16-float
+// fused multiply-adds, nothing loaded. The roof no product can pass (OpenBLAS may not use the
+// widest registers: Debian 12's 0.3.21 runs its AVX2 kernels on the build VM's Zen 5).
+typedef float Wide __attribute__((vector_size(64)));
+
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) float fma_chains(
+    long iterations, float seed) {
+  // Locals, so they live in registers: twelve chains hide the multiply-add's latency.
+  Wide a0 = Wide{} + seed, a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5,
+       a6 = a0 + 6, a7 = a0 + 7, a8 = a0 + 8, a9 = a0 + 9, a10 = a0 + 10, a11 = a0 + 11;
+  const Wide m = Wide{} + 0.999999f, add = Wide{} + 1e-7f;
+  for (long i = 0; i < iterations; ++i) {
+    a0 = a0 * m + add, a1 = a1 * m + add, a2 = a2 * m + add, a3 = a3 * m + add;
+    a4 = a4 * m + add, a5 = a5 * m + add, a6 = a6 * m + add, a7 = a7 * m + add;
+    a8 = a8 * m + add, a9 = a9 * m + add, a10 = a10 * m + add, a11 = a11 * m + add;
+  }
+  const Wide t = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
+  return t[0] + t[15];
+}
+
+double fma_multiply_adds() {
+  constexpr long kIterations = 20'000'000;
+  volatile float sink = 0;  // the chains must be computed
+  const double s = seconds_of([&] { sink = sink + fma_chains(kIterations, 0.001f); }, 3);
+  return double(kIterations) * 12 * 16 / s;
+}
+
+// Eight 16-float sums of `values` (independent, so the adds overlap).
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) float wide_sum(
+    const float* values, std::size_t n) {
+  Wide s[8] = {};
+  const std::size_t block = 8 * 16;
+  for (std::size_t i = 0; i + block <= n; i += block) {
+    for (int j = 0; j < 8; ++j) {
+      Wide v;
+      std::memcpy(&v, values + i + static_cast<std::size_t>(j) * 16, sizeof v);
+      s[j] += v;
+    }
+  }
+  Wide t = s[0] + s[1] + s[2] + s[3] + s[4] + s[5] + s[6] + s[7];
+  float sum = 0;
+  for (int j = 0; j < 16; ++j) sum += t[j];
+  return sum;
+}
+
+// Bytes a second this core reads from a buffer of `bytes` read again and again (the decoder reads
+// its weights once a step): where weights of this size stay between steps (L2, L3 or memory).
+double read_bandwidth(std::size_t bytes) {
+  std::vector<float> buffer(bytes / sizeof(float), 1.0f);
+  volatile float sink = 0;
+  const int passes = std::max<int>(3, static_cast<int>(400e6 / static_cast<double>(bytes)));
+  sink = sink + wide_sum(buffer.data(), buffer.size());
+  const double seconds = seconds_of(
+      [&] {
+        for (int p = 0; p < passes; ++p) sink = sink + wide_sum(buffer.data(), buffer.size());
+      },
+      3);
+  return static_cast<double>(bytes) * passes / seconds;
 }
 
 // The PyTorch reference's times (ms by width), or an empty object with why on stderr.
@@ -91,7 +151,8 @@ void compare_paths(mlstm::NoteModelImpl& model, const mlstm::RunConfig& config,
   s.length = 50;
   fast(context, s);  // warm-up
   const nlohmann::json ref = pytorch_reference(model, config, "1,8,32", repeats);
-  const double peak = peak_multiply_adds();
+  const double sgemm = sgemm_multiply_adds(), fma = fma_multiply_adds();
+  const double peak = std::max(sgemm, fma);
   // Per beam and note: each decoder layer's gates, [x | h] (in + H) by 4H, and the heads.
   const int in = m.embedding + 2 + (m.velocity ? 1 : 0), h = m.decoder_hidden;
   const int time_out = m.time_head == mlstm::HeadKind::kClasses ? m.time_bins : 1;
@@ -100,12 +161,29 @@ void compare_paths(mlstm::NoteModelImpl& model, const mlstm::RunConfig& config,
       (m.velocity ? (m.velocity_head == mlstm::HeadKind::kClasses ? m.velocity_bins : 1) : 0);
   const double per_step =
       double(in + h) * 4 * h + double(m.decoder_layers - 1) * 2 * h * 4 * h + double(h) * outputs;
+  // The encoder, once an answer: each layer and direction over the context, then to_h and to_c.
+  const int eh = m.encoder_hidden, dirs = m.bidirectional ? 2 : 1;
+  const double encoder =
+      double(m.context_notes) * dirs *
+          (double(in + eh) * 4 * eh + double(m.encoder_layers - 1) * (dirs * eh + eh) * 4 * eh) +
+      2.0 * dirs * eh * m.decoder_layers * h;
+  // The decoder's weights, read once a step whatever the width.
+  const double weight_bytes = per_step * sizeof(float);
+  const double bandwidth = read_bandwidth(static_cast<std::size_t>(weight_bytes));
   std::printf(
-      "\nThe jam's decoding (drawn timing, repetition penalty), 50 notes, one thread. The limit: "
-      "%.2f M multiply-adds per beam and note ((%d + %d) x 4 x %d for the LSTM, %d x %d for the "
-      "heads), at %.1f G multiply-adds a second (this core in a 1024-square sgemm); the first "
-      "note has one beam.\n\n",
-      per_step / 1e6, in, h, h, h, outputs, peak / 1e9);
+      "\nThe jam's decoding (drawn timing, repetition penalty), 50 notes, one thread.\n\nThe "
+      "limit: each of the 50 steps takes at least the longer of its multiply-adds at this core's "
+      "peak and the read of the decoder's weights at this core's bandwidth for a buffer of their "
+      "size; plus the encoder's multiply-adds at the peak. %.2f M multiply-adds per beam and note "
+      "((%d + %d) x 4 x %d for the LSTM, %d x %d for the heads), %.2f MB of weights; the encoder "
+      "%.2f M multiply-adds; the first note has one beam. Peak %.1f G multiply-adds a second "
+      "(16-float fused multiply-adds, registers only; OpenBLAS's 1024-square sgemm reaches "
+      "%.1f G), read bandwidth %.1f GB/s.\n\n",
+      per_step / 1e6, in, h, h, h, outputs, weight_bytes / 1e6, encoder / 1e6, peak / 1e9,
+      sgemm / 1e9, bandwidth / 1e9);
+  const auto step_limit = [&](int beams) {
+    return std::max(beams * per_step / peak, weight_bytes / bandwidth);
+  };
   std::printf(
       "| width | fast path | LibTorch path | PyTorch (Python) | fast vs LibTorch | fast vs "
       "PyTorch | limit | fast / limit |\n");
@@ -117,7 +195,7 @@ void compare_paths(mlstm::NoteModelImpl& model, const mlstm::RunConfig& config,
         seconds_of([&] { mlstm::beam_search(model, context, s); }, repeats) * 1e3;
     const std::string key = std::to_string(width);
     const double py = ref.contains(key) ? ref[key].get<double>() : 0.0;
-    const double limit = (per_step + 49.0 * width * per_step) / peak * 1e3;
+    const double limit = (encoder / peak + step_limit(1) + 49.0 * step_limit(width)) * 1e3;
     char py_ms[32] = "-", py_ratio[32] = "-";
     if (py > 0) {
       std::snprintf(py_ms, sizeof py_ms, "%.2f ms", py);
@@ -133,55 +211,93 @@ void compare_paths(mlstm::NoteModelImpl& model, const mlstm::RunConfig& config,
 }
 #endif
 
+// Our incremental LibTorch search beside the original's algorithm (re-decoding the prefix), the
+// repetition penalty's cost, and a 600-note song.
+void original_and_song(mlstm::NoteModelImpl& model, const std::vector<mlstm::NoteFeatures>& context,
+                       int repeats) {
+  mlstm::SearchSettings s;
+  s.length = 50;
+  std::printf("\n");
+  std::printf(
+      "| beam width | incremental (ours) | re-decoding the prefix (original) | speed-up |\n");
+  std::printf("|---:|---:|---:|---:|\n");
+  for (int width : {1, 4, 8, 16, 32}) {
+    s.width = width;
+    s.redecode_prefix = false;
+    const double ours = seconds_of([&] { mlstm::beam_search(model, context, s); }, repeats);
+    s.redecode_prefix = true;
+    const double naive = seconds_of([&] { mlstm::beam_search(model, context, s); }, repeats);
+    std::printf("| %d | %.1f ms | %.1f ms | %.1fx |\n", width, ours * 1e3, naive * 1e3,
+                naive / ours);
+    std::fflush(stdout);
+  }
+  // What the jam asks for by default: width 8 with the repetition penalty.
+  s.width = 8;
+  s.redecode_prefix = false;
+  const double plain = seconds_of([&] { mlstm::beam_search(model, context, s); }, repeats);
+  s.repetition_penalty = mlstm::kDefaultRepetitionPenalty;
+  const double penalised = seconds_of([&] { mlstm::beam_search(model, context, s); }, repeats);
+  std::printf(
+      "\nWidth 8 with the repetition penalty (%.2f nats over %d notes): %.1f ms (%.1f ms "
+      "without).\n",
+      s.repetition_penalty, s.repetition_window, penalised * 1e3, plain * 1e3);
+  s.repetition_penalty = 0.0;
+  s.width = 20;
+  const double song = seconds_of([&] { mlstm::continue_song(model, context, 600, s); }, 1);
+  std::printf("\nComposing 600 notes at width 20 (12 continuations of 50): %.2f s.\n", song);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_continuation CONFIG.json [cpu|cuda] [repeats]\n");
+  // Positional: the configuration, the device, the repeats; --paths-only leaves out the tables
+  // before the fast path's (the original's algorithm takes minutes for `seed`); --fast-only
+  // times the fast path alone at width 8, for a profiler.
+  std::vector<std::string> args;
+  bool paths_only = false, fast_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--paths-only") {
+      paths_only = true;
+    } else if (std::string(argv[i]) == "--fast-only") {
+      fast_only = true;
+    } else {
+      args.emplace_back(argv[i]);
+    }
+  }
+  if (args.empty()) {
+    std::fprintf(stderr,
+                 "usage: bench_continuation CONFIG.json [cpu|cuda] [repeats] [--paths-only | "
+                 "--fast-only]\n");
     return 2;
   }
   try {
-    const mlstm::RunConfig c = mlstm::load_run_config(argv[1]);
-    const std::string dev = argc > 2 ? argv[2] : "cpu";
-    const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
+    const mlstm::RunConfig c = mlstm::load_run_config(args[0]);
+    const std::string dev = args.size() > 1 ? args[1] : "cpu";
+    const int repeats = args.size() > 2 ? std::max(1, std::atoi(args[2].c_str())) : 5;
     torch::set_num_threads(1);
     torch::manual_seed(1);
     mlstm::NoteModel model(c.model);
+#ifdef MUSIC_LSTM_FAST_DECODE
+    if (fast_only) {
+      // The fast path alone at width 8, `repeats` times: for a profiler (perf record).
+      mlstm::fast::ModelSearch fast(*model);
+      mlstm::SearchSettings s = mlstm::default_search_settings();
+      s.length = 50;
+      const auto context = prime(c.model.context_notes);
+      const double t = seconds_of([&] { fast(context, s); }, repeats);
+      std::printf("fast path, width 8: %.2f ms (median of %d)\n", t * 1e3, repeats);
+      return 0;
+    }
+#endif
     model->to(dev == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU));
     const auto context = prime(c.model.context_notes);
     mlstm::SearchSettings s;
     s.length = 50;
     mlstm::beam_search(*model, context, s);  // warm-up
-    std::printf("Configuration %s (%lld parameters) on %s, one thread; median of %d.\n\n",
+    std::printf("Configuration %s (%lld parameters) on %s, one thread; median of %d.\n",
                 c.name.c_str(), static_cast<long long>(mlstm::parameter_count(*model)), dev.c_str(),
                 repeats);
-    std::printf(
-        "| beam width | incremental (ours) | re-decoding the prefix (original) | speed-up |\n");
-    std::printf("|---:|---:|---:|---:|\n");
-    for (int width : {1, 4, 8, 16, 32}) {
-      s.width = width;
-      s.redecode_prefix = false;
-      const double ours = seconds_of([&] { mlstm::beam_search(*model, context, s); }, repeats);
-      s.redecode_prefix = true;
-      const double naive = seconds_of([&] { mlstm::beam_search(*model, context, s); }, repeats);
-      std::printf("| %d | %.1f ms | %.1f ms | %.1fx |\n", width, ours * 1e3, naive * 1e3,
-                  naive / ours);
-      std::fflush(stdout);
-    }
-    // What the jam asks for by default: width 8 with the repetition penalty.
-    s.width = 8;
-    s.redecode_prefix = false;
-    const double plain = seconds_of([&] { mlstm::beam_search(*model, context, s); }, repeats);
-    s.repetition_penalty = mlstm::kDefaultRepetitionPenalty;
-    const double penalised = seconds_of([&] { mlstm::beam_search(*model, context, s); }, repeats);
-    std::printf(
-        "\nWidth 8 with the repetition penalty (%.2f nats over %d notes): %.1f ms (%.1f ms "
-        "without).\n",
-        s.repetition_penalty, s.repetition_window, penalised * 1e3, plain * 1e3);
-    s.repetition_penalty = 0.0;
-    s.width = 20;
-    const double song = seconds_of([&] { mlstm::continue_song(*model, context, 600, s); }, 1);
-    std::printf("\nComposing 600 notes at width 20 (12 continuations of 50): %.2f s.\n", song);
+    if (!paths_only) original_and_song(*model, context, repeats);
 #ifdef MUSIC_LSTM_FAST_DECODE
     if (dev == "cpu" && c.model.kind == mlstm::ModelKind::kSeq2Seq) {
       compare_paths(*model, c, context, repeats);

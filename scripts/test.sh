@@ -16,6 +16,7 @@ echo "== torch-free unit tests under AddressSanitizer + UndefinedBehaviorSanitiz
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMUSIC_LSTM_SANITIZE=ON \
   -DMUSIC_LSTM_BENCH=OFF -DMUSIC_LSTM_APP=OFF > /dev/null
 cmake --build build-asan -j"$jobs" --target unit_midi unit_music unit_maestro unit_config unit_eval \
+  unit_fast_decode \
   unit_realtime
 ctest --test-dir build-asan --output-on-failure -j"$jobs" -L unit -LE torch
 

@@ -8,6 +8,7 @@
 #include "commands/commands.hpp"
 #include "commands/data_cli.hpp"
 #include "commands/decoding_cli.hpp"
+#include "commands/engine_cli.hpp"
 #include "jam/bundled_files.hpp"
 #include "maestro/dataset.hpp"
 #include "midi/midi_file.hpp"
@@ -22,7 +23,8 @@ namespace mlstm::app {
 namespace {
 
 struct ComposeArgs {
-  std::string model, prime, data, out, sampling = "beam", device = "auto", wav, soundfont;
+  std::string model, prime, data, out, sampling = "beam", wav, soundfont;
+  EngineChoice engine;
   int prime_from_test = -1;
   int prime_notes = 10;
   int length = 600;
@@ -70,10 +72,8 @@ void run(const ComposeArgs& a) {
     prime.resize(static_cast<std::size_t>(a.prime_notes));
   prime_notes.resize(prime.size());
 
-  const ComputeDevice device = a.device == "cpu"    ? ComputeDevice::kCpu
-                               : a.device == "cuda" ? ComputeDevice::kCuda
-                                                    : ComputeDevice::kAuto;
-  auto engine = ContinuationEngine::load(resolve_model(a.model), device);
+  auto engine = ContinuationEngine::load(resolve_model(a.model), a.engine.compute_device(), 1,
+                                         a.engine.decoder_path());
   if (static_cast<int>(prime.size()) < engine->context_notes()) {
     throw std::runtime_error(prime_file.string() + " gives " + std::to_string(prime.size()) +
                              " prime notes; the model reads " +
@@ -184,9 +184,7 @@ void add_compose_command(CLI::App& app) {
       ->check(CLI::Range(0, 127));
   cmd->add_option("--max-pitch", a->max_pitch, "Highest pitch of the answer")
       ->check(CLI::Range(0, 127));
-  cmd->add_option("--device", a->device, "auto, cpu or cuda")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  add_engine_options(cmd, a->engine);
   cmd->add_option("--out", a->out, "The song as a MIDI file (prime and answer on separate tracks)")
       ->required();
 #ifdef MUSIC_LSTM_HAVE_REALTIME

@@ -18,6 +18,7 @@ namespace {
 struct EvalArgs {
   EvalOptions o;
   std::string model, data, split = "test", sampling = "beam", out = "eval-report";
+  std::string decoder = "auto";
   bool quiet = false;
 };
 
@@ -104,7 +105,13 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--max-windows", a->o.max_windows,
                   "Windows for the likelihood figures (default 0: the whole split)")
       ->capture_default_str();
-  cmd->add_option("--device", a->o.device, "auto, cpu or cuda")->capture_default_str();
+  cmd->add_option("--device", a->o.device, "auto, cpu or cuda")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  cmd->add_option("--decoder", a->decoder,
+                  "The answers' search on the CPU: auto (the fast decoder, the jam's) or libtorch")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "libtorch"}));
   cmd->add_option("--threads", a->o.cpu_threads, "CPU threads of LibTorch")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
@@ -113,6 +120,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--out", a->out, "Folder of the report")->capture_default_str();
   cmd->add_flag("--quiet", a->quiet, "No progress bars");
   cmd->callback([a] {
+    a->o.libtorch_decoder = a->decoder == "libtorch";
     const int rc = run_eval(*a);
     if (rc != 0) throw CLI::RuntimeError(rc);
   });

@@ -20,6 +20,7 @@
 #include "api/continuation_engine.hpp"
 #include "audio/audio_output.hpp"
 #include "commands/commands.hpp"
+#include "commands/engine_cli.hpp"
 #include "commands/session_cli.hpp"
 #include "jam/answer_log.hpp"
 #include "jam/bundled_files.hpp"
@@ -38,7 +39,8 @@ constexpr const char* kDemoPhrase = "assets/demo/phrase.mid";
 
 struct JamArgs {
   SessionCli cli;
-  std::string model, device = "auto", midi_in, virtual_name, replay, preset, render, answers_log;
+  std::string model, midi_in, virtual_name, replay, preset, render, answers_log;
+  EngineChoice engine;
   std::string demo_dir = "music-lstm-demo", screenshot;
   bool virtual_port = false, headless = false, offline = false, no_speculation = false;
   bool demo = false;
@@ -218,10 +220,9 @@ int run_jam(JamArgs& a) {
   if (!offline && a.replay.empty() && a.midi_in.empty()) a.virtual_port = true;
 
   // The model first: a bad model file ends here, before any device opens.
-  const ComputeDevice device = a.device == "cpu"    ? ComputeDevice::kCpu
-                               : a.device == "cuda" ? ComputeDevice::kCuda
-                                                    : ComputeDevice::kAuto;
-  std::shared_ptr<ContinuationEngine> engine = ContinuationEngine::load(model_file, device, 1);
+  const ComputeDevice device = a.engine.compute_device();
+  std::shared_ptr<ContinuationEngine> engine =
+      ContinuationEngine::load(model_file, device, 1, a.engine.decoder_path());
   const int context_notes = engine->context_notes();
   rt::Jam jam([engine](std::span<const NoteFeatures> context,
                        const SearchSettings& s) { return engine->continue_notes(context, s); },
@@ -340,8 +341,8 @@ int run_jam(JamArgs& a) {
     std::unique_ptr<ui::JamPanel> panel;
     std::unique_ptr<ModelSwap> swap;
     if (window) {
-      swap =
-          std::make_unique<ModelSwap>(jam.worker(), device, context_notes, engine->description());
+      swap = std::make_unique<ModelSwap>(jam.worker(), device, a.engine.decoder_path(),
+                                         context_notes, engine->description());
       panel = std::make_unique<ui::JamPanel>(ui::PanelContext{
           .knobs = jam.knobs(),
           .engine = session.engine(),
@@ -462,9 +463,7 @@ void add_jam_command(CLI::App& app) {
   auto a = std::make_shared<JamArgs>();
   auto* cmd = app.add_subcommand("jam", "Play with the model: it answers your phrases live");
   cmd->add_option("--model", a->model, "Model checkpoint (default: models/default/model.ckpt)");
-  cmd->add_option("--device", a->device, "Where the model runs: auto (CUDA if present), cpu, cuda")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  add_engine_options(cmd, a->engine);
   auto* port = cmd->add_option("--midi-in", a->midi_in,
                                "MIDI input port, by number or part of its name; music-lstm "
                                "devices lists them");

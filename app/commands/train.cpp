@@ -25,7 +25,7 @@ extern "C" void on_sigint(int) {
 }
 
 struct TrainArgs {
-  std::string config, data, out, device = "auto", cache, init_from, reference_data;
+  std::string config, data, out, device = "auto", cache, init_from, resume_from, reference_data;
   DataSplitOptions split;
   NoteSelection selection;
   std::int64_t reference_windows = 2000;
@@ -54,6 +54,7 @@ void run(const TrainArgs& a) {
   o.split = a.split;
   o.selection = a.selection;
   o.init_from = a.init_from;
+  o.resume_from = a.resume_from;
   o.reference_data = a.reference_data;
   o.reference_windows = a.reference_windows;
   o.device = a.device;
@@ -101,10 +102,11 @@ void add_train_command(CLI::App& app) {
       ->default_str(default_data_dir().string());
   add_split_options(cmd, a->split);
   add_selection_options(cmd, a->selection);
-  cmd->add_option("--init-from", a->init_from,
-                  "Fine-tune: start from this model's weights (its model configuration must be "
-                  "--config's; see presets/training/finetune.json)")
-      ->check(CLI::ExistingFile);
+  auto* init_from =
+      cmd->add_option("--init-from", a->init_from,
+                      "Fine-tune: start from this model's weights (its model configuration must be "
+                      "--config's; see presets/training/finetune.json)")
+          ->check(CLI::ExistingFile);
   cmd->add_option("--reference-data", a->reference_data,
                   "Measure the pitch NLL on this dataset's validation split before and after "
                   "(fine-tuning must not undo what the model knew), e.g. the MAESTRO folder");
@@ -114,7 +116,17 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::Range(1, 100000000));
   cmd->add_option("--out", a->out, "Run folder: checkpoints, TensorBoard events, metrics.csv")
       ->default_str("runs/<configuration name>");
-  cmd->add_flag("--resume", a->resume, "Continue the run in --out from its last checkpoint");
+  auto* resume =
+      cmd->add_flag("--resume", a->resume, "Continue the run in --out from its last checkpoint");
+  auto* resume_from =
+      cmd->add_option("--resume-from", a->resume_from,
+                      "Continue the run recorded in this checkpoint (epoch, step, learning rate, "
+                      "history) into --out, e.g. a shipped model.ckpt; without its optimizer "
+                      "state Adam starts afresh with a short warm-up")
+          ->check(CLI::ExistingFile);
+  resume_from->excludes(resume);
+  resume_from->excludes(init_from);
+  resume->excludes(init_from);
   cmd->add_option("--device", a->device, "auto, cpu or cuda")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));

@@ -5,10 +5,11 @@
 
 namespace mlstm::app {
 
-ModelSwap::ModelSwap(rt::InferenceWorker& worker, ComputeDevice device, int context_notes,
-                     std::string playing)
+ModelSwap::ModelSwap(rt::InferenceWorker& worker, ComputeDevice device, DecoderPath decoder,
+                     int context_notes, std::string playing)
     : worker_(worker),
       device_(device),
+      decoder_(decoder),
       context_notes_(context_notes),
       status_("model: " + std::move(playing)) {}
 
@@ -27,7 +28,8 @@ void ModelSwap::load(const std::string& path) {
   thread_ = std::thread([this, path] {
     std::string status;
     try {
-      std::shared_ptr<ContinuationEngine> engine = ContinuationEngine::load(path, device_, 1);
+      std::shared_ptr<ContinuationEngine> engine =
+          ContinuationEngine::load(path, device_, 1, decoder_);
       if (engine->context_notes() != context_notes_) {
         throw ModelError(path + " reads " + std::to_string(engine->context_notes()) +
                          " notes; this jam's context holds " + std::to_string(context_notes_));

@@ -14,8 +14,8 @@ namespace mlstm::app {
 
 class ModelSwap {
  public:
-  ModelSwap(rt::InferenceWorker& worker, ComputeDevice device, int context_notes,
-            std::string playing);
+  ModelSwap(rt::InferenceWorker& worker, ComputeDevice device, DecoderPath decoder,
+            int context_notes, std::string playing);
   ~ModelSwap();
   ModelSwap(const ModelSwap&) = delete;
   ModelSwap& operator=(const ModelSwap&) = delete;
@@ -28,6 +28,7 @@ class ModelSwap {
  private:
   rt::InferenceWorker& worker_;
   ComputeDevice device_;
+  DecoderPath decoder_;
   int context_notes_;
   mutable std::mutex mutex_;
   std::string status_;

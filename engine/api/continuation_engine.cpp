@@ -4,6 +4,9 @@
 
 #include "decode/beam_search.hpp"
 #include "model/checkpoint.hpp"
+#ifdef MUSIC_LSTM_FAST_DECODE
+#include "decode/fast/pack_model.hpp"
+#endif
 
 namespace mlstm {
 
@@ -11,14 +14,24 @@ struct ContinuationEngine::Impl {
   NoteModel model{nullptr};
   std::string name;
   torch::Device device{torch::kCPU};
+#ifdef MUSIC_LSTM_FAST_DECODE
+  std::unique_ptr<fast::ModelSearch> fast;  // null: LibTorch's search
+#endif
+
+  SearchResult search(std::span<const NoteFeatures> context, const SearchSettings& settings) {
+#ifdef MUSIC_LSTM_FAST_DECODE
+    if (fast) return (*fast)(context, settings);
+#endif
+    return beam_search(*model, context, settings);
+  }
 };
 
 ContinuationEngine::ContinuationEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ContinuationEngine::~ContinuationEngine() = default;
 
 std::unique_ptr<ContinuationEngine> ContinuationEngine::load(const std::filesystem::path& file,
-                                                             ComputeDevice device,
-                                                             int cpu_threads) {
+                                                             ComputeDevice device, int cpu_threads,
+                                                             DecoderPath decoder) {
   auto impl = std::make_unique<Impl>();
   if (device == ComputeDevice::kCuda && !torch::cuda::is_available()) {
     throw ModelError("CUDA was asked for, but this LibTorch sees no CUDA device");
@@ -37,6 +50,17 @@ std::unique_ptr<ContinuationEngine> ContinuationEngine::load(const std::filesyst
   }
   impl->model->to(impl->device);
   impl->model->eval();
+#ifdef MUSIC_LSTM_FAST_DECODE
+  if (!cuda && decoder == DecoderPath::kAuto) {
+    try {
+      impl->fast = std::make_unique<fast::ModelSearch>(*impl->model);
+    } catch (const std::invalid_argument& e) {
+      throw ModelError(file.string() + ": " + e.what());
+    }
+  }
+#else
+  (void)decoder;
+#endif
   return std::unique_ptr<ContinuationEngine>(new ContinuationEngine(std::move(impl)));
 }
 
@@ -48,13 +72,15 @@ void ContinuationEngine::warm_up(const SearchSettings& settings) {
 
 std::vector<NoteFeatures> ContinuationEngine::continue_notes(std::span<const NoteFeatures> context,
                                                              const SearchSettings& settings) {
-  return beam_search(*impl_->model, context, settings).notes;
+  return impl_->search(context, settings).notes;
 }
 
 std::vector<NoteFeatures> ContinuationEngine::continue_song(std::span<const NoteFeatures> prime,
                                                             int total,
                                                             const SearchSettings& settings) {
-  return mlstm::continue_song(*impl_->model, prime, total, settings);
+  return continue_song_with([this](std::span<const NoteFeatures> song,
+                                   const SearchSettings& s) { return impl_->search(song, s); },
+                            prime, total, settings);
 }
 
 int ContinuationEngine::context_notes() const {
@@ -65,9 +91,18 @@ std::string ContinuationEngine::device_name() const {
   return impl_->device.str();
 }
 
+bool ContinuationEngine::fast_decoder() const {
+#ifdef MUSIC_LSTM_FAST_DECODE
+  return impl_->fast != nullptr;
+#else
+  return false;
+#endif
+}
+
 std::string ContinuationEngine::description() const {
   return std::string(to_string(impl_->model->config().kind)) + " " + impl_->name + ", " +
-         std::to_string(parameter_count(*impl_->model)) + " parameters, on " + device_name();
+         std::to_string(parameter_count(*impl_->model)) + " parameters, on " + device_name() +
+         (fast_decoder() ? " (fast decoder)" : "");
 }
 
 }  // namespace mlstm

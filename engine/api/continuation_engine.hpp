@@ -25,6 +25,11 @@ class ModelError : public std::runtime_error {
 
 enum class ComputeDevice { kAuto, kCpu, kCuda };
 
+// Which code runs the search on the CPU: the fast decoder (decode/fast/: packed weights, no tensor
+// dispatch inside the loop; the same answers, 2x faster) when it is built, or LibTorch's. On CUDA
+// it is always LibTorch.
+enum class DecoderPath { kAuto, kLibTorch };
+
 class ContinuationEngine {
  public:
   // Loads the checkpoint and places the model: CUDA when asked for or (kAuto) present, else the
@@ -32,7 +37,8 @@ class ContinuationEngine {
   // Throws ModelError.
   static std::unique_ptr<ContinuationEngine> load(const std::filesystem::path& model_file,
                                                   ComputeDevice device = ComputeDevice::kAuto,
-                                                  int cpu_threads = 1);
+                                                  int cpu_threads = 1,
+                                                  DecoderPath decoder = DecoderPath::kAuto);
   ~ContinuationEngine();
 
   // Runs one continuation of `settings.length` notes at `settings.width`, so the first real one
@@ -49,7 +55,9 @@ class ContinuationEngine {
 
   int context_notes() const;
   std::string device_name() const;  // "cpu" or "cuda:0"
-  std::string description() const;  // "seq2seq default, 2401600 parameters, on cpu"
+  bool fast_decoder() const;        // the search runs on decode/fast/
+  // "seq2seq default, 2401600 parameters, on cpu (fast decoder)"
+  std::string description() const;
 
  private:
   struct Impl;

@@ -344,17 +344,9 @@ SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> con
 
 std::vector<NoteFeatures> continue_song(NoteModelImpl& model, std::span<const NoteFeatures> prime,
                                         int total, const SearchSettings& settings) {
-  std::vector<NoteFeatures> song(prime.begin(), prime.end());
-  SearchSettings s = settings;
-  int added = 0;
-  while (added < total) {
-    s.length = std::min(settings.length, total - added);
-    const SearchResult r = beam_search(model, song, s);
-    song.insert(song.end(), r.notes.begin(), r.notes.end());
-    added += s.length;
-    ++s.seed;
-  }
-  return {song.begin() + static_cast<std::ptrdiff_t>(prime.size()), song.end()};
+  return continue_song_with([&](std::span<const NoteFeatures> song,
+                                const SearchSettings& s) { return beam_search(model, song, s); },
+                            prime, total, settings);
 }
 
 }  // namespace mlstm

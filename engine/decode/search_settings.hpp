@@ -2,8 +2,11 @@
 // How a continuation is searched for: the settings of beam search and sampling (torch-free, so
 // the real-time side and the panel can hold them). The search itself: decode/beam_search.hpp.
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -112,6 +115,25 @@ struct SearchResult {
   std::vector<NoteFeatures> notes;  // the continuation, `length` notes
   double log_prob = 0.0;            // of the chosen notes' classes, at the given temperature
 };
+
+// A song of any length from any search: continue `prime` by `settings.length` notes at a time
+// (each time from the notes so far, prime or generated; the search reads the last ones it needs)
+// until `total` notes are added. The seed moves on each time, so sampled chunks differ.
+template <typename Search>
+std::vector<NoteFeatures> continue_song_with(Search&& search, std::span<const NoteFeatures> prime,
+                                             int total, const SearchSettings& settings) {
+  std::vector<NoteFeatures> song(prime.begin(), prime.end());
+  SearchSettings s = settings;
+  int added = 0;
+  while (added < total) {
+    s.length = std::min(settings.length, total - added);
+    const SearchResult r = search(std::span<const NoteFeatures>(song), s);
+    song.insert(song.end(), r.notes.begin(), r.notes.end());
+    added += s.length;
+    ++s.seed;
+  }
+  return {song.begin() + static_cast<std::ptrdiff_t>(prime.size()), song.end()};
+}
 
 // "beam", "stochastic-beam", "sample" (the names the command line, presets and reports use).
 inline const char* sampling_name(Sampling sampling) {

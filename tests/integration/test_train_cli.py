@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`music-lstm train` as a user runs it, on a small MAESTRO-shaped dataset this test writes:
 a run end to end (checkpoints, metrics.csv, TensorBoard events), Ctrl-C saving a checkpoint and
---resume continuing it, a corrupt file skipped and counted, and one clear error line for a missing
+--resume continuing it, --resume-from continuing a run from a weights-only checkpoint in another
+folder, a corrupt file skipped and counted, and one clear error line for a missing
 data folder, an unknown configuration key, a wrong type and a missing configuration."""
 import json
 import os
@@ -103,6 +104,35 @@ class TrainCli(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("resuming", r.stderr)
         self.assertIn("done after 3 epochs", r.stdout)
+
+    def test_resume_from_a_weights_only_checkpoint_carries_the_run_on(self):
+        # A run outlives its machine through the shipped kind of file: weights and run state,
+        # no optimizer state.
+        make_dataset(self.data)
+        r = self.train("--epochs", "1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        shipped = os.path.join(self.dir, "model.ckpt")
+        s = subprocess.run([BINARY, "inspect-model", os.path.join(self.out, "best.ckpt"),
+                            "--weights-only", shipped], capture_output=True, text=True)
+        self.assertEqual(s.returncode, 0, s.stderr)
+        self.out = os.path.join(self.dir, "run-elsewhere")
+        r = self.train("--resume-from", shipped, "--epochs", "2")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("at epoch 2", r.stderr)
+        self.assertIn("no optimizer state", r.stderr)
+        self.assertIn("done after 2 epochs", r.stdout)
+        with open(os.path.join(self.out, "metrics.csv")) as f:
+            rows = f.read().strip().splitlines()
+        self.assertEqual(len(rows), 3)  # header, the first machine's epoch and this one's
+        # Not with --init-from (which starts a new run from the weights), nor from a file that
+        # holds no run.
+        both = self.train("--resume-from", shipped, "--init-from", shipped)
+        self.assertNotEqual(both.returncode, 0)
+        self.assertIn("excludes", both.stderr)
+        bad = os.path.join(self.dir, "bad.ckpt")
+        with open(bad, "wb") as f:
+            f.write(b"not a checkpoint")
+        self.assert_error(self.train("--resume-from", bad), "bad.ckpt")
 
     def test_missing_data_folder_names_get_data(self):
         self.assert_error(self.train(), "music-lstm get-data")

@@ -13,6 +13,9 @@
 #include "data/note_windows.hpp"
 #include "data/sustain_pedal.hpp"
 #include "decode/beam_search.hpp"
+#ifdef MUSIC_LSTM_FAST_DECODE
+#include "decode/fast/pack_model.hpp"
+#endif
 #include "eval/music_metrics.hpp"
 #include "eval/playability_figures.hpp"
 #include "eval/repetition.hpp"
@@ -191,6 +194,22 @@ json evaluate_model(const EvalOptions& o) {
   NoteModel model(config.model);
   load_model_weights(*model, checkpoint, o.model.string());
   model->to(device);
+  // The answers' search: the jam's on this device (the fast decoder on the CPU, where built).
+#ifdef MUSIC_LSTM_FAST_DECODE
+  std::unique_ptr<fast::ModelSearch> fast_search;
+  if (device.is_cpu() && !o.libtorch_decoder) {
+    fast_search = std::make_unique<fast::ModelSearch>(*model);
+  }
+  const bool fast_decoder = fast_search != nullptr;
+#else
+  const bool fast_decoder = false;
+#endif
+  const auto search = [&](std::span<const NoteFeatures> context, const SearchSettings& s) {
+#ifdef MUSIC_LSTM_FAST_DECODE
+    if (fast_search) return (*fast_search)(context, s);
+#endif
+    return beam_search(*model, context, s);
+  };
 
   // 1. Note by note, over non-overlapping windows.
   {
@@ -254,7 +273,7 @@ json evaluate_model(const EvalOptions& o) {
       const std::vector<NoteFeatures>& real = prompts[i].real;
       answer.seed = o.search.seed + i;
       const auto t0 = std::chrono::steady_clock::now();
-      const std::vector<NoteFeatures> out = beam_search(*model, prompts[i].context, answer).notes;
+      const std::vector<NoteFeatures> out = search(prompts[i].context, answer).notes;
       answer_ms.push_back(
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       const auto hm = pitch_class_histogram(out), hr = pitch_class_histogram(real);
@@ -295,7 +314,8 @@ json evaluate_model(const EvalOptions& o) {
       {"inter_onset_interval_overlapping_area", overlapping_area(ioi_model, ioi_real)},
       {"duration_overlapping_area", overlapping_area(dur_model, dur_real)},
       {"answer_ms", {{"median", sorted_ms[sorted_ms.size() / 2]}, {"max", sorted_ms.back()}}},
-      {"device", device.str()}};
+      {"device", device.str()},
+      {"decoder", fast_decoder ? "fast" : "libtorch"}};
 
   // 3. Long songs: does the model get stuck?
   RepetitionFigures composed, real;
@@ -306,7 +326,7 @@ json evaluate_model(const EvalOptions& o) {
     for (std::size_t i = 0; i < prompts.size(); ++i) {
       answer.seed = o.search.seed + 100000 + i;
       const std::vector<NoteFeatures> song =
-          continue_song(*model, prompts[i].context, o.song_notes, answer);
+          continue_song_with(search, prompts[i].context, o.song_notes, answer);
       composed.add(song);
       // Each 50 notes of the song is one chained answer, as the jam's continuous mode plays it.
       chain_model.add_chunks(song, kAnswerNotes);
@@ -417,7 +437,8 @@ std::string eval_markdown(const json& r) {
     << "| inter-onset intervals | | | "
     << f(c.at("inter_onset_interval_overlapping_area").get<double>()) << " |\n"
     << "| durations | | | " << f(c.at("duration_overlapping_area").get<double>()) << " |\n\n"
-    << "Answer time (" << c.at("device").get<std::string>() << "): median "
+    << "Answer time (" << c.at("device").get<std::string>() << ", "
+    << c.value("decoder", std::string("libtorch")) << " decoder): median "
     << f(c.at("answer_ms").at("median").get<double>(), 1) << " ms, max "
     << f(c.at("answer_ms").at("max").get<double>(), 1) << " ms.\n\n"
     << "## Repetition (" << p.at("songs") << " songs of " << p.at("song_notes") << " notes)\n\n"

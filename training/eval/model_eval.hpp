@@ -36,6 +36,9 @@ struct EvalOptions {
   std::uint64_t prompt_seed = 1;  // which prompts
   std::string device = "auto";    // auto, cpu, cuda
   int cpu_threads = 1;
+  // The continuations and songs on LibTorch's search even on the CPU, where the fast decoder
+  // (decode/fast/, the jam's) runs them otherwise.
+  bool libtorch_decoder = false;
   std::filesystem::path
       metrics_csv;  // training curves to plot; empty: metrics.csv beside the model
   bool progress = true;

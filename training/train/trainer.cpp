@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -238,8 +239,10 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
   torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(c.train.learning_rate));
   RunState st;
   st.lr = c.train.learning_rate;
+  // A resumed run comes from the run folder's last checkpoint, or from one named by resume_from.
+  const bool resuming = o.resume || !o.resume_from.empty();
 
-  if (!o.init_from.empty() && !o.resume) {
+  if (!o.init_from.empty() && !resuming) {
     const Checkpoint ck = read_checkpoint(o.init_from);
     const json was = to_json(ck.config)["model"];
     const json now = to_json(c)["model"];
@@ -252,29 +255,44 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
     std::fprintf(stderr, "starting from the weights of %s\n", o.init_from.c_str());
   }
   TrainResult result;
-  if (reference && !o.resume) {
+  if (reference && !resuming) {
     result.reference_before = reference_nll(model, *reference, c, device, o.reference_windows);
     std::fprintf(stderr, "reference validation pitch NLL before training: %.4f nats\n",
                  result.reference_before);
   }
 
-  if (o.resume) {
-    if (!std::filesystem::exists(last_path)) {
-      throw TrainingError("--resume: no checkpoint " + last_path.string() + " to resume from");
+  std::int64_t warmup_until = 0;  // the step until which the learning rate warms up
+  if (resuming) {
+    const auto from = o.resume_from.empty() ? last_path : o.resume_from;
+    const std::string flag = o.resume_from.empty() ? "--resume" : "--resume-from";
+    if (!std::filesystem::exists(from)) {
+      throw TrainingError(flag + ": no checkpoint " + from.string() + " to resume from");
     }
-    const Checkpoint ck = read_checkpoint(last_path);
+    const Checkpoint ck = read_checkpoint(from);
+    if (!ck.metadata.contains("state")) {
+      throw TrainingError(flag + ": " + from.string() +
+                          " holds no run state (it was not written by train); start from its "
+                          "weights with --init-from instead");
+    }
     const json was = {{"model", to_json(ck.config)["model"]}, {"loss", to_json(ck.config)["loss"]}};
     const json now = {{"model", to_json(c)["model"]}, {"loss", to_json(c)["loss"]}};
     if (was != now) {
-      throw TrainingError("--resume: the configuration differs from the checkpoint's (" +
+      throw TrainingError(flag + ": the configuration differs from the checkpoint's (" +
                           first_difference(was, now) + "); start a new run with another --out");
     }
-    load_model_weights(*model, ck, last_path.string());
+    load_model_weights(*model, ck, from.string());
+    const bool has_moments = std::any_of(ck.tensors.begin(), ck.tensors.end(), [](const auto& t) {
+      return t.first.rfind("optimizer.", 0) == 0;
+    });
     restore_optimizer(opt, *model, ck, device);
     st = RunState::from_json(ck.metadata.at("state"));
     set_lr(opt, st.lr);
-    std::fprintf(stderr, "resuming %s at epoch %d, step %lld\n", o.out.c_str(), st.epoch + 1,
-                 static_cast<long long>(st.step));
+    if (!has_moments) warmup_until = st.step + kFreshMomentsWarmup;
+    std::fprintf(stderr, "resuming %s at epoch %d, step %lld%s\n", from.c_str(), st.epoch + 1,
+                 static_cast<long long>(st.step),
+                 has_moments ? ""
+                             : " (the file holds no optimizer state: Adam starts from zero "
+                               "moments and the learning rate warms up over 500 steps)");
   }
   write_file_atomically(o.out / "config.json", to_json(c).dump(2) + "\n");
 
@@ -291,6 +309,7 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
     ck.metadata = {{"format", kCheckpointFormat},
                    {"data", data_description},
                    {"init_from", o.init_from.string()},
+                   {"resumed_from", o.resume_from.string()},
                    {"split", "train (validation: validation)"},
                    {"epoch", st.epoch},
                    {"step", st.step},
@@ -348,6 +367,13 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
                  ? "the last good checkpoint is " + last_path.string()
                  : std::string("no checkpoint was written yet")) +
             " (try a lower learning_rate or grad_clip)");
+      }
+      if (st.step < warmup_until) {
+        const double done = 1.0 - static_cast<double>(warmup_until - st.step) /
+                                      static_cast<double>(kFreshMomentsWarmup + 1);
+        set_lr(opt, st.lr * done);
+      } else if (warmup_until > 0 && st.step == warmup_until) {
+        set_lr(opt, st.lr);
       }
       opt.zero_grad();
       terms.total.backward();

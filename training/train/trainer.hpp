@@ -40,6 +40,11 @@ struct TrainOptions {
   std::int64_t reference_windows = 2000;
   std::filesystem::path out;  // run folder: checkpoints, events, metrics.csv
   bool resume = false;
+  // Continue the run recorded in this checkpoint (its epoch, step, learning rate, best validation
+  // loss and history) into `out`, e.g. a shipped model.ckpt whose optimizer state was stripped:
+  // a run that outlives the machine it started on. Adam's moments come back when the file holds
+  // them; otherwise they start from zero and the learning rate warms up (kFreshMomentsWarmup).
+  std::filesystem::path resume_from;
   std::string device = "auto";       // auto, cpu, cuda
   std::filesystem::path cache_root;  // empty: default
   bool progress = true;
@@ -57,6 +62,11 @@ struct TrainResult {
   std::string stopped_because;  // "finished", "early stopping", "time budget", "interrupted"
   std::filesystem::path last_checkpoint, best_checkpoint;
 };
+
+// Steps over which the learning rate rises linearly to its value when a run resumes without
+// Adam's moments: the first steps of Adam from zero moments move every weight by about the
+// learning rate whatever its gradient, which would jolt a trained model.
+inline constexpr std::int64_t kFreshMomentsWarmup = 500;
 
 class TrainingError : public std::runtime_error {
  public:

@@ -2,13 +2,13 @@
 // Beam search on the packed decoder (decode/fast/packed_decoder.hpp): the same search as
 // decode/beam_search.hpp (every sampling method, drawn timing, the repetition penalty, the pitch
 // mask, the playability limits, the same draws for the same seed) with the decoder's steps on
-// plain arrays and one BLAS product per layer, and no allocation inside the loop over notes once
-// its arrays have grown (they are kept between answers). Torch-free: the encoder's state comes
-// in as floats (decode/fast/pack_model.hpp runs the encoder).
+// plain arrays and one matrix product per layer, and no allocation inside the loop over notes
+// once its arrays have grown (they are kept between answers). Torch-free: the encoder's state
+// comes in as floats (decode/fast/packed_encoder.hpp computes it).
 //
-// The LibTorch search stays the reference (and the path for the GPU and for training's
-// evaluation); tests/unit/decode/test_fast_beam_search.cpp holds this one to it: the same notes
-// on random contexts, and log-probabilities within 1e-4.
+// The LibTorch search stays the reference (and the path for the GPU, and for training's
+// validation); tests/unit/decode/test_fast_decoder.cpp and functional_fast_search_equality hold
+// this one to it: the same notes on random contexts, and log-probabilities within 1e-4.
 
 #include <span>
 #include <vector>

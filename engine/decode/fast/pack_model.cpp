@@ -58,6 +58,27 @@ PackedModel pack_model(NoteModelImpl& model) {
   p.velocity_outputs = m.velocity ? static_cast<int>(weights[3].size(0)) : 0;
   p.head_weights = values(torch::cat(weights, 0).t().contiguous());  // H x outputs
   p.head_bias = values(torch::cat(biases, 0));
+  if (m.kind == ModelKind::kSeq2Seq) {
+    for (int l = 0; l < m.encoder_layers; ++l) {
+      for (int d = 0; d < p.encoder_directions(); ++d) {
+        const std::string suffix = "_l" + std::to_string(l) + (d == 1 ? "_reverse" : "");
+        const torch::Tensor w = torch::cat({parameter(model, "encoder.weight_ih" + suffix),
+                                            parameter(model, "encoder.weight_hh" + suffix)},
+                                           1);
+        PackedLstmLayer layer;
+        layer.inputs = static_cast<int>(w.size(1)) - m.encoder_hidden;
+        layer.hidden = m.encoder_hidden;
+        layer.weights = values(w.t().contiguous());
+        layer.bias = values(parameter(model, "encoder.bias_ih" + suffix) +
+                            parameter(model, "encoder.bias_hh" + suffix));
+        p.encoder_layers.push_back(std::move(layer));
+      }
+    }
+    p.to_h_weights = values(parameter(model, "to_h.weight").t().contiguous());
+    p.to_h_bias = values(parameter(model, "to_h.bias"));
+    p.to_c_weights = values(parameter(model, "to_c.weight").t().contiguous());
+    p.to_c_bias = values(parameter(model, "to_c.bias"));
+  }
   p.check();
   return p;
 }
@@ -82,15 +103,24 @@ void start_state(NoteModelImpl& model, std::span<const NoteFeatures> context, st
 }
 
 ModelSearch::ModelSearch(NoteModelImpl& model)
-    : model_(model),
+    : config_(model.config()),
       packed_(std::make_unique<PackedModel>(pack_model(model))),
-      search_(std::make_unique<FastBeamSearch>(*packed_)) {}
+      search_(std::make_unique<FastBeamSearch>(*packed_)) {
+  if (config_.kind == ModelKind::kSeq2Seq) encoder_ = std::make_unique<PackedEncoder>(*packed_);
+}
 
 SearchResult ModelSearch::operator()(std::span<const NoteFeatures> context,
                                      const SearchSettings& settings) {
   // The settings first: a short context must be one line, not the encoder's error.
-  check_search(settings, model_.config(), context.size());
-  start_state(model_, context, h_, c_);
+  check_search(settings, config_, context.size());
+  if (encoder_) {
+    encoder_->encode(context, h_, c_);
+  } else {
+    // A next-note model's LSTM starts from zeros and reads the context itself.
+    const auto size = static_cast<std::size_t>(config_.decoder_layers) * config_.decoder_hidden;
+    h_.assign(size, 0.0f);
+    c_.assign(size, 0.0f);
+  }
   return search_->search(context, h_, c_, settings);
 }
 

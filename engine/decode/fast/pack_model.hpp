@@ -1,7 +1,6 @@
 #pragma once
-// A NoteModel's decoder, embedding and heads as a PackedModel (decode/fast/packed_decoder.hpp),
-// and the start of decoding: the encoder runs once per answer in LibTorch, the steps after it on
-// the packed arrays.
+// A NoteModel's weights as a PackedModel (decode/fast/packed_decoder.hpp), and the fast path as
+// one object: the encoder (decode/fast/packed_encoder.hpp) and the search on the packed arrays.
 
 #include <memory>
 #include <span>
@@ -9,6 +8,7 @@
 
 #include "decode/fast/fast_beam_search.hpp"
 #include "decode/fast/packed_decoder.hpp"
+#include "decode/fast/packed_encoder.hpp"
 #include "model/note_model.hpp"
 
 namespace mlstm::fast {
@@ -16,23 +16,26 @@ namespace mlstm::fast {
 // Copies the model's weights (on any device) into float arrays on the host.
 PackedModel pack_model(NoteModelImpl& model);
 
-// The decoder's first state for this context, [layers x hidden] each: a seq2seq model's encoder
-// summary (LibTorch), zeros for a next-note model (its decoder then reads the context itself).
+// The decoder's first state for this context, [layers x hidden] each, computed by LibTorch: a
+// seq2seq model's encoder summary, zeros for a next-note model (its decoder then reads the
+// context itself). The reference the packed encoder is held to (tests).
 void start_state(NoteModelImpl& model, std::span<const NoteFeatures> context, std::vector<float>& h,
                  std::vector<float>& c);
 
-// The fast path as one object: the model packed once, then for each answer the encoder in
-// LibTorch and the search on the packed decoder. What beam_search() gives, faster on one CPU core.
+// The fast path as one object: the model packed once, then for each answer the packed encoder
+// and the search on the packed decoder. What beam_search() gives, faster on one CPU core;
+// LibTorch is not called after construction.
 class ModelSearch {
  public:
-  // `model` must outlive this; its weights are copied now (a change to them later is not seen).
+  // The model's weights are copied now (a change to them later is not seen).
   explicit ModelSearch(NoteModelImpl& model);
   SearchResult operator()(std::span<const NoteFeatures> context, const SearchSettings& settings);
 
  private:
-  NoteModelImpl& model_;
+  ModelConfig config_;
   std::unique_ptr<PackedModel> packed_;  // the search holds a reference: its address stays
   std::unique_ptr<FastBeamSearch> search_;
+  std::unique_ptr<PackedEncoder> encoder_;  // null for a next-note model
   std::vector<float> h_, c_;
 };
 

@@ -17,15 +17,15 @@ namespace {
 // the first note of every answer, a next-note model's context) is a matrix-vector product, where
 // OpenBLAS's sgemv streams the weights faster than the panels do; more rows go through the panels
 // (panel_product.hpp says why).
-void affine(const float* in, int rows, int k, int lda, const std::vector<float>& w,
-            const std::vector<float>& panels, int n, const std::vector<float>& bias, float* out,
-            int ldo) {
+void affine(const float* in, int rows, int lda, const std::vector<float>& w, const Panels& panels,
+            const std::vector<float>& bias, float* out, int ldo) {
   if (rows == 1) {
     std::copy(bias.begin(), bias.end(), out);
-    cblas_sgemv(CblasRowMajor, CblasTrans, k, n, 1.0f, w.data(), n, in, 1, 1.0f, out, 1);
+    cblas_sgemv(CblasRowMajor, CblasTrans, panels.k, panels.n, 1.0f, w.data(), panels.n, in, 1,
+                1.0f, out, 1);
     return;
   }
-  panel_product(in, rows, lda, k, panels, n, bias, out, ldo);
+  panel_product(in, rows, lda, panels, bias, out, ldo);
 }
 
 void expect_size(const std::vector<float>& v, std::size_t n, const std::string& what) {
@@ -59,6 +59,44 @@ void PackedModel::check() const {
   }
   expect_size(head_weights, static_cast<std::size_t>(hidden()) * outputs(), "the heads");
   expect_size(head_bias, static_cast<std::size_t>(outputs()), "the heads' bias");
+  if (config.kind != ModelKind::kSeq2Seq) return;
+  const int dirs = encoder_directions(), eh = config.encoder_hidden;
+  if (static_cast<int>(encoder_layers.size()) != config.encoder_layers * dirs) {
+    throw std::invalid_argument("packed model: " + std::to_string(encoder_layers.size()) +
+                                " encoder layers and directions, expected " +
+                                std::to_string(config.encoder_layers * dirs));
+  }
+  for (std::size_t i = 0; i < encoder_layers.size(); ++i) {
+    const PackedLstmLayer& layer = encoder_layers[i];
+    const int inputs = i < static_cast<std::size_t>(dirs) ? input_features() : dirs * eh;
+    if (layer.inputs != inputs || layer.hidden != eh) {
+      throw std::invalid_argument("packed model: encoder layer " + std::to_string(i) +
+                                  " has the wrong shape");
+    }
+    expect_size(layer.weights, static_cast<std::size_t>(inputs + eh) * 4 * eh,
+                "encoder layer " + std::to_string(i));
+    expect_size(layer.bias, static_cast<std::size_t>(4 * eh),
+                "encoder layer " + std::to_string(i) + "'s bias");
+  }
+  const auto summary = static_cast<std::size_t>(dirs * eh);
+  const auto states = static_cast<std::size_t>(config.decoder_layers) * hidden();
+  expect_size(to_h_weights, summary * states, "to_h");
+  expect_size(to_c_weights, summary * states, "to_c");
+  expect_size(to_h_bias, states, "to_h's bias");
+  expect_size(to_c_bias, states, "to_c's bias");
+}
+
+void PackedModel::embed(const NoteFeatures& n, float* x) const {
+  const ModelConfig& m = config;
+  const auto time_in = [&](double t) {
+    const double v = std::clamp(t, 0.0, m.time_max);
+    return static_cast<float>(m.log_time_inputs ? std::log(v + kLogTimeOffset) : v);
+  };
+  const int pitch = std::clamp(n.pitch, 0, kStartPitch);
+  std::copy_n(&embedding[static_cast<std::size_t>(pitch) * m.embedding], m.embedding, x);
+  x[m.embedding] = time_in(n.step);
+  x[m.embedding + 1] = time_in(n.duration);
+  if (m.velocity) x[m.embedding + 2] = static_cast<float>(n.velocity / 127.0);
 }
 
 PackedDecoder::PackedDecoder(const PackedModel& model, int max_beams)
@@ -105,21 +143,9 @@ void PackedDecoder::step(std::span<const NoteFeatures> notes) {
     throw std::invalid_argument("packed decoder: 1 to " + std::to_string(max_beams_) + " beams");
   }
   beams_ = beams;
-  const ModelConfig& m = model_.config;
   const int features = model_.input_features();
-  // The first layer's input, as NoteModel::embed() builds it.
-  const auto time_in = [&](double t) {
-    const double x = std::clamp(t, 0.0, m.time_max);
-    return static_cast<float>(m.log_time_inputs ? std::log(x + kLogTimeOffset) : x);
-  };
   for (int b = 0; b < beams; ++b) {
-    const NoteFeatures& n = notes[static_cast<std::size_t>(b)];
-    float* x = &x_[static_cast<std::size_t>(b) * width_];
-    const int pitch = std::clamp(n.pitch, 0, kStartPitch);
-    std::copy_n(&model_.embedding[static_cast<std::size_t>(pitch) * m.embedding], m.embedding, x);
-    x[m.embedding] = time_in(n.step);
-    x[m.embedding + 1] = time_in(n.duration);
-    if (m.velocity) x[m.embedding + 2] = static_cast<float>(n.velocity / 127.0);
+    model_.embed(notes[static_cast<std::size_t>(b)], &x_[static_cast<std::size_t>(b) * width_]);
   }
   const int gates = 4 * hidden_;
   for (std::size_t l = 0; l < model_.layers.size(); ++l) {
@@ -131,8 +157,8 @@ void PackedDecoder::step(std::span<const NoteFeatures> notes) {
       if (l > 0) std::copy_n(h(layer_index - 1, b), hidden_, x);  // the layer below, just stepped
       std::copy_n(h(layer_index, b), hidden_, x + inputs);
     }
-    affine(x_.data(), beams, inputs + hidden_, width_, layer.weights, layer_panels_[l], gates,
-           layer.bias, gates_.data(), gates);
+    affine(x_.data(), beams, width_, layer.weights, layer_panels_[l], layer.bias, gates_.data(),
+           gates);
     for (int b = 0; b < beams; ++b) {
       lstm_cell(&gates_[static_cast<std::size_t>(b) * gates], hidden_, h(layer_index, b),
                 c(layer_index, b));
@@ -140,8 +166,8 @@ void PackedDecoder::step(std::span<const NoteFeatures> notes) {
   }
   // The heads read the top layer's new output; its rows are consecutive in h_.
   const int top = static_cast<int>(model_.layers.size()) - 1;
-  affine(h(top, 0), beams, hidden_, hidden_, model_.head_weights, head_panels_, model_.outputs(),
-         model_.head_bias, out_.data(), model_.outputs());
+  affine(h(top, 0), beams, hidden_, model_.head_weights, head_panels_, model_.head_bias,
+         out_.data(), model_.outputs());
 }
 
 void PackedDecoder::reorder(std::span<const int> parents) {

@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "decode/fast/panel_product.hpp"
 #include "midi/note_features.hpp"
 #include "model/model_config.hpp"
 
@@ -36,11 +37,21 @@ struct PackedModel {
   int step_outputs = 1, duration_outputs = 1, velocity_outputs = 0;
   std::vector<float> head_weights;  // row-major hidden x outputs()
   std::vector<float> head_bias;     // outputs()
+  // A seq2seq model's encoder (decode/fast/packed_encoder.hpp): layer l's direction d at
+  // l * directions + d (d 1: reading backwards), each [x | h] x 4 encoder_hidden as above; then
+  // the max over time of the top layer's outputs (directions x encoder_hidden) becomes the
+  // decoder's first state through to_h and to_c (summary x layers * decoder_hidden, row-major).
+  std::vector<PackedLstmLayer> encoder_layers;
+  std::vector<float> to_h_weights, to_h_bias, to_c_weights, to_c_bias;
 
   static constexpr int kPitchOutputs = 128;
   int outputs() const { return kPitchOutputs + step_outputs + duration_outputs + velocity_outputs; }
   int input_features() const { return config.embedding + 2 + (config.velocity ? 1 : 0); }
   int hidden() const { return config.decoder_hidden; }
+  int encoder_directions() const { return config.bidirectional ? 2 : 1; }
+  // The first layer's input for one note (input_features() values), as NoteModel::embed() builds
+  // it: the pitch's embedding, the step and duration (log-scaled where the model says), velocity.
+  void embed(const NoteFeatures& note, float* x) const;
   // Throws std::invalid_argument when the arrays do not have the sizes the configuration gives.
   void check() const;
 };
@@ -79,8 +90,8 @@ class PackedDecoder {
   std::vector<float> gates_;              // [max_beams][4 hidden]
   std::vector<float> out_;                // [max_beams][outputs]
   std::vector<float> moved_h_, moved_c_;  // reorder's copy
-  std::vector<std::vector<float>> layer_panels_;  // each layer's weights as panels
-  std::vector<float> head_panels_;
+  std::vector<Panels> layer_panels_;      // each layer's weights as panels
+  Panels head_panels_;
 };
 
 }  // namespace mlstm::fast

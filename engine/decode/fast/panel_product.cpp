@@ -3,73 +3,130 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <stdexcept>
 
 namespace mlstm::fast {
 namespace {
 
-// Eight floats: one AVX2 register (GCC's vector extension, so one source serves every clone).
-typedef float Lane __attribute__((vector_size(32)));
+// One register of floats (GCC's vector extension, so one source serves every clone): 8 floats
+// for AVX2, 16 for AVX-512.
+typedef float Lane8 __attribute__((vector_size(32)));
+typedef float Lane16 __attribute__((vector_size(64)));
 
-// `R` rows against every panel: R x 8 sums in registers while the panel's k rows stream by.
-template <int R>
-[[gnu::always_inline]] inline void rows_times_panels(const float* x, int ldx, int k,
-                                                     const float* panels, int n, const float* bias,
-                                                     float* out, int ldo) {
-  const int blocks = (n + kPanelWidth - 1) / kPanelWidth;
-  for (int p = 0; p < blocks; ++p) {
-    const int col = p * kPanelWidth;
+// `R` rows against `P` panels from panel `first` on: R x P registers of sums while the panels'
+// k rows stream by. Each row's value is broadcast once for the P panels, and each panel row loaded
+// once for the R rows: 8 rows x 2 panels is 16 multiply-adds for 10 loads.
+template <int R, int P, typename Lane>
+[[gnu::always_inline]] inline void rows_times_some_panels(const float* x, int ldx, const Panels& p,
+                                                          int first, const float* bias, float* out,
+                                                          int ldo) {
+  constexpr int W = sizeof(Lane) / sizeof(float);
+  const int k = p.k, n = p.n;
+  Lane acc[P][R];
+  const float* w[P];
+#pragma GCC unroll 8
+  for (int q = 0; q < P; ++q) {
+    const int col = (first + q) * W;
     Lane start{};
-    for (int j = 0; j < kPanelWidth; ++j) start[j] = col + j < n ? bias[col + j] : 0.0f;
-    Lane acc[R];
+    for (int j = 0; j < W; ++j) start[j] = col + j < n ? bias[col + j] : 0.0f;
 #pragma GCC unroll 8
-    for (int r = 0; r < R; ++r) acc[r] = start;
-    const float* w = panels + static_cast<std::size_t>(p) * k * kPanelWidth;
-    for (int i = 0; i < k; ++i) {
-      Lane wi;
-      std::memcpy(&wi, w + static_cast<std::size_t>(i) * kPanelWidth, sizeof wi);
+    for (int r = 0; r < R; ++r) acc[q][r] = start;
+    w[q] = p.values.data() + static_cast<std::size_t>(first + q) * k * W;
+  }
+  for (int i = 0; i < k; ++i) {
+    Lane wi[P];
 #pragma GCC unroll 8
-      for (int r = 0; r < R; ++r) acc[r] += x[static_cast<std::size_t>(r) * ldx + i] * wi;
-    }
-    const int width = std::min(kPanelWidth, n - col);
+    for (int q = 0; q < P; ++q)
+      std::memcpy(&wi[q], w[q] + static_cast<std::size_t>(i) * W, sizeof(Lane));
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
-      float lanes[kPanelWidth];
-      std::memcpy(lanes, &acc[r], sizeof lanes);
+      const Lane xr = Lane{} + x[static_cast<std::size_t>(r) * ldx + i];
+#pragma GCC unroll 8
+      for (int q = 0; q < P; ++q) acc[q][r] += xr * wi[q];
+    }
+  }
+#pragma GCC unroll 8
+  for (int q = 0; q < P; ++q) {
+    const int col = (first + q) * W;
+    const int width = std::min(W, n - col);
+    for (int r = 0; r < R; ++r) {
+      float lanes[W];
+      std::memcpy(lanes, &acc[q][r], sizeof lanes);
       std::copy_n(lanes, width, out + static_cast<std::size_t>(r) * ldo + col);
     }
   }
 }
 
+// `R` rows against every panel, P at a time.
+template <int R, int P, typename Lane>
+[[gnu::always_inline]] inline void rows_times_panels(const float* x, int ldx, const Panels& p,
+                                                     const float* bias, float* out, int ldo) {
+  constexpr int W = sizeof(Lane) / sizeof(float);
+  const int blocks = (p.n + W - 1) / W;
+  int b = 0;
+  for (; b + P <= blocks; b += P) rows_times_some_panels<R, P, Lane>(x, ldx, p, b, bias, out, ldo);
+  for (; b < blocks; ++b) rows_times_some_panels<R, 1, Lane>(x, ldx, p, b, bias, out, ldo);
+}
+
+// Every row, 8 at a time, then 4, then one.
+template <typename Lane>
+[[gnu::always_inline]] inline void all_rows(const float* x, int rows, int ldx, const Panels& p,
+                                            const float* bias, float* out, int ldo) {
+  const auto at = [](int row) { return static_cast<std::size_t>(row); };
+  int r = 0;
+  for (; r + 8 <= rows; r += 8)
+    rows_times_panels<8, 2, Lane>(x + at(r) * ldx, ldx, p, bias, out + at(r) * ldo, ldo);
+  for (; r + 4 <= rows; r += 4)
+    rows_times_panels<4, 4, Lane>(x + at(r) * ldx, ldx, p, bias, out + at(r) * ldo, ldo);
+  for (; r < rows; ++r)
+    rows_times_panels<1, 4, Lane>(x + at(r) * ldx, ldx, p, bias, out + at(r) * ldo, ldo);
+}
+
 }  // namespace
 
-std::vector<float> pack_panels(const std::vector<float>& weights, int k, int n) {
-  const int blocks = (n + kPanelWidth - 1) / kPanelWidth;
-  std::vector<float> panels(static_cast<std::size_t>(blocks) * k * kPanelWidth, 0.0f);
+// The two kernels, each cloned for the instruction sets that suit it and chosen when the program
+// loads; the plain x86-64 clones serve CPUs without them (and the tests, anywhere).
+__attribute__((target_clones("arch=x86-64-v4", "default"))) void panel_product_16(
+    const float* x, int rows, int ldx, const Panels& p, const float* bias, float* out, int ldo) {
+  all_rows<Lane16>(x, rows, ldx, p, bias, out, ldo);
+}
+
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void panel_product_8(
+    const float* x, int rows, int ldx, const Panels& p, const float* bias, float* out, int ldo) {
+  all_rows<Lane8>(x, rows, ldx, p, bias, out, ldo);
+}
+
+int preferred_panel_width() {
+  static const int width = __builtin_cpu_supports("avx512f") ? 16 : 8;
+  return width;
+}
+
+Panels pack_panels(const std::vector<float>& weights, int k, int n, int width) {
+  if (width != 8 && width != 16) throw std::invalid_argument("panels are 8 or 16 columns wide");
+  if (weights.size() != static_cast<std::size_t>(k) * static_cast<std::size_t>(n)) {
+    throw std::invalid_argument("pack_panels: the weights are not k x n");
+  }
+  Panels p;
+  p.k = k;
+  p.n = n;
+  p.width = width;
+  const int blocks = (n + width - 1) / width;
+  p.values.assign(static_cast<std::size_t>(blocks) * k * width, 0.0f);
   for (int i = 0; i < k; ++i) {
     for (int j = 0; j < n; ++j) {
-      const int p = j / kPanelWidth;
-      panels[(static_cast<std::size_t>(p) * k + i) * kPanelWidth + j % kPanelWidth] =
+      p.values[(static_cast<std::size_t>(j / width) * k + i) * width + j % width] =
           weights[static_cast<std::size_t>(i) * n + j];
     }
   }
-  return panels;
+  return p;
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void panel_product(
-    const float* x, int rows, int ldx, int k, const std::vector<float>& panels, int n,
-    const std::vector<float>& bias, float* out, int ldo) {
-  int r = 0;
-  const auto at = [&](int row) { return static_cast<std::size_t>(row); };
-  for (; r + 8 <= rows; r += 8) {
-    rows_times_panels<8>(x + at(r) * ldx, ldx, k, panels.data(), n, bias.data(), out + at(r) * ldo,
-                         ldo);
-  }
-  for (; r + 4 <= rows; r += 4) {
-    rows_times_panels<4>(x + at(r) * ldx, ldx, k, panels.data(), n, bias.data(), out + at(r) * ldo,
-                         ldo);
-  }
-  for (; r < rows; ++r) {
-    rows_times_panels<1>(x + at(r) * ldx, ldx, k, panels.data(), n, bias.data(), out + at(r) * ldo,
-                         ldo);
+void panel_product(const float* x, int rows, int ldx, const Panels& panels,
+                   const std::vector<float>& bias, float* out, int ldo) {
+  if (panels.width == 16) {
+    panel_product_16(x, rows, ldx, panels, bias.data(), out, ldo);
+  } else {
+    panel_product_8(x, rows, ldx, panels, bias.data(), out, ldo);
   }
 }
 

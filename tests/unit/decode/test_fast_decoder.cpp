@@ -1,5 +1,6 @@
 // The fast decoder (decode/fast/) against LibTorch: the packed decoder's outputs against
-// NoteModel::decode step by step with beams reordered between steps, and the fast beam search's
+// NoteModel::decode step by step with beams reordered between steps, the packed encoder's first
+// state against NoteModel::start_decoding, and the fast beam search's
 // answers against beam_search()'s for every sampling method, on random models of each kind and on
 // the shipped model with random contexts.
 #include <gtest/gtest.h>
@@ -96,6 +97,61 @@ TEST(PackedDecoder, RefusesAModelOfAnotherShape) {
   fast::PackedModel packed = fast::pack_model(*model);
   packed.head_bias.pop_back();
   EXPECT_THROW(fast::PackedDecoder(packed, 8), std::invalid_argument);
+}
+
+// The packed encoder's first decoder state against LibTorch's encoder (start_state), on contexts
+// of the model's length and longer (the last notes count).
+void expect_same_start(const RunConfig& config) {
+  torch::manual_seed(4);
+  NoteModel model(config.model);
+  model->eval();
+  const fast::PackedModel packed = fast::pack_model(*model);
+  fast::PackedEncoder encoder(packed);
+  std::mt19937 rng(6);
+  for (int extra = 0; extra < 4; ++extra) {
+    const std::vector<NoteFeatures> context = random_notes(rng, config.model.context_notes + extra);
+    std::vector<float> h, c, want_h, want_c;
+    encoder.encode(context, h, c);
+    fast::start_state(*model, context, want_h, want_c);
+    ASSERT_EQ(h.size(), want_h.size());
+    ASSERT_EQ(c.size(), want_c.size());
+    for (std::size_t j = 0; j < h.size(); ++j) {
+      EXPECT_NEAR(h[j], want_h[j], 1e-5) << "context " << extra << ", h[" << j << "]";
+      EXPECT_NEAR(c[j], want_c[j], 1e-5) << "context " << extra << ", c[" << j << "]";
+    }
+  }
+}
+
+TEST(PackedEncoder, StartsTheDecoderAsLibTorchDoesBidirectional) {
+  RunConfig c = classes_config(2);
+  c.model.bidirectional = true;
+  expect_same_start(c);
+}
+
+TEST(PackedEncoder, StartsTheDecoderAsLibTorchDoesWithTwoLayersOneWay) {
+  RunConfig c = classes_config(1);
+  c.model.bidirectional = false;
+  c.model.encoder_layers = 2;
+  expect_same_start(c);
+}
+
+TEST(PackedEncoder, StartsTheDecoderAsLibTorchDoesWithTwoLayersBothWays) {
+  RunConfig c = test::tiny_config();
+  c.model.bidirectional = true;
+  c.model.encoder_layers = 2;
+  expect_same_start(c);
+}
+
+TEST(PackedEncoder, RefusesANextNoteModelAndAShortContext) {
+  torch::manual_seed(2);
+  NoteModel next_note(test::tiny_config(ModelKind::kNextNote).model);
+  const fast::PackedModel packed_next = fast::pack_model(*next_note);
+  EXPECT_THROW(fast::PackedEncoder{packed_next}, std::invalid_argument);
+  NoteModel seq2seq(classes_config(1).model);
+  const fast::PackedModel packed = fast::pack_model(*seq2seq);
+  fast::PackedEncoder encoder(packed);
+  std::vector<float> h, c;
+  EXPECT_THROW(encoder.encode(test::figure(3), h, c), std::invalid_argument);
 }
 
 // The settings the two searches are compared with: the jam's defaults, and each other method.
