@@ -23,7 +23,7 @@ import struct
 import subprocess
 import sys
 
-from playability_stats import largest_cluster, notes_of  # noqa: E402 (this folder's)
+from playability_stats import largest_cluster, notes_of, notes_of_many  # noqa: E402 (this folder's)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
                                 "support"))
@@ -129,8 +129,8 @@ def main():
 
     # The phrases one after another, each followed by the silence; the real notes after each.
     player, real, phrase_ends, real_rate, t = [], [], [], 0.0, 1.0
-    for name in files:
-        notes = notes_of(a.binary, os.path.join(a.data, name))
+    performances = notes_of_many(a.binary, [os.path.join(a.data, name) for name in files])
+    for notes in performances:
         real_rate = max(real_rate, events_per_second(notes))
         at = rng.randrange(len(notes) // 4, len(notes) - a.phrase_notes - 60)
         phrase = notes[at:at + a.phrase_notes]

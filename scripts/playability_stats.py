@@ -26,14 +26,23 @@ CLUSTER_WINDOW = 0.030
 
 def notes_of(binary, path):
     """(start, end, pitch, velocity) of each note, sorted by start then pitch."""
-    out = subprocess.run([binary, "inspect", "--notes", path], capture_output=True, text=True)
+    return notes_of_many(binary, [path])[0]
+
+
+def notes_of_many(binary, paths):
+    """notes_of() for each of `paths`, read in one run of the binary (a run loads LibTorch:
+    about a second, where reading a performance takes milliseconds)."""
+    out = subprocess.run([binary, "inspect", "--notes", *paths], capture_output=True, text=True)
     if out.returncode != 0:
-        sys.exit(f"{os.path.basename(sys.argv[0])}: {path}: {out.stderr.strip()}")
-    notes = []
+        sys.exit(f"{os.path.basename(sys.argv[0])}: {out.stderr.strip()}")
+    notes = [[] for _ in paths]
+    several = len(paths) > 1
     for row in csv.reader(out.stdout.splitlines()):
-        if row and row[0].isdigit():  # not the header
-            notes.append((float(row[2]), float(row[3]), int(row[0]), int(row[1])))
-    return sorted(notes)
+        if not row or not row[0].isdigit():  # the header
+            continue
+        file, row = (int(row[0]), row[1:]) if several else (0, row)
+        notes[file].append((float(row[2]), float(row[3]), int(row[0]), int(row[1])))
+    return [sorted(n) for n in notes]
 
 
 def largest_cluster(times, window=CLUSTER_WINDOW):

@@ -1,7 +1,8 @@
-// `music-lstm inspect FILE.mid [--notes]`: what a MIDI file holds, as we read it.
+// `music-lstm inspect FILE.mid... [--notes]`: what MIDI files hold, as we read them.
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "commands/commands.hpp"
 #include "midi/midi_file.hpp"
@@ -21,9 +22,10 @@ std::string clock_time(double seconds) {
   return buf;
 }
 
-void print_notes_csv(const MidiFile& f) {
-  std::printf("pitch,velocity,start,end,channel,track\n");
+// One note a line; with `file` (several files in one run), the file's index first.
+void print_notes_csv(const MidiFile& f, int file) {
   for (const Note& n : f.notes) {
+    if (file >= 0) std::printf("%d,", file);
     std::printf("%d,%d,%.6f,%.6f,%d,%d\n", n.pitch, n.velocity, n.start, n.end, n.channel, n.track);
   }
 }
@@ -76,20 +78,33 @@ void print_summary(const std::string& path, const MidiFile& f) {
 }  // namespace
 
 void add_inspect_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("inspect", "Summarize a MIDI file, or list its notes as CSV");
-  auto file = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand("inspect", "Summarize MIDI files, or list their notes as CSV");
+  auto files = std::make_shared<std::vector<std::string>>();
   auto notes = std::make_shared<bool>(false);
-  cmd->add_option("file", *file, "Standard MIDI File (format 0 or 1)")->required();
+  cmd->add_option("files", *files, "Standard MIDI Files (format 0 or 1)")->required();
   cmd->add_flag("--notes", *notes,
                 "Print one note a line as CSV: pitch,velocity,start,end,channel,track "
-                "(seconds, sorted by start then pitch)");
-  cmd->footer("Example: music-lstm inspect performance.midi --notes > notes.csv");
-  cmd->callback([file, notes] {
-    const MidiFile f = read_midi_file(*file);
+                "(seconds, sorted by start then pitch); for several files, each line starts "
+                "with the file's index (0 for the first)");
+  cmd->footer(
+      "Examples:\n"
+      "  music-lstm inspect performance.midi --notes > notes.csv\n"
+      "  music-lstm inspect a.mid b.mid --notes   # one run for many files (a script's way)");
+  cmd->callback([files, notes] {
+    // Every file is read before anything is printed: a bad one is one line, not half a table.
+    std::vector<MidiFile> read;
+    for (const std::string& f : *files) read.push_back(read_midi_file(f));
+    const bool several = files->size() > 1;
     if (*notes) {
-      print_notes_csv(f);
-    } else {
-      print_summary(*file, f);
+      std::printf("%spitch,velocity,start,end,channel,track\n", several ? "file," : "");
+    }
+    for (std::size_t i = 0; i < read.size(); ++i) {
+      if (*notes) {
+        print_notes_csv(read[i], several ? static_cast<int>(i) : -1);
+      } else {
+        if (i > 0) std::printf("\n");
+        print_summary((*files)[i], read[i]);
+      }
     }
   });
 }

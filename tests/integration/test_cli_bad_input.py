@@ -107,10 +107,12 @@ class Cli(unittest.TestCase):
         self.assert_error(run("inspect", self.tmp.name), "not a regular file")
 
     def test_garbage_never_crashes(self):
-        # Random bytes behind a valid header: each run ends with notes or one error line.
+        # Random bytes behind a valid header: each run ends with notes or one error line. 50 runs:
+        # each loads LibTorch (almost a second); the parser itself meets millions of such files
+        # in the fuzz targets (tests/fuzz, MUSIC_LSTM_FUZZ).
         rng = random.Random(1234)
         header = smf.scale()[:22]
-        for i in range(200):
+        for i in range(50):
             body = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300)))
             r = run("inspect", self.write(f"g{i}.mid", header + body))
             self.assertIn(r.returncode, (0, 1), r.stderr)
