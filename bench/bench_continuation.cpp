@@ -102,19 +102,30 @@ __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) fl
   return sum;
 }
 
-// Bytes a second this core reads from a buffer of `bytes` read again and again (the decoder reads
-// its weights once a step): where weights of this size stay between steps (L2, L3 or memory).
+// Bytes a second this core reads from weights of `bytes` read again and again (the decoder reads
+// its weights once a step): where weights of this size stay between steps (L2, L3 or memory). The
+// better of a plain sum over them and OpenBLAS's matrix-vector product, which streams them too.
 double read_bandwidth(std::size_t bytes) {
   std::vector<float> buffer(bytes / sizeof(float), 1.0f);
   volatile float sink = 0;
   const int passes = std::max<int>(3, static_cast<int>(400e6 / static_cast<double>(bytes)));
   sink = sink + wide_sum(buffer.data(), buffer.size());
-  const double seconds = seconds_of(
+  const double sum_seconds = seconds_of(
       [&] {
         for (int p = 0; p < passes; ++p) sink = sink + wide_sum(buffer.data(), buffer.size());
       },
       3);
-  return static_cast<double>(bytes) * passes / seconds;
+  const int cols = 1024, rows = static_cast<int>(buffer.size() / cols);
+  std::vector<float> x(static_cast<std::size_t>(rows), 1.0f), y(cols, 0.0f);
+  const double gemv_seconds = seconds_of(
+      [&] {
+        for (int p = 0; p < passes; ++p) {
+          cblas_sgemv(CblasRowMajor, CblasTrans, rows, cols, 1.0f, buffer.data(), cols, x.data(), 1,
+                      0.0f, y.data(), 1);
+        }
+      },
+      3);
+  return static_cast<double>(bytes) * passes / std::min(sum_seconds, gemv_seconds);
 }
 
 // The PyTorch reference's times (ms by width), or an empty object with why on stderr.
@@ -161,29 +172,48 @@ void compare_paths(mlstm::NoteModelImpl& model, const mlstm::RunConfig& config,
       (m.velocity ? (m.velocity_head == mlstm::HeadKind::kClasses ? m.velocity_bins : 1) : 0);
   const double per_step =
       double(in + h) * 4 * h + double(m.decoder_layers - 1) * 2 * h * 4 * h + double(h) * outputs;
-  // The encoder, once an answer: each layer and direction over the context, then to_h and to_c.
-  const int eh = m.encoder_hidden, dirs = m.bidirectional ? 2 : 1;
-  const double encoder =
-      double(m.context_notes) * dirs *
-          (double(in + eh) * 4 * eh + double(m.encoder_layers - 1) * (dirs * eh + eh) * 4 * eh) +
-      2.0 * dirs * eh * m.decoder_layers * h;
   // The decoder's weights, read once a step whatever the width.
   const double weight_bytes = per_step * sizeof(float);
   const double bandwidth = read_bandwidth(static_cast<std::size_t>(weight_bytes));
+  const auto step_limit = [&](int beams) {
+    return std::max(beams * per_step / peak, weight_bytes / bandwidth);
+  };
+  // The encoder, once an answer, one sequence: each layer and direction multiplies the context's
+  // inputs at once (its input weights read once), then runs the recurrence note by note, each
+  // note a matrix-vector product that reads the recurrent weights again (the first note's state
+  // is zero: nothing to multiply); then to_h and to_c. Each at the longer of its multiply-adds
+  // at the peak and its weights' read (at the bandwidth for their size).
+  const int eh = m.encoder_hidden, dirs = m.bidirectional ? 2 : 1, notes = m.context_notes;
+  const double recurrent = double(eh) * 4 * eh;
+  const double recurrent_bandwidth =
+      read_bandwidth(static_cast<std::size_t>(recurrent * sizeof(float)));
+  const auto part = [&](double multiply_adds, double weights, double bw) {
+    return std::max(multiply_adds / peak, weights * sizeof(float) / bw);
+  };
+  double encoder_seconds = 0, encoder_multiply_adds = 0;
+  for (int l = 0; l < m.encoder_layers; ++l) {
+    const double inputs = double(l == 0 ? in : dirs * eh) * 4 * eh;
+    encoder_seconds += dirs * (part(notes * inputs, inputs, bandwidth) +
+                               (notes - 1) * part(recurrent, recurrent, recurrent_bandwidth));
+    encoder_multiply_adds += dirs * (notes * inputs + (notes - 1) * recurrent);
+  }
+  const double summary = 2.0 * dirs * eh * m.decoder_layers * h;
+  encoder_seconds += part(summary, summary, bandwidth);
+  encoder_multiply_adds += summary;
   std::printf(
       "\nThe jam's decoding (drawn timing, repetition penalty), 50 notes, one thread.\n\nThe "
       "limit: each of the 50 steps takes at least the longer of its multiply-adds at this core's "
       "peak and the read of the decoder's weights at this core's bandwidth for a buffer of their "
-      "size; plus the encoder's multiply-adds at the peak. %.2f M multiply-adds per beam and note "
-      "((%d + %d) x 4 x %d for the LSTM, %d x %d for the heads), %.2f MB of weights; the encoder "
-      "%.2f M multiply-adds; the first note has one beam. Peak %.1f G multiply-adds a second "
-      "(16-float fused multiply-adds, registers only; OpenBLAS's 1024-square sgemm reaches "
-      "%.1f G), read bandwidth %.1f GB/s.\n\n",
-      per_step / 1e6, in, h, h, h, outputs, weight_bytes / 1e6, encoder / 1e6, peak / 1e9,
-      sgemm / 1e9, bandwidth / 1e9);
-  const auto step_limit = [&](int beams) {
-    return std::max(beams * per_step / peak, weight_bytes / bandwidth);
-  };
+      "size; likewise the encoder's parts (its recurrence is a matrix-vector product a note). "
+      "Decoder: %.2f M multiply-adds per beam and note ((%d + %d) x 4 x %d for the LSTM, %d x %d "
+      "for the heads), %.2f MB of weights; the first note has one beam. Encoder: %.2f M "
+      "multiply-adds, recurrent weights of %.2f MB read %d times a direction, %.2f ms at best. "
+      "Peak %.1f G multiply-adds a second (16-float fused multiply-adds, registers only; "
+      "OpenBLAS's 1024-square sgemm reaches %.1f G); read bandwidth %.1f GB/s (decoder's "
+      "weights), %.1f GB/s (recurrent weights).\n\n",
+      per_step / 1e6, in, h, h, h, outputs, weight_bytes / 1e6, encoder_multiply_adds / 1e6,
+      recurrent * sizeof(float) / 1e6, notes - 1, encoder_seconds * 1e3, peak / 1e9, sgemm / 1e9,
+      bandwidth / 1e9, recurrent_bandwidth / 1e9);
   std::printf(
       "| width | fast path | LibTorch path | PyTorch (Python) | fast vs LibTorch | fast vs "
       "PyTorch | limit | fast / limit |\n");
@@ -195,7 +225,7 @@ void compare_paths(mlstm::NoteModelImpl& model, const mlstm::RunConfig& config,
         seconds_of([&] { mlstm::beam_search(model, context, s); }, repeats) * 1e3;
     const std::string key = std::to_string(width);
     const double py = ref.contains(key) ? ref[key].get<double>() : 0.0;
-    const double limit = (encoder / peak + step_limit(1) + 49.0 * step_limit(width)) * 1e3;
+    const double limit = (encoder_seconds + step_limit(1) + 49.0 * step_limit(width)) * 1e3;
     char py_ms[32] = "-", py_ratio[32] = "-";
     if (py > 0) {
       std::snprintf(py_ms, sizeof py_ms, "%.2f ms", py);

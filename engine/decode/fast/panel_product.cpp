@@ -1,8 +1,10 @@
 #include "decode/fast/panel_product.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 namespace mlstm::fast {
@@ -15,7 +17,7 @@ typedef float Lane16 __attribute__((vector_size(64)));
 
 // `R` rows against `P` panels from panel `first` on: R x P registers of sums while the panels'
 // k rows stream by. Each row's value is broadcast once for the P panels, and each panel row loaded
-// once for the R rows: 8 rows x 2 panels is 16 multiply-adds for 10 loads.
+// once for the R rows: 8 rows x 3 panels is 24 multiply-adds for 11 loads.
 template <int R, int P, typename Lane>
 [[gnu::always_inline]] inline void rows_times_some_panels(const float* x, int ldx, const Panels& p,
                                                           int first, const float* bias, float* out,
@@ -34,6 +36,8 @@ template <int R, int P, typename Lane>
     w[q] = p.values.data() + static_cast<std::size_t>(first + q) * k * W;
   }
   for (int i = 0; i < k; ++i) {
+#pragma GCC unroll 8
+    for (int q = 0; q < P; ++q) __builtin_prefetch(w[q] + static_cast<std::size_t>(i + 24) * W);
     Lane wi[P];
 #pragma GCC unroll 8
     for (int q = 0; q < P; ++q)
@@ -75,7 +79,7 @@ template <typename Lane>
   const auto at = [](int row) { return static_cast<std::size_t>(row); };
   int r = 0;
   for (; r + 8 <= rows; r += 8)
-    rows_times_panels<8, 2, Lane>(x + at(r) * ldx, ldx, p, bias, out + at(r) * ldo, ldo);
+    rows_times_panels<8, 3, Lane>(x + at(r) * ldx, ldx, p, bias, out + at(r) * ldo, ldo);
   for (; r + 4 <= rows; r += 4)
     rows_times_panels<4, 4, Lane>(x + at(r) * ldx, ldx, p, bias, out + at(r) * ldo, ldo);
   for (; r < rows; ++r)
@@ -174,6 +178,61 @@ __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) vo
     c[j] = cell;
     h[j] = fast_sigmoid(go[j]) * fast_tanh(cell);
   }
+}
+
+namespace {
+
+// Cephes' expf (also Eigen's pexp for floats): e^x = 2^n e^r with r = x - n ln 2 in
+// [-ln 2 / 2, ln 2 / 2], e^r by a degree-6 polynomial; 2^n built in the exponent bits. Arguments
+// below -87.3 give 0, as expf's do (here only x - max <= 0 comes in).
+[[gnu::always_inline]] inline float fast_exp(float x) {
+  constexpr float kLow = -87.33654475f, kLog2e = 1.44269504088896341f;
+  constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
+  const float clamped = std::max(x, kLow);
+  const float n = std::floor(clamped * kLog2e + 0.5f);
+  const float r = (clamped - n * kLn2Hi) - n * kLn2Lo;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int bits = (static_cast<int>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return x < kLow ? 0.0f : p * scale;
+}
+
+}  // namespace
+
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void log_softmax(
+    float* x, int n, float temperature) {
+  if (temperature != 1.0f) {
+    for (int i = 0; i < n; ++i) x[i] /= temperature;
+  }
+  // Eight partial maxima and sums, so each pass goes eight values at a time.
+  float tops[8];
+  std::fill_n(tops, 8, -std::numeric_limits<float>::infinity());
+  int m = 0;
+  for (; m + 8 <= n; m += 8) {
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; ++j) tops[j] = std::max(tops[j], x[m + j]);
+  }
+  float top = -std::numeric_limits<float>::infinity();
+  for (; m < n; ++m) top = std::max(top, x[m]);
+  for (const float t : tops) top = std::max(top, t);
+  float sums[8] = {};
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; ++j) sums[j] += fast_exp(x[i + j] - top);
+  }
+  float sum = 0.0f;
+  for (; i < n; ++i) sum += fast_exp(x[i] - top);
+  for (const float part : sums) sum += part;
+  const float log_sum = top + std::log(sum);
+  for (int j = 0; j < n; ++j) x[j] -= log_sum;
 }
 
 }  // namespace mlstm::fast

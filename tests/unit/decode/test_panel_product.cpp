@@ -1,6 +1,7 @@
 // The fast decoder's matrix product (decode/fast/panel_product.hpp) against a plain triple loop,
 // with panels 8 and 16 columns wide (both kernels run on any x86-64 CPU), for every row count
-// the beams reach and widths that leave a panel part-filled; and its LSTM cell against libm.
+// the beams reach and widths that leave a panel part-filled; its LSTM cell against libm; its
+// log-softmax against one computed in double.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -85,6 +86,27 @@ TEST(LstmCell, ComputesTheGatesAsLibmDoes) {
         sigmoid(g(1)) * c0[static_cast<std::size_t>(j)] + sigmoid(g(0)) * std::tanh(g(2));
     EXPECT_NEAR(c[static_cast<std::size_t>(j)], cell, 1e-5);
     EXPECT_NEAR(h[static_cast<std::size_t>(j)], sigmoid(g(3)) * std::tanh(cell), 1e-5);
+  }
+}
+
+TEST(LogSoftmax, MatchesTheExactOneAtEveryLengthAndTemperature) {
+  std::mt19937 rng(5);
+  for (int n : {1, 7, 8, 32, 64, 128, 131}) {
+    for (float temperature : {1.0f, 0.85f, 2.5f}) {
+      std::vector<float> x = random_values(rng, static_cast<std::size_t>(n));
+      for (float& v : x) v *= 30.0f;  // logits far apart: some exponentials underflow
+      std::vector<float> got = x;
+      log_softmax(got.data(), n, temperature);
+      double top = -1e300, sum = 0;
+      for (float v : x) top = std::max(top, double(v) / temperature);
+      for (float v : x) sum += std::exp(double(v) / temperature - top);
+      for (int i = 0; i < n; ++i) {
+        const double want =
+            double(x[static_cast<std::size_t>(i)]) / temperature - top - std::log(sum);
+        ASSERT_NEAR(got[static_cast<std::size_t>(i)], want, 1e-5 * std::max(1.0, std::abs(want)))
+            << "n " << n << ", temperature " << temperature << ", " << i;
+      }
+    }
   }
 }
 
