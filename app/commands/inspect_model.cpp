@@ -50,8 +50,8 @@ void run(const std::string& file, const std::string& weights_only) {
               finite ? "gives finite outputs" : "gives NaN or infinite outputs");
   if (!finite) throw std::runtime_error(file + ": the model computes NaN or infinite outputs");
   if (!weights_only.empty()) {
-    // For shipping: the model without the optimizer's state (two thirds of the file), which only
-    // `train --resume` reads.
+    // For shipping: the model without the optimizer's state (two thirds of the file), which
+    // `train --resume` reads; the run state stays, so `train --resume-from` carries the run on.
     Checkpoint out = ck;
     std::erase_if(out.tensors, [](const auto& t) { return t.first.rfind("optimizer.", 0) == 0; });
     out.metadata["weights_only"] = true;
