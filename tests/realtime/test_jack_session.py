@@ -563,6 +563,9 @@ def case_clock():
     for i, n in enumerate(a2["notes"]):
         t += max(0.0, n["step"]) * a2["played_time_scale"] if i > 0 else 0.0
         logged.append((t, n["pitch"]))
+    # A chord's notes (one onset) in the recording's order, by pitch: matched in the model's own
+    # order, a chord listed high to low skips notes and pairs the rest with later ones.
+    logged.sort()
     nxt = next(i for i, (at, _) in enumerate(recorded) if at >= a2["start_s"] - 1e-3)
     matched, j = [], 0
     for at, pitch in recorded[nxt:]:
