@@ -2,11 +2,8 @@
 
 #include <torch/torch.h>
 
-#include "decode/beam_search.hpp"
+#include "decode/answer_search.hpp"
 #include "model/checkpoint.hpp"
-#ifdef MUSIC_LSTM_FAST_DECODE
-#include "decode/fast/pack_model.hpp"
-#endif
 
 namespace mlstm {
 
@@ -14,16 +11,7 @@ struct ContinuationEngine::Impl {
   NoteModel model{nullptr};
   std::string name;
   torch::Device device{torch::kCPU};
-#ifdef MUSIC_LSTM_FAST_DECODE
-  std::unique_ptr<fast::ModelSearch> fast;  // null: LibTorch's search
-#endif
-
-  SearchResult search(std::span<const NoteFeatures> context, const SearchSettings& settings) {
-#ifdef MUSIC_LSTM_FAST_DECODE
-    if (fast) return (*fast)(context, settings);
-#endif
-    return beam_search(*model, context, settings);
-  }
+  std::unique_ptr<AnswerSearch> search;
 };
 
 ContinuationEngine::ContinuationEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -50,17 +38,11 @@ std::unique_ptr<ContinuationEngine> ContinuationEngine::load(const std::filesyst
   }
   impl->model->to(impl->device);
   impl->model->eval();
-#ifdef MUSIC_LSTM_FAST_DECODE
-  if (!cuda && decoder == DecoderPath::kAuto) {
-    try {
-      impl->fast = std::make_unique<fast::ModelSearch>(*impl->model);
-    } catch (const std::invalid_argument& e) {
-      throw ModelError(file.string() + ": " + e.what());
-    }
+  try {
+    impl->search = std::make_unique<AnswerSearch>(*impl->model, decoder == DecoderPath::kAuto);
+  } catch (const std::invalid_argument& e) {
+    throw ModelError(file.string() + ": " + e.what());
   }
-#else
-  (void)decoder;
-#endif
   return std::unique_ptr<ContinuationEngine>(new ContinuationEngine(std::move(impl)));
 }
 
@@ -72,15 +54,13 @@ void ContinuationEngine::warm_up(const SearchSettings& settings) {
 
 std::vector<NoteFeatures> ContinuationEngine::continue_notes(std::span<const NoteFeatures> context,
                                                              const SearchSettings& settings) {
-  return impl_->search(context, settings).notes;
+  return (*impl_->search)(context, settings).notes;
 }
 
 std::vector<NoteFeatures> ContinuationEngine::continue_song(std::span<const NoteFeatures> prime,
                                                             int total,
                                                             const SearchSettings& settings) {
-  return continue_song_with([this](std::span<const NoteFeatures> song,
-                                   const SearchSettings& s) { return impl_->search(song, s); },
-                            prime, total, settings);
+  return continue_song_with(*impl_->search, prime, total, settings);
 }
 
 int ContinuationEngine::context_notes() const {
@@ -92,11 +72,7 @@ std::string ContinuationEngine::device_name() const {
 }
 
 bool ContinuationEngine::fast_decoder() const {
-#ifdef MUSIC_LSTM_FAST_DECODE
-  return impl_->fast != nullptr;
-#else
-  return false;
-#endif
+  return impl_->search->fast();
 }
 
 std::string ContinuationEngine::description() const {

@@ -12,10 +12,8 @@
 
 #include "data/note_windows.hpp"
 #include "data/sustain_pedal.hpp"
+#include "decode/answer_search.hpp"
 #include "decode/beam_search.hpp"
-#ifdef MUSIC_LSTM_FAST_DECODE
-#include "decode/fast/pack_model.hpp"
-#endif
 #include "eval/music_metrics.hpp"
 #include "eval/playability_figures.hpp"
 #include "eval/repetition.hpp"
@@ -195,21 +193,8 @@ json evaluate_model(const EvalOptions& o) {
   load_model_weights(*model, checkpoint, o.model.string());
   model->to(device);
   // The answers' search: the jam's on this device (the fast decoder on the CPU, where built).
-#ifdef MUSIC_LSTM_FAST_DECODE
-  std::unique_ptr<fast::ModelSearch> fast_search;
-  if (device.is_cpu() && !o.libtorch_decoder) {
-    fast_search = std::make_unique<fast::ModelSearch>(*model);
-  }
-  const bool fast_decoder = fast_search != nullptr;
-#else
-  const bool fast_decoder = false;
-#endif
-  const auto search = [&](std::span<const NoteFeatures> context, const SearchSettings& s) {
-#ifdef MUSIC_LSTM_FAST_DECODE
-    if (fast_search) return (*fast_search)(context, s);
-#endif
-    return beam_search(*model, context, s);
-  };
+  AnswerSearch search(*model, !o.libtorch_decoder);
+  const bool fast_decoder = search.fast();
 
   // 1. Note by note, over non-overlapping windows.
   {

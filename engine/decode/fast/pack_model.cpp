@@ -21,6 +21,22 @@ std::vector<float> values(const torch::Tensor& t) {
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
+// One direction of one layer of a torch::nn::LSTM named `lstm` (decoder or encoder): PyTorch's
+// [4H x in] and [4H x H] side by side, transposed: (in + H) x 4H, and the two biases summed.
+PackedLstmLayer lstm_layer(NoteModelImpl& model, const std::string& lstm, const std::string& suffix,
+                           int hidden) {
+  const torch::Tensor w = torch::cat({parameter(model, lstm + ".weight_ih" + suffix),
+                                      parameter(model, lstm + ".weight_hh" + suffix)},
+                                     1);
+  PackedLstmLayer layer;
+  layer.inputs = static_cast<int>(w.size(1)) - hidden;
+  layer.hidden = hidden;
+  layer.weights = values(w.t().contiguous());
+  layer.bias = values(parameter(model, lstm + ".bias_ih" + suffix) +
+                      parameter(model, lstm + ".bias_hh" + suffix));
+  return layer;
+}
+
 }  // namespace
 
 PackedModel pack_model(NoteModelImpl& model) {
@@ -30,18 +46,7 @@ PackedModel pack_model(NoteModelImpl& model) {
   const ModelConfig& m = p.config;
   p.embedding = values(parameter(model, "pitch_embedding.weight"));
   for (int l = 0; l < m.decoder_layers; ++l) {
-    const std::string suffix = "_l" + std::to_string(l);
-    // [4H x in] and [4H x H] side by side, transposed: (in + H) x 4H.
-    const torch::Tensor w = torch::cat({parameter(model, "decoder.weight_ih" + suffix),
-                                        parameter(model, "decoder.weight_hh" + suffix)},
-                                       1);
-    PackedLstmLayer layer;
-    layer.inputs = static_cast<int>(w.size(1)) - m.decoder_hidden;
-    layer.hidden = m.decoder_hidden;
-    layer.weights = values(w.t().contiguous());
-    layer.bias = values(parameter(model, "decoder.bias_ih" + suffix) +
-                        parameter(model, "decoder.bias_hh" + suffix));
-    p.layers.push_back(std::move(layer));
+    p.layers.push_back(lstm_layer(model, "decoder", "_l" + std::to_string(l), m.decoder_hidden));
   }
   std::vector<torch::Tensor> weights = {parameter(model, "pitch_head.weight"),
                                         parameter(model, "step_head.weight"),
@@ -62,16 +67,7 @@ PackedModel pack_model(NoteModelImpl& model) {
     for (int l = 0; l < m.encoder_layers; ++l) {
       for (int d = 0; d < p.encoder_directions(); ++d) {
         const std::string suffix = "_l" + std::to_string(l) + (d == 1 ? "_reverse" : "");
-        const torch::Tensor w = torch::cat({parameter(model, "encoder.weight_ih" + suffix),
-                                            parameter(model, "encoder.weight_hh" + suffix)},
-                                           1);
-        PackedLstmLayer layer;
-        layer.inputs = static_cast<int>(w.size(1)) - m.encoder_hidden;
-        layer.hidden = m.encoder_hidden;
-        layer.weights = values(w.t().contiguous());
-        layer.bias = values(parameter(model, "encoder.bias_ih" + suffix) +
-                            parameter(model, "encoder.bias_hh" + suffix));
-        p.encoder_layers.push_back(std::move(layer));
+        p.encoder_layers.push_back(lstm_layer(model, "encoder", suffix, m.encoder_hidden));
       }
     }
     p.to_h_weights = values(parameter(model, "to_h.weight").t().contiguous());
