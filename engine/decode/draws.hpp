@@ -28,7 +28,7 @@ class Draws {
 
  private:
   std::mt19937_64 generator_;
-  std::vector<double> weights_, sorted_;
+  std::vector<float> kept_, weights_;
   std::vector<std::size_t> order_;
 };
 

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     std::printf(
         "%s: %d contexts, %d the same notes (log-probabilities at most %.2g apart), %d "
         "parted at a tie: %s\n",
-        name, contexts, same, worst, ties, pass ? "ok" : "FAIL");
+        name, count, same, worst, ties, pass ? "ok" : "FAIL");
     ok = ok && pass;
   }
   return ok ? 0 : 1;

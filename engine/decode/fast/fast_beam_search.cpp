@@ -16,11 +16,27 @@ constexpr float kOff = -std::numeric_limits<float>::infinity();
 
 // The `k` largest of `values` (value, index), largest first; equal values by index. By insertion
 // into the k kept so far: k is the beam width (8 by default) and values a head (at most 128), where
-// sorting every value was a twentieth of an answer.
+// sorting every value was a twentieth of an answer. Only values at least the k-th largest of the
+// maxima of blocks of 8 are tried: k blocks hold a value that large, so the k-th largest value is
+// too, and the few values that pass are the ones insertion has work for (the pitch head's 128 for
+// every beam at every note).
 void top_k(std::span<const float> values, int k, std::vector<std::pair<float, int>>& out) {
   out.clear();
+  constexpr std::size_t kBlock = 8, kMaxBlocks = 16;
+  const std::size_t blocks = values.size() / kBlock;
+  float bound = -std::numeric_limits<float>::infinity();
+  if (blocks <= kMaxBlocks && blocks >= static_cast<std::size_t>(k)) {
+    float maxima[kMaxBlocks] = {};
+    for (std::size_t b = 0; b < blocks; ++b) {
+      maxima[b] = *std::max_element(values.begin() + static_cast<std::ptrdiff_t>(b * kBlock),
+                                    values.begin() + static_cast<std::ptrdiff_t>((b + 1) * kBlock));
+    }
+    std::nth_element(maxima, maxima + (k - 1), maxima + blocks, std::greater<>());
+    bound = maxima[k - 1];
+  }
   for (std::size_t i = 0; i < values.size(); ++i) {
     const float v = values[i];
+    if (v < bound) continue;
     if (static_cast<int>(out.size()) == k && !(v > out.back().first)) continue;
     // After every kept value at least as large: an equal value with a lower index stays first.
     std::size_t at = out.size();
@@ -158,8 +174,17 @@ SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::
       }
       std::vector<float>& lp = heads_[static_cast<std::size_t>(b)];
       lp.assign(out.begin(), out.end());
-      for (const HeadSpan& hs : class_heads) {
-        log_softmax(lp.data() + hs.offset, hs.size, static_cast<float>(hs.temperature));
+      for (std::size_t i = 0; i < class_heads.size(); ++i) {
+        const HeadSpan& hs = class_heads[i];
+        float* row = lp.data() + hs.offset;
+        if (i < searched) {
+          log_softmax(row, hs.size, static_cast<float>(hs.temperature));
+        } else {
+          // A drawn head's log-probabilities only go to the draw, which normalises them itself:
+          // the outputs at the temperature draw the same.
+          const auto t = static_cast<float>(hs.temperature);
+          if (t != 1.0f) std::for_each(row, row + hs.size, [t](float& x) { x /= t; });
+        }
       }
       for (std::size_t p = 0; p < 128; ++p) lp[p] += pitch_mask[p];
       if (penalise) {

@@ -7,6 +7,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "decode/fast_exp.hpp"
+
 namespace mlstm::fast {
 namespace {
 
@@ -179,32 +181,6 @@ __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) vo
     h[j] = fast_sigmoid(go[j]) * fast_tanh(cell);
   }
 }
-
-namespace {
-
-// Cephes' expf (also Eigen's pexp for floats): e^x = 2^n e^r with r = x - n ln 2 in
-// [-ln 2 / 2, ln 2 / 2], e^r by a degree-6 polynomial; 2^n built in the exponent bits. Arguments
-// below -87.3 give 0, as expf's do (here only x - max <= 0 comes in).
-[[gnu::always_inline]] inline float fast_exp(float x) {
-  constexpr float kLow = -87.33654475f, kLog2e = 1.44269504088896341f;
-  constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
-  const float clamped = std::max(x, kLow);
-  const float n = std::floor(clamped * kLog2e + 0.5f);
-  const float r = (clamped - n * kLn2Hi) - n * kLn2Lo;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const int bits = (static_cast<int>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return x < kLow ? 0.0f : p * scale;
-}
-
-}  // namespace
 
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void log_softmax(
     float* x, int n, float temperature) {

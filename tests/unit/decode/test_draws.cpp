@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "decode/draws.hpp"
+#include "decode/fast_exp.hpp"
 
 namespace mlstm {
 namespace {
@@ -61,6 +62,21 @@ TEST(Draws, TheSameSeedTheSameDraws) {
     same += x == c.sample(lp);
   }
   EXPECT_LT(same, 30);
+}
+
+TEST(FastExp, WithinAFewUnitsInTheLastPlaceOfTheExponential) {
+  double worst = 0;
+  for (float x = -87.0f; x <= 0.0f; x += 0.001f) {
+    const double exact = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::abs(fast_exp(x) - exact) / exact);
+  }
+  EXPECT_LT(worst, 3e-7);  // 2.5 units in the last place of a float
+  EXPECT_EQ(fast_exp(0.0f), 1.0f);
+}
+
+TEST(FastExp, NothingForMaskedClasses) {
+  EXPECT_EQ(fast_exp(-std::numeric_limits<float>::infinity()), 0.0f);
+  EXPECT_EQ(fast_exp(-100.0f), 0.0f);
 }
 
 }  // namespace
