@@ -296,9 +296,19 @@ int main(int argc, char** argv) {
   // Positional: the configuration, the device, the repeats; --paths-only leaves out the tables
   // before the fast path's (the original's algorithm takes minutes for `seed`); --fast-only
   // times the fast path alone at width 8, for a profiler.
+  const char* usage =
+      "usage: bench_continuation CONFIG.json [cpu|cuda] [repeats] [--paths-only | --fast-only]\n"
+      "  CONFIG.json   a training configuration (presets/training/); the weights are random\n"
+      "  repeats       answers timed per case, the median reported (default 5)\n"
+      "  --paths-only  only the fast path, the LibTorch path and PyTorch, with the limit\n"
+      "  --fast-only   only the fast path at width 8 (for perf record)\n";
   std::vector<std::string> args;
   bool paths_only = false, fast_only = false;
   for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      std::fputs(usage, stdout);
+      return 0;
+    }
     if (std::string(argv[i]) == "--paths-only") {
       paths_only = true;
     } else if (std::string(argv[i]) == "--fast-only") {
@@ -308,9 +318,7 @@ int main(int argc, char** argv) {
     }
   }
   if (args.empty()) {
-    std::fprintf(stderr,
-                 "usage: bench_continuation CONFIG.json [cpu|cuda] [repeats] [--paths-only | "
-                 "--fast-only]\n");
+    std::fputs(usage, stderr);
     return 2;
   }
   try {
