@@ -55,8 +55,11 @@ int Draws::sample(std::span<const float> log_probs, int top_k, double top_p) {
     std::vector<std::size_t>& order = order_;
     order.resize(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return lp[a] > lp[b]; });
+    // Likeliest first, equal ones in class order: std::sort with the index as the tie-break is
+    // the stable order without std::stable_sort's buffer, allocated on every call.
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return lp[a] > lp[b] || (lp[a] == lp[b] && a < b);
+    });
     double held = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const double p = std::exp(static_cast<double>(lp[order[i]]));

@@ -16,6 +16,9 @@ class Draws {
  public:
   explicit Draws(std::uint64_t seed) : generator_(seed) {}
 
+  // Starts the draws of `seed` again, as a new Draws(seed) would, keeping the working arrays.
+  void reseed(std::uint64_t seed) { generator_.seed(seed); }
+
   // Uniform in [0, 1), 53 random bits.
   double uniform() { return static_cast<double>(generator_() >> 11) * 0x1.0p-53; }
 

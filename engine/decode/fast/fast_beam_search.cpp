@@ -104,14 +104,12 @@ SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::
   const bool time_classes = m.time_head == HeadKind::kClasses;
   const bool velocity_classes = m.velocity && m.velocity_head == HeadKind::kClasses;
   const int width = s.sampling == Sampling::kSample ? 1 : s.width;
-  Draws draws(s.seed);
+  Draws& draws = draws_;
+  draws.reseed(s.seed);
 
   // The class heads: where each one's outputs start and how many there are.
-  struct HeadSpan {
-    int head, offset, size;
-    double temperature;
-  };
-  std::vector<HeadSpan> class_heads = {{kPitch, 0, PackedModel::kPitchOutputs, s.temperature}};
+  std::vector<HeadSpan>& class_heads = class_heads_;
+  class_heads.assign(1, {kPitch, 0, PackedModel::kPitchOutputs, s.temperature});
   int offset = PackedModel::kPitchOutputs;
   const double timing_temperature = s.temperature * s.timing_temperature;
   if (time_classes) {
@@ -127,14 +125,16 @@ SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::
   const bool draw_timing = s.sample_timing && s.sampling != Sampling::kSample;
   const std::size_t searched = draw_timing ? 1 : class_heads.size();
 
-  std::vector<float> pitch_mask(128, kOff);
+  std::array<float, 128>& pitch_mask = pitch_mask_;
+  pitch_mask.fill(kOff);
   for (int p = s.min_pitch; p <= s.max_pitch; ++p) {
     if ((s.pitch_classes >> (p % 12)) & 1) pitch_mask[static_cast<std::size_t>(p)] = 0.0f;
   }
   const bool penalise = s.repetition_penalty > 0.0;
   const auto window = static_cast<std::size_t>(s.repetition_window);
   const std::span<const NoteFeatures> seen = context.last(std::min(window, context.size()));
-  std::vector<double> step_seconds;
+  std::vector<double>& step_seconds = step_seconds_;
+  step_seconds.clear();
   if (time_classes) {
     for (int cls = 0; cls < time_bins.bins(); ++cls)
       step_seconds.push_back(time_bins.to_seconds(cls));
@@ -150,12 +150,24 @@ SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::
     for (std::size_t i = 0; i + 1 < ctx.size(); ++i) decoder_.step(ctx.subspan(i, 1));
     inputs_.push_back(ctx.back());
   }
-  beams_.assign(1, {});
-  limits_.clear();
-  if (s.playable) limits_.emplace_back(context, s.max_cluster, s.max_pace, s.time_scale);
+  // Every per-beam array holds at least `width` beams, each room for the whole answer, and none
+  // is ever shrunk: the loop below only copies into arrays that have grown already, so that it
+  // allocates nothing once an answer of this width and length has been searched.
+  const auto slots = static_cast<std::size_t>(width);
+  for (auto* beams : {&beams_, &next_beams_}) {
+    if (beams->size() < slots) beams->resize(slots);
+    for (auto& b : *beams) b.reserve(static_cast<std::size_t>(s.length));
+  }
+  beams_[0].clear();
+  if (s.playable) {
+    const OnsetLimits first(context, s.max_cluster, s.max_pace, s.time_scale);
+    for (auto* limits : {&limits_, &next_limits_}) {
+      if (limits->size() < slots) limits->resize(slots, first);
+    }
+    limits_[0] = first;
+  }
   scores_.assign(1, 0.0);
   perturbed_.assign(1, 0.0);
-  for (auto& b : beams_) b.reserve(static_cast<std::size_t>(s.length));
 
   for (int step = 0; step < s.length; ++step) {
     decoder_.step(inputs_);
@@ -297,12 +309,6 @@ SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::
               draws.sample({lp.data() + hs.offset, static_cast<std::size_t>(hs.size)});
         }
       }
-    }
-    next_beams_.resize(chosen);
-    if (s.playable) {
-      next_limits_.resize(chosen, limits_.front());  // each assigned below
-    } else {
-      next_limits_.clear();
     }
     next_scores_.resize(chosen);
     next_perturbed_.resize(chosen);

@@ -10,6 +10,7 @@
 // validation); tests/unit/decode/test_fast_decoder.cpp and functional_fast_search_equality hold
 // this one to it: the same notes on random contexts, and log-probabilities within 1e-4.
 
+#include <array>
 #include <span>
 #include <vector>
 
@@ -40,9 +41,20 @@ class FastBeamSearch {
   void add_head(std::vector<Candidate>& candidates, std::span<const float> log_probs, int width,
                 int head);
 
+  // A class head: where its outputs start, how many there are, its temperature.
+  struct HeadSpan {
+    int head, offset, size;
+    double temperature;
+  };
+
   const PackedModel& model_;
   PackedDecoder decoder_;
-  // Per beam, reused between steps and answers.
+  Draws draws_{0};  // reseeded for every answer; its working arrays are kept
+  std::vector<HeadSpan> class_heads_;
+  std::array<float, 128> pitch_mask_{};
+  std::vector<double> step_seconds_;
+  // Per beam (at least as many as the widest answer so far, never shrunk), reused between steps
+  // and answers; decoder_.beams() says how many are live.
   std::vector<std::vector<NoteFeatures>> beams_, next_beams_;
   std::vector<OnsetLimits> limits_, next_limits_;
   std::vector<std::vector<Candidate>> candidates_;

@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <random>
 
 #include "decode/beam_search.hpp"
@@ -14,6 +16,35 @@
 #include "model/checkpoint.hpp"
 #include "model/feature_codec.hpp"
 #include "support/tiny_model.hpp"
+
+// Allocations made by this thread: the global operator new replaced for this test binary, so a
+// test can count what a call allocates (FastBeamSearch.AllocatesNothingInItsLoopOverNotes).
+namespace {
+thread_local long t_allocations = 0;
+void* counted_allocation(std::size_t n) {
+  ++t_allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+}  // namespace
+void* operator new(std::size_t n) {
+  return counted_allocation(n);
+}
+void* operator new[](std::size_t n) {
+  return counted_allocation(n);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace mlstm {
 namespace {
@@ -235,6 +266,30 @@ TEST(FastBeamSearch, GivesTheShippedModelsAnswers) {
   model->eval();
   // Ties are rare with real weights (functional_fast_search_equality: 1 to 4 in 1,000).
   EXPECT_LE(compare_searches(*model, 15, 3), 2);
+}
+
+// Issue 18: nothing allocated inside the loop over notes once the search's arrays have grown. An
+// answer of 50 notes allocates exactly what one of a single note does (the encoder's and the
+// result's arrays, outside the loop), for every sampling method and rule.
+TEST(FastBeamSearch, AllocatesNothingInItsLoopOverNotes) {
+  torch::manual_seed(10);
+  NoteModel model(classes_config(2).model);
+  model->eval();
+  fast::ModelSearch search(*model);
+  std::mt19937 rng(11);
+  const std::vector<NoteFeatures> context = random_notes(rng, model->config().context_notes);
+  for (const auto& [name, settings] : compared_settings()) {
+    SearchSettings s = settings;
+    const auto allocations = [&](int length) {
+      s.length = length;
+      const long before = t_allocations;
+      search(context, s);
+      return t_allocations - before;
+    };
+    allocations(50);  // the arrays grow to this width and length
+    const long one_note = allocations(1);
+    EXPECT_EQ(allocations(50), one_note) << name;
+  }
 }
 
 TEST(FastBeamSearch, RefusesWhatBeamSearchRefuses) {
