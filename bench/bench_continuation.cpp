@@ -28,7 +28,8 @@
 
 namespace {
 
-double seconds_of(const std::function<void()>& f, int repeats) {
+// The times of `repeats` runs of f, fastest first.
+std::vector<double> sorted_seconds_of(const std::function<void()>& f, int repeats) {
   std::vector<double> t;
   for (int i = 0; i < repeats; ++i) {
     const auto a = std::chrono::steady_clock::now();
@@ -36,20 +37,18 @@ double seconds_of(const std::function<void()>& f, int repeats) {
     t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count());
   }
   std::sort(t.begin(), t.end());
+  return t;
+}
+
+double seconds_of(const std::function<void()>& f, int repeats) {
+  const std::vector<double> t = sorted_seconds_of(f, repeats);
   return t[t.size() / 2];  // median
 }
 
 // The fastest of `repeats` runs: for what the machine can do at best (its peak, its bandwidth),
 // the numbers a limit is made of, where a median would count other work's interruptions.
 double best_seconds_of(const std::function<void()>& f, int repeats) {
-  double best = 0;
-  for (int i = 0; i < repeats; ++i) {
-    const auto a = std::chrono::steady_clock::now();
-    f();
-    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
-    best = i == 0 ? t : std::min(best, t);
-  }
-  return best;
+  return sorted_seconds_of(f, repeats).front();
 }
 
 std::vector<mlstm::NoteFeatures> prime(int n) {
