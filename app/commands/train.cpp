@@ -29,6 +29,7 @@ struct TrainArgs {
   DataSplitOptions split;
   NoteSelection selection;
   std::int64_t reference_windows = 2000;
+  double checkpoint_minutes = 10.0;
   bool resume = false, quiet = false;
   std::optional<int> epochs, batch_size, threads;
   std::optional<double> learning_rate, max_minutes;
@@ -60,6 +61,7 @@ void run(const TrainArgs& a) {
   o.device = a.device;
   o.cache_root = a.cache;
   o.progress = !a.quiet;
+  o.checkpoint_minutes = a.checkpoint_minutes;
   o.stop = &g_stop;
   std::signal(SIGINT, on_sigint);
   std::signal(SIGTERM, on_sigint);
@@ -137,6 +139,11 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::Range(1e-7, 1.0));
   cmd->add_option("--seed", a->seed, "Override training.seed");
   cmd->add_option("--max-minutes", a->max_minutes, "Stop (and save) after this much training time");
+  cmd->add_option("--checkpoint-minutes", a->checkpoint_minutes,
+                  "Also save last.ckpt mid-epoch this often (wall clock), so a run killed without "
+                  "warning loses at most this much; 0: at the end of each epoch only")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 24.0 * 60.0));
   cmd->add_option("--max-train-windows", a->max_train_windows, "Windows per epoch (0: all)");
   cmd->add_option("--threads", a->threads, "CPU threads for LibTorch (0: all cores)");
   cmd->add_option("--cache", a->cache, "Cache folder for the index and the notes");

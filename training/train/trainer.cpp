@@ -324,6 +324,19 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
     save_checkpoint(path, ck);
   };
 
+  // A mid-epoch save records the position after the batch just done; the loop's own increment
+  // then moves past it as usual.
+  const auto checkpoint_every = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double, std::ratio<60>>(o.checkpoint_minutes));
+  auto last_save = Clock::now();
+  auto save_after_this_batch = [&] {
+    ++st.batch;
+    save(last_path);
+    --st.batch;
+    tb.flush();
+    last_save = Clock::now();
+  };
+
   model->train();
   while (st.epoch < c.train.epochs) {
     if (c.train.lr_schedule == LrSchedule::kCosine) {
@@ -398,15 +411,16 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
       }
       if (o.on_step) o.on_step({st.epoch, st.step, loss});
       if (o.stop && o.stop->load()) {
-        ++st.batch;
         if (bar) bar->finish("stopped");
-        save(last_path);
-        tb.flush();
+        save_after_this_batch();
         result.stopped_because = "interrupted";
         result.epochs_completed = st.epoch;
         result.steps = st.step;
         result.best_validation = st.best;
         return result;
+      }
+      if (o.checkpoint_minutes > 0 && Clock::now() - last_save >= checkpoint_every) {
+        save_after_this_batch();
       }
       // Out of time: this epoch ends here, and is validated and saved like a whole one.
       if (budget_s > 0 && st.train_seconds >= budget_s) break;
@@ -462,6 +476,7 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
     st.epoch_sums = {};
     if (improved) save(best_path);
     save(last_path);
+    last_save = Clock::now();
     write_metrics_csv(o.out / "metrics.csv", st.history, c.model.velocity);
     write_steps_csv(o.out / "steps.csv", st.step_losses);
     if (c.train.early_stopping > 0 && st.bad_epochs >= c.train.early_stopping) {

@@ -4,7 +4,9 @@
 // every epoch (last.ckpt) and at the best validation loss (best.ckpt); TensorBoard event files and
 // metrics.csv; the time budget (max_minutes) ends the epoch in progress early, validates and saves
 // it, and stops; a stop request (Ctrl-C) saves a checkpoint mid-epoch and returns, and
-// `resume` continues from it exactly (on the CPU, for the same seed).
+// `resume` continues from it exactly (on the CPU, for the same seed). Every `checkpoint_minutes`
+// last.ckpt is also saved mid-epoch, so a run killed without warning (a machine switched off, a
+// SIGKILL) loses at most that much work.
 
 #include <c10/core/Device.h>
 
@@ -48,6 +50,9 @@ struct TrainOptions {
   std::string device = "auto";       // auto, cpu, cuda
   std::filesystem::path cache_root;  // empty: default
   bool progress = true;
+  // Save last.ckpt mid-epoch when this much wall-clock time has passed since the last save; 0:
+  // only at the end of each epoch and on a stop request.
+  double checkpoint_minutes = 0.0;
   const std::atomic<bool>* stop = nullptr;            // set (e.g. by SIGINT) to save and stop
   std::function<void(const TrainProgress&)> on_step;  // after every optimizer step
 };

@@ -132,6 +132,62 @@ TEST(Trainer, ResumingGivesTheSameWeightsAsAnUninterruptedRun) {
   }
 }
 
+// A run killed without warning (no stop request: here an exception out of the step callback, as
+// a SIGKILL ends a process mid-batch) resumes from the latest mid-epoch checkpoint and ends with
+// the weights of a run never killed. A tiny interval saves after every batch, so which batch
+// the last save followed does not depend on the machine's speed.
+TEST(Trainer, ARunKilledMidEpochResumesFromItsPeriodicCheckpoint) {
+  test::TempDir a, b;
+  RunConfig c = test::tiny_config();
+  c.model.dropout = 0.2;
+  c.train.epochs = 2;
+  c.train.stride = 3;
+  const InMemoryData d = figure_data();
+  train_in_memory(c, d, options(a.path()));
+
+  struct Killed {};
+  TrainOptions o = options(b.path());
+  o.checkpoint_minutes = 1e-9;
+  std::int64_t steps_in_epoch_two = 0;
+  o.on_step = [&](const TrainProgress& p) {
+    if (p.epoch == 1 && ++steps_in_epoch_two == 5) throw Killed{};
+  };
+  EXPECT_THROW(train_in_memory(c, d, o), Killed);
+  // The file on disk is where the killed run stood: in epoch 2, after its 4th batch.
+  const Checkpoint mid = read_checkpoint(b / "last.ckpt");
+  EXPECT_EQ(mid.metadata.at("state").at("epoch").get<int>(), 1);
+  EXPECT_EQ(mid.metadata.at("state").at("batch").get<std::int64_t>(), 4);
+
+  TrainOptions resume = options(b.path());
+  resume.resume = true;
+  EXPECT_EQ(train_in_memory(c, d, resume).stopped_because, "finished");
+  const Checkpoint ca = read_checkpoint(a / "last.ckpt"), cb = read_checkpoint(b / "last.ckpt");
+  ASSERT_EQ(ca.tensors.size(), cb.tensors.size());
+  for (std::size_t i = 0; i < ca.tensors.size(); ++i) {
+    EXPECT_TRUE(torch::equal(ca.tensors[i].second, cb.tensors[i].second)) << ca.tensors[i].first;
+  }
+  EXPECT_EQ(ca.metadata.at("state").at("history").back().at("validation"),
+            cb.metadata.at("state").at("history").back().at("validation"));
+}
+
+// Without a periodic interval, last.ckpt only changes at the end of an epoch.
+TEST(Trainer, WithoutAnIntervalTheLastCheckpointIsTheLastEpochs) {
+  test::TempDir dir;
+  RunConfig c = test::tiny_config();
+  c.train.epochs = 2;
+  c.train.stride = 3;
+  struct Killed {};
+  TrainOptions o = options(dir.path());
+  std::int64_t steps_in_epoch_two = 0;
+  o.on_step = [&](const TrainProgress& p) {
+    if (p.epoch == 1 && ++steps_in_epoch_two == 5) throw Killed{};
+  };
+  EXPECT_THROW(train_in_memory(c, figure_data(), o), Killed);
+  const Checkpoint ck = read_checkpoint(dir / "last.ckpt");
+  EXPECT_EQ(ck.metadata.at("state").at("epoch").get<int>(), 1);
+  EXPECT_EQ(ck.metadata.at("state").at("batch").get<std::int64_t>(), 0);
+}
+
 TEST(Trainer, NaNLossStopsAndKeepsTheLastGoodCheckpoint) {
   test::TempDir dir;
   RunConfig c = test::tiny_config();
