@@ -45,15 +45,17 @@ int run_eval(EvalArgs& a) {
     const auto& c = r.at("continuations");
     const auto& p = r.at("repetition");
     std::printf(
-        "%s on the %s split: pitch NLL %.3f nats, step error %.1f ms, duration error %.1f ms\n"
+        "%s on the %s split: pitch NLL %.3f nats, step error %.1f ms (of the distribution's "
+        "median: "
+        "%.1f ms), duration error %.1f ms\n"
         "continuations: pitch-class overlap %.3f, IOI overlap %.3f, duration overlap %.3f\n"
         "songs of %d notes: longest 2-pitch run %.1f on average, %.1f%% stuck (16+), %.3f "
         "distinct 4-grams\n"
         "report: %s/report.md and report.json (%.0f s)\n",
         r.at("model").at("name").get<std::string>().c_str(),
         r.at("split").get<std::string>().c_str(), l.at("pitch_nll").get<double>(),
-        l.at("step_mae_ms").get<double>(), l.at("duration_mae_ms").get<double>(),
-        c.at("pitch_class_overlap").get<double>(),
+        l.at("step_mae_ms").get<double>(), l.at("step_median_mae_ms").get<double>(),
+        l.at("duration_mae_ms").get<double>(), c.at("pitch_class_overlap").get<double>(),
         c.at("inter_onset_interval_overlapping_area").get<double>(),
         c.at("duration_overlapping_area").get<double>(), p.at("song_notes").get<int>(),
         p.at("longest_two_pitch_run_mean").get<double>(), 100 * p.at("share_stuck").get<double>(),

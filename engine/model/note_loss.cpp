@@ -19,14 +19,32 @@ torch::Tensor velocity_classes(const torch::Tensor& velocity, const ModelConfig&
   return torch::div((v - 1) * m.velocity_bins, 127, "floor").clamp(0, m.velocity_bins - 1);
 }
 
-NoteTensors most_likely_notes(const HeadOutputs& out, const ModelConfig& m) {
+namespace {
+
+// Time classes (int64) to seconds: the same rule as TimeBins::to_seconds, on tensors.
+torch::Tensor class_seconds(const torch::Tensor& classes, const ModelConfig& m,
+                            torch::ScalarType type) {
   const TimeBins bins(m);
+  const auto c = classes.to(torch::kFloat64);
+  const auto v = (bins.log_min() + (c - 0.5) / (m.time_bins - 1) * bins.log_span()).exp();
+  return torch::where(c == 0, torch::zeros_like(v), v).to(type);
+}
+
+}  // namespace
+
+torch::Tensor median_time_values(const torch::Tensor& head, const ModelConfig& m) {
+  if (m.time_head == HeadKind::kRegression) return head.squeeze(-1).clamp(0.0, m.time_max);
+  const auto cdf = head.to(torch::kFloat64).softmax(-1).cumsum(-1);
+  // Classes whose cumulative probability is still below one half, counted: the median's index.
+  // (Rounding can leave the last cumulative sum a hair under one; the clamp keeps it a class.)
+  const auto c = (cdf < 0.5).sum(-1).clamp_max(m.time_bins - 1);
+  return class_seconds(c, m, head.scalar_type());
+}
+
+NoteTensors most_likely_notes(const HeadOutputs& out, const ModelConfig& m) {
   auto time_value = [&](const torch::Tensor& head) {
     if (m.time_head == HeadKind::kRegression) return head.squeeze(-1).clamp(0.0, m.time_max);
-    // Same rule as TimeBins::to_seconds, on tensors.
-    const auto c = head.argmax(-1).to(torch::kFloat64);
-    const auto v = (bins.log_min() + (c - 0.5) / (m.time_bins - 1) * bins.log_span()).exp();
-    return torch::where(c == 0, torch::zeros_like(v), v).to(head.scalar_type());
+    return class_seconds(head.argmax(-1), m, head.scalar_type());
   };
   NoteTensors n{out.pitch.argmax(-1), time_value(out.step), time_value(out.duration), {}};
   if (!m.velocity) {

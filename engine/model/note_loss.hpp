@@ -24,6 +24,12 @@ LossTerms note_loss(const HeadOutputs& out, const NoteTensors& target, const Mod
 // of their most likely class (TimeBins::to_seconds, VelocityBins::to_velocity).
 NoteTensors most_likely_notes(const HeadOutputs& out, const ModelConfig& model);
 
+// The median of a time head's distribution, in seconds, for each row: the value of the first class
+// at which the cumulative probability reaches one half (a regression head: its value). The point
+// that minimises the expected absolute error, where the most likely class minimises the chance of
+// being wrong: a head split between a chord (0 s) and a beat puts its median between them.
+torch::Tensor median_time_values(const torch::Tensor& head, const ModelConfig& model);
+
 // Time and velocity classes of a target tensor (same rule as TimeBins / VelocityBins).
 torch::Tensor time_classes(const torch::Tensor& seconds, const ModelConfig& model);
 torch::Tensor velocity_classes(const torch::Tensor& velocity, const ModelConfig& model);

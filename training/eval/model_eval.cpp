@@ -217,6 +217,7 @@ json evaluate_model(const EvalOptions& o) {
                             {"pitch_nll", m.at("pitch")},
                             {"pitch_accuracy", m.at("pitch_accuracy")},
                             {"step_mae_ms", m.at("step_mae_ms")},
+                            {"step_median_mae_ms", m.at("step_median_mae_ms")},
                             {"duration_mae_ms", m.at("duration_mae_ms")}};
     if (m.contains("velocity_mae")) report["likelihood"]["velocity_mae"] = m.at("velocity_mae");
   }
@@ -406,6 +407,9 @@ std::string eval_markdown(const json& r) {
     << f(l.at("step_mae_ms").get<double>(), 1) << " | "
     << f(l.at("duration_mae_ms").get<double>(), 1) << " | "
     << (l.contains("velocity_mae") ? f(l.at("velocity_mae").get<double>(), 1) : "—") << " |\n\n"
+    << "Errors are of the most likely value. The step error of the step distribution's median (the "
+       "point with the least expected absolute error): "
+    << f(l.at("step_median_mae_ms").get<double>(), 1) << " ms.\n\n"
     << "## Continuations against the real music (" << c.at("prompts") << " prompts, "
     << c.at("prompt_notes") << " notes in (the model read " << c.at("context_notes_read") << "), "
     << c.at("answer_notes") << " out)\n\n"

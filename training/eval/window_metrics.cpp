@@ -10,7 +10,8 @@ json window_metrics(NoteModelImpl& model, const WindowSet& set, const RunConfig&
   torch::NoGradGuard no_grad;
   model.eval();
   LossSums sums;
-  double correct = 0, step_err = 0, duration_err = 0, velocity_err = 0, notes = 0;
+  double correct = 0, step_err = 0, step_median_err = 0, duration_err = 0, velocity_err = 0,
+         notes = 0;
   int64_t n = set.size();
   if (max_windows > 0) n = std::min<int64_t>(n, max_windows);
   const int64_t b = c.train.batch_size;
@@ -24,6 +25,11 @@ json window_metrics(NoteModelImpl& model, const WindowSet& set, const RunConfig&
     const NoteTensors best = most_likely_notes(out, c.model);
     correct += (best.pitch == target.pitch).sum().item<double>();
     step_err += (best.step - target.step.clamp(0.0, c.model.time_max)).abs().sum().item<double>();
+    step_median_err +=
+        (median_time_values(out.step, c.model) - target.step.clamp(0.0, c.model.time_max))
+            .abs()
+            .sum()
+            .item<double>();
     duration_err +=
         (best.duration - target.duration.clamp(0.0, c.model.time_max)).abs().sum().item<double>();
     if (c.model.velocity)
@@ -34,6 +40,7 @@ json window_metrics(NoteModelImpl& model, const WindowSet& set, const RunConfig&
   json m = sums.means(c.model.velocity);
   m["pitch_accuracy"] = correct / notes;
   m["step_mae_ms"] = step_err / notes * 1e3;
+  m["step_median_mae_ms"] = step_median_err / notes * 1e3;
   m["duration_mae_ms"] = duration_err / notes * 1e3;
   if (c.model.velocity) m["velocity_mae"] = velocity_err / notes;
   return m;

@@ -52,7 +52,8 @@ using WindowProgress = std::function<void(int64_t done, int64_t total)>;
 
 // The model in eval mode over the first `max_windows` windows of `set` (0: all), in batches of the
 // configuration's batch size. Keys: loss, pitch, step, duration (velocity), pitch_accuracy,
-// step_mae_ms, duration_mae_ms (velocity_mae). Leaves the model in eval mode.
+// step_mae_ms, duration_mae_ms (velocity_mae): the mean absolute error of the most likely value;
+// step_median_mae_ms: of the step distribution's median. Leaves the model in eval mode.
 nlohmann::json window_metrics(NoteModelImpl& model, const WindowSet& set, const RunConfig& c,
                               const torch::Device& device, int64_t max_windows,
                               const WindowProgress& progress = {});

@@ -133,6 +133,28 @@ TEST(NoteLoss, MostLikelyNotesDecodeClassesToTheirValues) {
   EXPECT_EQ(n.velocity[0][1].item<float>(), vb.to_velocity(7));
 }
 
+// A head split between a chord (40%) and two later classes (35%, 25%): its most likely value is
+// the chord's 0 s, its median the first later class, where the cumulative probability passes 1/2.
+TEST(NoteLoss, MedianTimeValuesTakeTheClassWhereHalfTheProbabilityIsReached) {
+  RunConfig c = test::tiny_config();
+  c.model.time_head = HeadKind::kClasses;
+  c.model.time_bins = 10;
+  const auto probabilities = [](std::vector<double> p) {
+    return torch::tensor(p, torch::kFloat32).log().view({1, 1, 10});
+  };
+  const torch::Tensor split =
+      probabilities({0.4, 1e-9, 1e-9, 0.35, 1e-9, 1e-9, 0.25 - 4e-9, 1e-9, 1e-9, 1e-9});
+  const TimeBins tb(c.model);
+  EXPECT_NEAR(median_time_values(split, c.model).item<float>(), tb.to_seconds(3), 1e-6);
+  HeadOutputs o{torch::zeros({1, 1, 128}), split, split, {}};
+  EXPECT_EQ(most_likely_notes(o, c.model).step.item<float>(), 0.0f);
+  // Mass at the top class alone: the median is that class, not one past the end.
+  std::vector<double> top(10, 1e-9);
+  top[9] = 1.0 - 9e-9;
+  EXPECT_NEAR(median_time_values(probabilities(top), c.model).item<float>(), tb.to_seconds(9),
+              1e-5);
+}
+
 // --- checkpoints ---
 
 TEST(Checkpoint, LoadsACheckpointWrittenByLibTorch2OnCuda) {
