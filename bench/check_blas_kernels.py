@@ -13,8 +13,8 @@ import sys
 
 import torch
 
-# (m, k, n): a batch of 64 through the decoder's gates (about 100 inputs + 512 hidden -> 4 x 512), its
-# gradients' shapes, the heads, one answer's single step, an odd size, and a large square.
+# (m, k, n): a batch of 64 through the decoder's gates (about 100 inputs + 512 hidden -> 4 x 512),
+# its gradients' shapes, the heads, one answer's single step, an odd size, and a large square.
 SHAPES = [(64, 612, 2048), (2048, 64, 612), (612, 2048, 64), (64, 512, 288), (640, 544, 2048),
           (1, 512, 2048), (3, 7, 5), (1000, 1000, 1000)]
 
