@@ -45,9 +45,8 @@ int run_eval(EvalArgs& a) {
     const auto& c = r.at("continuations");
     const auto& p = r.at("repetition");
     std::printf(
-        "%s on the %s split: pitch NLL %.3f nats, step error %.1f ms (of the distribution's "
-        "median: "
-        "%.1f ms), duration error %.1f ms\n"
+        "%s on the %s split: pitch NLL %.3f nats, step error %.1f ms (from the median: %.1f ms), "
+        "duration error %.1f ms\n"
         "continuations: pitch-class overlap %.3f, IOI overlap %.3f, duration overlap %.3f\n"
         "songs of %d notes: longest 2-pitch run %.1f on average, %.1f%% stuck (16+), %.3f "
         "distinct 4-grams\n"

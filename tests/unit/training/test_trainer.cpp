@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 
 #include "data/augment.hpp"
 #include "model/checkpoint.hpp"
@@ -132,8 +133,18 @@ TEST(Trainer, ResumingGivesTheSameWeightsAsAnUninterruptedRun) {
   }
 }
 
-// A run killed without warning (no stop request: here an exception out of the step callback, as
-// a SIGKILL ends a process mid-batch) resumes from the latest mid-epoch checkpoint and ends with
+// Thrown out of the step callback to end a run as a SIGKILL would: no stop request, no save of
+// its own.
+struct Killed {};
+
+// A step callback that kills the run at its `n`th step of epoch 2.
+std::function<void(const TrainProgress&)> kill_at_step_of_epoch_two(int n) {
+  return [n, steps = 0](const TrainProgress& p) mutable {
+    if (p.epoch == 1 && ++steps == n) throw Killed{};
+  };
+}
+
+// A run killed without warning resumes from the latest mid-epoch checkpoint and ends with
 // the weights of a run never killed. A tiny interval saves after every batch, so which batch
 // the last save followed does not depend on the machine's speed.
 TEST(Trainer, ARunKilledMidEpochResumesFromItsPeriodicCheckpoint) {
@@ -145,13 +156,9 @@ TEST(Trainer, ARunKilledMidEpochResumesFromItsPeriodicCheckpoint) {
   const InMemoryData d = figure_data();
   train_in_memory(c, d, options(a.path()));
 
-  struct Killed {};
   TrainOptions o = options(b.path());
   o.checkpoint_minutes = 1e-9;
-  std::int64_t steps_in_epoch_two = 0;
-  o.on_step = [&](const TrainProgress& p) {
-    if (p.epoch == 1 && ++steps_in_epoch_two == 5) throw Killed{};
-  };
+  o.on_step = kill_at_step_of_epoch_two(5);
   EXPECT_THROW(train_in_memory(c, d, o), Killed);
   // The file on disk is where the killed run stood: in epoch 2, after its 4th batch.
   const Checkpoint mid = read_checkpoint(b / "last.ckpt");
@@ -176,12 +183,8 @@ TEST(Trainer, WithoutAnIntervalTheLastCheckpointIsTheLastEpochs) {
   RunConfig c = test::tiny_config();
   c.train.epochs = 2;
   c.train.stride = 3;
-  struct Killed {};
   TrainOptions o = options(dir.path());
-  std::int64_t steps_in_epoch_two = 0;
-  o.on_step = [&](const TrainProgress& p) {
-    if (p.epoch == 1 && ++steps_in_epoch_two == 5) throw Killed{};
-  };
+  o.on_step = kill_at_step_of_epoch_two(5);
   EXPECT_THROW(train_in_memory(c, figure_data(), o), Killed);
   const Checkpoint ck = read_checkpoint(dir / "last.ckpt");
   EXPECT_EQ(ck.metadata.at("state").at("epoch").get<int>(), 1);
