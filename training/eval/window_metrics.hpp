@@ -50,12 +50,22 @@ struct LossSums {
 
 using WindowProgress = std::function<void(int64_t done, int64_t total)>;
 
+// Where the step error comes from: the predicted notes grouped by their real step, at these edges
+// (seconds; the last band has no upper edge). 30 ms is the project's "together" (a chord, as the
+// answers' onset limits count it); 150 ms and 500 ms part running notes, beats and long notes or
+// rests. A model that cannot tell a chord from the next beat shows it in the first and last bands.
+inline constexpr double kStepBandEdges[] = {0.0, 0.03, 0.15, 0.5};
+
 // The model in eval mode over the first `max_windows` windows of `set` (0: all), in batches of the
 // configuration's batch size. Keys: loss, pitch, step, duration (velocity), pitch_accuracy,
 // step_mae_ms, duration_mae_ms (velocity_mae): the mean absolute error of the most likely value;
-// step_median_mae_ms: of the step distribution's median. Leaves the model in eval mode.
+// step_median_mae_ms: of the step distribution's median. With `step_bands`, also
+// step_error_by_real_step: a row a band of kStepBandEdges, {from_ms, to_ms (null: no upper edge),
+// share (of the notes), mae_ms, median_mae_ms, contribution_ms (share x mae_ms: the rows add up to
+// step_mae_ms), predicted_together (the share whose most likely step is under 30 ms)}.
+// Leaves the model in eval mode.
 nlohmann::json window_metrics(NoteModelImpl& model, const WindowSet& set, const RunConfig& c,
                               const torch::Device& device, int64_t max_windows,
-                              const WindowProgress& progress = {});
+                              const WindowProgress& progress = {}, bool step_bands = false);
 
 }  // namespace mlstm
