@@ -29,9 +29,14 @@ JACK_LOG = os.environ.get("MLSTM_JACK_LOG", "")
 PERIOD = os.environ.get("MLSTM_JACK_PERIOD", "256")
 
 
+class Failure(SystemExit):
+    """A failed check: the test exits 1 with its message, unless a case catches it to judge the
+    session it failed in (case_clock)."""
+
+
 def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
+    sys.stdout.flush()
+    raise Failure(f"FAIL: {message}")
 
 
 def jack_log_lines():
@@ -502,24 +507,55 @@ def case_clock():
     """A second process sends MIDI clock at 100 bpm, then at 140, and plays three phrases. The jam
     (the shipped model, answers on the beat and in the player's tempo) follows the clock: each
     answer enters on one of its beats at its tempo, and an answer playing when the tempo changes
-    goes on at the new tempo within a beat."""
+    goes on at the new tempo within a beat.
+
+    A session in which the server's graph ran late (an xrun in its log: "JackTimedDriver::Process
+    XRun", the driver woke up late, or "JackEngine::XRun: client = ... was not finished") can fail
+    for the host's sake: JACK drops the MIDI of the cycles it skips (2 clock pulses of 2,210 after
+    a stall of 100 ms under a busy build; MIDI clock carries no position to recover a lost pulse
+    from), and a stopped server shifts the frames the recording measures intervals in. Such a
+    failure is said and the same session played again; a failure without an xrun, or in the second
+    session too, fails the test."""
+    for attempt in (1, 2):
+        log_before = len(jack_log_lines())
+        try:
+            clock_session(attempt)
+            return
+        except Failure as failure:
+            xruns = [line.strip() for line in jack_log_lines()[log_before:] if "XRun" in line]
+            if not xruns or attempt == 2:
+                raise
+            print(f"{failure} -- in a session where the server ran late ({'; '.join(xruns)}): "
+                  f"playing the same session again")
+
+
+def clock_session(attempt):
+    """One session of case_clock, its files named by the attempt."""
     model = os.path.join(os.path.dirname(__file__), "..", "..", "models", "default", "model.ckpt")
     change, end = 16.0, 44.0
     scale = [60, 62, 64, 65, 67, 69, 71, 72, 71, 67]
     song = phrases_file("clock-player.mid", [(1.0, scale), (12.0, scale), (28.0, scale)])
-    rec, log = os.path.join(WORK, "clock.mid"), os.path.join(WORK, "clock-answers.jsonl")
-    stats, sent_log = os.path.join(WORK, "clock-stats.json"), os.path.join(WORK, "clock-sent.txt")
+    name = "clock" if attempt == 1 else f"clock-{attempt}"
+    rec, log = os.path.join(WORK, f"{name}.mid"), os.path.join(WORK, f"{name}-answers.jsonl")
+    stats = os.path.join(WORK, f"{name}-stats.json")
+    sent_log = os.path.join(WORK, f"{name}-sent.txt")
     proc = subprocess.Popen(
         [MUSIC_LSTM, "jam", "--model", model, "--device", "cpu", "--virtual", "--headless",
          "--entry", "beat", "--answer-tempo", "player", "--buffer", PERIOD, "--record", rec,
          "--answers-log", log, "--stats-json", stats, "--seconds", str(end + 4)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for_port("music-lstm:in")
-    sender = subprocess.Popen([SENDER, "--port", "music-lstm:in", "--file", song, "--delay", "1",
-                               "--clock", f"100:{change}", "--clock", f"140:{end}",
-                               "--log", sent_log])
-    if sender.wait(timeout=120) != 0:
-        fail("the sender failed")
+    try:
+        wait_for_port("music-lstm:in")
+        sender = subprocess.Popen([SENDER, "--port", "music-lstm:in", "--file", song, "--delay",
+                                   "1", "--clock", f"100:{change}", "--clock", f"140:{end}",
+                                   "--log", sent_log])
+        if sender.wait(timeout=120) != 0:
+            fail("the sender failed")
+    except BaseException:
+        # Not left holding its port for the session played again.
+        proc.kill()
+        proc.wait()
+        raise
     err = jam_ended(proc)
     if "following MIDI clock in at" not in err:
         fail("the jam did not say it follows the clock")
