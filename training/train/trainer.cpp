@@ -584,8 +584,10 @@ TrainResult train(const RunConfig& c, const TrainOptions& o) {
   std::unique_ptr<WindowSet> reference;
   if (!o.reference_data.empty()) {
     const DatasetReport ref = index_dataset(o.reference_data, o.cache_root, 0, o.progress);
-    reference =
-        std::make_unique<WindowSet>(ref.index, ref.notes, Split::kValidation, window, window);
+    // Read as the run reads its own data: a model that learnt durations as heard under the pedal
+    // is measured on them.
+    reference = std::make_unique<WindowSet>(ref.index, ref.notes, Split::kValidation, window,
+                                            window, NoteSelection{}, c.train.sustain_pedal);
     if (reference->size() == 0) {
       throw TrainingError("--reference-data " + o.reference_data.string() +
                           ": its validation split has no window of " + std::to_string(window) +
