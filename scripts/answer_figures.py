@@ -10,7 +10,7 @@ beside the real performances' most.
 
 Usage: answer_figures.py --binary build/music-lstm --data DIR --out DIR
                          [--split test] [--performances 30] [--phrase-notes 12] [--silence 6]
-                         [--continuous-seconds 600] [--json FILE] [-- JAM OPTIONS...]
+                         [--continuous-seconds 600] [--pedal] [--json FILE] [-- JAM OPTIONS...]
 JAM OPTIONS (after --) go to both jams: --preset presets/x.json, --model FILE, --timing search...
 """
 import argparse
@@ -52,12 +52,17 @@ def answer_onsets(answer):
     return out
 
 
-def write_midi(path, notes):
-    """A format-0 file at 120 bpm of (start, end, pitch, velocity) notes."""
+def write_midi(path, notes, pedals=()):
+    """A format-0 file at 120 bpm of (start, end, pitch, velocity) notes and (time, value) sustain
+    pedal changes."""
     events = []
     for start, end, pitch, velocity in notes:
         events.append((round(start * 960), 1, bytes([0x90, pitch, velocity])))
         events.append((round(end * 960), 0, bytes([0x80, pitch, 0])))
+    for at, value in pedals:
+        # At one tick: note-offs, then the pedal, then note-ons (a key released as the pedal goes
+        # down is not held by it).
+        events.append((round(at * 960), 0.5, bytes([0xB0, 64, value])))
     events.sort(key=lambda e: (e[0], e[1]))
     body, now = b"", 0
     for tick, _, message in events:
@@ -67,6 +72,32 @@ def write_midi(path, notes):
     with open(path, "wb") as f:
         f.write(b"MThd" + struct.pack(">IHHH", 6, 0, 1, TICKS) + b"MTrk" +
                 struct.pack(">I", len(body)) + body)
+
+
+def pedal_changes(path):
+    """(seconds, value) of each sustain pedal change (CC64, any channel) of a MIDI file."""
+    import mido  # only for --pedal: the binary reads the notes
+    out, now = [], 0.0
+    for message in mido.MidiFile(path):
+        now += message.time
+        if message.type == "control_change" and message.control == 64:
+            out.append((now, message.value))
+    return out
+
+
+def phrase_pedals(changes, origin, end, shift):
+    """The pedal as it was from `origin` to `end` s of a performance, moved by `shift` s: down at
+    the start if it was down then, lifted at `end` if still down (the silence after is clean)."""
+    before = [v for t, v in changes if t <= origin]
+    down = bool(before) and before[-1] >= 64
+    out = [(origin + shift, 127)] if down else []
+    for t, v in changes:
+        if origin < t < end and (v >= 64) != down:
+            down = v >= 64
+            out.append((t + shift, 127 if down else 0))
+    if down:
+        out.append((end + shift, 0))
+    return out
 
 
 def events_per_second(notes, window=10.0):
@@ -116,6 +147,8 @@ def main():
     ap.add_argument("--continuous-seconds", type=float, default=600.0,
                     help="seconds of music of the continuous jam (0: none)")
     ap.add_argument("--seed", type=int, default=1, help="where in each performance the phrase is")
+    ap.add_argument("--pedal", action="store_true",
+                    help="the phrases keep the performances' sustain pedal (needs mido)")
     ap.add_argument("--json", help="write the figures here too")
     a = ap.parse_args(argv)
     table = os.path.join(a.data, "maestro-v3.0.0.csv")
@@ -128,9 +161,9 @@ def main():
     rng = random.Random(a.seed)
 
     # The phrases one after another, each followed by the silence; the real notes after each.
-    player, real, phrase_ends, real_rate, t = [], [], [], 0.0, 1.0
+    player, pedals, real, phrase_ends, real_rate, t = [], [], [], [], 0.0, 1.0
     performances = notes_of_many(a.binary, [os.path.join(a.data, name) for name in files])
-    for notes in performances:
+    for name, notes in zip(files, performances):
         real_rate = max(real_rate, events_per_second(notes))
         at = rng.randrange(len(notes) // 4, len(notes) - a.phrase_notes - 60)
         phrase = notes[at:at + a.phrase_notes]
@@ -140,9 +173,12 @@ def main():
         shifted = [(s - origin + t, e - origin + t, p, v) for s, e, p, v in phrase]
         player += shifted
         phrase_ends.append(max(e for _, e, _, _ in shifted))
+        if a.pedal:
+            pedals += phrase_pedals(pedal_changes(os.path.join(a.data, name)), origin,
+                                    phrase_ends[-1] - t + origin, t - origin)
         t = phrase_ends[-1] + a.silence
     replay = os.path.join(a.out, "phrases.mid")
-    write_midi(replay, player)
+    write_midi(replay, player, pedals)
 
     # Call and response: the answer to phrase k is the first that starts after its end.
     answers, _ = jam(a.binary, replay, a.out, "call-and-response", extra,
@@ -168,7 +204,7 @@ def main():
         # The first phrase, then the model on its own for the rest of the time.
         first = [n for n in player if n[0] < phrase_ends[0] + 1e-9]
         lead = os.path.join(a.out, "first-phrase.mid")
-        write_midi(lead, first)
+        write_midi(lead, first, [p for p in pedals if p[0] < phrase_ends[0] + 1e-9])
         chained, rec = jam(a.binary, lead, a.out, "continuous", extra,
                            ["--mode", "continuous", "--seconds", str(a.continuous_seconds)])
         rows = [figures(answer_onsets(x)) for x in chained]

@@ -251,6 +251,7 @@ int run_jam(JamArgs& a) {
                                 .model_channel = a.cli.options.model.channel,
                                 .model_volume = a.cli.options.model.volume,
                                 .context_notes = context_notes,
+                                .sustain_pedal = engine->sustain_pedal(),
                                 .buffer_frames = buffer});
   rt::Performer& performer = jam.performer();
   std::unique_ptr<AnswerLog> log;

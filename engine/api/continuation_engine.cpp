@@ -10,6 +10,7 @@ namespace mlstm {
 struct ContinuationEngine::Impl {
   NoteModel model{nullptr};
   std::string name;
+  bool sustain_pedal = false;
   torch::Device device{torch::kCPU};
   std::unique_ptr<AnswerSearch> search;
 };
@@ -33,6 +34,7 @@ std::unique_ptr<ContinuationEngine> ContinuationEngine::load(const std::filesyst
     impl->model = NoteModel(ck.config.model);
     load_model_weights(*impl->model, ck, file.string());
     impl->name = ck.config.name;
+    impl->sustain_pedal = ck.config.train.sustain_pedal;
   } catch (const CheckpointError& e) {
     throw ModelError(e.what());
   }
@@ -61,6 +63,10 @@ std::vector<NoteFeatures> ContinuationEngine::continue_song(std::span<const Note
                                                             int total,
                                                             const SearchSettings& settings) {
   return continue_song_with(*impl_->search, prime, total, settings);
+}
+
+bool ContinuationEngine::sustain_pedal() const {
+  return impl_->sustain_pedal;
 }
 
 int ContinuationEngine::context_notes() const {

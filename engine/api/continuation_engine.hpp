@@ -54,6 +54,9 @@ class ContinuationEngine {
                                           const SearchSettings& settings);
 
   int context_notes() const;
+  // The model learnt durations as heard under the sustain pedal (training.sustain_pedal): what it
+  // reads should be heard so too.
+  bool sustain_pedal() const;
   std::string device_name() const;  // "cpu" or "cuda:0"
   bool fast_decoder() const;        // the search runs on decode/fast/
   // "seq2seq default, 2401600 parameters, on cpu (fast decoder)"

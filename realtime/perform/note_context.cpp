@@ -5,6 +5,7 @@
 namespace mlstm::rt {
 
 void NoteContext::note_on(int pitch, int velocity, std::int64_t frame) {
+  end_sustained(frame, pitch);  // a key struck again stops the string the pedal held
   // Kept in start order: input arrives in frame order, but a replayed and a live note may not.
   auto it = notes_.end();
   while (it != notes_.begin() && std::prev(it)->start > frame) --it;
@@ -16,11 +17,29 @@ void NoteContext::note_on(int pitch, int velocity, std::int64_t frame) {
 
 void NoteContext::note_off(int pitch, std::int64_t frame) {
   for (Entry& e : notes_) {
-    if (e.pitch == pitch && e.end < 0) {
-      e.end = std::max(frame, e.start);
+    if (e.pitch == pitch && e.end < 0 && !e.sustained) {
+      if (pedal_down_) {
+        e.sustained = true;
+      } else {
+        e.end = std::max(frame, e.start);
+      }
       --held_;
       last_activity_ = std::max(last_activity_, frame);
       return;
+    }
+  }
+}
+
+void NoteContext::pedal(bool down, std::int64_t frame) {
+  if (!down) end_sustained(frame, -1);
+  pedal_down_ = down;
+}
+
+void NoteContext::end_sustained(std::int64_t frame, int pitch) {
+  for (Entry& e : notes_) {
+    if (e.sustained && (pitch < 0 || e.pitch == pitch)) {
+      e.sustained = false;
+      e.end = std::max(frame, e.start);
     }
   }
 }
@@ -35,16 +54,16 @@ void NoteContext::add(int pitch, int velocity, std::int64_t start, std::int64_t 
 
 void NoteContext::clear() {
   notes_.clear();
-  held_ = 0;
+  held_ = 0;  // the pedal stays as it is: it is the player's foot, not the notes'
   last_activity_ = -1;
 }
 
 void NoteContext::trim() {
-  // Held notes stay until released (a note-off must find them), however old.
+  // Sounding notes stay until they end (a note-off or the pedal must find them), however old.
   while (notes_.size() > keep_ + 1 && notes_.front().end >= 0) notes_.pop_front();
   // A key held for very long with many notes after it: give up on it rather than grow.
   while (notes_.size() > 4 * keep_ + 16) {
-    if (notes_.front().end < 0) --held_;
+    if (notes_.front().end < 0 && !notes_.front().sustained) --held_;
     notes_.pop_front();
   }
 }

@@ -11,6 +11,8 @@
 namespace mlstm::rt {
 namespace {
 
+constexpr int kSustainController = 64;  // CC64, the sustain (damper) pedal
+
 std::int64_t to_frames(double seconds, int rate) {
   return static_cast<std::int64_t>(std::llround(seconds * rate));
 }
@@ -144,7 +146,10 @@ void Performer::read_player(std::int64_t) {
       } else if (e.kind == EventKind::kNoteOff) {
         player_note_off(e.data1, played);
       } else if (e.kind == EventKind::kControl) {
-        player_control(e.data1, e.data2, e.frame);
+        if (!player_control(e.data1, e.data2, e.frame) && e.data1 == kSustainController &&
+            options_.sustain_pedal) {
+          player_context_.pedal(e.data2 >= 64, played);
+        }
       } else if (e.kind == EventKind::kClock) {
         clock_in_.on_message(e.data1, played);
       }

@@ -98,8 +98,11 @@ struct PlayerBeat {
 struct PerformerOptions {
   int sample_rate = 48000;
   int model_channel = 1;
-  int model_volume = 100;   // CC7 of the model's voice, restored after a fade
-  int context_notes = 10;   // what the model reads
+  int model_volume = 100;  // CC7 of the model's voice, restored after a fade
+  int context_notes = 10;  // what the model reads
+  // The model learnt durations as heard under the sustain pedal: the player's notes are read so
+  // too (CC64 at 64 or more holds released notes; a controller bound by MIDI learn is not a pedal).
+  bool sustain_pedal = false;
   int buffer_frames = 256;  // an answer starting within the gap plus this is on time
   // The most notes the model's voice starts in any one second. The decoder's own limits (a
   // cluster of 8 plus 34 notes a second) stay under it; this is the performer's own guard, so that

@@ -45,6 +45,50 @@ TEST(NoteContext, KeepsTheLastNotesWithTheFirstStepKnown) {
   EXPECT_EQ(f.back().pitch, 69);
 }
 
+TEST(NoteContext, UnderThePedalAReleasedNoteSoundsUntilThePedalComesUp) {
+  NoteContext c(1000, 10);
+  c.note_on(60, 90, 0);
+  c.note_off(60, 100);  // before the pedal: ends at its key
+  c.pedal(true, 150);
+  c.note_on(64, 80, 200);
+  c.note_off(64, 300);                                 // under the pedal: sounds on
+  EXPECT_EQ(c.held(), 0);                              // no key is down: the jam may answer
+  EXPECT_DOUBLE_EQ(c.features(900)[1].duration, 0.7);  // sounding at 0.9 s
+  c.pedal(false, 1000);
+  c.note_on(67, 70, 1200);
+  c.note_off(67, 1300);  // after the pedal: ends at its key
+  const auto f = c.features(5000);
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_DOUBLE_EQ(f[0].duration, 0.1);
+  EXPECT_DOUBLE_EQ(f[1].duration, 0.8);  // 0.2 s to the pedal's release at 1 s
+  EXPECT_DOUBLE_EQ(f[2].duration, 0.1);
+  EXPECT_EQ(c.last_activity(), 1300);  // the phrase is timed by the keys, not the pedal
+}
+
+TEST(NoteContext, UnderThePedalAKeyStruckAgainEndsTheNoteItHeld) {
+  NoteContext c(1000, 10);
+  c.pedal(true, 0);
+  c.note_on(60, 90, 100);
+  c.note_off(60, 200);
+  c.note_on(60, 90, 500);  // the same string struck again
+  c.note_off(60, 600);     // this release is the new note's
+  c.pedal(false, 2000);
+  const auto f = c.features(3000);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_DOUBLE_EQ(f[0].duration, 0.4);
+  EXPECT_DOUBLE_EQ(f[1].duration, 1.5);
+  EXPECT_EQ(c.held(), 0);
+}
+
+TEST(NoteContext, AKeyHeldThroughThePedalsReleaseStillEndsAtItsNoteOff) {
+  NoteContext c(1000, 10);
+  c.pedal(true, 0);
+  c.note_on(60, 90, 100);
+  c.pedal(false, 300);  // the key is still down: the pedal held nothing
+  c.note_off(60, 800);
+  EXPECT_DOUBLE_EQ(c.features(2000)[0].duration, 0.7);
+}
+
 TEST(NoteContext, AnUnmatchedNoteOffIsIgnored) {
   NoteContext c(1000, 10);
   c.note_off(60, 10);

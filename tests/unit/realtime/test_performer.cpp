@@ -36,12 +36,16 @@ struct Played {
 
 class PerformerTest : public ::testing::Test {
  protected:
-  explicit PerformerTest(Continuer continuer = climb, bool threaded = false)
+  explicit PerformerTest(Continuer continuer = climb, bool threaded = false,
+                         bool sustain_pedal = false)
       : engine_(click_, kRate),
         router_(engine_, {.player_channel = 0, .latency_frames = kBlock}),
         worker_(std::move(continuer), threaded),
         performer_(engine_, listener_, worker_, knobs_,
-                   {.sample_rate = kRate, .model_channel = 1, .buffer_frames = kBlock}) {
+                   {.sample_rate = kRate,
+                    .model_channel = 1,
+                    .sustain_pedal = sustain_pedal,
+                    .buffer_frames = kBlock}) {
     router_.set_listener(&listener_);
     router_.set_control_keys(&control_keys_);
     performer_.set_control_keys(&control_keys_);
@@ -81,6 +85,21 @@ class PerformerTest : public ::testing::Test {
   double phrase(int notes, double start, int pitch = 60) {
     for (int i = 0; i < notes; ++i) play(pitch + i % 7, start + 0.25 * i, 0.2);
     return start + 0.25 * (notes - 1) + 0.2;  // the last note-off
+  }
+
+  // A phrase of 0.2 s notes a quarter second apart from 0.5 s, under a pedal from 0.4 to 1.9 s,
+  // run until answered: the durations of the context the model was given.
+  std::vector<double> pedalled_phrase_durations() {
+    control(64, 127, 0.4);
+    control(64, 0, 1.9);
+    phrase(10, 0.5);
+    run(12.0);
+    std::vector<double> out;
+    if (performer_.answers().size() != 1) return out;
+    for (const NoteFeatures& f : performer_.answers()[0].answer.context) {
+      out.push_back(f.duration);
+    }
+    return out;
   }
 
   // Runs the offline loop to `seconds`, ticking the performer before every block.
@@ -601,6 +620,28 @@ TEST_F(PerformerTest, APedalBoundToAnswerNowAnswersWithoutWaitingForTheGap) {
   run(last_off + 1.0);
   ASSERT_EQ(performer_.answers().size(), 1u);  // three seconds of gap would still be running
   EXPECT_LT(static_cast<double>(performer_.answers()[0].start) / kRate, last_off + 0.1);
+}
+
+class PedalModelTest : public PerformerTest {
+ protected:
+  PedalModelTest() : PerformerTest(climb, false, /*sustain_pedal=*/true) {}
+};
+
+TEST_F(PedalModelTest, NotesReleasedUnderThePedalReachTheModelAsHeard) {
+  const std::vector<double> d = pedalled_phrase_durations();
+  ASSERT_EQ(d.size(), 10u);
+  for (int i = 0; i < 10; ++i) {
+    // Released under the pedal (notes 0 to 4), they sound until it comes up at 1.9 s; note 5 is
+    // still down then and ends at its key, as do the notes after.
+    const double heard = i < 5 ? 1.9 - (0.5 + 0.25 * i) : 0.2;
+    EXPECT_NEAR(d[static_cast<std::size_t>(i)], heard, 1e-4) << "note " << i;
+  }
+}
+
+TEST_F(PerformerTest, AModelThatLearntNoPedalReadsTheKeysAlone) {
+  const std::vector<double> d = pedalled_phrase_durations();
+  ASSERT_EQ(d.size(), 10u);
+  for (double duration : d) EXPECT_NEAR(duration, 0.2, 1e-4);
 }
 
 TEST_F(PerformerTest, AKeyOutsideThePlayedRangeLearnedForAnswerNowIsAControlNotANote) {
