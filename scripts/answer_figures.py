@@ -175,7 +175,7 @@ def main():
         phrase_ends.append(max(e for _, e, _, _ in shifted))
         if a.pedal:
             pedals += phrase_pedals(pedal_changes(os.path.join(a.data, name)), origin,
-                                    phrase_ends[-1] - t + origin, t - origin)
+                                    max(e for _, e, _, _ in phrase), t - origin)
         t = phrase_ends[-1] + a.silence
     replay = os.path.join(a.out, "phrases.mid")
     write_midi(replay, player, pedals)

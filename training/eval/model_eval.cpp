@@ -145,15 +145,17 @@ std::string repetition_text(const json& search) {
   return b + timing;
 }
 
+// `v` with `digits` decimals, for the report's tables.
+std::string fixed(double v, int digits = 3) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+
 // The table of where the step error comes from (window_metrics.hpp); reports written before it
 // existed have none.
 std::string step_bands_markdown(const json& likelihood) {
   if (!likelihood.contains("step_error_by_real_step")) return "";
-  const auto f = [](double v, int digits) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    return std::string(b);
-  };
   std::string s =
       "Where the step error comes from: the predicted notes by their real step. \"contribution\" "
       "is the band's share of the mean above (the rows add up to it); \"most likely under 30 "
@@ -162,13 +164,14 @@ std::string step_bands_markdown(const json& likelihood) {
       "(ms) | most likely under 30 ms |\n|---|---:|---:|---:|---:|---:|\n";
   for (const json& b : likelihood.at("step_error_by_real_step")) {
     const std::string range = b.at("to_ms").is_null()
-                                  ? f(b.at("from_ms").get<double>(), 0) + " ms and more"
-                                  : f(b.at("from_ms").get<double>(), 0) + " to " +
-                                        f(b.at("to_ms").get<double>(), 0) + " ms";
-    s += "| " + range + " | " + f(100 * b.at("share").get<double>(), 1) + "% | " +
-         f(b.at("mae_ms").get<double>(), 1) + " | " + f(b.at("median_mae_ms").get<double>(), 1) +
-         " | " + f(b.at("contribution_ms").get<double>(), 1) + " | " +
-         f(100 * b.at("predicted_together").get<double>(), 1) + "% |\n";
+                                  ? fixed(b.at("from_ms").get<double>(), 0) + " ms and more"
+                                  : fixed(b.at("from_ms").get<double>(), 0) + " to " +
+                                        fixed(b.at("to_ms").get<double>(), 0) + " ms";
+    s += "| " + range + " | " + fixed(100 * b.at("share").get<double>(), 1) + "% | " +
+         fixed(b.at("mae_ms").get<double>(), 1) + " | " +
+         fixed(b.at("median_mae_ms").get<double>(), 1) + " | " +
+         fixed(b.at("contribution_ms").get<double>(), 1) + " | " +
+         fixed(100 * b.at("predicted_together").get<double>(), 1) + "% |\n";
   }
   return s + "\n";
 }
@@ -405,11 +408,7 @@ json evaluate_model(const EvalOptions& o) {
 }
 
 std::string eval_markdown(const json& r) {
-  const auto f = [](double v, int digits = 3) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    return std::string(b);
-  };
+  const auto f = [](double v, int digits = 3) { return fixed(v, digits); };
   const json& l = r.at("likelihood");
   const json& c = r.at("continuations");
   const json& p = r.at("repetition");
