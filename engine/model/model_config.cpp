@@ -187,6 +187,7 @@ RunConfig run_config_from_json(const json& j) {
     s.number("lr_decay", tc.lr_decay, 0.01, 1.0);
     s.integer("lr_patience", tc.lr_patience, 0, 1000);
     s.integer("early_stopping", tc.early_stopping, 0, 1000);
+    s.integer("cooldown_epochs", tc.cooldown_epochs, 0, 100000);
     s.unsigned64("seed", tc.seed);
     s.integer64("max_train_windows", tc.max_train_windows, 0, std::int64_t{1} << 40);
     s.integer64("max_valid_windows", tc.max_valid_windows, 0, std::int64_t{1} << 40);
@@ -196,6 +197,13 @@ RunConfig run_config_from_json(const json& j) {
     s.number("augment_stretch", tc.augment_stretch, 0.0, 0.5);
     s.boolean("sustain_pedal", tc.sustain_pedal);
     s.done();
+    if (tc.cooldown_epochs > tc.epochs)
+      throw ConfigError("training.cooldown_epochs: must be at most training.epochs");
+    if (tc.cooldown_epochs > 0 && tc.lr_schedule == LrSchedule::kCosine) {
+      throw ConfigError(
+          "training.cooldown_epochs: a cosine schedule decays already; use lr_schedule plateau "
+          "or none with a cooldown");
+    }
   }
   top.done();
   return c;
@@ -240,6 +248,7 @@ nlohmann::json to_json(const RunConfig& c) {
                         {"lr_decay", t.lr_decay},
                         {"lr_patience", t.lr_patience},
                         {"early_stopping", t.early_stopping},
+                        {"cooldown_epochs", t.cooldown_epochs},
                         {"seed", t.seed},
                         {"max_train_windows", t.max_train_windows},
                         {"max_valid_windows", t.max_valid_windows},

@@ -70,6 +70,11 @@ struct TrainConfig {
   double lr_decay = 0.5;   // plateau: factor applied when validation stops improving
   int lr_patience = 1;     // plateau: epochs without improvement before decaying
   int early_stopping = 3;  // epochs without improvement before stopping; 0: off
+  // The last cooldown_epochs epochs of the run take the learning rate, step by step, linearly
+  // from the rate the schedule reached down to zero (warmup-stable-decay: a constant rate then a
+  // short decay ends as low as a cosine schedule over the whole run, without fixing the run's
+  // length in advance; Hägele et al., 2024). The plateau schedule does not decay during it. 0: off.
+  int cooldown_epochs = 0;
   std::uint64_t seed = 1;
   std::int64_t max_train_windows = 0;  // per epoch, 0: all
   std::int64_t max_valid_windows = 0;  // 0: all

@@ -45,6 +45,8 @@ struct RunState {
   // a loss curve for runs shorter than a few epochs, whose metrics.csv has a row or two.
   json step_losses = json::array();
   double loss_since = 0.0;  // summed over the steps since the last entry
+  // The rate the cooldown decays from (the schedule's rate when it began); 0 before it.
+  double cooldown_from = 0.0;
 
   json to_json() const {
     return {{"epoch", epoch},
@@ -58,7 +60,8 @@ struct RunState {
             {"epoch_sums", epoch_sums.to_json()},
             {"history", history},
             {"step_losses", step_losses},
-            {"loss_since", loss_since}};
+            {"loss_since", loss_since},
+            {"cooldown_from", cooldown_from}};
   }
   static RunState from_json(const json& j) {
     RunState s;
@@ -76,6 +79,7 @@ struct RunState {
     // Checkpoints written before step losses were kept have none.
     s.step_losses = j.value("step_losses", json::array());
     s.loss_since = j.value("loss_since", 0.0);
+    s.cooldown_from = j.value("cooldown_from", 0.0);
     return s;
   }
 };
@@ -127,6 +131,10 @@ void restore_optimizer(torch::optim::Adam& opt, NoteModelImpl& model, const Chec
 
 void set_lr(torch::optim::Adam& opt, double lr) {
   for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
+}
+
+double opt_lr(torch::optim::Adam& opt) {
+  return static_cast<torch::optim::AdamOptions&>(opt.param_groups().front().options()).lr();
 }
 
 std::string iso_time() {
@@ -381,6 +389,16 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
                  : std::string("no checkpoint was written yet")) +
             " (try a lower learning_rate or grad_clip)");
       }
+      if (const int64_t first = c.train.epochs - c.train.cooldown_epochs;
+          c.train.cooldown_epochs > 0 && st.epoch >= first) {
+        // Linear to zero over the cooldown's steps: its first step at the rate reached, its last
+        // at 1/n of it.
+        if (st.cooldown_from == 0.0) st.cooldown_from = st.lr;
+        const int64_t steps = static_cast<int64_t>(c.train.cooldown_epochs) * batches;
+        const int64_t k = (st.epoch - first) * batches + st.batch;
+        st.lr = st.cooldown_from * static_cast<double>(steps - k) / static_cast<double>(steps);
+        set_lr(opt, st.lr);
+      }
       if (st.step < warmup_until) {
         const double done = 1.0 - static_cast<double>(warmup_until - st.step) /
                                       static_cast<double>(kFreshMomentsWarmup + 1);
@@ -409,7 +427,7 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
         std::snprintf(extra, sizeof extra, "loss %.4f", loss);
         bar->update(static_cast<double>(std::min(n, (st.batch + 1) * b)), extra);
       }
-      if (o.on_step) o.on_step({st.epoch, st.step, loss});
+      if (o.on_step) o.on_step({st.epoch, st.step, loss, opt_lr(opt)});
       if (o.stop && o.stop->load()) {
         if (bar) bar->finish("stopped");
         save_after_this_batch();
@@ -464,7 +482,12 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
     } else {
       ++st.bad_epochs;
       ++st.since_decay;
-      if (c.train.lr_schedule == LrSchedule::kPlateau && st.since_decay > c.train.lr_patience) {
+      // In the cooldown the rate is its own (a decay at the end of the epoch before it counts:
+      // the cooldown starts from the rate the schedule reached).
+      const bool cooling =
+          c.train.cooldown_epochs > 0 && st.epoch >= c.train.epochs - c.train.cooldown_epochs;
+      if (c.train.lr_schedule == LrSchedule::kPlateau && !cooling &&
+          st.since_decay > c.train.lr_patience) {
         st.lr *= c.train.lr_decay;
         st.since_decay = 0;
         set_lr(opt, st.lr);

@@ -28,6 +28,7 @@ struct TrainProgress {
   int epoch = 0;
   std::int64_t step = 0;  // optimizer steps since the run began
   double loss = 0.0;
+  double learning_rate = 0.0;  // the rate this step used
 };
 
 struct TrainOptions {

@@ -69,6 +69,15 @@ TEST(ModelConfig, OutOfRangeAndUnknownChoice) {
             "model.kind: 'transformer' is not one of next_note, seq2seq");
 }
 
+TEST(ModelConfig, ACooldownLongerThanTheRunOrWithACosineIsNamed) {
+  EXPECT_EQ(error_of(R"({"training": {"epochs": 4, "cooldown_epochs": 5}})"),
+            "training.cooldown_epochs: must be at most training.epochs");
+  EXPECT_EQ(error_of(R"({"training": {"lr_schedule": "cosine", "cooldown_epochs": 1}})"),
+            "training.cooldown_epochs: a cosine schedule decays already; use lr_schedule plateau "
+            "or none with a cooldown");
+  EXPECT_EQ(error_of(R"({"training": {"epochs": 4, "cooldown_epochs": 4}})"), "(no error)");
+}
+
 TEST(ModelConfig, MissingFileAndBadJsonNameTheFile) {
   EXPECT_THROW(load_run_config("/nonexistent.json"), ConfigError);
 }

@@ -82,13 +82,10 @@ TEST(Trainer, TinyModelOverfitsARepeatingFigure) {
   EXPECT_LT(losses.back(), losses.front() / 2);
 }
 
-TEST(Trainer, ResumingGivesTheSameWeightsAsAnUninterruptedRun) {
+// Runs `c` (3 epochs) once straight through and once stopped in the middle of epoch 2 and
+// resumed, and expects the same weights, losses and step losses.
+void expect_resuming_gives_the_same_run(const RunConfig& c) {
   test::TempDir a, b;
-  RunConfig c = test::tiny_config();
-  c.model.dropout = 0.2;  // dropout draws must also repeat
-  c.model.decoder_layers = 2;
-  c.train.epochs = 3;
-  c.train.stride = 3;
   const InMemoryData d = figure_data();
   train_in_memory(c, d, options(a.path()));
 
@@ -96,8 +93,9 @@ TEST(Trainer, ResumingGivesTheSameWeightsAsAnUninterruptedRun) {
   std::atomic<bool> stop{false};
   TrainOptions o = options(b.path());
   o.stop = &stop;
-  o.on_step = [&](const TrainProgress& p) {
-    if (p.epoch == 1 && p.step % 7 == 3) stop = true;
+  // The 10th of the epoch's 23 steps: neither its first nor its last.
+  o.on_step = [&, steps = 0](const TrainProgress& p) mutable {
+    if (p.epoch == 1 && ++steps == 10) stop = true;
   };
   const TrainResult first = train_in_memory(c, d, o);
   ASSERT_EQ(first.stopped_because, "interrupted");
@@ -131,6 +129,58 @@ TEST(Trainer, ResumingGivesTheSameWeightsAsAnUninterruptedRun) {
     EXPECT_EQ(sa[i].at(0), sb[i].at(0));
     EXPECT_NEAR(sa[i].at(2).get<double>(), sb[i].at(2).get<double>(), 1e-9) << "entry " << i;
   }
+}
+
+RunConfig resumable_config() {
+  RunConfig c = test::tiny_config();
+  c.model.dropout = 0.2;  // dropout draws must also repeat
+  c.model.decoder_layers = 2;
+  c.train.epochs = 3;
+  c.train.stride = 3;
+  return c;
+}
+
+TEST(Trainer, ResumingGivesTheSameWeightsAsAnUninterruptedRun) {
+  expect_resuming_gives_the_same_run(resumable_config());
+}
+
+// The stop falls in the cooldown's first epoch: the rate it decays from must come back too.
+TEST(Trainer, ResumingInTheCooldownGivesTheSameWeightsAsAnUninterruptedRun) {
+  RunConfig c = resumable_config();
+  c.train.cooldown_epochs = 2;
+  expect_resuming_gives_the_same_run(c);
+}
+
+// Epoch 1 at the configured rate; epochs 2 and 3 step down by the same amount every step, from
+// that rate to 1/n of it at the last of their n steps; metrics.csv records the last step's rate.
+TEST(Trainer, ACooldownTakesTheRateLinearlyToZeroOverTheLastEpochs) {
+  test::TempDir dir;
+  RunConfig c = test::tiny_config();
+  c.train.epochs = 3;
+  c.train.cooldown_epochs = 2;
+  c.train.learning_rate = 0.01;
+  std::vector<std::pair<int, double>> rates;
+  TrainOptions o = options(dir.path());
+  o.on_step = [&](const TrainProgress& p) { rates.emplace_back(p.epoch, p.learning_rate); };
+  const TrainResult r = train_in_memory(c, figure_data(), o);
+  ASSERT_EQ(r.stopped_because, "finished");
+  std::vector<double> cooldown;
+  for (const auto& [epoch, rate] : rates) {
+    if (epoch == 0) {
+      EXPECT_DOUBLE_EQ(rate, 0.01);
+    } else {
+      cooldown.push_back(rate);
+    }
+  }
+  const auto n = static_cast<double>(cooldown.size());
+  ASSERT_GE(cooldown.size(), 4u);
+  ASSERT_EQ(cooldown.size() * 3, rates.size() * 2);  // two epochs of three
+  EXPECT_DOUBLE_EQ(cooldown.front(), 0.01);
+  for (std::size_t i = 1; i < cooldown.size(); ++i)
+    EXPECT_NEAR(cooldown[i - 1] - cooldown[i], 0.01 / n, 1e-12) << "step " << i;
+  EXPECT_NEAR(cooldown.back(), 0.01 / n, 1e-12);
+  const Checkpoint ck = read_checkpoint(dir / "last.ckpt");
+  EXPECT_NEAR(ck.metadata.at("metrics").at("learning_rate").get<double>(), 0.01 / n, 1e-12);
 }
 
 // Thrown out of the step callback to end a run as a SIGKILL would: no stop request, no save of
