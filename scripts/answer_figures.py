@@ -23,7 +23,8 @@ import struct
 import subprocess
 import sys
 
-from playability_stats import largest_cluster, notes_of, notes_of_many  # noqa: E402 (this folder's)
+from playability_stats import (largest_cluster, notes_of, notes_of_many,  # noqa: E402 (this folder's)
+                               pedals_of_many)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
                                 "support"))
@@ -72,17 +73,6 @@ def write_midi(path, notes, pedals=()):
     with open(path, "wb") as f:
         f.write(b"MThd" + struct.pack(">IHHH", 6, 0, 1, TICKS) + b"MTrk" +
                 struct.pack(">I", len(body)) + body)
-
-
-def pedal_changes(path):
-    """(seconds, value) of each sustain pedal change (CC64, any channel) of a MIDI file."""
-    import mido  # only for --pedal: the binary reads the notes
-    out, now = [], 0.0
-    for message in mido.MidiFile(path):
-        now += message.time
-        if message.type == "control_change" and message.control == 64:
-            out.append((now, message.value))
-    return out
 
 
 def phrase_pedals(changes, origin, end, shift):
@@ -148,7 +138,7 @@ def main():
                     help="seconds of music of the continuous jam (0: none)")
     ap.add_argument("--seed", type=int, default=1, help="where in each performance the phrase is")
     ap.add_argument("--pedal", action="store_true",
-                    help="the phrases keep the performances' sustain pedal (needs mido)")
+                    help="the phrases keep the performances' sustain pedal")
     ap.add_argument("--json", help="write the figures here too")
     a = ap.parse_args(argv)
     table = os.path.join(a.data, "maestro-v3.0.0.csv")
@@ -162,8 +152,10 @@ def main():
 
     # The phrases one after another, each followed by the silence; the real notes after each.
     player, pedals, real, phrase_ends, real_rate, t = [], [], [], [], 0.0, 1.0
-    performances = notes_of_many(a.binary, [os.path.join(a.data, name) for name in files])
-    for name, notes in zip(files, performances):
+    paths = [os.path.join(a.data, name) for name in files]
+    performances = notes_of_many(a.binary, paths)
+    pedal_tracks = pedals_of_many(a.binary, paths) if a.pedal else [[] for _ in paths]
+    for name, notes, changes in zip(files, performances, pedal_tracks):
         real_rate = max(real_rate, events_per_second(notes))
         at = rng.randrange(len(notes) // 4, len(notes) - a.phrase_notes - 60)
         phrase = notes[at:at + a.phrase_notes]
@@ -174,8 +166,7 @@ def main():
         player += shifted
         phrase_ends.append(max(e for _, e, _, _ in shifted))
         if a.pedal:
-            pedals += phrase_pedals(pedal_changes(os.path.join(a.data, name)), origin,
-                                    max(e for _, e, _, _ in phrase), t - origin)
+            pedals += phrase_pedals(changes, origin, max(e for _, e, _, _ in phrase), t - origin)
         t = phrase_ends[-1] + a.silence
     replay = os.path.join(a.out, "phrases.mid")
     write_midi(replay, player, pedals)

@@ -29,20 +29,31 @@ def notes_of(binary, path):
     return notes_of_many(binary, [path])[0]
 
 
-def notes_of_many(binary, paths):
-    """notes_of() for each of `paths`, read in one run of the binary (a run loads LibTorch:
-    about a second, where reading a performance takes milliseconds)."""
-    out = subprocess.run([binary, "inspect", "--notes", *paths], capture_output=True, text=True)
+def inspect_csv(binary, flag, paths):
+    """The rows of `music-lstm inspect FLAG paths...` (--notes, --pedals) for each of `paths`,
+    read in one run of the binary (a run loads LibTorch: about a second, where reading a
+    performance takes milliseconds)."""
+    out = subprocess.run([binary, "inspect", flag, *paths], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"{os.path.basename(sys.argv[0])}: {out.stderr.strip()}")
-    notes = [[] for _ in paths]
+    rows = [[] for _ in paths]
     several = len(paths) > 1
-    for row in csv.reader(out.stdout.splitlines()):
-        if not row or not row[0].isdigit():  # the header
-            continue
+    for row in csv.reader(out.stdout.splitlines()[1:]):  # after the header
         file, row = (int(row[0]), row[1:]) if several else (0, row)
-        notes[file].append((float(row[2]), float(row[3]), int(row[0]), int(row[1])))
-    return [sorted(n) for n in notes]
+        rows[file].append(row)
+    return rows
+
+
+def notes_of_many(binary, paths):
+    """notes_of() for each of `paths`."""
+    return [sorted((float(r[2]), float(r[3]), int(r[0]), int(r[1])) for r in rows)
+            for rows in inspect_csv(binary, "--notes", paths)]
+
+
+def pedals_of_many(binary, paths):
+    """(seconds, value) of each sustain-pedal change (CC64, any channel) of each of `paths`."""
+    return [[(float(r[0]), int(r[1])) for r in rows]
+            for rows in inspect_csv(binary, "--pedals", paths)]
 
 
 def largest_cluster(times, window=CLUSTER_WINDOW):

@@ -1,4 +1,4 @@
-// `music-lstm inspect FILE.mid... [--notes]`: what MIDI files hold, as we read them.
+// `music-lstm inspect FILE.mid... [--notes | --pedals]`: what MIDI files hold, as we read them.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -27,6 +27,14 @@ void print_notes_csv(const MidiFile& f, int file) {
   for (const Note& n : f.notes) {
     if (file >= 0) std::printf("%d,", file);
     std::printf("%d,%d,%.6f,%.6f,%d,%d\n", n.pitch, n.velocity, n.start, n.end, n.channel, n.track);
+  }
+}
+
+// One sustain-pedal change a line, as print_notes_csv.
+void print_pedals_csv(const MidiFile& f, int file) {
+  for (const PedalEvent& p : f.pedals) {
+    if (file >= 0) std::printf("%d,", file);
+    std::printf("%.6f,%d,%d,%d\n", p.time, p.value, p.channel, p.track);
   }
 }
 
@@ -81,26 +89,38 @@ void add_inspect_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("inspect", "Summarize MIDI files, or list their notes as CSV");
   auto files = std::make_shared<std::vector<std::string>>();
   auto notes = std::make_shared<bool>(false);
+  auto pedals = std::make_shared<bool>(false);
   cmd->add_option("files", *files, "Standard MIDI Files (format 0 or 1)")->required();
-  cmd->add_flag("--notes", *notes,
-                "Print one note a line as CSV: pitch,velocity,start,end,channel,track "
-                "(seconds, sorted by start then pitch); for several files, each line starts "
-                "with the file's index (0 for the first)");
+  auto* notes_flag =
+      cmd->add_flag("--notes", *notes,
+                    "Print one note a line as CSV: pitch,velocity,start,end,channel,track "
+                    "(seconds, sorted by start then pitch); for several files, each line starts "
+                    "with the file's index (0 for the first)");
+  cmd->add_flag("--pedals", *pedals,
+                "Print one sustain-pedal (CC64) change a line as CSV: time,value,channel,track "
+                "(seconds, sorted by time; 64 or more is down); for several files, each line "
+                "starts with the file's index")
+      ->excludes(notes_flag);
   cmd->footer(
       "Examples:\n"
       "  music-lstm inspect performance.midi --notes > notes.csv\n"
-      "  music-lstm inspect a.mid b.mid --notes   # one run for many files (a script's way)");
-  cmd->callback([files, notes] {
+      "  music-lstm inspect a.mid b.mid --notes   # one run for many files (a script's way)\n"
+      "  music-lstm inspect performance.midi --pedals > pedal.csv");
+  cmd->callback([files, notes, pedals] {
     // Every file is read before anything is printed: a bad one is one line, not half a table.
     std::vector<MidiFile> read;
     for (const std::string& f : *files) read.push_back(read_midi_file(f));
     const bool several = files->size() > 1;
     if (*notes) {
       std::printf("%spitch,velocity,start,end,channel,track\n", several ? "file," : "");
+    } else if (*pedals) {
+      std::printf("%stime,value,channel,track\n", several ? "file," : "");
     }
     for (std::size_t i = 0; i < read.size(); ++i) {
       if (*notes) {
         print_notes_csv(read[i], several ? static_cast<int>(i) : -1);
+      } else if (*pedals) {
+        print_pedals_csv(read[i], several ? static_cast<int>(i) : -1);
       } else {
         if (i > 0) std::printf("\n");
         print_summary((*files)[i], read[i]);

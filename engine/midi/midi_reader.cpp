@@ -186,7 +186,7 @@ std::uint64_t parse_track(ByteReader& r, std::size_t end, std::uint32_t track_in
       ++info.notes;
     } else if (type == 0x80 || type == 0x90) {
       out.push_back({tick, track_index, seq++, EventKind::kNoteOff, channel, d[0], 0, 0});
-    } else if (type == 0xB0 && d[0] == 64) {
+    } else if (type == 0xB0 && d[0] == kSustainPedal) {
       out.push_back({tick, track_index, seq++, EventKind::kPedal, channel, d[0], d[1], 0});
     }
   }

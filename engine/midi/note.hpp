@@ -17,6 +17,13 @@ struct Note {
   bool operator==(const Note&) const = default;
 };
 
+// The sustain (damper) pedal's controller number, and where a switch controller such as a pedal
+// reads as pressed (MIDI 1.0: 0 to 63 off, 64 to 127 on).
+constexpr int kSustainPedal = 64;
+constexpr bool switch_pressed(int value) {
+  return value >= 64;
+}
+
 // A controller change we keep. Only the sustain pedal (CC64) is kept today; `controller` is stored
 // so the soft (67) and sostenuto (66) pedals can follow without a format change.
 struct PedalEvent {

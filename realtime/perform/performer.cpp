@@ -4,14 +4,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "midi/note.hpp"
 #include "midi/playability.hpp"
 #include "music/beat_estimate.hpp"
 #include "music/key_estimate.hpp"
 
 namespace mlstm::rt {
 namespace {
-
-constexpr int kSustainController = 64;  // CC64, the sustain (damper) pedal
 
 std::int64_t to_frames(double seconds, int rate) {
   return static_cast<std::int64_t>(std::llround(seconds * rate));
@@ -146,9 +145,9 @@ void Performer::read_player(std::int64_t) {
       } else if (e.kind == EventKind::kNoteOff) {
         player_note_off(e.data1, played);
       } else if (e.kind == EventKind::kControl) {
-        if (!player_control(e.data1, e.data2, e.frame) && e.data1 == kSustainController &&
+        if (!player_control(e.data1, e.data2, e.frame) && e.data1 == kSustainPedal &&
             options_.sustain_pedal) {
-          player_context_.pedal(e.data2 >= 64, played);
+          player_context_.pedal(switch_pressed(e.data2), played);
         }
       } else if (e.kind == EventKind::kClock) {
         clock_in_.on_message(e.data1, played);
@@ -406,7 +405,7 @@ bool Performer::player_control(int controller, int value, std::int64_t frame, bo
     }
     // An action fires when the control is pressed (a controller at 64 and over, a key down),
     // once until it is released.
-    const bool down = key ? value > 0 : value >= 64;
+    const bool down = key ? value > 0 : switch_pressed(value);
     const bool was_down = std::find(pressed_.begin(), pressed_.end(), id) != pressed_.end();
     if (!down) std::erase(pressed_, id);
     if (!down || was_down) return true;

@@ -27,7 +27,7 @@ std::vector<TimedMessage> replay_messages(const MidiFile& file, int channel) {
                       {static_cast<std::uint8_t>(0xB0 | ch),
                        static_cast<std::uint8_t>(p.controller), static_cast<std::uint8_t>(p.value)},
                       3},
-                     p.value >= 64 ? 2 : 0});
+                     switch_pressed(p.value) ? 2 : 0});
   }
   std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
     return a.message.seconds != b.message.seconds ? a.message.seconds < b.message.seconds

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compares the notes `music-lstm inspect --notes` reads from MAESTRO files with the notes mido
 (an independent MIDI parser) reads from the same files: same count, same pitch, velocity and
-channel, start and end within 1 ms.
+channel, start and end within 1 ms; and the sustain-pedal changes `inspect --pedals` reads with
+mido's: same count, value and channel, time within 1 ms.
 
 Usage: compare_with_mido.py MUSIC_LSTM DATA_DIR [--files N]
 Exits 77 (skipped) when mido or the data is absent.
@@ -19,17 +20,21 @@ from support.maestro import SKIP, maestro_missing  # noqa: E402
 TOLERANCE_S = 0.001
 
 
-def mido_notes(path):
-    """Notes from mido's merged playback of all tracks, paired first in, first out per
-    (channel, pitch), as the issue specifies; unterminated notes end at the end of the file."""
+def mido_read(path):
+    """Notes and sustain-pedal changes from mido's merged playback of all tracks (one parse: mido
+    takes about a second a performance). Notes are paired first in, first out per (channel,
+    pitch), as the issue specifies; unterminated notes end at the end of the file. Pedal changes
+    (CC64, any channel): [time, value, channel]."""
     import mido
 
     mid = mido.MidiFile(path)
     now = 0.0
-    notes, sounding = [], {}
+    notes, sounding, pedals = [], {}, []
     for msg in mid:  # merged tracks, msg.time = seconds since the previous message
         now += msg.time
-        if msg.type == "note_on" and msg.velocity > 0:
+        if msg.type == "control_change" and msg.control == 64:
+            pedals.append([now, msg.value, msg.channel])
+        elif msg.type == "note_on" and msg.velocity > 0:
             note = [msg.note, msg.velocity, now, None, msg.channel]
             notes.append(note)
             sounding.setdefault((msg.channel, msg.note), []).append(note)
@@ -41,7 +46,28 @@ def mido_notes(path):
         if note[3] is None:
             note[3] = now
     notes.sort(key=lambda n: (n[2], n[0]))
-    return notes
+    return notes, pedals
+
+
+def our_pedals(binary, path):
+    out = subprocess.run([binary, "inspect", path, "--pedals"], check=True, capture_output=True,
+                         text=True).stdout
+    return [[float(r["time"]), int(r["value"]), int(r["channel"])]
+            for r in csv.DictReader(io.StringIO(out))]
+
+
+def compare_pedals(ours, theirs):
+    """Problems (empty when they agree), changes matched in order of time (ties by channel)."""
+    if len(ours) != len(theirs):
+        return [f"{len(ours)} pedal changes, mido reads {len(theirs)}"]
+    key = lambda p: (round(p[0], 3), p[2])
+    problems = []
+    for a, b in zip(sorted(ours, key=key), sorted(theirs, key=key)):
+        if a[1:] != b[1:] or abs(a[0] - b[0]) > TOLERANCE_S:
+            problems.append(f"pedal {a} vs mido {b}")
+        if len(problems) >= 3:
+            break
+    return problems
 
 
 def our_notes(binary, path):
@@ -92,16 +118,20 @@ def main():
         stride = max(1, len(files) // args.files)
         files = files[::stride][: args.files]
     failed = 0
-    total_notes = 0
+    total_notes = total_pedals = 0
     for rel in files:
         path = os.path.join(args.data, rel)
-        ours, theirs = our_notes(args.binary, path), mido_notes(path)
+        theirs, pedals = mido_read(path)
+        ours = our_notes(args.binary, path)
         total_notes += len(theirs)
         problems = compare(ours, theirs)
+        total_pedals += len(pedals)
+        problems += compare_pedals(our_pedals(args.binary, path), pedals)
         if problems:
             failed += 1
             print(f"MISMATCH {rel}: " + "; ".join(problems))
-    print(f"{len(files) - failed} passed, {failed} failed  ({len(files)} files, {total_notes} notes)")
+    print(f"{len(files) - failed} passed, {failed} failed  ({len(files)} files, {total_notes} notes, "
+          f"{total_pedals} pedal changes)")
     return 1 if failed else 0
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The `music-lstm` command as a user runs it: --help and --version, `inspect` on a good file,
-and one clear error line with a non-zero exit for each kind of bad input (never a crash)."""
+"""The `music-lstm` command as a user runs it: --help and --version, `inspect` on a good file
+(summary, `--notes`, `--pedals`), and one clear error line with a non-zero exit for each kind of bad input (never a crash)."""
 import os
 import random
+import struct
 import subprocess
 import sys
 import tempfile
@@ -78,6 +79,26 @@ class Cli(unittest.TestCase):
             "61,80,0.250000,0.375000,0,1",
             "62,80,0.500000,0.625000,0,1",
         ])
+
+    def test_inspect_pedals_csv(self):
+        # 120 bpm, 480 ticks a quarter: 240 ticks is 0.25 s. Pedal down at 0.25 s on channel 2,
+        # up at 0.5 s; a note and another controller (CC7) are not listed.
+        tempo = smf.track([(0, b"\xff\x51\x03\x07\xa1\x20")])
+        body = smf.track([(0, bytes([0x90, 60, 80])), (240, bytes([0xB2, 64, 100])),
+                          (0, bytes([0xB2, 7, 90])), (240, bytes([0xB2, 64, 0])),
+                          (0, bytes([0x80, 60, 0]))])
+        path = self.write("pedal.mid", b"MThd" + struct.pack(">IHHH", 6, 1, 2, 480) + tempo + body)
+        r = run("inspect", path, "--pedals")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines(), [
+            "time,value,channel,track",
+            "0.250000,100,2,1",
+            "0.500000,0,2,1",
+        ])
+        two = run("inspect", path, path, "--pedals")
+        self.assertEqual(two.stdout.splitlines()[0], "file,time,value,channel,track")
+        self.assertEqual(two.stdout.splitlines()[3], "1,0.250000,100,2,1")
+        self.assertNotEqual(run("inspect", path, "--pedals", "--notes").returncode, 0)
 
     def test_missing_file(self):
         self.assert_error(run("inspect", os.path.join(self.tmp.name, "nope.mid")), "nope.mid: no such file")

@@ -15,9 +15,9 @@ std::vector<Note> apply_sustain_pedal(std::span<const Note> notes,
   std::array<double, 16> down_since;
   down_since.fill(-1.0);
   for (const PedalEvent& p : pedals) {
-    if (p.controller != 64 || p.channel < 0 || p.channel > 15) continue;
+    if (p.controller != kSustainPedal || p.channel < 0 || p.channel > 15) continue;
     const auto c = static_cast<std::size_t>(p.channel);
-    const bool down = p.value >= 64;
+    const bool down = switch_pressed(p.value);
     if (down && down_since[c] < 0) down_since[c] = p.time;
     if (!down && down_since[c] >= 0) {
       held[c].emplace_back(down_since[c], p.time);

@@ -238,7 +238,7 @@ NoteCache update_note_cache(const MaestroIndex& index, const std::filesystem::pa
         e.notes = std::move(f.notes);
         for (const MidiTrackInfo& t : f.tracks) e.track_names.push_back(t.name);
         for (const PedalEvent& p : f.pedals) {
-          if (p.controller == 64) e.pedals.push_back(p);
+          if (p.controller == kSustainPedal) e.pedals.push_back(p);
         }
         e.ok = true;
       } catch (const MidiError& err) {
