@@ -1,6 +1,9 @@
 // The fast search (decode/fast/) against the LibTorch search on many random contexts with the
-// shipped model: the same notes, and log-probabilities within 1e-4, but for ties broken the other
-// way by float rounding (counted, and bounded by --max-ties).
+// shipped model: the same notes, and log-probabilities within 1e-4 + 1e-6 of themselves (as
+// numpy.isclose: the searches sum some 200 float32 log-probabilities, whose rounding grows with
+// the sum: a sharp model's 50 searched notes reach 280 nats, where 1e-4 is 3 float32 steps), but
+// for ties broken the other way by float rounding (counted, and bounded by --max-ties). A wrong
+// head, step or state shows as 1e-2 or more.
 //
 //   fast_search_equality MODEL.ckpt [--contexts N] [--max-ties FRACTION]
 #include <algorithm>
@@ -42,7 +45,8 @@ int main(int argc, char** argv) {
   for (const auto& [name, base, count] : settings) {
     std::mt19937 rng(2026);
     int same = 0, ties = 0;
-    double worst = 0;
+    double worst = 0, worst_relative = 0;
+    bool close = true;
     for (int i = 0; i < count; ++i) {
       mlstm::SearchSettings s = base;
       s.seed = static_cast<std::uint64_t>(i);
@@ -51,16 +55,20 @@ int main(int argc, char** argv) {
       const mlstm::SearchResult b = fast(context, s);
       if (mlstm::test::same_notes(a.notes, b.notes)) {
         ++same;
-        worst = std::max(worst, std::abs(a.log_prob - b.log_prob));
+        const double apart = std::abs(a.log_prob - b.log_prob);
+        worst = std::max(worst, apart);
+        close = close && apart <= 1e-4 + 1e-6 * std::abs(a.log_prob);
+        worst_relative = std::max(worst_relative, std::abs(a.log_prob - b.log_prob) /
+                                                      std::max(1.0, std::abs(a.log_prob)));
       } else {
         ++ties;
       }
     }
-    const bool pass = worst <= 1e-4 && ties <= max_ties * count;
+    const bool pass = close && ties <= max_ties * count;
     std::printf(
-        "%s: %d contexts, %d the same notes (log-probabilities at most %.2g apart), %d "
-        "parted at a tie: %s\n",
-        name, count, same, worst, ties, pass ? "ok" : "FAIL");
+        "%s: %d contexts, %d the same notes (log-probabilities at most %.2g apart, %.2g of "
+        "themselves), %d parted at a tie: %s\n",
+        name, count, same, worst, worst_relative, ties, pass ? "ok" : "FAIL");
     ok = ok && pass;
   }
   return ok ? 0 : 1;
