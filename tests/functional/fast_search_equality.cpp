@@ -58,8 +58,7 @@ int main(int argc, char** argv) {
         const double apart = std::abs(a.log_prob - b.log_prob);
         worst = std::max(worst, apart);
         close = close && apart <= 1e-4 + 1e-6 * std::abs(a.log_prob);
-        worst_relative = std::max(worst_relative, std::abs(a.log_prob - b.log_prob) /
-                                                      std::max(1.0, std::abs(a.log_prob)));
+        worst_relative = std::max(worst_relative, apart / std::max(1.0, std::abs(a.log_prob)));
       } else {
         ++ties;
       }

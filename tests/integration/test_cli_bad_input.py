@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The `music-lstm` command as a user runs it: --help and --version, `inspect` on a good file
-(summary, `--notes`, `--pedals`), and one clear error line with a non-zero exit for each kind of bad input (never a crash)."""
+(summary, `--notes`, `--pedals`), and one clear error line with a non-zero exit for each kind of
+bad input (never a crash)."""
 import os
 import random
-import struct
 import subprocess
 import sys
 import tempfile
@@ -83,11 +83,9 @@ class Cli(unittest.TestCase):
     def test_inspect_pedals_csv(self):
         # 120 bpm, 480 ticks a quarter: 240 ticks is 0.25 s. Pedal down at 0.25 s on channel 2,
         # up at 0.5 s; a note and another controller (CC7) are not listed.
-        tempo = smf.track([(0, b"\xff\x51\x03\x07\xa1\x20")])
-        body = smf.track([(0, bytes([0x90, 60, 80])), (240, bytes([0xB2, 64, 100])),
-                          (0, bytes([0xB2, 7, 90])), (240, bytes([0xB2, 64, 0])),
-                          (0, bytes([0x80, 60, 0]))])
-        path = self.write("pedal.mid", b"MThd" + struct.pack(">IHHH", 6, 1, 2, 480) + tempo + body)
+        path = self.write("pedal.mid", smf.with_tempo([
+            (0, bytes([0x90, 60, 80])), (240, bytes([0xB2, 64, 100])), (0, bytes([0xB2, 7, 90])),
+            (240, bytes([0xB2, 64, 0])), (0, bytes([0x80, 60, 0]))]))
         r = run("inspect", path, "--pedals")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.splitlines(), [

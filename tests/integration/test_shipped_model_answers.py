@@ -3,7 +3,8 @@
 30 MAESTRO test performances it never trained on, answered by `music-lstm jam --offline` with the
 default settings and with every preset, in call and response and in continuous mode for 10
 minutes of music (scripts/answer_figures.py); and with the defaults once more with the
-performances' sustain pedal in the phrases (`--pedal`: the jam reads it as the model learnt it). No answer may be degenerate (spanning under 1 s or
+performances' sustain pedal in the phrases (`--pedal`: the jam reads it as the model learnt it).
+No answer may be degenerate (spanning under 1 s or
 starting more than 10 notes within 30 ms); in continuous mode, with the defaults, the model's
 events a second over any 10 s stay within the real performances' most.
 
@@ -48,10 +49,10 @@ def main():
         configs = [("defaults", [], False), ("defaults, with the pedal", [], True)] + [
             (os.path.basename(p), ["--preset", p], False)
             for p in sorted(glob.glob(presets + "/*.json"))]
-        for name, options, pedal in configs:
+        for k, (name, options, pedal) in enumerate(configs):
             print(f"== {name}")
-            f = figures(binary, data, os.path.join(tmp, name.replace(", ", "-").replace(" ", "-")),
-                        ["--model", model, *options], 600, pedal)
+            f = figures(binary, data, os.path.join(tmp, str(k)), ["--model", model, *options], 600,
+                        pedal)
             cr, co = f["call_and_response"]["model"], f["continuous"]
             if cr["answers"] < 25:
                 failures.append(f"{name}: only {cr['answers']} of 30 phrases were answered")

@@ -345,6 +345,11 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
     last_save = Clock::now();
   };
 
+  // The cooldown's epochs: the last cooldown_epochs of the run.
+  const int cooldown_first = c.train.epochs - c.train.cooldown_epochs;
+  auto in_cooldown = [&](int epoch) {
+    return c.train.cooldown_epochs > 0 && epoch >= cooldown_first;
+  };
   model->train();
   while (st.epoch < c.train.epochs) {
     if (c.train.lr_schedule == LrSchedule::kCosine) {
@@ -389,13 +394,12 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
                  : std::string("no checkpoint was written yet")) +
             " (try a lower learning_rate or grad_clip)");
       }
-      if (const int64_t first = c.train.epochs - c.train.cooldown_epochs;
-          c.train.cooldown_epochs > 0 && st.epoch >= first) {
+      if (in_cooldown(st.epoch)) {
         // Linear to zero over the cooldown's steps: its first step at the rate reached, its last
         // at 1/n of it.
         if (st.cooldown_from == 0.0) st.cooldown_from = st.lr;
         const int64_t steps = static_cast<int64_t>(c.train.cooldown_epochs) * batches;
-        const int64_t k = (st.epoch - first) * batches + st.batch;
+        const int64_t k = static_cast<int64_t>(st.epoch - cooldown_first) * batches + st.batch;
         st.lr = st.cooldown_from * static_cast<double>(steps - k) / static_cast<double>(steps);
         set_lr(opt, st.lr);
       }
@@ -484,9 +488,7 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
       ++st.since_decay;
       // In the cooldown the rate is its own (a decay at the end of the epoch before it counts:
       // the cooldown starts from the rate the schedule reached).
-      const bool cooling =
-          c.train.cooldown_epochs > 0 && st.epoch >= c.train.epochs - c.train.cooldown_epochs;
-      if (c.train.lr_schedule == LrSchedule::kPlateau && !cooling &&
+      if (c.train.lr_schedule == LrSchedule::kPlateau && !in_cooldown(st.epoch) &&
           st.since_decay > c.train.lr_patience) {
         st.lr *= c.train.lr_decay;
         st.since_decay = 0;
