@@ -30,9 +30,11 @@ void ModelSwap::load(const std::string& path) {
     try {
       std::shared_ptr<ContinuationEngine> engine =
           ContinuationEngine::load(path, device_, 1, decoder_);
-      if (engine->context_notes() != context_notes_) {
+      // A model reads the last notes of the context it is given: fewer than the jam keeps is fine.
+      if (engine->context_notes() > context_notes_) {
         throw ModelError(path + " reads " + std::to_string(engine->context_notes()) +
-                         " notes; this jam's context holds " + std::to_string(context_notes_));
+                         " notes; this jam's context holds only " + std::to_string(context_notes_) +
+                         " (start the jam with it: --model)");
       }
       engine->warm_up(SearchSettings{});
       worker_.set_continuer(
@@ -52,6 +54,11 @@ void ModelSwap::load(const std::string& path) {
 std::string ModelSwap::status() const {
   std::lock_guard lock(mutex_);
   return status_;
+}
+
+bool ModelSwap::loading() const {
+  std::lock_guard lock(mutex_);
+  return loading_;
 }
 
 }  // namespace mlstm::app

@@ -1,7 +1,8 @@
 #pragma once
 // Loads another checkpoint while the jam runs (from the panel): in the background, checked (it
-// must read as many notes as the jam's context holds) and warmed up, then handed to the inference
-// worker. A file that does not load leaves the old model playing and says why.
+// may read no more notes than the jam's context holds, which the model it started with set) and
+// warmed up, then handed to the inference worker. A file that does not load leaves the old model
+// playing and says why.
 
 #include <mutex>
 #include <string>
@@ -24,6 +25,8 @@ class ModelSwap {
   void load(const std::string& path);
   // "model: seq2seq default, ... (file)", or what went wrong with the last load.
   std::string status() const;
+  // Whether a load is under way.
+  bool loading() const;
 
  private:
   rt::InferenceWorker& worker_;

@@ -169,6 +169,21 @@ class TrainMidiFolder(unittest.TestCase):
                          os.path.join(self.dir, "other"), "--device", "cpu", "-q")
         self.assert_one_line_error(r, "--init-from", "decoder_hidden")
 
+        # How many notes the model reads shapes no weight: a fine-tune may read more. At a rate
+        # too small to learn anything in one epoch, the tuned model made to read 16 notes still
+        # knows the arpeggios that only its weights learnt (a fresh model: about 4.85 nats).
+        longer = dict(MODEL, context_notes=16)
+        out = os.path.join(self.dir, "longer")
+        r = self.run_cli("train", "--config", self.cfg(config("longer", 1, 1e-7, longer)),
+                         "--data", own, "--init-from", os.path.join(tuned, "best.ckpt"), "--out",
+                         out, "--device", "cpu", "-q")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("model.context_notes 10 in the checkpoint, 16 in this run", r.stderr)
+        longer_nll = self.pitch_nll(os.path.join(out, "best.ckpt"), own)
+        print(f"held-out arpeggio files, pitch NLL of the tuned weights reading 16 notes: "
+              f"{longer_nll:.3f}")
+        self.assertLess(longer_nll, before - 0.5)
+
     def test_the_reference_is_read_as_the_run_reads_its_data(self):
         # Under the sustain pedal a note sounds on: a run with training.sustain_pedal learns those
         # durations, and --reference-data must be measured with them too (it was not, and the

@@ -145,6 +145,9 @@ std::string iso_time() {
 }
 
 // The first key where two JSON objects differ, as "a.b: X vs Y".
+// The model's keys that no weight's shape depends on (see --init-from).
+constexpr const char* kWeightFreeModelKeys[] = {"context_notes", "target_notes", "dropout"};
+
 std::string first_difference(const json& a, const json& b, const std::string& prefix = "") {
   for (const auto& [k, v] : a.items()) {
     if (!b.contains(k)) return prefix + k + ": missing";
@@ -252,8 +255,18 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
 
   if (!o.init_from.empty() && !resuming) {
     const Checkpoint ck = read_checkpoint(o.init_from);
-    const json was = to_json(ck.config)["model"];
-    const json now = to_json(c)["model"];
+    json was = to_json(ck.config)["model"];
+    json now = to_json(c)["model"];
+    // How many notes a window reads and predicts, and the dropout, shape no weight (the LSTMs run
+    // over any length): a fine-tune may change them, e.g. to teach the model a longer context.
+    for (const char* key : kWeightFreeModelKeys) {
+      if (was.at(key) != now.at(key)) {
+        std::fprintf(stderr, "--init-from: model.%s %s in the checkpoint, %s in this run\n", key,
+                     was.at(key).dump().c_str(), now.at(key).dump().c_str());
+      }
+      was.erase(key);
+      now.erase(key);
+    }
     if (was != now) {
       throw TrainingError(
           "--init-from " + o.init_from.string() + ": its model differs from the configuration's (" +
