@@ -9,13 +9,14 @@ Exits 77 (skipped) when mido or the data is absent.
 """
 import argparse
 import csv
-import io
 import os
-import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
 from support.maestro import SKIP, maestro_missing  # noqa: E402
+from playability_stats import inspect_csv  # noqa: E402
 
 TOLERANCE_S = 0.001
 
@@ -49,11 +50,10 @@ def mido_read(path):
     return notes, pedals
 
 
-def our_pedals(binary, path):
-    out = subprocess.run([binary, "inspect", path, "--pedals"], check=True, capture_output=True,
-                         text=True).stdout
-    return [[float(r["time"]), int(r["value"]), int(r["channel"])]
-            for r in csv.DictReader(io.StringIO(out))]
+def our_pedals(binary, paths):
+    """[time, value, channel] of each pedal change of each of `paths` (one run of the binary)."""
+    return [[[float(r[0]), int(r[1]), int(r[2])] for r in rows]
+            for rows in inspect_csv(binary, "--pedals", paths)]
 
 
 def compare_pedals(ours, theirs):
@@ -70,12 +70,10 @@ def compare_pedals(ours, theirs):
     return problems
 
 
-def our_notes(binary, path):
-    out = subprocess.run([binary, "inspect", path, "--notes"], check=True, capture_output=True,
-                         text=True).stdout
-    rows = csv.DictReader(io.StringIO(out))
-    return [[int(r["pitch"]), int(r["velocity"]), float(r["start"]), float(r["end"]),
-             int(r["channel"])] for r in rows]
+def our_notes(binary, paths):
+    """[pitch, velocity, start, end, channel] of each note of each of `paths` (one run)."""
+    return [[[int(r[0]), int(r[1]), float(r[2]), float(r[3]), int(r[4])] for r in rows]
+            for rows in inspect_csv(binary, "--notes", paths)]
 
 
 def compare(ours, theirs):
@@ -119,14 +117,15 @@ def main():
         files = files[::stride][: args.files]
     failed = 0
     total_notes = total_pedals = 0
-    for rel in files:
-        path = os.path.join(args.data, rel)
+    paths = [os.path.join(args.data, rel) for rel in files]
+    # The binary reads them all in one run for each flag: it loads LibTorch once, not per file.
+    all_notes, all_pedals = our_notes(args.binary, paths), our_pedals(args.binary, paths)
+    for rel, path, ours, our_pedal in zip(files, paths, all_notes, all_pedals):
         theirs, pedals = mido_read(path)
-        ours = our_notes(args.binary, path)
         total_notes += len(theirs)
         problems = compare(ours, theirs)
         total_pedals += len(pedals)
-        problems += compare_pedals(our_pedals(args.binary, path), pedals)
+        problems += compare_pedals(our_pedal, pedals)
         if problems:
             failed += 1
             print(f"MISMATCH {rel}: " + "; ".join(problems))
