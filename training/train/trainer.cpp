@@ -144,10 +144,10 @@ std::string iso_time() {
   return buf;
 }
 
-// The first key where two JSON objects differ, as "a.b: X vs Y".
 // The model's keys that no weight's shape depends on (see --init-from).
 constexpr const char* kWeightFreeModelKeys[] = {"context_notes", "target_notes", "dropout"};
 
+// The first key where two JSON objects differ, as "a.b: X vs Y".
 std::string first_difference(const json& a, const json& b, const std::string& prefix = "") {
   for (const auto& [k, v] : a.items()) {
     if (!b.contains(k)) return prefix + k + ": missing";
