@@ -83,7 +83,7 @@ void Recorder::take(const SynthEvent& played) {
       break;
     }
     case EventKind::kControl:
-      if (e.data1 == 64 || e.data1 == 66 || e.data1 == 67) {
+      if (is_piano_pedal(e.data1)) {
         pedals_[voice].push_back({e.frame / rate, e.data1, e.data2, ch, voice});
       }
       break;

@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <thread>
 
 #include "midi/midi_file.hpp"
@@ -42,6 +45,31 @@ TEST_F(RecorderTest, TwoTracksAtTheFramesTheySounded) {
   EXPECT_EQ(file.notes[1].channel, 1);
   EXPECT_EQ(file.notes[1].track, 2);
   ASSERT_EQ(file.pedals.size(), 1u);
+}
+
+// The three piano pedals are the performance as played and are kept; other controllers (here
+// volume, CC7) are not. The reader keeps only the sustain pedal, so the file's bytes are searched.
+TEST_F(RecorderTest, KeepsThePianoPedalsAndNoOtherController) {
+  Recorder recorder(played_, {.path = dir_ / "r.mid", .sample_rate = 48000, .model_program = 0});
+  played_.try_push(note_on(4800, Voice::kPlayer, 0, 60, 100));
+  played_.try_push(control(5000, Voice::kPlayer, 0, kSustainPedal, 127));
+  played_.try_push(control(5100, Voice::kPlayer, 0, kSostenutoPedal, 126));
+  played_.try_push(control(5200, Voice::kPlayer, 0, kSoftPedal, 125));
+  played_.try_push(control(5300, Voice::kPlayer, 0, 7, 124));
+  played_.try_push(note_off(9600, Voice::kPlayer, 0, 60));
+  recorder.drain();
+  ASSERT_TRUE(recorder.save());
+  std::ifstream in(dir_ / "r.mid", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto has = [&](int controller, int value) {
+    const char event[] = {static_cast<char>(0xB0), static_cast<char>(controller),
+                          static_cast<char>(value)};
+    return bytes.find(std::string(event, 3)) != std::string::npos;
+  };
+  EXPECT_TRUE(has(kSustainPedal, 127));
+  EXPECT_TRUE(has(kSostenutoPedal, 126));
+  EXPECT_TRUE(has(kSoftPedal, 125));
+  EXPECT_FALSE(has(7, 124));
 }
 
 TEST_F(RecorderTest, AReStruckKeyEndsItsFirstNoteFirst) {
