@@ -20,15 +20,15 @@ struct Note {
 // The sustain (damper) pedal's controller number, and where a switch controller such as a pedal
 // reads as pressed (MIDI 1.0: 0 to 63 off, 64 to 127 on).
 constexpr int kSustainPedal = 64;
+constexpr bool switch_pressed(int value) {
+  return value >= 64;
+}
 // The other two piano pedals: recordings keep them (the player's performance as played), the
 // model does not read them.
 constexpr int kSostenutoPedal = 66;
 constexpr int kSoftPedal = 67;
 constexpr bool is_piano_pedal(int controller) {
   return controller == kSustainPedal || controller == kSostenutoPedal || controller == kSoftPedal;
-}
-constexpr bool switch_pressed(int value) {
-  return value >= 64;
 }
 
 // A controller change we keep. Only the sustain pedal (CC64) is kept today; `controller` is stored
