@@ -1,20 +1,11 @@
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "io/atomic_file.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace mlstm {
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::size_t files_in(const std::filesystem::path& dir) {
   std::size_t n = 0;
@@ -26,7 +17,7 @@ TEST(AtomicFile, WritesAndReplaces) {
   test::TempDir dir;
   write_file_atomically(dir / "f", std::string_view("one"));
   write_file_atomically(dir / "f", std::string_view("two"));
-  EXPECT_EQ(slurp(dir / "f"), "two");
+  EXPECT_EQ(test::read_file(dir / "f"), "two");
   EXPECT_EQ(files_in(dir.path()), 1u);
 }
 
@@ -39,7 +30,7 @@ TEST(AtomicFile, AWriterThatThrowsLeavesTheOldFileAndNoTemporary) {
                                        throw std::runtime_error("interrupted");
                                      }),
                std::runtime_error);
-  EXPECT_EQ(slurp(dir / "f"), "old");
+  EXPECT_EQ(test::read_file(dir / "f"), "old");
   EXPECT_EQ(files_in(dir.path()), 1u);
 }
 

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "maestro/maestro_index.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_dataset.hpp"
 
@@ -89,8 +90,7 @@ TEST(MaestroIndex, WritesJson) {
   test::TempDir dir;
   test::make_tiny_dataset(dir.path(), test::tiny_rows(), false);
   write_index_json(load_maestro_index(dir.path()), dir / "index.json");
-  std::ifstream in(dir / "index.json");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = test::read_file(dir / "index.json");
   EXPECT_NE(text.find("\"train\": 3"), std::string::npos) << text.substr(0, 300);
   EXPECT_NE(text.find("Bach, Johann Sebastian"), std::string::npos);
 }

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "maestro/zip_extract.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace mlstm {
@@ -22,11 +23,6 @@ void make_zip(const std::filesystem::path& path,
   ASSERT_EQ(zip_close(za), 0);
 }
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 TEST(ZipExtract, UnpacksAndStripsTheCommonTopFolder) {
   test::TempDir dir;
   const std::string big(100000, 'm');
@@ -34,16 +30,16 @@ TEST(ZipExtract, UnpacksAndStripsTheCommonTopFolder) {
                            {"maestro-v3.0.0/2004/x.midi", big}});
   const auto r = extract_zip(dir / "a.zip", dir / "out", 1ull << 30, false);
   EXPECT_EQ(r.files, 2u);
-  EXPECT_EQ(slurp(dir / "out/maestro-v3.0.0.csv"), "header\n");
-  EXPECT_EQ(slurp(dir / "out/2004/x.midi"), big);
+  EXPECT_EQ(test::read_file(dir / "out/maestro-v3.0.0.csv"), "header\n");
+  EXPECT_EQ(test::read_file(dir / "out/2004/x.midi"), big);
 }
 
 TEST(ZipExtract, KeepsPathsWithoutACommonFolder) {
   test::TempDir dir;
   make_zip(dir / "a.zip", {{"one/a", "1"}, {"two/b", "2"}});
   extract_zip(dir / "a.zip", dir / "out", 1ull << 30, false);
-  EXPECT_EQ(slurp(dir / "out/one/a"), "1");
-  EXPECT_EQ(slurp(dir / "out/two/b"), "2");
+  EXPECT_EQ(test::read_file(dir / "out/one/a"), "1");
+  EXPECT_EQ(test::read_file(dir / "out/two/b"), "2");
 }
 
 TEST(ZipExtract, CorruptEntryIsReported) {
@@ -52,7 +48,7 @@ TEST(ZipExtract, CorruptEntryIsReported) {
   std::string data;
   for (int i = 0; i < 5000; ++i) data.push_back(static_cast<char>((i * 7919) % 251));
   make_zip(dir / "a.zip", {{"top/data.bin", data}});
-  std::string bytes = slurp(dir / "a.zip");
+  std::string bytes = test::read_file(dir / "a.zip");
   bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x55);
   std::ofstream(dir / "a.zip", std::ios::binary | std::ios::trunc) << bytes;
   try {

@@ -6,13 +6,12 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
 
 #include "midi/midi_file.hpp"
 #include "record/recorder.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace mlstm::rt {
@@ -59,8 +58,7 @@ TEST_F(RecorderTest, KeepsThePianoPedalsAndNoOtherController) {
   played_.try_push(note_off(9600, Voice::kPlayer, 0, 60));
   recorder.drain();
   ASSERT_TRUE(recorder.save());
-  std::ifstream in(dir_ / "r.mid", std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = test::read_file(dir_ / "r.mid");
   auto has = [&](int controller, int value) {
     const char event[] = {static_cast<char>(0xB0), static_cast<char>(controller),
                           static_cast<char>(value)};

@@ -2,10 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <fstream>
 
 #include "log/crc32c.hpp"
 #include "log/tensorboard_writer.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 
 namespace mlstm {
@@ -65,8 +65,7 @@ struct Scalar {
 
 // Reads every record, checking both CRCs of each; returns the scalars.
 std::vector<Scalar> read_events(const std::filesystem::path& path, std::string& file_version) {
-  std::ifstream in(path, std::ios::binary);
-  const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string all = test::read_file(path);
   std::vector<Scalar> out;
   std::size_t i = 0;
   while (i < all.size()) {

@@ -6,6 +6,7 @@
 
 #include "data/augment.hpp"
 #include "model/checkpoint.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_model.hpp"
 #include "train/trainer.hpp"
@@ -27,11 +28,6 @@ TrainOptions options(const std::filesystem::path& out) {
   o.device = "cpu";
   o.progress = false;
   return o;
-}
-
-std::string file_bytes(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // A figure that repeats every 8 notes is fully determined by a 10-note context, so a model that
@@ -246,7 +242,7 @@ TEST(Trainer, NaNLossStopsAndKeepsTheLastGoodCheckpoint) {
   RunConfig c = test::tiny_config();
   c.train.epochs = 1;
   train_in_memory(c, figure_data(), options(dir.path()));
-  const std::string before = file_bytes(dir / "last.ckpt");
+  const std::string before = test::read_file(dir / "last.ckpt");
 
   InMemoryData poisoned = figure_data();
   for (auto& perf : poisoned.train) {
@@ -262,7 +258,7 @@ TEST(Trainer, NaNLossStopsAndKeepsTheLastGoodCheckpoint) {
     EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("last.ckpt"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(file_bytes(dir / "last.ckpt"), before);
+  EXPECT_EQ(test::read_file(dir / "last.ckpt"), before);
 }
 
 TEST(Trainer, ResumeWithAnotherArchitectureNamesTheKey) {
