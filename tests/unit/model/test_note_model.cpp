@@ -7,6 +7,7 @@
 #include "model/feature_codec.hpp"
 #include "model/note_loss.hpp"
 #include "model/note_model.hpp"
+#include "support/read_file.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_model.hpp"
 
@@ -171,6 +172,16 @@ TEST(Checkpoint, LoadsACheckpointWrittenByLibTorch2OnCuda) {
   EXPECT_EQ(o.step.size(2), ck.config.model.time_bins);
 }
 
+// README's fine-tune of the shipped model uses presets/training/finetune.json; a model section
+// that differs from the checkpoint's either fails (a shape) or silently changes what the model reads
+// (context_notes), so the preset must describe the shipped model exactly.
+TEST(Checkpoint, TheFinetunePresetDescribesTheShippedModel) {
+  const std::filesystem::path root(MUSIC_LSTM_SOURCE_DIR);
+  const RunConfig preset = load_run_config(root / "presets/training/finetune.json");
+  const Checkpoint shipped = read_checkpoint(root / "models/default/model.ckpt");
+  EXPECT_EQ(to_json(preset)["model"].dump(), to_json(shipped.config)["model"].dump());
+}
+
 TEST(Checkpoint, SaveThenLoadGivesIdenticalOutputs) {
   test::TempDir dir;
   RunConfig c = test::tiny_config();
@@ -215,10 +226,7 @@ class CheckpointBadInput : public ::testing::Test {
     save_checkpoint(good(), ck);
   }
   std::filesystem::path good() const { return dir_ / "good.ckpt"; }
-  std::string bytes() const {
-    std::ifstream in(good(), std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
+  std::string bytes() const { return test::read_file(good()); }
   std::filesystem::path write(const std::string& name, const std::string& data) const {
     std::ofstream(dir_ / name, std::ios::binary) << data;
     return dir_ / name;
