@@ -173,8 +173,8 @@ TEST(Checkpoint, LoadsACheckpointWrittenByLibTorch2OnCuda) {
 }
 
 // README's fine-tune of the shipped model uses presets/training/finetune.json; a model section
-// that differs from the checkpoint's either fails (a shape) or silently changes what the model reads
-// (context_notes), so the preset must describe the shipped model exactly.
+// that differs from the checkpoint's either fails (a shape) or silently changes what the model
+// reads (context_notes), so the preset must describe the shipped model exactly.
 TEST(Checkpoint, TheFinetunePresetDescribesTheShippedModel) {
   const std::filesystem::path root(MUSIC_LSTM_SOURCE_DIR);
   const RunConfig preset = load_run_config(root / "presets/training/finetune.json");
