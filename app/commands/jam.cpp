@@ -373,7 +373,10 @@ int run_jam(JamArgs& a) {
               },
           .recording = [&session] { return session.recording_path(); },
           .load_model = [&swap](const std::string& path) { swap->load(path); },
-          .model_status = [&swap] { return swap->status(); },
+          .model_status =
+              [&swap] {
+                return ui::StatusLine{swap->status(), swap->failed()};
+              },
           .midi_ports =
               [&a] { return rt::list_midi_inputs(rt::parse_midi_system(a.cli.midi_api)); },
           .switch_midi_input =

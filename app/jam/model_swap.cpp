@@ -27,6 +27,7 @@ void ModelSwap::load(const std::string& path) {
   if (thread_.joinable()) thread_.join();
   thread_ = std::thread([this, path] {
     std::string status;
+    bool failed = false;
     try {
       std::shared_ptr<ContinuationEngine> engine =
           ContinuationEngine::load(path, device_, 1, decoder_);
@@ -44,9 +45,11 @@ void ModelSwap::load(const std::string& path) {
       status = "model: " + engine->description() + " (" + path + ")";
     } catch (const std::exception& e) {
       status = std::string("could not load it: ") + e.what() + "; the old model plays on";
+      failed = true;
     }
     std::lock_guard lock(mutex_);
     status_ = status;
+    failed_ = failed;
     loading_ = false;
   });
 }
@@ -54,6 +57,11 @@ void ModelSwap::load(const std::string& path) {
 std::string ModelSwap::status() const {
   std::lock_guard lock(mutex_);
   return status_;
+}
+
+bool ModelSwap::failed() const {
+  std::lock_guard lock(mutex_);
+  return failed_;
 }
 
 bool ModelSwap::loading() const {

@@ -27,6 +27,8 @@ class ModelSwap {
   std::string status() const;
   // Whether a load is under way.
   bool loading() const;
+  // Whether the last load failed (status() then says why).
+  bool failed() const;
 
  private:
   rt::InferenceWorker& worker_;
@@ -36,6 +38,7 @@ class ModelSwap {
   mutable std::mutex mutex_;
   std::string status_;
   bool loading_ = false;
+  bool failed_ = false;
   std::thread thread_;
 };
 

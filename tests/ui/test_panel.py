@@ -92,12 +92,13 @@ if CASE == "screenshot":
 elif CASE == "drive":
     rec = os.path.join(WORK, "drive.mid")
     # The window's top-left is at (0, 0) without a window manager; the beam-width slider is the
-    # second control of the left column (see ui/panel/jam_panel.cpp), its right end near x=225;
+    # second control of the left column (see ui/panel/jam_panel.cpp), from x=16 to x=199 (1 to 32:
+    # a click at x=180 sets about 29);
     # the "more..." button is on the speculate line, and its popup's third row is the cluster
     # slider (1 to 10 from x=153 to x=362: a click at x=200 sets about 3).
     script = ("for i in $(seq 50); do w=$(xdotool search --name '^music-lstm$' | head -1); "
               "[ -n \"$w\" ] && break; sleep 0.2; done; sleep 2; "
-              "xdotool mousemove 200 66 click 1; sleep 0.5; "
+              "xdotool mousemove 180 66 click 1; sleep 0.5; "
               "xdotool mousemove 145 272 click 1; sleep 0.5; "
               "xdotool mousemove 200 336 click 1; sleep 0.5; "
               "xdotool windowfocus $w; "
@@ -128,18 +129,19 @@ elif CASE == "record":
         os.remove(rec)
     model = sys.argv[5]
     # Places in the left column (see ui/panel/jam_panel.cpp): the recording's file field and its
-    # button, the model's file field and its button.
+    # button (x=210 to 258 as "record", to 316 as "stop recording"), the model's file field and its
+    # button (x=238 to 316).
     script = ("for i in $(seq 50); do w=$(xdotool search --name '^music-lstm$' | head -1); "
               "[ -n \"$w\" ] && break; sleep 0.2; done; sleep 2; "
               "xdotool mousemove 120 485 click 1; sleep 0.3; "
               f"xdotool type --delay 5 '{rec}'; sleep 0.3; "
-              "xdotool mousemove 262 485 click 1; sleep 0.5; xdotool windowfocus $w; "
+              "xdotool mousemove 235 485 click 1; sleep 0.5; xdotool windowfocus $w; "
               "for k in z x c; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; sleep 0.05; "
               "done; "
               "xdotool mousemove 120 445 click 1; sleep 0.3; "
               f"xdotool type --delay 5 '{model}'; sleep 0.3; "
               "xdotool mousemove 276 445 click 1; sleep 3; "
-              "xdotool mousemove 262 485 click 1; sleep 0.5")
+              "xdotool mousemove 235 485 click 1; sleep 0.5")
     report = jam("--virtual", seconds=14, display_script=script)
     if not os.path.exists(rec):
         fail("the recording started from the panel was not written")

@@ -33,6 +33,28 @@ std::int64_t steady_now_ns() {
       .count();
 }
 
+const ImVec4 kErrorColour(1.0f, 0.45f, 0.4f, 1.0f);
+
+void draw_status(const StatusLine& line) {
+  if (line.text.empty()) return;
+  if (line.error) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
+    ImGui::TextWrapped("%s", line.text.c_str());
+    ImGui::PopStyleColor();
+    return;
+  }
+  const bool clipped = ImGui::CalcTextSize(line.text.c_str()).x > ImGui::GetContentRegionAvail().x;
+  ImGui::TextUnformatted(line.text.c_str());
+  if (clipped && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", line.text.c_str());
+}
+
+// The width a field may take so that a button labelled `label` fits after it on the line.
+float width_beside_button(const char* label) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  return ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(label).x -
+         2 * style.FramePadding.x - style.ItemSpacing.x;
+}
+
 }  // namespace
 
 JamPanel::JamPanel(PanelContext context) : c_(std::move(context)) {}
@@ -69,6 +91,9 @@ void JamPanel::draw() {
   ImGui::TextUnformatted(c_.describe ? c_.describe().c_str() : c_.status.c_str());
 
   ImGui::BeginChild("controls", ImVec2(330, -150), true);
+  // Every widget leaves room for the longest label beside it, so that no label is cut off.
+  ImGui::PushItemWidth(
+      -(ImGui::CalcTextSize("when played over").x + ImGui::GetStyle().ItemInnerSpacing.x));
   draw_controls();
   ImGui::Separator();
   draw_voices();
@@ -78,6 +103,7 @@ void JamPanel::draw() {
   draw_recording_and_model();
   ImGui::Separator();
   draw_devices();
+  ImGui::PopItemWidth();
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("roll", ImVec2(0, -150), true);
@@ -285,25 +311,29 @@ void JamPanel::draw_time_and_key(rt::JamSettings& s) {
 }
 
 void JamPanel::draw_recording_and_model() {
-  // One line each for the statuses (clipped, not wrapped): the controls keep their places.
+  ImGui::SetNextItemWidth(width_beside_button("load model"));
   ImGui::InputTextWithHint("##model", "another model.ckpt", model_file_.data(), model_file_.size());
   ImGui::SameLine();
   if (ImGui::Button("load model") && model_file_[0] != '\0') c_.load_model(model_file_.data());
-  ImGui::TextUnformatted(c_.model_status().c_str());
+  draw_status(c_.model_status());
   const std::string recording = c_.recording();
+  // The field keeps its width when the button becomes "stop recording".
+  ImGui::SetNextItemWidth(width_beside_button("stop recording"));
   ImGui::InputTextWithHint("##record", "jam.mid", record_file_.data(), record_file_.size());
   ImGui::SameLine();
   if (recording.empty()) {
     if (ImGui::Button("record")) {
-      record_message_ = c_.start_recording(record_file_[0] ? record_file_.data() : "jam.mid");
+      const std::string error =
+          c_.start_recording(record_file_[0] ? record_file_.data() : "jam.mid");
+      record_message_ = {error, !error.empty()};
     }
   } else if (ImGui::Button("stop recording")) {
-    record_message_ = c_.stop_recording();
-    if (record_message_.empty()) record_message_ = "saved " + recording;
+    const std::string error = c_.stop_recording();
+    record_message_ = error.empty() ? StatusLine{"saved " + recording} : StatusLine{error, true};
   }
-  ImGui::TextUnformatted(!recording.empty()         ? ("recording into " + recording).c_str()
-                         : !record_message_.empty() ? record_message_.c_str()
-                                                    : "not recording");
+  draw_status(!recording.empty()              ? StatusLine{"recording into " + recording}
+              : !record_message_.text.empty() ? record_message_
+                                              : StatusLine{"not recording"});
 }
 
 void JamPanel::draw_devices() {
@@ -324,7 +354,7 @@ void JamPanel::draw_devices() {
     }
     ImGui::EndCombo();
   }
-  if (!device_message_.empty()) ImGui::TextUnformatted(device_message_.c_str());
+  draw_status({device_message_, true});  // the switches say only what went wrong
 }
 
 void JamPanel::draw_voices() {
@@ -375,6 +405,7 @@ void JamPanel::draw_presets() {
     }
     ImGui::EndCombo();
   }
+  ImGui::SetNextItemWidth(width_beside_button("save preset"));
   ImGui::InputText("##name", preset_name_.data(), preset_name_.size());
   ImGui::SameLine();
   if (ImGui::Button("save preset") && preset_name_[0] != '\0') {

@@ -20,6 +20,13 @@
 
 namespace mlstm::ui {
 
+// A line that says how something went. An error is shown whole at once; anything else keeps to
+// one line (clipped, whole in a tooltip) so that the controls under it keep their places.
+struct StatusLine {
+  std::string text;
+  bool error = false;
+};
+
 struct PanelContext {
   rt::JamKnobs& knobs;
   rt::AudioEngine& engine;
@@ -36,7 +43,7 @@ struct PanelContext {
   // Another model while the jam runs: loads in the background; model_status() says which model
   // plays and how the last load went.
   std::function<void(const std::string&)> load_model;
-  std::function<std::string()> model_status;
+  std::function<StatusLine()> model_status;
   // Devices while the jam runs: the MIDI input ports there are now, a switch to one ("" for the
   // virtual port), the audio devices there are now and a switch to one; the
   // switches return an error line or empty. status() is the one-line description shown on top.
@@ -84,7 +91,7 @@ class JamPanel {
   std::array<char, 256> record_file_{};
   std::array<char, 256> model_file_{};
   int learn_choice_ = 0;  // the MIDI learn target chosen in the popup
-  std::string record_message_;
+  StatusLine record_message_;
   std::vector<std::string> ports_, audio_devices_;
   std::string device_message_;
 };

@@ -46,6 +46,7 @@ TEST(ModelSwap, AModelThatReadsFewerNotesThanTheJamKeepsPlays) {
   ModelSwap swap(worker, ComputeDevice::kCpu, DecoderPath::kAuto, 32, "the one before");
   const std::string status = status_after_loading(swap, kTiny);
   EXPECT_EQ(status.rfind("model: ", 0), 0u) << status;
+  EXPECT_FALSE(swap.failed());
   EXPECT_EQ(answer_notes(worker, 32), 50u);
 }
 
@@ -56,6 +57,7 @@ TEST(ModelSwap, AModelThatReadsMoreNotesThanTheJamKeepsIsRefused) {
   EXPECT_NE(status.find("reads 10 notes; this jam's context holds only 5"), std::string::npos)
       << status;
   EXPECT_NE(status.find("the old model plays on"), std::string::npos) << status;
+  EXPECT_TRUE(swap.failed());
   EXPECT_EQ(answer_notes(worker, 5), 1u);
 }
 
@@ -64,7 +66,11 @@ TEST(ModelSwap, AFileThatDoesNotLoadLeavesTheOldModelPlaying) {
   ModelSwap swap(worker, ComputeDevice::kCpu, DecoderPath::kAuto, 32, "the one before");
   const std::string status = status_after_loading(swap, kTiny + ".missing");
   EXPECT_EQ(status.rfind("could not load it: ", 0), 0u) << status;
+  EXPECT_TRUE(swap.failed());
   EXPECT_EQ(answer_notes(worker, 32), 1u);
+  // A good file after a bad one: the failure is forgotten.
+  EXPECT_EQ(status_after_loading(swap, kTiny).rfind("model: ", 0), 0u);
+  EXPECT_FALSE(swap.failed());
 }
 
 }  // namespace
