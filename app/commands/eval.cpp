@@ -1,4 +1,5 @@
-// music-lstm eval: a model measured on a MAESTRO split (training/eval/model_eval.hpp).
+// music-lstm eval: a model measured on a split of MAESTRO or of a folder of MIDI files
+// (training/eval/model_eval.hpp).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <stdexcept>
@@ -46,7 +47,7 @@ int run_eval(EvalArgs& a) {
     const auto& p = r.at("repetition");
     std::printf(
         "%s on the %s split: pitch NLL %.3f nats, step error %.1f ms (from the median: %.1f ms), "
-        "duration error %.1f ms\n"
+        "duration error %.1f ms%s\n"
         "continuations: pitch-class overlap %.3f, IOI overlap %.3f, duration overlap %.3f\n"
         "songs of %d notes: longest 2-pitch run %.1f on average, %.1f%% stuck (16+), %.3f "
         "distinct 4-grams\n"
@@ -54,7 +55,9 @@ int run_eval(EvalArgs& a) {
         r.at("model").at("name").get<std::string>().c_str(),
         r.at("split").get<std::string>().c_str(), l.at("pitch_nll").get<double>(),
         l.at("step_mae_ms").get<double>(), l.at("step_median_mae_ms").get<double>(),
-        l.at("duration_mae_ms").get<double>(), c.at("pitch_class_overlap").get<double>(),
+        l.at("duration_mae_ms").get<double>(),
+        r.at("sustain_pedal").get<bool>() ? " (durations as heard under the pedal)" : "",
+        c.at("pitch_class_overlap").get<double>(),
         c.at("inter_onset_interval_overlapping_area").get<double>(),
         c.at("duration_overlapping_area").get<double>(), p.at("song_notes").get<int>(),
         p.at("longest_two_pitch_run_mean").get<double>(), 100 * p.at("share_stuck").get<double>(),
@@ -73,16 +76,22 @@ void add_eval_command(CLI::App& app) {
   auto a = std::make_shared<EvalArgs>();
   auto* cmd = app.add_subcommand(
       "eval",
-      "Measure a model on a MAESTRO split: likelihood, continuations against the real music, "
-      "repetition in long songs; writes report.json, report.md and SVG plots");
+      "Measure a model on a split of MAESTRO or of a folder of MIDI files: likelihood, "
+      "continuations against the real music, repetition in long songs; writes report.json, "
+      "report.md and SVG plots");
   cmd->add_option("--model", a->model, "Checkpoint (default: models/default/model.ckpt)");
   cmd->add_option("--data", a->data,
                   "MAESTRO folder (default: where get-data puts it), or a folder of MIDI files");
   add_split_options(cmd, a->o.data_split);
   add_selection_options(cmd, a->o.selection);
-  cmd->add_flag("--sustain-pedal", a->o.sustain_pedal,
-                "Compare with the real music's durations as heard under the sustain pedal (as a "
-                "model trained with training.sustain_pedal learnt them)");
+  auto* pedal = cmd->add_flag_callback(
+      "--sustain-pedal", [a] { a->o.sustain_pedal = true; },
+      "Compare with the real music's durations as heard under the sustain pedal (default: as the "
+      "model learnt them, its training.sustain_pedal; the shipped default did)");
+  cmd->add_flag_callback(
+         "--no-sustain-pedal", [a] { a->o.sustain_pedal = false; },
+         "Compare with the durations of the keys alone, whatever the model learnt")
+      ->excludes(pedal);
   cmd->add_option("--split", a->split, "train, validation or test")->capture_default_str();
   cmd->add_option("--prompts", a->o.prompts,
                   "Prompts drawn from the split (each continued by 50 notes, and into a song)")

@@ -15,6 +15,9 @@ from support.maestro import SKIP, maestro_missing  # noqa: E402
 
 MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
                      "tiny-libtorch-2.11-cuda.ckpt")
+# Trained with durations as heard under the sustain pedal (training.sustain_pedal).
+SHIPPED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models",
+                       "default", "model.ckpt")
 
 
 def run(binary, *args):
@@ -29,6 +32,36 @@ def one_line_error(r, words):
     assert len(lines) == 1, f"not one line: {r.stderr!r}"
     assert words in lines[0], f"{lines[0]!r} does not say {words!r}"
     print("bad input:", lines[0])
+
+
+def check_pedal_follows_the_model(binary, data):
+    """The real music's durations are read as the model learnt them unless told otherwise: under
+    the sustain pedal for the shipped default, of the keys alone for the small model."""
+    with tempfile.TemporaryDirectory() as tmp:
+        def pedal_and_duration_error(model, *options):
+            out = os.path.join(tmp, str(len(os.listdir(tmp))))
+            r = run(binary, "--model", model, "--data", data, "--prompts", "1", "--song-notes",
+                    "60", "--max-windows", "50", "--out", out, *options)
+            assert r.returncode == 0, r.stderr
+            with open(os.path.join(out, "report.json")) as f:
+                report = json.load(f)
+            said = "(durations as heard under the pedal)" in r.stdout
+            assert said == report["sustain_pedal"], f"the summary does not say so: {r.stdout}"
+            md = open(os.path.join(out, "report.md")).read()
+            assert ("under the sustain pedal" in md) == report["sustain_pedal"], md[:400]
+            return report["sustain_pedal"], report["likelihood"]["duration_mae_ms"]
+        small = pedal_and_duration_error(MODEL)
+        small_pedal = pedal_and_duration_error(MODEL, "--sustain-pedal")
+        assert not small[0] and small_pedal[0], (small, small_pedal)
+        assert small[1] != small_pedal[1], "--sustain-pedal did not change the durations read"
+        shipped = pedal_and_duration_error(SHIPPED)
+        shipped_keys = pedal_and_duration_error(SHIPPED, "--no-sustain-pedal")
+        assert shipped[0] and not shipped_keys[0], (shipped, shipped_keys)
+        print(f"duration error of the small model: {small[1]:.1f} ms (keys), {small_pedal[1]:.1f} "
+              f"ms (pedal); of the shipped: {shipped[1]:.1f} ms (pedal, its default), "
+              f"{shipped_keys[1]:.1f} ms (keys)")
+        r = run(binary, "--model", MODEL, "--sustain-pedal", "--no-sustain-pedal", "--out", tmp)
+        assert r.returncode != 0, "--sustain-pedal with --no-sustain-pedal was accepted"
 
 
 def main():
@@ -73,6 +106,7 @@ def main():
         svg = open(os.path.join(out, "loss_curves.svg")).read()
         assert svg.count("<polyline") == 3 and svg.count("<circle") == 2, svg
         assert "steps.csv" in svg, "the step losses are not in the plot"
+    check_pedal_follows_the_model(binary, data)
     r = reports[0]
     likelihood, cont, rep = r["likelihood"], r["continuations"], r["repetition"]
     for key in ("pitch_nll", "step_mae_ms", "duration_mae_ms", "velocity_mae"):

@@ -186,6 +186,7 @@ json evaluate_model(const EvalOptions& o) {
   const torch::Device device = pick_device(o.device);
   if (device.is_cpu()) torch::set_num_threads(std::max(1, o.cpu_threads));
 
+  const bool sustain_pedal = o.sustain_pedal.value_or(config.train.sustain_pedal);
   check_note_selection(o.selection);
   const DatasetReport data = index_dataset(o.data, o.cache_root, 0, o.progress, o.data_split);
   std::vector<std::vector<NoteFeatures>> performances;
@@ -193,7 +194,7 @@ json evaluate_model(const EvalOptions& o) {
     const CachedPerformance* e = data.notes.find(p->midi_filename);
     if (e && e->ok) {
       std::vector<Note> notes = select_notes(e->notes, e->track_names, o.selection);
-      if (o.sustain_pedal) notes = apply_sustain_pedal(notes, e->pedals);
+      if (sustain_pedal) notes = apply_sustain_pedal(notes, e->pedals);
       performances.push_back(to_features(notes));
     }
   }
@@ -209,7 +210,7 @@ json evaluate_model(const EvalOptions& o) {
                      {"context_notes", config.model.context_notes}};
   report["split"] = split_name(o.split);
   report["data"] = o.data.string();
-  report["sustain_pedal"] = o.sustain_pedal;
+  report["sustain_pedal"] = sustain_pedal;
   report["search"] = {{"sampling", sampling_name(o.search.sampling)},
                       {"width", o.search.width},
                       {"temperature", o.search.temperature},
@@ -423,9 +424,10 @@ std::string eval_markdown(const json& r) {
   std::ostringstream s;
   s << "# Evaluation of " << r.at("model").at("name").get<std::string>() << " ("
     << r.at("model").at("kind").get<std::string>() << ")\n\n"
-    << "Model `" << r.at("model").at("file").get<std::string>() << "`, MAESTRO "
-    << r.at("split").get<std::string>() << " split; continuations by "
-    << r.at("search").at("sampling").get<std::string>() << " at width "
+    << "Model `" << r.at("model").at("file").get<std::string>() << "`, the "
+    << r.at("split").get<std::string>() << " split of `" << r.value("data", std::string("?")) << "`"
+    << (r.value("sustain_pedal", false) ? " (durations as heard under the sustain pedal)" : "")
+    << "; continuations by " << r.at("search").at("sampling").get<std::string>() << " at width "
     << r.at("search").at("width") << ", temperature "
     << f(r.at("search").at("temperature").get<double>(), 2) << repetition_text(r.at("search"))
     << ".\n\n"

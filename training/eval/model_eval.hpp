@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "data/midi_folder.hpp"
@@ -22,10 +23,12 @@ namespace mlstm {
 
 struct EvalOptions {
   std::filesystem::path model;
-  std::filesystem::path data;        // MAESTRO, or a folder of MIDI files
-  DataSplitOptions data_split;       // a plain folder's split (as the model was trained with)
-  NoteSelection selection;           // which notes of each file
-  bool sustain_pedal = false;        // the real music's durations as heard under the pedal
+  std::filesystem::path data;   // MAESTRO, or a folder of MIDI files
+  DataSplitOptions data_split;  // a plain folder's split (as the model was trained with)
+  NoteSelection selection;      // which notes of each file
+  // The real music's durations as heard under the pedal; unset: as the model learnt them
+  // (training.sustain_pedal), so that its duration figures compare like with like.
+  std::optional<bool> sustain_pedal;
   std::filesystem::path cache_root;  // note caches
   std::filesystem::path out;         // report.json, report.md, *.svg go here
   Split split = Split::kTest;
