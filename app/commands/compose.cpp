@@ -9,8 +9,10 @@
 #include "commands/data_cli.hpp"
 #include "commands/decoding_cli.hpp"
 #include "commands/engine_cli.hpp"
+#include "data/sustain_pedal.hpp"
 #include "jam/bundled_files.hpp"
 #include "maestro/dataset.hpp"
+#include "midi/fill_context.hpp"
 #include "midi/midi_file.hpp"
 #include "midi/midi_writer.hpp"
 #include "midi/note_features.hpp"
@@ -26,7 +28,7 @@ struct ComposeArgs {
   std::string model, prime, data, out, sampling = "beam", wav, soundfont;
   EngineChoice engine;
   int prime_from_test = -1;
-  int prime_notes = 10;
+  int prime_notes = 0;  // 0: as many as the model reads
   int length = 600;
   int beam = 8;
   double temperature = 1.0;
@@ -67,19 +69,27 @@ void run(const ComposeArgs& a) {
   std::vector<std::string> track_names;
   for (const MidiTrackInfo& t : prime_midi.tracks) track_names.push_back(t.name);
   std::vector<Note> prime_notes = select_notes(prime_midi.notes, track_names, a.selection);
-  std::vector<NoteFeatures> prime = to_features(prime_notes);
-  if (static_cast<int>(prime.size()) > a.prime_notes)
-    prime.resize(static_cast<std::size_t>(a.prime_notes));
-  prime_notes.resize(prime.size());
+  if (prime_notes.empty()) {
+    throw std::runtime_error(prime_file.string() +
+                             " has no notes to start from (of the tracks --tracks chooses)");
+  }
 
   auto engine = ContinuationEngine::load(resolve_model(a.model), a.engine.compute_device(), 1,
                                          a.engine.decoder_path());
-  if (static_cast<int>(prime.size()) < engine->context_notes()) {
-    throw std::runtime_error(prime_file.string() + " gives " + std::to_string(prime.size()) +
-                             " prime notes; the model reads " +
-                             std::to_string(engine->context_notes()) +
-                             " (raise --prime-notes or use a longer file)");
-  }
+  // The prime's durations as the model learnt them (before the prime is cut: a key struck again
+  // later ends the pedal's hold of the one before), as the jam hears a player's pedal.
+  if (engine->sustain_pedal()) prime_notes = apply_sustain_pedal(prime_notes, prime_midi.pedals);
+  const std::size_t wanted =
+      static_cast<std::size_t>(a.prime_notes > 0 ? a.prime_notes : engine->context_notes());
+  if (prime_notes.size() > wanted) prime_notes.resize(wanted);
+  const std::vector<NoteFeatures> prime = to_features(prime_notes);
+  // A prime shorter than the model reads is filled as the jam fills a player's short phrase.
+  const std::vector<NoteFeatures> context =
+      fill_context(prime, static_cast<std::size_t>(engine->context_notes()));
+  const std::string filled_said = context.size() > prime.size()
+                                      ? " (repeated to the " + std::to_string(context.size()) +
+                                            " the model reads, as the jam fills a short phrase)"
+                                      : "";
   SearchSettings s = a.search;
   s.sampling = kSampling.at(a.sampling);
   s.width = a.sampling == "greedy" ? 1 : a.beam;
@@ -105,7 +115,7 @@ void run(const ComposeArgs& a) {
     scale_said = "; in " + scale->name();
   }
   const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<NoteFeatures> song = engine->continue_song(prime, a.length, s);
+  const std::vector<NoteFeatures> song = engine->continue_song(context, a.length, s);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -118,9 +128,9 @@ void run(const ComposeArgs& a) {
   std::vector<Note> answer = from_features(song, prime_notes.back().start + song.front().step, 1);
   write_midi_file(a.out, {{"prime", 0, 0, prime_notes, {}}, {"music-lstm", 1, 0, answer, {}}});
   std::printf(
-      "composed %zu notes after %zu prime notes from %s in %.2f s (%s; %s, width %d, "
+      "composed %zu notes after %zu prime notes%s from %s in %.2f s (%s; %s, width %d, "
       "temperature %g%s)\nwrote %s (tracks: prime, music-lstm)\n",
-      song.size(), prime.size(), prime_file.filename().c_str(), seconds,
+      song.size(), prime.size(), filled_said.c_str(), prime_file.filename().c_str(), seconds,
       engine->description().c_str(), a.sampling.c_str(), s.width, s.temperature, scale_said.c_str(),
       a.out.c_str());
 #ifdef MUSIC_LSTM_HAVE_REALTIME
@@ -157,8 +167,9 @@ void add_compose_command(CLI::App& app) {
       ->default_str(default_data_dir().string());
   add_split_options(cmd, a->split);
   add_selection_options(cmd, a->selection);
-  cmd->add_option("--prime-notes", a->prime_notes, "How many notes of the prime to use")
-      ->capture_default_str()
+  cmd->add_option("--prime-notes", a->prime_notes,
+                  "How many notes of the prime to use (default: as many as the model reads; "
+                  "fewer are repeated to fill them, as the jam fills a short phrase)")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--length", a->length, "Notes to compose")
       ->capture_default_str()

@@ -57,9 +57,4 @@ class NoteContext {
   std::int64_t last_activity_ = -1;
 };
 
-// `context` made `notes` long for a model that reads that many: a short phrase (a player's three
-// notes) is repeated from its start, as if played again, so the model sees the motif it answers.
-// Empty stays empty.
-std::vector<NoteFeatures> fill_context(std::vector<NoteFeatures> context, std::size_t notes);
-
 }  // namespace mlstm::rt

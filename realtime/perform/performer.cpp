@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "midi/fill_context.hpp"
 #include "midi/note.hpp"
 #include "midi/playability.hpp"
 #include "music/beat_estimate.hpp"

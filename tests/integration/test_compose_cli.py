@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """`music-lstm compose` as a user runs it, with a small model made by the GPU check
 (tests/data/): a 600-note song from a MIDI prime on its own track, the same seed giving the same
-song, and one clear error line for a missing model, a corrupt model, a short prime, a missing
-prime and out-of-range settings."""
+song, a prime shorter than the model reads filled as the jam fills a short phrase, and one clear
+error line for a missing model, a corrupt model, a prime without notes, a missing prime and
+out-of-range settings."""
 import os
 import subprocess
 import sys
@@ -12,8 +13,13 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from support import smf  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from jam_check import context_midi  # noqa: E402
+
 BINARY = None
 MODEL = os.path.join(os.path.dirname(__file__), "..", "data", "tiny-libtorch-2.11-cuda.ckpt")
+# Trained with durations as heard under the sustain pedal; reads 32 notes.
+SHIPPED = os.path.join(os.path.dirname(__file__), "..", "..", "models", "default", "model.ckpt")
 
 
 class ComposeCli(unittest.TestCase):
@@ -96,9 +102,66 @@ class ComposeCli(unittest.TestCase):
         self.assert_error(r, "not a music-lstm model file")
         self.assertEqual(len(r.stderr.strip().splitlines()), 1)
 
-    def test_short_prime(self):
-        r = self.compose("--prime", self.prime, "--prime-notes", "4", "--out", "x.mid")
-        self.assert_error(r, "the model reads 10")
+    def pitches_of_track(self, path, track):
+        out = subprocess.run([BINARY, "inspect", path, "--notes"], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[1:]
+        return [int(line.split(",")[0]) for line in out if int(line.split(",")[5]) == track]
+
+    def test_short_prime_is_filled_as_the_jam_fills_a_phrase(self):
+        # Four notes of the scale for a model that reads 10: the same song as from the ten notes
+        # the jam would give it (the four repeated before themselves, each repeat one step on).
+        short = os.path.join(self.tmp.name, "short.mid")
+        r = self.compose("--prime", self.prime, "--prime-notes", "4", "--length", "60", "--out",
+                         short)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("after 4 prime notes (repeated to the 10 the model reads", r.stdout)
+        self.assertEqual(self.pitches_of_track(short, 1), [55, 56, 57, 58])
+        step = 0.25  # smf.scale: 240 ticks a note at 480 a quarter note, 120 bpm
+        filled = [{"pitch": p, "step": 0.0 if k == 0 else step, "duration": step / 2,
+                   "velocity": 80} for k, p in enumerate([57, 58, 55, 56, 57, 58, 55, 56, 57, 58])]
+        filled_file = os.path.join(self.tmp.name, "filled.mid")
+        notes = context_midi(filled, filled_file)
+        whole = os.path.join(self.tmp.name, "whole.mid")
+        r = self.compose("--prime", filled_file, "--prime-notes", str(notes), "--length", "60",
+                         "--out", whole)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("repeated", r.stdout)
+        self.assertEqual(self.pitches_of_track(short, 2), self.pitches_of_track(whole, 2))
+
+    def test_prime_read_under_the_pedal_as_the_model_learnt_it(self):
+        # Twelve notes a quarter of a second apart under a pedal held for 4 s: the shipped default
+        # learnt durations as heard under the pedal, so its prime's notes ring on to the pedal's
+        # release; the small model learnt the keys alone, so its prime's notes end at the keys.
+        events = [(0, bytes([0xB0, 64, 127]))]
+        for k in range(12):
+            events.append((0 if k == 0 else 120, bytes([0x90, 60 + k, 80])))
+            events.append((120, bytes([0x80, 60 + k, 0])))
+        events.append((3840 - (11 * 240 + 120), bytes([0xB0, 64, 0])))  # up at 4 s
+        pedalled = os.path.join(self.tmp.name, "pedalled.mid")
+        with open(pedalled, "wb") as f:
+            f.write(smf.with_tempo(events))
+
+        def prime_durations(model):
+            out = os.path.join(self.tmp.name, "pedal-song.mid")
+            r = self.compose("--prime", pedalled, "--prime-notes", "12", "--length", "10",
+                             "--out", out, model=model)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = subprocess.run([BINARY, "inspect", out, "--notes"], capture_output=True,
+                                   text=True, check=True).stdout.splitlines()[1:]
+            return [float(line.split(",")[3]) - float(line.split(",")[2]) for line in lines
+                    if int(line.split(",")[5]) == 1]
+        keys = prime_durations(MODEL)
+        self.assertTrue(all(abs(d - 0.125) < 1e-3 for d in keys), keys)
+        heard = prime_durations(SHIPPED)
+        self.assertTrue(all(abs(k * 0.25 + d - 4.0) < 1e-3 for k, d in enumerate(heard)), heard)
+
+    def test_prime_without_notes(self):
+        empty = os.path.join(self.tmp.name, "empty.mid")
+        with open(empty, "wb") as f:
+            f.write(smf.with_tempo([]))
+        r = self.compose("--prime", empty, "--out", "x.mid")
+        self.assert_error(r, "has no notes to start from")
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
 
     def test_no_prime(self):
         self.assert_error(self.compose("--out", "x.mid"), "needs a prime")

@@ -106,23 +106,6 @@ TEST(NoteContext, AKeyHeldForeverDoesNotGrowTheContext) {
   EXPECT_LE(c.size(), 56u);
 }
 
-TEST(FillContext, RepeatsAShortPhraseBeforeItself) {
-  const std::vector<NoteFeatures> phrase = {
-      {60, 0, 0.2, 80}, {64, 0.5, 0.2, 80}, {67, 0.5, 0.2, 80}};
-  const auto filled = fill_context(phrase, 10);
-  ASSERT_EQ(filled.size(), 10u);
-  const int expected[] = {64, 67, 60, 64, 67, 60, 64, 67, 60, 64};
-  (void)expected;
-  EXPECT_EQ(filled[7].pitch, 60);
-  EXPECT_EQ(filled[8].pitch, 64);
-  EXPECT_EQ(filled[9].pitch, 67);
-  EXPECT_EQ(filled[6].pitch, 67);
-  EXPECT_DOUBLE_EQ(filled[7].step, 0.5);  // one mean step after the repeat
-  EXPECT_DOUBLE_EQ(filled[0].step, 0.0);
-  EXPECT_TRUE(fill_context({}, 10).empty());
-  EXPECT_EQ(fill_context(filled, 10), filled);
-}
-
 TEST(JamSettings, KnobsTakeTextAndSayTheRange) {
   JamSettings s;
   EXPECT_EQ(set_knob(s, "width", "4"), "");
