@@ -1,6 +1,7 @@
 // `music-lstm inspect-model FILE.ckpt`: what a checkpoint holds, and a check that it computes.
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "commands/commands.hpp"
@@ -30,6 +31,23 @@ void run(const std::string& file, const std::string& weights_only) {
       m.time_head == HeadKind::kClasses ? (" (" + std::to_string(m.time_bins) + ")").c_str() : "",
       m.velocity ? to_string(m.velocity_head) : "none");
   std::printf("parameters:  %lld\n", static_cast<long long>(parameter_count(*model)));
+  // How it learnt to read music: the jam, compose and eval read notes the same way (the pedal).
+  const TrainConfig& training = ck.config.train;
+  std::printf("durations:   %s\n", training.sustain_pedal
+                                       ? "as heard under the sustain pedal"
+                                       : "of the keys (the sustain pedal not read)");
+  std::string augmented;
+  if (training.augment_transpose > 0)
+    augmented = "transposed up to " + std::to_string(training.augment_transpose) + " semitones";
+  if (training.augment_stretch > 0) {
+    char stretch[64];
+    std::snprintf(stretch, sizeof stretch, "stretched up to %g%%", 100 * training.augment_stretch);
+    augmented += (augmented.empty() ? "" : ", ") + std::string(stretch);
+  }
+  std::printf("augmented:   %s\n", augmented.empty() ? "no" : (augmented + " either way").c_str());
+  const LossConfig& l = ck.config.loss;
+  std::printf("loss:        pitch %g, step %g, duration %g, velocity %g\n", l.pitch, l.step,
+              l.duration, l.velocity);
   for (const char* key : {"epoch", "step", "created", "torch", "device", "data"}) {
     if (ck.metadata.contains(key))
       std::printf("%-12s %s\n", (std::string(key) + ":").c_str(), ck.metadata[key].dump().c_str());

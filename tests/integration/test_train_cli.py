@@ -83,6 +83,15 @@ class TrainCli(unittest.TestCase):
                               capture_output=True, text=True)
         self.assertEqual(info.returncode, 0, info.stderr)
         self.assertIn("gives finite outputs", info.stdout)
+        # What the model learnt from, as the configuration said (TINY: no pedal, no augmentation).
+        self.assertIn("durations:   of the keys", info.stdout)
+        self.assertIn("augmented:   no\n", info.stdout)
+        shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models",
+                               "default", "model.ckpt")
+        info = subprocess.run([BINARY, "inspect-model", shipped], capture_output=True, text=True)
+        self.assertEqual(info.returncode, 0, info.stderr)
+        self.assertIn("durations:   as heard under the sustain pedal", info.stdout)
+        self.assertIn("augmented:   transposed up to 6 semitones either way", info.stdout)
 
     def test_ctrl_c_saves_and_resume_continues(self):
         make_dataset(self.data)
