@@ -50,8 +50,7 @@ int run_eval(EvalArgs& a) {
         "duration error %.1f ms%s\n"
         "continuations: pitch-class overlap %.3f, IOI overlap %.3f, duration overlap %.3f\n"
         "songs of %d notes: longest 2-pitch run %.1f on average, %.1f%% stuck (16+), %.3f "
-        "distinct 4-grams\n"
-        "report: %s/report.md and report.json (%.0f s)\n",
+        "distinct 4-grams\n",
         r.at("model").at("name").get<std::string>().c_str(),
         r.at("split").get<std::string>().c_str(), l.at("pitch_nll").get<double>(),
         l.at("step_mae_ms").get<double>(), l.at("step_median_mae_ms").get<double>(),
@@ -61,8 +60,22 @@ int run_eval(EvalArgs& a) {
         c.at("inter_onset_interval_overlapping_area").get<double>(),
         c.at("duration_overlapping_area").get<double>(), p.at("song_notes").get<int>(),
         p.at("longest_two_pitch_run_mean").get<double>(), 100 * p.at("share_stuck").get<double>(),
-        p.at("distinct_four_gram_share").get<double>(), a.out.c_str(),
-        r.at("seconds").get<double>());
+        p.at("distinct_four_gram_share").get<double>());
+    if (r.contains("listener")) {
+      const auto& listener = r.at("listener");
+      const auto line = [&](const char* mode, const char* name) {
+        const auto& m = listener.at(mode);
+        std::printf(
+            "listener's test, %s: told apart %.1f%% of the time (control %.1f%%; 50%% "
+            "cannot tell)\n",
+            name, 100 * m.at("accuracy").get<double>(),
+            100 * m.at("control").at("accuracy").get<double>());
+      };
+      line("call_and_response", "call and response");
+      line("continuous", "continuous");
+    }
+    std::printf("report: %s/report.md and report.json (%.0f s)\n", a.out.c_str(),
+                r.at("seconds").get<double>());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "music-lstm eval: %s\n", e.what());
@@ -100,6 +113,20 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--song-notes", a->o.song_notes, "Notes of each song for the repetition figures")
       ->capture_default_str()
       ->check(CLI::Range(50, 100000));
+  cmd->add_option("--listener-phrases", a->o.listener_phrases,
+                  "Phrases of the listener's test: answers against what the pianist played next, "
+                  "told apart by a classifier over a listener's figures (0: no test)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  cmd->add_option("--phrase-notes", a->o.phrase_notes,
+                  "Notes of each phrase of the listener's test (filled to the model's context as "
+                  "the jam fills a phrase)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 512));
+  cmd->add_option("--chain-answers", a->o.chain_answers,
+                  "Answers in each continuous chain of the listener's test")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   cmd->add_option("--width", a->o.search.width, "Beam width")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
@@ -108,6 +135,12 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::Range(0.01, 10.0));
   cmd->add_option("--sampling", a->sampling, "beam, greedy, stochastic-beam or sample")
       ->capture_default_str();
+  cmd->add_option("--top-k", a->o.search.top_k, "sample: keep the k most likely classes (0: all)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 128));
+  cmd->add_option("--top-p", a->o.search.top_p, "sample: nucleus probability")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 1.0));
   add_repetition_options(cmd, a->o.search);
   cmd->add_option("--seed", a->o.search.seed, "Seed of sampling")->capture_default_str();
   cmd->add_option("--prompt-seed", a->o.prompt_seed, "Seed of the choice of prompts")

@@ -41,7 +41,8 @@ def check_pedal_follows_the_model(binary, data):
         def pedal_and_duration_error(model, *options):
             out = os.path.join(tmp, str(len(os.listdir(tmp))))
             r = run(binary, "--model", model, "--data", data, "--prompts", "1", "--song-notes",
-                    "60", "--max-windows", "50", "--out", out, *options)
+                    "60", "--max-windows", "50", "--listener-phrases", "0", "--out", out,
+                    *options)
             assert r.returncode == 0, r.stderr
             with open(os.path.join(out, "report.json")) as f:
                 report = json.load(f)
@@ -81,13 +82,16 @@ def main():
         for k in range(2):
             out = os.path.join(tmp, f"report{k}")
             r = run(binary, "--model", MODEL, "--data", data, "--prompts", "4", "--song-notes",
-                    "120", "--max-windows", "200", "--out", out)
+                    "120", "--max-windows", "200", "--listener-phrases", "10", "--chain-answers",
+                    "2", "--out", out)
             print(r.stdout, r.stderr)
             assert r.returncode == 0, f"exit {r.returncode}"
+            r_summary = r.stdout
             with open(os.path.join(out, "report.json")) as f:
                 reports.append(json.load(f))
             md = open(os.path.join(out, "report.md")).read()
-            for heading in ("Note by note", "Continuations", "Repetition", "Plots"):
+            for heading in ("Note by note", "Continuations", "Repetition", "The listener's test",
+                            "Plots"):
                 assert heading in md, f"report.md has no {heading} section"
             for plot in reports[-1]["plots"]:
                 root = ET.parse(os.path.join(out, plot)).getroot()
@@ -101,7 +105,7 @@ def main():
         out = os.path.join(tmp, "report")
         r = run(binary, "--model", MODEL, "--data", data, "--prompts", "1", "--song-notes", "60",
                 "--max-windows", "10", "--metrics-csv", os.path.join(tmp, "metrics.csv"),
-                "--out", out)
+                "--listener-phrases", "0", "--out", out)
         assert r.returncode == 0, r.stderr
         svg = open(os.path.join(out, "loss_curves.svg")).read()
         assert svg.count("<polyline") == 3 and svg.count("<circle") == 2, svg
@@ -144,6 +148,25 @@ def main():
         assert who["notes_per_second"]["median"] > 0
     assert cr["real"]["degenerate"] == 0 and cr["real"]["span_s"]["median"] > 1.0
     assert "Playability" in md and "continuous, model" in md, "report.md lacks playability"
+    # The listener's test: 10 phrases, each answered once (call and response) and chained twice
+    # (continuous), the real music beside each; its control; every figure, the most separating
+    # first; the summary says both accuracies.
+    listener = r["listener"]
+    assert listener["phrases"] == 10 and listener["phrase_notes"] == 16
+    assert listener["chain_answers"] == 2 and listener["answer_notes"] == 50
+    for mode, samples in (("call_and_response", 20), ("continuous", 40)):
+        t = listener[mode]
+        assert t["samples"] == samples and t["control"]["samples"] == samples, (mode, t["samples"])
+        for a in (t["accuracy"], t["logistic_accuracy"], t["boosted_accuracy"],
+                  t["control"]["accuracy"]):
+            assert 0.0 <= a <= 1.0, (mode, a)
+        assert t["accuracy"] == max(t["logistic_accuracy"], t["boosted_accuracy"])
+        strengths = [abs(f["auc"] - 0.5) for f in t["figures"]]
+        assert len(strengths) == 27 and strengths == sorted(strengths, reverse=True), mode
+        assert {"key", "label", "auc", "median_model", "median_real"} <= set(t["figures"][0])
+        assert t["playability"]["model"]["answers"] == samples // 2
+    assert "listener_figures.svg" in r["plots"]
+    assert "told apart" in r_summary, "the summary does not give the listener's test"
     # The same prompts and seeds give the same figures (the times aside).
     for rr in reports:
         rr.pop("seconds")

@@ -14,6 +14,7 @@
 #include "data/sustain_pedal.hpp"
 #include "decode/answer_search.hpp"
 #include "decode/beam_search.hpp"
+#include "eval/listener_test.hpp"
 #include "eval/music_metrics.hpp"
 #include "eval/playability_figures.hpp"
 #include "eval/repetition.hpp"
@@ -176,6 +177,98 @@ std::string step_bands_markdown(const json& likelihood) {
   return s + "\n";
 }
 
+// The ten figures that tell the call-and-response answers from the real music best, by how
+// well each alone does (the area under the ROC curve; 0.5: not at all), in both modes and in the
+// control.
+std::string listener_chart(const json& listener) {
+  const json& call = listener.at("call_and_response");
+  const auto auc_of = [](const json& figures, const std::string& key) {
+    for (const json& f : figures) {
+      if (f.at("key") == key)
+        return std::max(f.at("auc").get<double>(), 1 - f.at("auc").get<double>());
+    }
+    return 0.5;
+  };
+  std::vector<std::string> keys;
+  std::vector<double> call_auc, chain_auc;
+  for (const json& f : call.at("figures")) {
+    if (keys.size() == 10) break;
+    keys.push_back(f.at("key").get<std::string>());
+    call_auc.push_back(auc_of(call.at("figures"), keys.back()));
+    chain_auc.push_back(auc_of(listener.at("continuous").at("figures"), keys.back()));
+  }
+  return bar_chart_svg(
+      {"What tells the answers from the real music (1: completely, 0.5: not at all)", "figure",
+       "area under the ROC curve"},
+      keys,
+      {{"call and response", {}, call_auc, kModelColour},
+       {"continuous", {}, chain_auc, kRealColour}});
+}
+
+// The listener's test in the report: accuracies, the control, the figures that give the answers
+// away, and the medians of issue 33's table.
+std::string listener_markdown(const json& l) {
+  const auto pct = [](const json& v) { return fixed(100 * v.get<double>(), 1) + "%"; };
+  std::ostringstream s;
+  s << "\n## The listener's test\n\n"
+    << l.at("phrases") << " phrases of " << l.at("phrase_notes")
+    << " notes from the split (filled to the " << l.at("context_notes")
+    << " notes the model reads, as the jam fills a phrase); each answer of " << l.at("answer_notes")
+    << " notes against the " << l.at("answer_notes")
+    << " notes the pianist played next; in continuous mode, each of " << l.at("chain_answers")
+    << " chained answers against the real music at the same place. Both are described by a "
+       "listener's figures (pitches, register, key, intervals, chords, rhythm, durations, "
+       "velocity, repetition) and two classifiers (logistic regression, boosted stumps) try to "
+       "tell them apart, cross-validated over "
+    << l.at("folds")
+    << " folds of phrases. 50% means a listener's figures cannot tell. The control: the real "
+       "music after each phrase against the real music after another phrase of the same "
+       "performance; it must stay near 50%.\n\n"
+    << "| mode | accuracy | logistic | boosted | samples | control |\n"
+       "|---|---:|---:|---:|---:|---:|\n";
+  for (const char* mode : {"call_and_response", "continuous"}) {
+    const json& m = l.at(mode);
+    s << "| " << (std::string(mode) == "continuous" ? "continuous" : "call and response") << " | "
+      << pct(m.at("accuracy")) << " | " << pct(m.at("logistic_accuracy")) << " | "
+      << pct(m.at("boosted_accuracy")) << " | " << m.at("samples") << " | "
+      << pct(m.at("control").at("accuracy")) << " |\n";
+  }
+  for (const char* mode : {"call_and_response", "continuous"}) {
+    const json& m = l.at(mode);
+    s << "\nWhat separates most, "
+      << (std::string(mode) == "continuous" ? "continuous" : "call and response")
+      << " (AUC above 0.5: higher in the answers):\n\n"
+         "| figure | answers (median) | real (median) | AUC |\n|---|---:|---:|---:|\n";
+    int shown = 0;
+    for (const json& f : m.at("figures")) {
+      if (shown++ == 10) break;
+      s << "| " << f.at("label").get<std::string>() << " | "
+        << fixed(f.at("median_model").get<double>(), 2) << " | "
+        << fixed(f.at("median_real").get<double>(), 2) << " | "
+        << fixed(f.at("auc").get<double>(), 3) << " |\n";
+    }
+  }
+  s << "\nIssue 33's seven figures (medians, answers against real; call and response / "
+       "continuous):\n\n| figure | answers | real | answers, continuous | real, continuous "
+       "|\n|---|---:|---:|---:|---:|\n";
+  for (const std::string& key : listener_table_figures()) {
+    std::string label;
+    double v[4] = {0, 0, 0, 0};
+    int k = 0;
+    for (const char* mode : {"call_and_response", "continuous"}) {
+      for (const json& f : l.at(mode).at("figures")) {
+        if (f.at("key") != key) continue;
+        label = f.at("label").get<std::string>();
+        v[k] = f.at("median_model").get<double>(), v[k + 1] = f.at("median_real").get<double>();
+      }
+      k += 2;
+    }
+    s << "| " << label << " | " << fixed(v[0], 2) << " | " << fixed(v[1], 2) << " | "
+      << fixed(v[2], 2) << " | " << fixed(v[3], 2) << " |\n";
+  }
+  return s.str();
+}
+
 }  // namespace
 
 json evaluate_model(const EvalOptions& o) {
@@ -214,6 +307,8 @@ json evaluate_model(const EvalOptions& o) {
   report["search"] = {{"sampling", sampling_name(o.search.sampling)},
                       {"width", o.search.width},
                       {"temperature", o.search.temperature},
+                      {"top_k", o.search.top_k},
+                      {"top_p", o.search.top_p},
                       {"seed", o.search.seed},
                       {"sample_timing", o.search.sample_timing},
                       {"timing_temperature", o.search.timing_temperature},
@@ -374,7 +469,31 @@ json evaluate_model(const EvalOptions& o) {
       {"cluster_window_ms", kClusterWindowSeconds * 1000},
       {"degenerate_when", "span under 1 s, or more than 10 notes within the cluster window"}};
 
-  // 4. Plots.
+  // 4. The listener's test: answers to real phrases against what the pianist played next.
+  if (o.listener_phrases > 0) {
+    ListenerTestOptions l;
+    l.phrases = o.listener_phrases;
+    l.phrase_notes = o.phrase_notes;
+    l.context_notes = config.model.context_notes;
+    l.answer_notes = kAnswerNotes;
+    l.chain_answers = o.chain_answers;
+    l.seed = o.prompt_seed;
+    l.search = o.search;
+    std::unique_ptr<ProgressBar> bar;
+    if (o.progress) bar = std::make_unique<ProgressBar>("listener", o.listener_phrases, "phrases");
+    report["listener"] = listener_test(
+        performances,
+        [&](std::span<const NoteFeatures> notes, const SearchSettings& s) {
+          return search(notes, s).notes;
+        },
+        l,
+        [&](int done, int) {
+          if (bar) bar->update(static_cast<double>(done));
+        });
+    if (bar) bar->finish();
+  }
+
+  // 5. Plots.
   std::filesystem::create_directories(o.out);
   json plots = json::array();
   const auto plot = [&](const std::string& name, const std::string& svg) {
@@ -394,6 +513,7 @@ json evaluate_model(const EvalOptions& o) {
   plot("durations.svg", line_chart_svg({"Durations", "log10 seconds", "density"},
                                        {{"model", grid, density(dur_model, grid), kModelColour},
                                         {"real", grid, density(dur_real, grid), kRealColour}}));
+  if (report.contains("listener")) plot("listener_figures.svg", listener_chart(report["listener"]));
   const std::filesystem::path csv =
       o.metrics_csv.empty() ? o.model.parent_path() / "metrics.csv" : o.metrics_csv;
   if (const auto curves = loss_curves(csv); !curves.empty()) {
@@ -498,6 +618,7 @@ std::string eval_markdown(const json& r) {
       << row("continuous, model", q.at("continuous").at("model"))
       << row("continuous, real", q.at("continuous").at("real"));
   }
+  if (r.contains("listener")) s << listener_markdown(r.at("listener"));
   s << "\n## Plots\n\n";
   for (const auto& name : r.at("plots")) {
     const std::string n = name.get<std::string>();

@@ -6,7 +6,9 @@
 //  - continuations: N prompts drawn from the split (the model's context, whose last 10 notes are
 //    the prompt; a next-note model reads its 50), 50 notes composed after each and compared with
 //    the 50 real notes that followed (music_metrics.hpp);
-//  - repetition: a song of `song_notes` composed from each prompt (repetition.hpp).
+//  - repetition: a song of `song_notes` composed from each prompt (repetition.hpp);
+//  - the listener's test: can a listener's figures tell the answers to real phrases from what a
+//    pianist played next, in call and response and in continuous mode (listener_test.hpp)?
 
 #include <cstdint>
 #include <filesystem>
@@ -34,6 +36,10 @@ struct EvalOptions {
   Split split = Split::kTest;
   int prompts = 100;
   int song_notes = 600;
+  // The listener's test: phrases (0: none), their notes, answers in each continuous chain.
+  int listener_phrases = 200;
+  int phrase_notes = 16;
+  int chain_answers = 6;
   SearchSettings search;          // width, temperature, sampling of the continuations and songs
   std::int64_t max_windows = 0;   // likelihood windows, 0: all
   std::uint64_t prompt_seed = 1;  // which prompts

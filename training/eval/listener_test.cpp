@@ -1,0 +1,161 @@
+#include "eval/listener_test.hpp"
+
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "eval/listener_classifier.hpp"
+#include "eval/listener_figures.hpp"
+#include "eval/playability_figures.hpp"
+#include "midi/fill_context.hpp"
+
+namespace mlstm {
+namespace {
+
+using json = nlohmann::json;
+
+// One mode's samples: the answers against the real music, and the control.
+struct ModeSamples {
+  std::vector<LabelledFigures> test, control;
+  PlayabilityFigures model, real;
+};
+
+json separability_json(const Separability& s) {
+  return {{"accuracy", s.accuracy()},
+          {"logistic_accuracy", s.logistic_accuracy},
+          {"boosted_accuracy", s.boosted_accuracy},
+          {"samples", s.samples}};
+}
+
+json mode_json(const ModeSamples& m, int folds, std::uint64_t seed) {
+  const Separability test = separate(m.test, folds, seed);
+  const Separability control = separate(m.control, folds, seed);
+  json out = separability_json(test);
+  out["control"] = separability_json(control);
+  json figures = json::array();
+  const auto& infos = listener_figure_infos();
+  for (const FigureSeparation& f : test.figures) {
+    figures.push_back({{"key", infos[f.figure].key},
+                       {"label", infos[f.figure].label},
+                       {"auc", f.auc},
+                       {"median_model", f.median_label1},
+                       {"median_real", f.median_label0}});
+  }
+  out["figures"] = figures;
+  out["playability"] = {{"model", m.model.to_json()}, {"real", m.real.to_json()}};
+  return out;
+}
+
+// Where a phrase and the music after it start in a performance of `size` notes, `need` notes in
+// all, and where the control's second phrase starts, not overlapping the first. The size must be
+// at least 2 * need.
+std::pair<std::size_t, std::size_t> two_places(std::size_t size, std::size_t need,
+                                               std::mt19937_64& rng) {
+  const std::size_t last = size - need;  // the last start
+  for (;;) {
+    const std::size_t a = rng() % (last + 1);
+    // The starts that do not overlap [a, a + need): [0, a - need] and [a + need, last]. A first
+    // start in the middle of a short performance leaves none: draw again (a start at 0 or at the
+    // last always leaves some).
+    const std::size_t below = a >= need ? a - need + 1 : 0;
+    const std::size_t above = a + need <= last ? last - (a + need) + 1 : 0;
+    if (below + above == 0) continue;
+    const std::size_t pick = rng() % (below + above);
+    return {a, pick < below ? pick : a + need + (pick - below)};
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& listener_table_figures() {
+  static const std::vector<std::string> keys = {
+      "distinct_pitches", "pitch_range",       "register_drift", "pitch_class_focus",
+      "step_motion",      "direction_changes", "chord_onsets"};
+  return keys;
+}
+
+json listener_test(const std::vector<std::vector<NoteFeatures>>& performances,
+                   const ListenerSearch& search, const ListenerTestOptions& o,
+                   const std::function<void(int, int)>& progress) {
+  if (o.phrases < o.folds) {
+    throw std::runtime_error("the listener's test needs at least " + std::to_string(o.folds) +
+                             " phrases (one a fold)");
+  }
+  const std::size_t answer = static_cast<std::size_t>(o.answer_notes);
+  const std::size_t chain = answer * static_cast<std::size_t>(std::max(1, o.chain_answers));
+  const std::size_t phrase_notes = static_cast<std::size_t>(o.phrase_notes);
+  const std::size_t need = phrase_notes + chain;
+  std::vector<std::size_t> usable;
+  for (std::size_t i = 0; i < performances.size(); ++i) {
+    if (performances[i].size() >= 2 * need) usable.push_back(i);
+  }
+  if (usable.empty()) {
+    throw std::runtime_error("no performance has the " + std::to_string(2 * need) +
+                             " notes the listener's test needs (two phrases of " +
+                             std::to_string(phrase_notes) + " notes and " + std::to_string(chain) +
+                             " real notes after each)");
+  }
+  std::mt19937_64 rng(o.seed);
+  ModeSamples call, continuous;
+  SearchSettings settings = o.search;
+  settings.length = o.answer_notes;
+  for (int k = 0; k < o.phrases; ++k) {
+    const std::vector<NoteFeatures>& notes = performances[usable[rng() % usable.size()]];
+    const auto places = two_places(notes.size(), need, rng);
+    const auto at = [&](std::size_t from, std::size_t count) {
+      const auto begin = notes.begin() + static_cast<std::ptrdiff_t>(from);
+      return std::vector<NoteFeatures>(begin, begin + static_cast<std::ptrdiff_t>(count));
+    };
+    const std::vector<NoteFeatures> phrase = at(places.first, phrase_notes);
+    const std::vector<NoteFeatures> after = at(places.first + phrase_notes, chain);
+    const std::vector<NoteFeatures> twin = at(places.second, phrase_notes);
+    const std::vector<NoteFeatures> twin_after = at(places.second + phrase_notes, chain);
+    const std::vector<NoteFeatures> context =
+        fill_context(phrase, static_cast<std::size_t>(o.context_notes));
+
+    // Call and response: one answer to the phrase.
+    settings.seed = o.search.seed + static_cast<std::uint64_t>(k);
+    const std::vector<NoteFeatures> reply = search(context, settings);
+    const std::span<const NoteFeatures> real(after.data(), answer);
+    const std::span<const NoteFeatures> twin_real(twin_after.data(), answer);
+    call.test.push_back({listener_figures(reply, phrase), 1, k});
+    call.test.push_back({listener_figures(real, phrase), 0, k});
+    call.control.push_back({listener_figures(real, phrase), 0, k});
+    call.control.push_back({listener_figures(twin_real, twin), 1, k});
+    call.model.add(reply);
+    call.real.add(real);
+
+    // Continuous: the chain goes on from the answer, each answer from the notes so far.
+    std::vector<NoteFeatures> song = context;
+    song.insert(song.end(), reply.begin(), reply.end());
+    for (int j = 1; j < o.chain_answers; ++j) {
+      ++settings.seed;
+      const std::vector<NoteFeatures> next = search(song, settings);
+      song.insert(song.end(), next.begin(), next.end());
+    }
+    const std::span<const NoteFeatures> chained(song.data() + context.size(), chain);
+    for (std::size_t j = 0; j + answer <= chain; j += answer) {
+      const auto model_part = chained.subspan(j, answer);
+      const auto real_part = std::span<const NoteFeatures>(after).subspan(j, answer);
+      const auto twin_part = std::span<const NoteFeatures>(twin_after).subspan(j, answer);
+      continuous.test.push_back({listener_figures(model_part, phrase), 1, k});
+      continuous.test.push_back({listener_figures(real_part, phrase), 0, k});
+      continuous.control.push_back({listener_figures(real_part, phrase), 0, k});
+      continuous.control.push_back({listener_figures(twin_part, twin), 1, k});
+      continuous.model.add(model_part);
+      continuous.real.add(real_part);
+    }
+    if (progress) progress(k + 1, o.phrases);
+  }
+  const std::uint64_t fold_seed = o.seed + 7;
+  return {{"phrases", o.phrases},
+          {"phrase_notes", o.phrase_notes},
+          {"context_notes", o.context_notes},
+          {"answer_notes", o.answer_notes},
+          {"chain_answers", o.chain_answers},
+          {"folds", o.folds},
+          {"call_and_response", mode_json(call, o.folds, fold_seed)},
+          {"continuous", mode_json(continuous, o.folds, fold_seed)}};
+}
+
+}  // namespace mlstm
