@@ -1,5 +1,6 @@
 #pragma once
-// Continuing a list of notes with a model: greedy decoding and beam search.
+// Continuing a list of notes with a LibTorch model: the one search (decode/note_search.hpp) on
+// the model's incremental decoder (decode/torch_note_decoder.hpp), on any device.
 //
 // The context is encoded once; then the decoder runs one note at a time, each beam carrying its
 // own LSTM state, so a 50-note answer costs 50 single decoder steps (the original project re-ran

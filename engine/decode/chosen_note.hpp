@@ -1,7 +1,6 @@
 #pragma once
-// The note a search chose, from what it chose head by head: one function for the LibTorch search
-// (decode/beam_search.cpp) and the fast one (decode/fast/fast_beam_search.cpp), so their notes are
-// decoded and guarded alike.
+// The note the search (decode/note_search.cpp) chose, from what it chose head by head: decoded
+// and guarded alike whatever the decoder.
 
 #include <algorithm>
 #include <cmath>

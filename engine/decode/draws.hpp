@@ -1,9 +1,9 @@
 #pragma once
 // The random draws of decoding (drawn timing, sampling, stochastic beam search), on the host and
-// torch-free, so that the LibTorch search (decode/beam_search.cpp) and the fast one
-// (decode/fast/fast_beam_search.cpp) draw exactly the same numbers in the same order and give the
-// same answers for the same seed. (LibTorch's generator and its multinomial are not specified
-// beyond "random": copying their algorithms would tie us to one LibTorch version.)
+// torch-free, so that the search (decode/note_search.cpp) draws exactly the same numbers in the
+// same order on every decoder and device (the LibTorch model on a GPU, the packed CPU decoder)
+// and gives the same answers for the same seed. (LibTorch's generator and its multinomial are not
+// specified beyond "random": copying their algorithms would tie us to one LibTorch version.)
 
 #include <cstdint>
 #include <random>

@@ -1,6 +1,5 @@
 #pragma once
-// What both searches (decode/beam_search.hpp and the fast one, decode/fast/fast_beam_search.hpp)
-// refuse, with the same one-line errors.
+// What the search (decode/note_search.hpp, on any decoder) refuses, in one line each.
 
 #include <cstddef>
 

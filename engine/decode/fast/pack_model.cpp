@@ -99,25 +99,13 @@ void start_state(NoteModelImpl& model, std::span<const NoteFeatures> context, st
 }
 
 ModelSearch::ModelSearch(NoteModelImpl& model)
-    : config_(model.config()),
-      packed_(std::make_unique<PackedModel>(pack_model(model))),
-      search_(std::make_unique<FastBeamSearch>(*packed_)) {
-  if (config_.kind == ModelKind::kSeq2Seq) encoder_ = std::make_unique<PackedEncoder>(*packed_);
-}
+    : packed_(std::make_unique<PackedModel>(pack_model(model))),
+      decoder_(std::make_unique<PackedNoteDecoder>(*packed_)),
+      search_(std::make_unique<NoteSearch>(*decoder_)) {}
 
 SearchResult ModelSearch::operator()(std::span<const NoteFeatures> context,
                                      const SearchSettings& settings) {
-  // The settings first: a short context must be one line, not the encoder's error.
-  check_search(settings, config_, context.size());
-  if (encoder_) {
-    encoder_->encode(context, h_, c_);
-  } else {
-    // A next-note model's LSTM starts from zeros and reads the context itself.
-    const auto size = static_cast<std::size_t>(config_.decoder_layers) * config_.decoder_hidden;
-    h_.assign(size, 0.0f);
-    c_.assign(size, 0.0f);
-  }
-  return search_->search(context, h_, c_, settings);
+  return (*search_)(context, settings);
 }
 
 }  // namespace mlstm::fast

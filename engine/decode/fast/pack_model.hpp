@@ -6,9 +6,8 @@
 #include <span>
 #include <vector>
 
-#include "decode/fast/fast_beam_search.hpp"
-#include "decode/fast/packed_decoder.hpp"
-#include "decode/fast/packed_encoder.hpp"
+#include "decode/fast/packed_note_decoder.hpp"
+#include "decode/note_search.hpp"
 #include "model/note_model.hpp"
 
 namespace mlstm::fast {
@@ -22,9 +21,9 @@ PackedModel pack_model(NoteModelImpl& model);
 void start_state(NoteModelImpl& model, std::span<const NoteFeatures> context, std::vector<float>& h,
                  std::vector<float>& c);
 
-// The fast path as one object: the model packed once, then for each answer the packed encoder
-// and the search on the packed decoder. What beam_search() gives, faster on one CPU core;
-// LibTorch is not called after construction.
+// The fast path as one object: the model packed once, then for each answer the one search
+// (decode/note_search.hpp) on the packed encoder and decoder. What beam_search() gives, faster on
+// one CPU core; LibTorch is not called after construction.
 class ModelSearch {
  public:
   // The model's weights are copied now (a change to them later is not seen).
@@ -32,11 +31,9 @@ class ModelSearch {
   SearchResult operator()(std::span<const NoteFeatures> context, const SearchSettings& settings);
 
  private:
-  ModelConfig config_;
-  std::unique_ptr<PackedModel> packed_;  // the search holds a reference: its address stays
-  std::unique_ptr<FastBeamSearch> search_;
-  std::unique_ptr<PackedEncoder> encoder_;  // null for a next-note model
-  std::vector<float> h_, c_;
+  std::unique_ptr<PackedModel> packed_;  // the decoder holds a reference: its address stays
+  std::unique_ptr<PackedNoteDecoder> decoder_;
+  std::unique_ptr<NoteSearch> search_;
 };
 
 }  // namespace mlstm::fast

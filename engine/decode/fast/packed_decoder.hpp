@@ -1,7 +1,8 @@
 #pragma once
-// The decoder of a model, packed for decoding on one CPU core: the fast path of beam search
-// (decode/fast/fast_beam_search.hpp). Torch-free: plain arrays and one BLAS matrix product per
-// LSTM layer and step, with no allocation after construction.
+// The decoder of a model, packed for decoding on one CPU core: the fast path of the search
+// (decode/fast/packed_note_decoder.hpp puts it under decode/note_search.hpp). Torch-free: plain
+// arrays and one BLAS matrix product per LSTM layer and step, with no allocation after
+// construction.
 //
 // Each layer's step for every beam at once is one product: [x | h] (beams x (inputs + hidden))
 // times W ((inputs + hidden) x 4 hidden), W being PyTorch's weight_ih and weight_hh side by side,

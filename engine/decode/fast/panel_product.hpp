@@ -35,9 +35,4 @@ void panel_product(const float* x, int rows, int ldx, const Panels& panels,
 // tanhf and expf were a fifth of the decoder's time; sigmoid(x) = (1 + tanh(x / 2)) / 2.
 void lstm_cell(const float* gates, int hidden, float* h, float* c);
 
-// log_softmax(x / temperature) in place, as LibTorch computes it in float (x - max - log(sum of
-// exp(x - max))), the exponentials a vectorized polynomial (Cephes' expf, within 2 units in the
-// last place) where libm's expf is called one value at a time.
-void log_softmax(float* x, int n, float temperature);
-
 }  // namespace mlstm::fast

@@ -1,7 +1,7 @@
 // The fast decoder's matrix product (decode/fast/panel_product.hpp) against a plain triple loop,
 // with panels 8 and 16 columns wide (both kernels run on any x86-64 CPU), for every row count
 // the beams reach and widths that leave a panel part-filled; its LSTM cell against libm; its
-// log-softmax against one computed in double.
+// log-softmax (decode/log_softmax.hpp, the one search's) against one computed in double.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "decode/fast/panel_product.hpp"
+#include "decode/log_softmax.hpp"
 
 namespace mlstm::fast {
 namespace {

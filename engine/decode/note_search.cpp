@@ -1,15 +1,16 @@
-#include "decode/fast/fast_beam_search.hpp"
+#include "decode/note_search.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "decode/chosen_note.hpp"
-#include "decode/fast/panel_product.hpp"
+#include "decode/log_softmax.hpp"
 #include "decode/search_checks.hpp"
 #include "model/feature_codec.hpp"
 
-namespace mlstm::fast {
+namespace mlstm {
 namespace {
 
 constexpr float kOff = -std::numeric_limits<float>::infinity();
@@ -55,10 +56,10 @@ enum Head { kPitch = 0, kStep = 1, kDuration = 2, kVelocity = 3 };
 
 }  // namespace
 
-FastBeamSearch::FastBeamSearch(const PackedModel& model) : model_(model), decoder_(model, 64) {}
+NoteSearch::NoteSearch(NoteDecoder& decoder) : decoder_(decoder) {}
 
-void FastBeamSearch::add_head(std::vector<Candidate>& candidates, std::span<const float> log_probs,
-                              int width, int head) {
+void NoteSearch::add_head(std::vector<Candidate>& candidates, std::span<const float> log_probs,
+                          int width, int head) {
   const int k = std::min<int>(width, static_cast<int>(log_probs.size()));
   top_k(log_probs, k, top_);
   if (candidates.empty()) {
@@ -95,10 +96,15 @@ void FastBeamSearch::add_head(std::vector<Candidate>& candidates, std::span<cons
   }
 }
 
-SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::span<const float> h,
-                                    std::span<const float> c, const SearchSettings& s) {
-  const ModelConfig& m = model_.config;
+SearchResult NoteSearch::operator()(std::span<const NoteFeatures> context,
+                                    const SearchSettings& s) {
+  const ModelConfig& m = decoder_.config();
   check_search(s, m, context.size());
+  if (s.width > decoder_.max_beams() && s.sampling != Sampling::kSample) {
+    throw DecodeError("this decoder holds at most " + std::to_string(decoder_.max_beams()) +
+                      " beams");
+  }
+  const DecoderLayout layout = decoder_.layout();
   const TimeBins time_bins(m);
   const VelocityBins velocity_bins(m.velocity_bins);
   const bool time_classes = m.time_head == HeadKind::kClasses;
@@ -109,17 +115,16 @@ SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::
 
   // The class heads: where each one's outputs start and how many there are.
   std::vector<HeadSpan>& class_heads = class_heads_;
-  class_heads.assign(1, {kPitch, 0, PackedModel::kPitchOutputs, s.temperature});
-  int offset = PackedModel::kPitchOutputs;
+  class_heads.assign(1, {kPitch, 0, DecoderLayout::kPitchOutputs, s.temperature});
   const double timing_temperature = s.temperature * s.timing_temperature;
   if (time_classes) {
-    class_heads.push_back({kStep, offset, model_.step_outputs, timing_temperature});
+    class_heads.push_back({kStep, layout.step_at(), layout.step_outputs, timing_temperature});
     class_heads.push_back(
-        {kDuration, offset + model_.step_outputs, model_.duration_outputs, timing_temperature});
+        {kDuration, layout.duration_at(), layout.duration_outputs, timing_temperature});
   }
-  offset += model_.step_outputs + model_.duration_outputs;
   if (velocity_classes) {
-    class_heads.push_back({kVelocity, offset, model_.velocity_outputs, s.temperature});
+    class_heads.push_back(
+        {kVelocity, layout.velocity_at(), layout.velocity_outputs, s.temperature});
   }
   // With drawn timing the beam searches the pitch head only.
   const bool draw_timing = s.sample_timing && s.sampling != Sampling::kSample;
@@ -140,16 +145,10 @@ SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::
       step_seconds.push_back(time_bins.to_seconds(cls));
   }
 
-  // The decoder's first input: the start token (seq2seq), or the context itself (next-note).
-  decoder_.start(h, c);
-  const std::span<const NoteFeatures> ctx = context.last(static_cast<std::size_t>(m.context_notes));
+  // The decoder reads the context; its first input: the start token (seq2seq), or the context's
+  // last note (next-note).
   inputs_.clear();
-  if (m.kind == ModelKind::kSeq2Seq) {
-    inputs_.push_back({kStartPitch, 0.0, 0.0, 0});
-  } else {
-    for (std::size_t i = 0; i + 1 < ctx.size(); ++i) decoder_.step(ctx.subspan(i, 1));
-    inputs_.push_back(ctx.back());
-  }
+  inputs_.push_back(decoder_.start(context));
   // Every per-beam array holds at least `width` beams, each room for the whole answer, and none
   // is ever shrunk: the loop below only copies into arrays that have grown already, so that it
   // allocates nothing once an answer of this width and length has been searched.
@@ -320,9 +319,9 @@ SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::
       const auto value = [&](int column) {
         return static_cast<double>(out[static_cast<std::size_t>(column)]);
       };
-      const int step_at = PackedModel::kPitchOutputs;
-      const int duration_at = step_at + model_.step_outputs;
-      const int velocity_at = duration_at + model_.duration_outputs;
+      const int step_at = layout.step_at();
+      const int duration_at = layout.duration_at();
+      const int velocity_at = layout.velocity_at();
       HeadChoices heads;
       heads.pitch = classes[i][kPitch];
       heads.step = time_classes ? classes[i][kStep] : value(step_at);
@@ -354,4 +353,4 @@ SearchResult FastBeamSearch::search(std::span<const NoteFeatures> context, std::
   return {beams_[top], scores_[top]};
 }
 
-}  // namespace mlstm::fast
+}  // namespace mlstm

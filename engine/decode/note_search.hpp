@@ -1,35 +1,36 @@
 #pragma once
-// Beam search on the packed decoder (decode/fast/packed_decoder.hpp): the same search as
-// decode/beam_search.hpp (every sampling method, drawn timing, the repetition penalty, the pitch
-// mask, the playability limits, the same draws for the same seed) with the decoder's steps on
-// plain arrays and one matrix product per layer, and no allocation inside the loop over notes
-// once its arrays have grown (they are kept between answers). Torch-free: the encoder's state
-// comes in as floats (decode/fast/packed_encoder.hpp computes it).
+// The one search (issue 33): beam search, stochastic beam search and sampling over any
+// incremental decoder (decode/note_decoder.hpp), with every rule of decoding written once here:
+// the temperature and the timing temperature, top-k and top-p, drawn timing, the repetition
+// penalty, the pitch range and scale lock (the pitch mask), the playability limits, the same
+// draws for the same seed (decode/draws.hpp). `beam_search()` runs it on the LibTorch model,
+// the fast path (decode/fast/pack_model.hpp) on the packed CPU decoder; the tests hold the two
+// to the same notes (tests/unit/decode/test_fast_decoder.cpp, functional_fast_search_equality).
 //
-// The LibTorch search stays the reference (and the path for the GPU, and for training's
-// validation); tests/unit/decode/test_fast_decoder.cpp and functional_fast_search_equality hold
-// this one to it: the same notes on random contexts, and log-probabilities within 1e-4.
-
+// Its arrays are kept between answers and never shrunk: once an answer of a width and length
+// has been searched, the loop over notes allocates nothing of its own (a decoder may: the
+// LibTorch one does, the packed one does not).
+//
+// Threads: one search is used by one thread at a time [search thread].
 #include <array>
 #include <span>
 #include <vector>
 
 #include "decode/draws.hpp"
-#include "decode/fast/packed_decoder.hpp"
+#include "decode/note_decoder.hpp"
 #include "decode/onset_limits.hpp"
 #include "decode/search_settings.hpp"
 
-namespace mlstm::fast {
+namespace mlstm {
 
-class FastBeamSearch {
+class NoteSearch {
  public:
-  // `model` must outlive the search.
-  explicit FastBeamSearch(const PackedModel& model);
-
-  // Continues `context` (its last context_notes notes) from the decoder state (h, c) the
-  // encoder gave for it ([layers x hidden] each). Throws DecodeError as beam_search() does.
-  SearchResult search(std::span<const NoteFeatures> context, std::span<const float> h,
-                      std::span<const float> c, const SearchSettings& settings);
+  // `decoder` must outlive the search.
+  explicit NoteSearch(NoteDecoder& decoder);
+  // Continues `context` (the decoder's model reads its last context_notes notes) by
+  // settings.length notes. Throws DecodeError for settings out of range (search_checks.hpp), a
+  // context shorter than the model reads, or a model that computes NaN or infinity.
+  SearchResult operator()(std::span<const NoteFeatures> context, const SearchSettings& settings);
 
  private:
   // One candidate of a beam: its summed log-probability and the class of each searched head.
@@ -47,8 +48,7 @@ class FastBeamSearch {
     double temperature;
   };
 
-  const PackedModel& model_;
-  PackedDecoder decoder_;
+  NoteDecoder& decoder_;
   Draws draws_{0};  // reseeded for every answer; its working arrays are kept
   std::vector<HeadSpan> class_heads_;
   std::array<float, 128> pitch_mask_{};
@@ -66,4 +66,4 @@ class FastBeamSearch {
   std::vector<NoteFeatures> inputs_;
 };
 
-}  // namespace mlstm::fast
+}  // namespace mlstm
