@@ -18,6 +18,20 @@ using json = nlohmann::json;
 struct ModeSamples {
   std::vector<LabelledFigures> test, control;
   PlayabilityFigures model, real;
+
+  // Phrase `group`'s answer and the real music after it (both heard after `phrase`); the real
+  // music after the same performance's other phrase `twin`, for the control.
+  void add(int group, std::span<const NoteFeatures> phrase, std::span<const NoteFeatures> answer,
+           std::span<const NoteFeatures> real_after, std::span<const NoteFeatures> twin,
+           std::span<const NoteFeatures> twin_after) {
+    const std::vector<double> real_figures = listener_figures(real_after, phrase);
+    test.push_back({listener_figures(answer, phrase), 1, group});
+    test.push_back({real_figures, 0, group});
+    control.push_back({real_figures, 0, group});
+    control.push_back({listener_figures(twin_after, twin), 1, group});
+    model.add(answer);
+    real.add(real_after);
+  }
 };
 
 json separability_json(const Separability& s) {
@@ -116,14 +130,8 @@ json listener_test(const std::vector<std::vector<NoteFeatures>>& performances,
     // Call and response: one answer to the phrase.
     settings.seed = o.search.seed + static_cast<std::uint64_t>(k);
     const std::vector<NoteFeatures> reply = search(context, settings);
-    const std::span<const NoteFeatures> real(after.data(), answer);
-    const std::span<const NoteFeatures> twin_real(twin_after.data(), answer);
-    call.test.push_back({listener_figures(reply, phrase), 1, k});
-    call.test.push_back({listener_figures(real, phrase), 0, k});
-    call.control.push_back({listener_figures(real, phrase), 0, k});
-    call.control.push_back({listener_figures(twin_real, twin), 1, k});
-    call.model.add(reply);
-    call.real.add(real);
+    call.add(k, phrase, reply, std::span(after).first(answer), twin,
+             std::span(twin_after).first(answer));
 
     // Continuous: the chain goes on from the answer, each answer from the notes so far.
     std::vector<NoteFeatures> song = context;
@@ -135,15 +143,8 @@ json listener_test(const std::vector<std::vector<NoteFeatures>>& performances,
     }
     const std::span<const NoteFeatures> chained(song.data() + context.size(), chain);
     for (std::size_t j = 0; j + answer <= chain; j += answer) {
-      const auto model_part = chained.subspan(j, answer);
-      const auto real_part = std::span<const NoteFeatures>(after).subspan(j, answer);
-      const auto twin_part = std::span<const NoteFeatures>(twin_after).subspan(j, answer);
-      continuous.test.push_back({listener_figures(model_part, phrase), 1, k});
-      continuous.test.push_back({listener_figures(real_part, phrase), 0, k});
-      continuous.control.push_back({listener_figures(real_part, phrase), 0, k});
-      continuous.control.push_back({listener_figures(twin_part, twin), 1, k});
-      continuous.model.add(model_part);
-      continuous.real.add(real_part);
+      continuous.add(k, phrase, chained.subspan(j, answer), std::span(after).subspan(j, answer),
+                     twin, std::span(twin_after).subspan(j, answer));
     }
     if (progress) progress(k + 1, o.phrases);
   }
