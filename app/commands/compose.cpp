@@ -25,12 +25,12 @@ namespace mlstm::app {
 namespace {
 
 struct ComposeArgs {
-  std::string model, prime, data, out, sampling = "beam", wav, soundfont;
+  std::string model, prime, data, out, sampling = sampling_name(kDefaultSampling), wav, soundfont;
   EngineChoice engine;
   int prime_from_test = -1;
   int prime_notes = 0;  // 0: as many as the model reads
   int length = 600;
-  int beam = 8;
+  int beam = kDefaultWidth;
   double temperature = 1.0;
   int top_k = 0;
   double top_p = 1.0;

@@ -31,8 +31,23 @@ void add_repetition_options(CLI::App* cmd, SearchSettings& search) {
                   "Notes a second no answer goes past, after a first chord")
       ->capture_default_str()
       ->check(CLI::Range(kMinPaceLimit, kMaxPaceLimit));
+  cmd->add_option("--loop-ngram", search.loop_ngram,
+                  "Notes of the pitch figure whose repeat --loop-penalty costs (2 to 8; 0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 8));
+  cmd->add_option("--loop-penalty", search.loop_penalty,
+                  "Nats off a pitch that would repeat a pitch figure of --loop-ngram notes, per "
+                  "earlier time in the last notes (0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 20.0));
+  cmd->add_option("--figure-penalty", search.figure_penalty,
+                  "Nats off a pitch that would repeat a figure of three intervals in any "
+                  "transposition (a scale run, a sequence), per earlier time in the last notes "
+                  "(0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 20.0));
   cmd->add_option("--repetition-window", search.repetition_window,
-                  "Notes the repetition penalty looks back over")
+                  "Notes the repetition penalty and the loop and figure penalties look back over")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
 }

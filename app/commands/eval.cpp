@@ -18,7 +18,8 @@ namespace {
 
 struct EvalArgs {
   EvalOptions o;
-  std::string model, data, split = "test", sampling = "beam", out = "eval-report";
+  std::string model, data, split = "test", sampling = sampling_name(kDefaultSampling);
+  std::string out = "eval-report";
   std::string decoder = "auto";
   bool quiet = false;
 };
@@ -87,6 +88,7 @@ int run_eval(EvalArgs& a) {
 
 void add_eval_command(CLI::App& app) {
   auto a = std::make_shared<EvalArgs>();
+  a->o.search = default_search_settings();
   auto* cmd = app.add_subcommand(
       "eval",
       "Measure a model on a split of MAESTRO or of a folder of MIDI files: likelihood, "

@@ -7,6 +7,7 @@
 
 #include "decode/chosen_note.hpp"
 #include "decode/log_softmax.hpp"
+#include "decode/loop_control.hpp"
 #include "decode/search_checks.hpp"
 #include "model/feature_codec.hpp"
 
@@ -136,6 +137,7 @@ SearchResult NoteSearch::operator()(std::span<const NoteFeatures> context,
     if ((s.pitch_classes >> (p % 12)) & 1) pitch_mask[static_cast<std::size_t>(p)] = 0.0f;
   }
   const bool penalise = s.repetition_penalty > 0.0;
+  const bool loops = controls_loops(s);
   const auto window = static_cast<std::size_t>(s.repetition_window);
   const std::span<const NoteFeatures> seen = context.last(std::min(window, context.size()));
   std::vector<double>& step_seconds = step_seconds_;
@@ -198,20 +200,28 @@ SearchResult NoteSearch::operator()(std::span<const NoteFeatures> context,
         }
       }
       for (std::size_t p = 0; p < 128; ++p) lp[p] += pitch_mask[p];
-      if (penalise) {
-        // How often each pitch occurs among the beam's last `window` notes (the context's, then
-        // its own): counted on the fly, it is at most 256 notes.
+      if (penalise || loops) {
+        // The beam's last `window` pitches (the context's, then its own): at most 256, gathered
+        // on the fly.
         const std::vector<NoteFeatures>& own = beams_[static_cast<std::size_t>(b)];
         const std::size_t from_own = std::min(window, own.size());
         const std::size_t from_context = std::min(window - from_own, seen.size());
-        const auto penalty = static_cast<float>(s.repetition_penalty);
-        float counts[128] = {};
+        int recent[256];
+        std::size_t heard = 0;
         for (std::size_t i = seen.size() - from_context; i < seen.size(); ++i) {
-          counts[seen[i].pitch] += 1.0f;
+          recent[heard++] = seen[i].pitch;
         }
-        for (std::size_t i = own.size() - from_own; i < own.size(); ++i)
-          counts[own[i].pitch] += 1.0f;
-        for (std::size_t p = 0; p < 128; ++p) lp[p] -= counts[p] * penalty;
+        for (std::size_t i = own.size() - from_own; i < own.size(); ++i) {
+          recent[heard++] = own[i].pitch;
+        }
+        if (penalise) {
+          // How often each pitch occurs among them.
+          const auto penalty = static_cast<float>(s.repetition_penalty);
+          float counts[128] = {};
+          for (std::size_t i = 0; i < heard; ++i) counts[recent[i]] += 1.0f;
+          for (std::size_t p = 0; p < 128; ++p) lp[p] -= counts[p] * penalty;
+        }
+        if (loops) penalise_repeated_figures({recent, heard}, s, lp.data());
       }
       if (time_classes && s.playable) {
         const double min_step = limits_[static_cast<std::size_t>(b)].min_step();

@@ -19,6 +19,15 @@ void check_search(const SearchSettings& s, const ModelConfig& m, std::size_t con
   if (!(s.repetition_penalty >= 0.0 && s.repetition_penalty <= 10.0)) {
     throw DecodeError("repetition penalty must be 0 (off) to 10 nats");
   }
+  if (s.loop_ngram != 0 && (s.loop_ngram < 2 || s.loop_ngram > 8)) {
+    throw DecodeError("the loop n-gram must be 0 (off) or 2 to 8 notes");
+  }
+  if (!(s.loop_penalty >= 0.0 && s.loop_penalty <= 20.0)) {
+    throw DecodeError("the loop penalty must be 0 (off) to 20 nats");
+  }
+  if (!(s.figure_penalty >= 0.0 && s.figure_penalty <= 20.0)) {
+    throw DecodeError("the figure penalty must be 0 (off) to 20 nats");
+  }
   if (s.repetition_window < 1 || s.repetition_window > 256) {
     throw DecodeError("repetition window must be 1 to 256 notes");
   }

@@ -139,6 +139,18 @@ std::string repetition_text(const json& search) {
     std::snprintf(b, sizeof b, ", timing temperature %.2f", t);
     timing += b;
   }
+  if (const int n = search.value("loop_ngram", 0);
+      n >= 2 && search.value("loop_penalty", 0.0) > 0) {
+    char b[96];
+    std::snprintf(b, sizeof b, ", loop penalty %.2f nats on repeated %d-note figures",
+                  search.value("loop_penalty", 0.0), n);
+    timing += b;
+  }
+  if (const double f = search.value("figure_penalty", 0.0); f > 0) {
+    char b[96];
+    std::snprintf(b, sizeof b, ", figure penalty %.2f nats on repeated interval figures", f);
+    timing += b;
+  }
   if (penalty <= 0.0) return timing;
   char b[96];
   std::snprintf(b, sizeof b, ", repetition penalty %.2f nats over %d notes", penalty,
@@ -313,7 +325,10 @@ json evaluate_model(const EvalOptions& o) {
                       {"sample_timing", o.search.sample_timing},
                       {"timing_temperature", o.search.timing_temperature},
                       {"repetition_penalty", o.search.repetition_penalty},
-                      {"repetition_window", o.search.repetition_window}};
+                      {"repetition_window", o.search.repetition_window},
+                      {"loop_ngram", o.search.loop_ngram},
+                      {"loop_penalty", o.search.loop_penalty},
+                      {"figure_penalty", o.search.figure_penalty}};
 
   // One model, read once, for the three parts.
   NoteModel model(config.model);
