@@ -88,27 +88,53 @@ const std::vector<std::string>& listener_table_figures() {
   return keys;
 }
 
+namespace {
+
+// The notes a phrase, its real music and its chain take in a performance.
+std::size_t notes_a_place(const ListenerTestOptions& o) {
+  return static_cast<std::size_t>(o.phrase_notes) +
+         static_cast<std::size_t>(o.answer_notes) *
+             static_cast<std::size_t>(std::max(1, o.chain_answers));
+}
+
+std::vector<std::size_t> long_enough(const std::vector<std::vector<NoteFeatures>>& performances,
+                                     const ListenerTestOptions& o) {
+  std::vector<std::size_t> usable;
+  for (std::size_t i = 0; i < performances.size(); ++i) {
+    if (performances[i].size() >= 2 * notes_a_place(o)) usable.push_back(i);
+  }
+  return usable;
+}
+
+}  // namespace
+
+std::string listener_test_unfit(const std::vector<std::vector<NoteFeatures>>& performances,
+                                const ListenerTestOptions& o) {
+  if (o.phrases < o.folds) {
+    return "the listener's test needs at least " + std::to_string(o.folds) +
+           " phrases (one a fold)";
+  }
+  if (long_enough(performances, o).empty()) {
+    const std::size_t need = notes_a_place(o);
+    return "no performance has the " + std::to_string(2 * need) +
+           " notes the listener's test needs (two phrases of " + std::to_string(o.phrase_notes) +
+           " notes and " + std::to_string(need - static_cast<std::size_t>(o.phrase_notes)) +
+           " real notes after each; fewer --chain-answers need fewer)";
+  }
+  return {};
+}
+
 json listener_test(const std::vector<std::vector<NoteFeatures>>& performances,
                    const ListenerSearch& search, const ListenerTestOptions& o,
                    const std::function<void(int, int)>& progress) {
-  if (o.phrases < o.folds) {
-    throw std::runtime_error("the listener's test needs at least " + std::to_string(o.folds) +
-                             " phrases (one a fold)");
+  if (const std::string why = listener_test_unfit(performances, o); !why.empty()) {
+    throw std::runtime_error(why);
   }
   const std::size_t answer = static_cast<std::size_t>(o.answer_notes);
   const std::size_t chain = answer * static_cast<std::size_t>(std::max(1, o.chain_answers));
   const std::size_t phrase_notes = static_cast<std::size_t>(o.phrase_notes);
-  const std::size_t need = phrase_notes + chain;
-  std::vector<std::size_t> usable;
-  for (std::size_t i = 0; i < performances.size(); ++i) {
-    if (performances[i].size() >= 2 * need) usable.push_back(i);
-  }
-  if (usable.empty()) {
-    throw std::runtime_error("no performance has the " + std::to_string(2 * need) +
-                             " notes the listener's test needs (two phrases of " +
-                             std::to_string(phrase_notes) + " notes and " + std::to_string(chain) +
-                             " real notes after each)");
-  }
+  const std::size_t need = notes_a_place(o);
+  const std::vector<std::size_t> usable = long_enough(performances, o);
   std::mt19937_64 rng(o.seed);
   ModeSamples call, continuous;
   SearchSettings settings = o.search;

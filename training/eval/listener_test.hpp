@@ -19,6 +19,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "decode/search_settings.hpp"
@@ -42,8 +43,7 @@ using ListenerSearch =
     std::function<std::vector<NoteFeatures>(std::span<const NoteFeatures>, const SearchSettings&)>;
 
 // Runs the test. `progress(done, total)` after each phrase (may be empty). Throws
-// std::runtime_error when no performance is long enough for two phrases and their chains, or
-// when fewer phrases than folds are asked.
+// std::runtime_error with listener_test_unfit()'s reason when it cannot run.
 // The JSON: {phrases, phrase_notes, context_notes, answer_notes, chain_answers, folds,
 //   call_and_response: {accuracy, logistic_accuracy, boosted_accuracy, samples,
 //                       control: {accuracy, logistic_accuracy, boosted_accuracy, samples},
@@ -54,6 +54,11 @@ using ListenerSearch =
 nlohmann::json listener_test(const std::vector<std::vector<NoteFeatures>>& performances,
                              const ListenerSearch& search, const ListenerTestOptions& options,
                              const std::function<void(int, int)>& progress = {});
+
+// Why the test cannot run on these performances with these options (no performance long enough
+// for two phrases and their chains, fewer phrases than folds); empty when it can.
+std::string listener_test_unfit(const std::vector<std::vector<NoteFeatures>>& performances,
+                                const ListenerTestOptions& options);
 
 // The figures of issue 33's table, whose medians the closing notes compare: their keys.
 const std::vector<std::string>& listener_table_figures();

@@ -119,6 +119,10 @@ TEST(ListenerTest, SaysWhatItNeeds) {
   std::mt19937_64 rng(1);
   const std::vector<std::vector<NoteFeatures>> short_ones = {music(100, rng, 60, 0)};
   EXPECT_THROW(listener_test(short_ones, none, small()), std::runtime_error);
+  // eval asks first, and skips the test with the reason (a folder of short pieces).
+  EXPECT_NE(listener_test_unfit(short_ones, small()).find("no performance has the 332 notes"),
+            std::string::npos);
+  EXPECT_EQ(listener_test_unfit(performances(2), small()), "");
   ListenerTestOptions few = small();
   few.phrases = 3;
   EXPECT_THROW(listener_test(performances(2), none, few), std::runtime_error);
