@@ -72,7 +72,11 @@ def run_eval(args, setting):
     if done.returncode != 0:
         sys.exit(f"sweep_decoding.py: {' '.join(cmd)} failed:\n{done.stderr}")
     with open(os.path.join(out, "report.json")) as f:
-        return name, json.load(f)
+        report = json.load(f)
+    if "skipped" in report["listener"]:
+        sys.exit(f"sweep_decoding.py: the listener's test, its criterion, did not run: "
+                 f"{report['listener']['skipped']}")
+    return name, report
 
 
 MAX_DEGENERATE, SPAN_RATIO, MAX_MEDIAN_CLUSTER = 0.01, (0.7, 1.5), 4
