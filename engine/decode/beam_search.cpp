@@ -7,18 +7,19 @@ namespace mlstm {
 
 NoteTensors notes_to_tensors(std::span<const NoteFeatures> notes, const torch::Device& device) {
   const auto n = static_cast<int64_t>(notes.size());
-  auto pitch = torch::empty({1, n}, torch::kInt64);
-  auto step = torch::empty({1, n}, torch::kFloat32);
-  auto duration = torch::empty({1, n}, torch::kFloat32);
-  auto velocity = torch::empty({1, n}, torch::kFloat32);
+  // Filled through an accessor on the host, then one copy to the device.
+  auto rows = torch::empty({4, n}, torch::kFloat32);
+  auto row = rows.accessor<float, 2>();
   for (int64_t i = 0; i < n; ++i) {
     const NoteFeatures& f = notes[static_cast<std::size_t>(i)];
-    pitch[0][i] = f.pitch;
-    step[0][i] = f.step;
-    duration[0][i] = f.duration;
-    velocity[0][i] = f.velocity;
+    row[0][i] = static_cast<float>(f.pitch);
+    row[1][i] = static_cast<float>(f.step);
+    row[2][i] = static_cast<float>(f.duration);
+    row[3][i] = static_cast<float>(f.velocity);
   }
-  return NoteTensors{pitch, step, duration, velocity}.to(device);
+  rows = rows.to(device);
+  return {rows[0].to(torch::kInt64).view({1, n}), rows[1].view({1, n}), rows[2].view({1, n}),
+          rows[3].view({1, n})};
 }
 
 SearchResult beam_search(NoteModelImpl& model, std::span<const NoteFeatures> context,

@@ -10,19 +10,10 @@ namespace {
 
 // The notes as one input step of every beam: [beams, 1] each.
 NoteTensors input_step(std::span<const NoteFeatures> notes, const torch::Device& device) {
+  const NoteTensors t = notes_to_tensors(notes, device);  // [1, beams]
   const auto n = static_cast<int64_t>(notes.size());
-  auto rows = torch::empty({4, n}, torch::kFloat32);
-  auto row = rows.accessor<float, 2>();
-  for (int64_t i = 0; i < n; ++i) {
-    const NoteFeatures& f = notes[static_cast<std::size_t>(i)];
-    row[0][i] = static_cast<float>(f.pitch);
-    row[1][i] = static_cast<float>(f.step);
-    row[2][i] = static_cast<float>(f.duration);
-    row[3][i] = static_cast<float>(f.velocity);
-  }
-  rows = rows.to(device);  // one copy to the device
-  return {rows[0].to(torch::kInt64).view({-1, 1}), rows[1].view({-1, 1}), rows[2].view({-1, 1}),
-          rows[3].view({-1, 1})};
+  return {t.pitch.view({n, 1}), t.step.view({n, 1}), t.duration.view({n, 1}),
+          t.velocity.view({n, 1})};
 }
 
 NoteTensors select_rows(const NoteTensors& t, const torch::Tensor& rows) {

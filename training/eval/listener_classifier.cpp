@@ -6,6 +6,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "eval/playability_figures.hpp"
+
 namespace mlstm {
 namespace {
 
@@ -171,13 +173,6 @@ class BoostedStumps {
   std::vector<Stump> stumps_;
 };
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 }  // namespace
 
 double roc_auc(std::span<const double> score, std::span<const int> label) {
@@ -220,37 +215,37 @@ Separability separate(std::span<const LabelledFigures> samples, int folds, std::
                                 ") than folds (" + std::to_string(folds) + ")");
   }
   std::shuffle(groups.begin(), groups.end(), std::mt19937_64(seed));
-  // The shuffled groups dealt to the folds in turn, then sorted by group to be looked up.
+  // The shuffled groups dealt to the folds in turn; each sample's fold is its group's.
   std::vector<std::pair<int, int>> fold_by_group;
   for (std::size_t k = 0; k < groups.size(); ++k) {
     fold_by_group.push_back({groups[k], static_cast<int>(k) % folds});
   }
   std::sort(fold_by_group.begin(), fold_by_group.end());
-  const auto fold_of_sample = [&](const LabelledFigures& s) {
-    return std::lower_bound(fold_by_group.begin(), fold_by_group.end(),
-                            std::pair<int, int>{s.group, -1})
-        ->second;
-  };
+  std::vector<int> fold_of;
+  for (const LabelledFigures& s : samples) {
+    fold_of.push_back(std::lower_bound(fold_by_group.begin(), fold_by_group.end(),
+                                       std::pair<int, int>{s.group, -1})
+                          ->second);
+  }
 
   int logistic_right = 0, boosted_right = 0;
   for (int fold = 0; fold < folds; ++fold) {
     Matrix x;
     std::vector<int> y;
-    for (const LabelledFigures& s : samples) {
-      if (fold_of_sample(s) != fold) x.push_back(s.figures), y.push_back(s.label);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      if (fold_of[i] != fold) x.push_back(samples[i].figures), y.push_back(samples[i].label);
     }
-    const bool both =
-        std::count(y.begin(), y.end(), 1) > 0 && std::count(y.begin(), y.end(), 0) > 0;
+    // A training part of one kind has nothing to learn: its held-out samples count as missed.
+    if (std::count(y.begin(), y.end(), 1) == 0 || std::count(y.begin(), y.end(), 0) == 0) continue;
     Logistic logistic;
     BoostedStumps boosted;
-    if (both) logistic.fit(x, y), boosted.fit(x, y);
-    for (const LabelledFigures& s : samples) {
-      if (fold_of_sample(s) != fold) continue;
-      const int expected = s.label;
-      if (both) {
-        logistic_right += (logistic.probability(s.figures) >= 0.5) == (expected == 1) ? 1 : 0;
-        boosted_right += (boosted.probability(s.figures) >= 0.5) == (expected == 1) ? 1 : 0;
-      }
+    logistic.fit(x, y);
+    boosted.fit(x, y);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      if (fold_of[i] != fold) continue;
+      const bool model = samples[i].label == 1;
+      logistic_right += (logistic.probability(samples[i].figures) >= 0.5) == model ? 1 : 0;
+      boosted_right += (boosted.probability(samples[i].figures) >= 0.5) == model ? 1 : 0;
     }
   }
 

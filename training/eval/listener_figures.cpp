@@ -6,6 +6,7 @@
 #include <set>
 
 #include "eval/music_metrics.hpp"
+#include "eval/playability_figures.hpp"
 #include "eval/repetition.hpp"
 #include "midi/playability.hpp"
 
@@ -57,13 +58,6 @@ double spread_of(const std::vector<double>& v) {
   return std::sqrt(s / static_cast<double>(v.size() - 1));
 }
 
-double median_of(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 double mean_pitch(std::span<const Heard> notes) {
   std::vector<double> p;
   for (const Heard& h : notes) p.push_back(h.pitch);
@@ -99,9 +93,14 @@ double repeated_interval_figures(std::span<const Heard> notes, std::size_t n) {
   return static_cast<double>(repeated) / total;
 }
 
+// The notes as heard, back as features (each step from the onset before), for the figures
+// music_metrics.hpp and repetition.hpp already compute.
 std::vector<NoteFeatures> to_sequence(std::span<const Heard> notes) {
   std::vector<NoteFeatures> out;
-  for (const Heard& h : notes) out.push_back({h.pitch, 0.0, h.duration, h.velocity});
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    const double step = i > 0 ? notes[i].onset - notes[i - 1].onset : 0.0;
+    out.push_back({notes[i].pitch, step, notes[i].duration, notes[i].velocity});
+  }
   return out;
 }
 
@@ -202,17 +201,14 @@ std::vector<double> listener_figures(std::span<const NoteFeatures> stretch,
   }
 
   // Rhythm: inter-onset intervals between chords (a chord's own spread is no rhythm).
-  std::vector<double> log_iois, log_steps, log_durations;
+  std::vector<double> log_iois;
   for (std::size_t i = 1; i < n; ++i) {
-    const double step = notes[i].onset - notes[i - 1].onset;
-    log_steps.push_back(std::log10(std::max(step, 1e-3)));
-    if (step >= kClusterWindowSeconds) log_iois.push_back(std::log10(step));
+    if (sequence[i].step >= kClusterWindowSeconds) log_iois.push_back(std::log10(sequence[i].step));
   }
+  const std::vector<double> log_steps = log_inter_onset_intervals(sequence);
+  const std::vector<double> log_lengths = log_durations(sequence);
   std::vector<double> velocities;
-  for (const Heard& h : notes) {
-    log_durations.push_back(std::log10(std::max(h.duration, 1e-3)));
-    velocities.push_back(h.velocity);
-  }
+  for (const Heard& h : notes) velocities.push_back(h.velocity);
   const double span = notes.back().onset - notes.front().onset;
   const auto log2_ratio = [](double a, double b) {
     return (a > 0 && b > 0) ? std::log2(a / b) : 0.0;
@@ -243,8 +239,8 @@ std::vector<double> listener_figures(std::span<const NoteFeatures> stretch,
   f[i++] = std::log10(std::max(span, 1e-3));
   f[i++] = log2_ratio(pace(second), pace(first));
   f[i++] = before.size() < 2 ? 0.0 : log2_ratio(pace(all), pace(before));
-  f[i++] = median_of(log_durations);
-  f[i++] = spread_of(log_durations);
+  f[i++] = median(log_lengths);
+  f[i++] = spread_of(log_lengths);
   f[i++] = next_onsets > 0 ? static_cast<double>(held_over) / next_onsets : 0.0;
   f[i++] = mean_of(velocities);
   f[i++] = spread_of(velocities);

@@ -60,6 +60,22 @@ json mode_json(const ModeSamples& m, int folds, std::uint64_t seed) {
   return out;
 }
 
+// The notes a phrase, its real music and its chain take in a performance.
+std::size_t notes_a_place(const ListenerTestOptions& o) {
+  return static_cast<std::size_t>(o.phrase_notes) +
+         static_cast<std::size_t>(o.answer_notes) *
+             static_cast<std::size_t>(std::max(1, o.chain_answers));
+}
+
+std::vector<std::size_t> long_enough(const std::vector<std::vector<NoteFeatures>>& performances,
+                                     const ListenerTestOptions& o) {
+  std::vector<std::size_t> usable;
+  for (std::size_t i = 0; i < performances.size(); ++i) {
+    if (performances[i].size() >= 2 * notes_a_place(o)) usable.push_back(i);
+  }
+  return usable;
+}
+
 // Where a phrase and the music after it start in a performance of `size` notes, `need` notes in
 // all, and where the control's second phrase starts, not overlapping the first. The size must be
 // at least 2 * need.
@@ -88,26 +104,6 @@ const std::vector<std::string>& listener_table_figures() {
   return keys;
 }
 
-namespace {
-
-// The notes a phrase, its real music and its chain take in a performance.
-std::size_t notes_a_place(const ListenerTestOptions& o) {
-  return static_cast<std::size_t>(o.phrase_notes) +
-         static_cast<std::size_t>(o.answer_notes) *
-             static_cast<std::size_t>(std::max(1, o.chain_answers));
-}
-
-std::vector<std::size_t> long_enough(const std::vector<std::vector<NoteFeatures>>& performances,
-                                     const ListenerTestOptions& o) {
-  std::vector<std::size_t> usable;
-  for (std::size_t i = 0; i < performances.size(); ++i) {
-    if (performances[i].size() >= 2 * notes_a_place(o)) usable.push_back(i);
-  }
-  return usable;
-}
-
-}  // namespace
-
 std::string listener_test_unfit(const std::vector<std::vector<NoteFeatures>>& performances,
                                 const ListenerTestOptions& o) {
   if (o.phrases < o.folds) {
@@ -131,9 +127,8 @@ json listener_test(const std::vector<std::vector<NoteFeatures>>& performances,
     throw std::runtime_error(why);
   }
   const std::size_t answer = static_cast<std::size_t>(o.answer_notes);
-  const std::size_t chain = answer * static_cast<std::size_t>(std::max(1, o.chain_answers));
   const std::size_t phrase_notes = static_cast<std::size_t>(o.phrase_notes);
-  const std::size_t need = notes_a_place(o);
+  const std::size_t need = notes_a_place(o), chain = need - phrase_notes;
   const std::vector<std::size_t> usable = long_enough(performances, o);
   std::mt19937_64 rng(o.seed);
   ModeSamples call, continuous;
@@ -159,18 +154,22 @@ json listener_test(const std::vector<std::vector<NoteFeatures>>& performances,
     call.add(k, phrase, reply, std::span(after).first(answer), twin,
              std::span(twin_after).first(answer));
 
-    // Continuous: the chain goes on from the answer, each answer from the notes so far.
-    std::vector<NoteFeatures> song = context;
-    song.insert(song.end(), reply.begin(), reply.end());
-    for (int j = 1; j < o.chain_answers; ++j) {
-      ++settings.seed;
-      const std::vector<NoteFeatures> next = search(song, settings);
-      song.insert(song.end(), next.begin(), next.end());
-    }
-    const std::span<const NoteFeatures> chained(song.data() + context.size(), chain);
+    // Continuous: the chain goes on from the answer, each answer from the notes so far, its
+    // seed the next.
+    std::vector<NoteFeatures> chained = reply, prime = context;
+    prime.insert(prime.end(), reply.begin(), reply.end());
+    SearchSettings next = settings;
+    ++next.seed;
+    const std::vector<NoteFeatures> more = continue_song_with(
+        [&](std::span<const NoteFeatures> so_far, const SearchSettings& s) {
+          return SearchResult{search(so_far, s), 0.0};
+        },
+        prime, static_cast<int>(chain - answer), next);
+    chained.insert(chained.end(), more.begin(), more.end());
     for (std::size_t j = 0; j + answer <= chain; j += answer) {
-      continuous.add(k, phrase, chained.subspan(j, answer), std::span(after).subspan(j, answer),
-                     twin, std::span(twin_after).subspan(j, answer));
+      continuous.add(k, phrase, std::span(chained).subspan(j, answer),
+                     std::span(after).subspan(j, answer), twin,
+                     std::span(twin_after).subspan(j, answer));
     }
     if (progress) progress(k + 1, o.phrases);
   }

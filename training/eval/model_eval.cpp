@@ -189,25 +189,35 @@ std::string step_bands_markdown(const json& likelihood) {
   return s + "\n";
 }
 
+// The listener's test's two modes: their keys in the report and their names.
+const std::pair<const char*, const char*> kListenerModes[] = {
+    {"call_and_response", "call and response"}, {"continuous", "continuous"}};
+
+// A mode's entry for figure `key` in the listener's test.
+const json& listener_figure(const json& mode, const std::string& key) {
+  for (const json& f : mode.at("figures")) {
+    if (f.at("key") == key) return f;
+  }
+  throw std::runtime_error("the listener's test has no figure " + key);
+}
+
+// How well a figure alone tells the kinds apart, whichever side it leans (0.5: not at all).
+double separation(const json& figure) {
+  const double auc = figure.at("auc").get<double>();
+  return std::max(auc, 1 - auc);
+}
+
 // The ten figures that tell the call-and-response answers from the real music best, by how
-// well each alone does (the area under the ROC curve; 0.5: not at all), in both modes and in the
-// control.
+// well each alone does (the area under the ROC curve), in both modes.
 std::string listener_chart(const json& listener) {
   const json& call = listener.at("call_and_response");
-  const auto auc_of = [](const json& figures, const std::string& key) {
-    for (const json& f : figures) {
-      if (f.at("key") == key)
-        return std::max(f.at("auc").get<double>(), 1 - f.at("auc").get<double>());
-    }
-    return 0.5;
-  };
   std::vector<std::string> keys;
   std::vector<double> call_auc, chain_auc;
   for (const json& f : call.at("figures")) {
     if (keys.size() == 10) break;
     keys.push_back(f.at("key").get<std::string>());
-    call_auc.push_back(auc_of(call.at("figures"), keys.back()));
-    chain_auc.push_back(auc_of(listener.at("continuous").at("figures"), keys.back()));
+    call_auc.push_back(separation(f));
+    chain_auc.push_back(separation(listener_figure(listener.at("continuous"), keys.back())));
   }
   return bar_chart_svg(
       {"What tells the answers from the real music (1: completely, 0.5: not at all)", "figure",
@@ -241,17 +251,15 @@ std::string listener_markdown(const json& l) {
        "performance; it must stay near 50%.\n\n"
     << "| mode | accuracy | logistic | boosted | samples | control |\n"
        "|---|---:|---:|---:|---:|---:|\n";
-  for (const char* mode : {"call_and_response", "continuous"}) {
+  for (const auto& [mode, name] : kListenerModes) {
     const json& m = l.at(mode);
-    s << "| " << (std::string(mode) == "continuous" ? "continuous" : "call and response") << " | "
-      << pct(m.at("accuracy")) << " | " << pct(m.at("logistic_accuracy")) << " | "
-      << pct(m.at("boosted_accuracy")) << " | " << m.at("samples") << " | "
+    s << "| " << name << " | " << pct(m.at("accuracy")) << " | " << pct(m.at("logistic_accuracy"))
+      << " | " << pct(m.at("boosted_accuracy")) << " | " << m.at("samples") << " | "
       << pct(m.at("control").at("accuracy")) << " |\n";
   }
-  for (const char* mode : {"call_and_response", "continuous"}) {
+  for (const auto& [mode, name] : kListenerModes) {
     const json& m = l.at(mode);
-    s << "\nWhat separates most, "
-      << (std::string(mode) == "continuous" ? "continuous" : "call and response")
+    s << "\nWhat separates most, " << name
       << " (AUC above 0.5: higher in the answers):\n\n"
          "| figure | answers (median) | real (median) | AUC |\n|---|---:|---:|---:|\n";
     int shown = 0;
@@ -267,19 +275,14 @@ std::string listener_markdown(const json& l) {
        "continuous):\n\n| figure | answers | real | answers, continuous | real, continuous "
        "|\n|---|---:|---:|---:|---:|\n";
   for (const std::string& key : listener_table_figures()) {
-    std::string label;
-    double v[4] = {0, 0, 0, 0};
-    int k = 0;
-    for (const char* mode : {"call_and_response", "continuous"}) {
-      for (const json& f : l.at(mode).at("figures")) {
-        if (f.at("key") != key) continue;
-        label = f.at("label").get<std::string>();
-        v[k] = f.at("median_model").get<double>(), v[k + 1] = f.at("median_real").get<double>();
-      }
-      k += 2;
+    const json& call = listener_figure(l.at("call_and_response"), key);
+    s << "| " << call.at("label").get<std::string>();
+    for (const auto& mode : kListenerModes) {
+      const json& f = listener_figure(l.at(mode.first), key);
+      s << " | " << fixed(f.at("median_model").get<double>(), 2) << " | "
+        << fixed(f.at("median_real").get<double>(), 2);
     }
-    s << "| " << label << " | " << fixed(v[0], 2) << " | " << fixed(v[1], 2) << " | "
-      << fixed(v[2], 2) << " | " << fixed(v[3], 2) << " |\n";
+    s << " |\n";
   }
   return s.str();
 }

@@ -12,6 +12,13 @@ double quantile(std::vector<double> values, double q) {
   return values[static_cast<std::size_t>(std::lround(rank))];
 }
 
+double median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
 void PlayabilityFigures::add(std::span<const NoteFeatures> answer) {
   all_.push_back(measure_playability(answer));
 }

@@ -32,5 +32,7 @@ class PlayabilityFigures {
 
 // The q-quantile (0..1) of `values` by the nearest rank; 0 for none.
 double quantile(std::vector<double> values, double q);
+// The median of `values` (the mean of the middle two for an even count); 0 for none.
+double median(std::vector<double> values);
 
 }  // namespace mlstm

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "decode/fast/panel_product.hpp"
+#include "decode/note_decoder.hpp"
 #include "midi/note_features.hpp"
 #include "model/model_config.hpp"
 
@@ -45,7 +46,7 @@ struct PackedModel {
   std::vector<PackedLstmLayer> encoder_layers;
   std::vector<float> to_h_weights, to_h_bias, to_c_weights, to_c_bias;
 
-  static constexpr int kPitchOutputs = 128;
+  static constexpr int kPitchOutputs = DecoderLayout::kPitchOutputs;
   int outputs() const { return kPitchOutputs + step_outputs + duration_outputs + velocity_outputs; }
   int input_features() const { return config.embedding + 2 + (config.velocity ? 1 : 0); }
   int hidden() const { return config.decoder_hidden; }
