@@ -11,6 +11,7 @@ Usage: continuation_pytorch.py CHECKPOINT [--widths 1,8,32] [--repeats 5] [--not
 """
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -42,13 +43,19 @@ def answer(model, m, context, width, notes, penalty=0.75, window=16, temperature
     layers, hidden = m["decoder_layers"], m["decoder_hidden"]
     h = model.to_h(summary).view(1, layers, hidden).transpose(0, 1).contiguous()
     c = model.to_c(summary).view(1, layers, hidden).transpose(0, 1).contiguous()
+    attention = m.get("attention", False)
+    if attention:  # the memory, projected once an answer as the C++ paths do
+        keys, values = model.attention_key(enc)[0] / math.sqrt(hidden), model.attention_value(enc)[0]
     inp = [torch.full((1, 1), START_PITCH, dtype=torch.long)] + [torch.zeros(1, 1)] * 3
     scores = torch.zeros(1)
     history = pitch[:, -window:].repeat(1, 1)  # each beam's recent pitches
     beams = torch.zeros(1, 0, dtype=torch.long)
     for _ in range(notes):
         out, (h, c) = model.decoder(model.embed(*inp), (h, c))
-        heads = model.heads(out[:, -1])
+        o = out[:, -1]
+        if attention:
+            o = o + torch.softmax(o @ keys.T, -1) @ values
+        heads = model.heads(o)
         lp = torch.log_softmax(heads["pitch"] / temperature, -1)
         counts = torch.zeros_like(lp).scatter_add_(1, history, torch.ones_like(history, dtype=lp.dtype))
         lp = lp - penalty * counts

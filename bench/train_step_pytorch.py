@@ -19,7 +19,8 @@ from reference_model import NoteModel, loss_terms  # noqa: E402
 DEFAULTS = {  # engine/model/model_config.hpp, for keys a preset leaves out
     "model": {"kind": "seq2seq", "context_notes": 10, "target_notes": 50, "embedding": 32,
               "encoder_hidden": 1024, "encoder_layers": 1, "bidirectional": True,
-              "decoder_hidden": 1024, "decoder_layers": 1, "dropout": 0.0, "velocity": False,
+              "decoder_hidden": 1024, "decoder_layers": 1, "attention": False, "dropout": 0.0,
+              "velocity": False,
               "log_time_inputs": False, "time_head": "regression", "velocity_head": "regression",
               "time_bins": 64, "time_min": 0.005, "time_max": 8.0, "velocity_bins": 32},
     "loss": {"pitch": 1.0, "step": 1.0, "duration": 1.0, "velocity": 1.0, "positive_pressure": 0.0},

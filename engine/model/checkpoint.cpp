@@ -1,5 +1,6 @@
 #include "model/checkpoint.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <fstream>
@@ -160,11 +161,14 @@ NamedTensors model_tensors(NoteModelImpl& model) {
   return out;
 }
 
-void load_model_weights(NoteModelImpl& model, const Checkpoint& ck, const std::string& file) {
+void load_model_weights(NoteModelImpl& model, const Checkpoint& ck, const std::string& file,
+                        const std::vector<std::string>& new_parts) {
   torch::NoGradGuard no_grad;
   std::size_t used = 0;
   for (auto& p : model.named_parameters()) {
     const torch::Tensor* t = ck.find("model." + p.key());
+    const auto is_new = [&](const std::string& part) { return p.key().rfind(part, 0) == 0; };
+    if (!t && std::any_of(new_parts.begin(), new_parts.end(), is_new)) continue;
     if (!t) {
       throw CheckpointError(file + ": model of another architecture: no weights for '" + p.key() +
                             "'");

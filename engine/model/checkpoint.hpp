@@ -52,8 +52,11 @@ Checkpoint read_checkpoint(const std::filesystem::path& path);
 NamedTensors model_tensors(NoteModelImpl& model);
 // Copies the checkpoint's weights into `model`. Throws CheckpointError when a tensor is missing,
 // has another shape, or the checkpoint holds tensors the model lacks (another architecture).
-void load_model_weights(NoteModelImpl& model, const Checkpoint& checkpoint,
-                        const std::string& file_name);
+// Parameters whose names start with one of `new_parts` (e.g. "attention_", for a fine-tune that
+// adds attention to a model trained without it) may be absent from the file: they keep the
+// values the model was built with.
+void load_model_weights(NoteModelImpl& model, const Checkpoint& checkpoint, const std::string& file,
+                        const std::vector<std::string>& new_parts = {});
 // Builds the model its configuration describes and loads its weights.
 NoteModel load_model(const std::filesystem::path& path, const torch::Device& device = torch::kCPU);
 

@@ -149,6 +149,7 @@ RunConfig run_config_from_json(const json& j) {
     s.boolean("bidirectional", mc.bidirectional);
     s.integer("decoder_hidden", mc.decoder_hidden, 1, 8192);
     s.integer("decoder_layers", mc.decoder_layers, 1, 16);
+    s.boolean("attention", mc.attention);
     s.number("dropout", mc.dropout, 0.0, 0.9);
     s.boolean("velocity", mc.velocity);
     s.boolean("log_time_inputs", mc.log_time_inputs);
@@ -162,6 +163,9 @@ RunConfig run_config_from_json(const json& j) {
     if (mc.time_min >= mc.time_max)
       throw ConfigError("model.time_min: must be below model.time_max");
     if (mc.kind == ModelKind::kNextNote && !m->contains("target_notes")) mc.target_notes = 1;
+    if (mc.kind == ModelKind::kNextNote && mc.attention) {
+      throw ConfigError("model.attention: a next_note model has no encoder to attend to");
+    }
     if (mc.kind == ModelKind::kNextNote && mc.target_notes != 1) {
       throw ConfigError("model.target_notes: a next_note model predicts 1 note");
     }
@@ -223,6 +227,7 @@ nlohmann::json to_json(const RunConfig& c) {
                         {"bidirectional", m.bidirectional},
                         {"decoder_hidden", m.decoder_hidden},
                         {"decoder_layers", m.decoder_layers},
+                        {"attention", m.attention},
                         {"dropout", m.dropout},
                         {"velocity", m.velocity},
                         {"log_time_inputs", m.log_time_inputs},

@@ -33,6 +33,12 @@ struct ModelConfig {
   bool bidirectional = true;
   int decoder_hidden = 1024;  // next-note: the size of its one LSTM stack
   int decoder_layers = 1;
+  // seq2seq: the decoder attends to the encoder's output at every context note (Luong et al.,
+  // 2015, dot-product attention over projected keys), and adds what it reads to its own output
+  // before the heads, so it can find and vary a figure of the phrase where the pooled first
+  // state alone cannot. The added projection starts at zero: a model fine-tuned from one without
+  // attention (train --init-from) starts from the same outputs.
+  bool attention = false;
   double dropout = 0.0;          // between stacked LSTM layers, and on the encoder summary
   bool velocity = false;         // velocity as a fourth input and output
   bool log_time_inputs = false;  // step and duration in as log(x + 1 ms) instead of seconds

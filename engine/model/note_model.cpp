@@ -1,5 +1,7 @@
 #include "model/note_model.hpp"
 
+#include <cmath>
+
 #include "model/feature_codec.hpp"
 
 namespace mlstm {
@@ -51,6 +53,19 @@ NoteModelImpl::NoteModelImpl(const ModelConfig& c) : config_(c) {
         register_module("to_h", torch::nn::Linear(summary, c.decoder_layers * c.decoder_hidden));
     to_c_ =
         register_module("to_c", torch::nn::Linear(summary, c.decoder_layers * c.decoder_hidden));
+    if (c.attention) {
+      attention_key_ = register_module(
+          "attention_key",
+          torch::nn::Linear(torch::nn::LinearOptions(summary, c.decoder_hidden).bias(false)));
+      attention_value_ =
+          register_module("attention_value", torch::nn::Linear(summary, c.decoder_hidden));
+      // Zero: the attention adds nothing until training finds what it should read, and a model
+      // fine-tuned from one without it starts with that model's outputs (the keys' gradient is
+      // zero until the values move, then flows).
+      torch::NoGradGuard no_grad;
+      attention_value_->weight.zero_();
+      attention_value_->bias.zero_();
+    }
   }
   // The decoder of seq2seq, or the one LSTM stack of next-note.
   decoder_ = register_module("decoder",
@@ -83,15 +98,22 @@ torch::Tensor NoteModelImpl::embed(const NoteTensors& n) {
   return torch::cat(parts, -1);
 }
 
-std::tuple<torch::Tensor, torch::Tensor> NoteModelImpl::encode(const NoteTensors& context) {
+Encoding NoteModelImpl::encode(const NoteTensors& context) {
   TORCH_CHECK(config_.kind == ModelKind::kSeq2Seq, "encode() is for seq2seq models");
-  auto [out, state] = encoder_(embed(context));
+  auto [out, unused_state] = encoder_(embed(context));
   auto summary = summary_dropout_(std::get<0>(out.max(1)));  // max-pool over time: [B, D*H]
   const int64_t b = summary.size(0);
   auto shape = [&](const torch::Tensor& x) {
     return x.view({b, config_.decoder_layers, config_.decoder_hidden}).transpose(0, 1).contiguous();
   };
-  return {shape(to_h_(summary)), shape(to_c_(summary))};
+  return {shape(to_h_(summary)), shape(to_c_(summary)), out};
+}
+
+torch::Tensor NoteModelImpl::attend(const torch::Tensor& out, const DecoderState& state) {
+  const double scale = 1.0 / std::sqrt(static_cast<double>(config_.decoder_hidden));
+  const torch::Tensor weights =
+      torch::softmax(torch::bmm(out, state.keys.transpose(1, 2)) * scale, -1);  // [B, T, notes]
+  return out + torch::bmm(weights, state.values);
 }
 
 HeadOutputs NoteModelImpl::heads(const torch::Tensor& hidden) {
@@ -105,16 +127,22 @@ DecoderState NoteModelImpl::start_decoding(const NoteTensors& context) {
     // Its one LSTM starts from zeros and then reads the context itself (see decode()).
     auto z = torch::zeros({config_.decoder_layers, context.batch(), config_.decoder_hidden},
                           context.step.options());
-    return {z, z.clone()};
+    return {z, z.clone(), {}, {}};
   }
-  auto [h0, c0] = encode(context);
-  return {h0, c0};
+  Encoding e = encode(context);
+  DecoderState s{e.h0, e.c0, {}, {}};
+  if (config_.attention) {
+    s.keys = attention_key_(e.outputs);
+    s.values = attention_value_(e.outputs);
+  }
+  return s;
 }
 
 HeadOutputs NoteModelImpl::decode(const NoteTensors& inputs, DecoderState& state) {
   auto [out, hc] = decoder_(embed(inputs), std::make_tuple(state.h, state.c));
-  state = {std::get<0>(hc), std::get<1>(hc)};
-  return heads(out);
+  state.h = std::get<0>(hc);
+  state.c = std::get<1>(hc);
+  return heads(config_.attention ? attend(out, state) : out);
 }
 
 HeadOutputs NoteModelImpl::forward(const NoteTensors& window) {

@@ -9,6 +9,13 @@
 // next_note (the first iteration, and the TensorFlow tutorial): one LSTM over the context notes;
 // the heads read its last output and predict the next note.
 //
+// With attention (ModelConfig::attention, seq2seq only): the encoder's output at each context note
+// (directions x encoder_hidden) is projected once per context into a key and a value of the
+// decoder's size (attention_key, no bias; attention_value, zero at the start); at each decoder
+// step the softmax of the decoder output's dot products with the keys, scaled by
+// 1/sqrt(decoder_hidden), weighs the values, and their sum is added to the decoder output the
+// heads read.
+//
 // Heads: 128 pitch logits; step and duration as a scalar (regression) or class logits; velocity
 // likewise when the configuration has it. Parameter names match the PyTorch model in
 // tests/functional/reference_model.py, so weights move between them by name.
@@ -30,12 +37,25 @@ struct NoteTensors {
   int64_t length() const { return pitch.size(1); }
 };
 
-// The decoder's LSTM state: [layers, batch, hidden] each.
+// The decoder's LSTM state: [layers, batch, hidden] each; with attention, the projected memory
+// of the context it attends to: [batch, context notes, hidden] each (undefined without).
 struct DecoderState {
   torch::Tensor h, c;
+  torch::Tensor keys, values;
   DecoderState select(const torch::Tensor& rows) const {  // reorder or repeat batch rows
-    return {h.index_select(1, rows), c.index_select(1, rows)};
+    DecoderState s{h.index_select(1, rows), c.index_select(1, rows), keys, values};
+    if (keys.defined()) {
+      s.keys = keys.index_select(0, rows);
+      s.values = values.index_select(0, rows);
+    }
+    return s;
   }
+};
+
+// The encoder's reading of a context: the decoder's first state, and its output at every note
+// ([batch, notes, directions x encoder_hidden]).
+struct Encoding {
+  torch::Tensor h0, c0, outputs;
 };
 
 // Head outputs: [batch, notes, K] (K = 1 for a regression head). velocity is undefined when the
@@ -56,9 +76,11 @@ class NoteModelImpl : public torch::nn::Module {
   int64_t window_notes() const { return config_.context_notes + config_.target_notes; }
 
   // The parts, for decoding and tests.
-  torch::Tensor embed(const NoteTensors& notes);  // [B, T, input features]
-  std::tuple<torch::Tensor, torch::Tensor> encode(const NoteTensors& context);  // seq2seq: (h0, c0)
+  torch::Tensor embed(const NoteTensors& notes);   // [B, T, input features]
+  Encoding encode(const NoteTensors& context);     // seq2seq
   HeadOutputs heads(const torch::Tensor& hidden);  // [B, T, H] -> outputs
+  // With attention: the decoder's outputs [B, T, H] plus what they read of the memory.
+  torch::Tensor attend(const torch::Tensor& out, const DecoderState& state);
 
   // Decoding. seq2seq: the state the decoder starts from for these context notes, after which it
   // reads the start token. next_note: zeros, after which it reads the context notes themselves.
@@ -73,6 +95,7 @@ class NoteModelImpl : public torch::nn::Module {
   torch::nn::Embedding pitch_embedding_{nullptr};
   torch::nn::LSTM encoder_{nullptr}, decoder_{nullptr};
   torch::nn::Linear to_h_{nullptr}, to_c_{nullptr};
+  torch::nn::Linear attention_key_{nullptr}, attention_value_{nullptr};
   torch::nn::Dropout summary_dropout_{nullptr};
   torch::nn::Linear pitch_head_{nullptr}, step_head_{nullptr}, duration_head_{nullptr},
       velocity_head_{nullptr};

@@ -36,6 +36,11 @@ std::vector<std::pair<std::string, RunConfig>> cases() {
   reg.loss.positive_pressure = 10.0;
   out.emplace_back("seq2seq_unidirectional_pressure", reg);
 
+  RunConfig attention = rich;
+  attention.model.attention = true;
+  attention.model.encoder_layers = 1;
+  out.emplace_back("seq2seq_attention", attention);
+
   out.emplace_back("next_note", mlstm::test::tiny_config(mlstm::ModelKind::kNextNote));
   return out;
 }
@@ -54,6 +59,11 @@ int main(int argc, char** argv) {
     torch::manual_seed(seed);
     mlstm::NoteModel model(config.model);
     model->eval();
+    // The attention's values start at zero, where a mistake in what it reads would not show.
+    for (auto& p : model->named_parameters()) {
+      torch::NoGradGuard no_grad;
+      if (p.key().rfind("attention_value", 0) == 0) p.value().normal_(0.0, 0.3);
+    }
     const int64_t window = model->window_notes();
     mlstm::NoteTensors w = mlstm::test::random_window(5, window, seed++);
     // A few steps of exactly 0 (chords) and a long pause, which clipping must handle.

@@ -25,6 +25,9 @@ class NoteModel(nn.Module):
             self.summary_dropout = nn.Dropout(m["dropout"])
             self.to_h = nn.Linear(summary, m["decoder_layers"] * m["decoder_hidden"])
             self.to_c = nn.Linear(summary, m["decoder_layers"] * m["decoder_hidden"])
+            if m.get("attention", False):
+                self.attention_key = nn.Linear(summary, m["decoder_hidden"], bias=False)
+                self.attention_value = nn.Linear(summary, m["decoder_hidden"])
         self.decoder = nn.LSTM(inputs, m["decoder_hidden"], num_layers=m["decoder_layers"],
                                dropout=m["dropout"] if m["decoder_layers"] > 1 else 0.0,
                                batch_first=True)
@@ -69,6 +72,12 @@ class NoteModel(nn.Module):
         zeros = torch.zeros(b, 1, device=step.device)
         dec = [dec_pitch] + [torch.cat([zeros, x[:, c:end]], 1) for x in (step, duration, velocity)]
         out, _ = self.decoder(self.embed(*dec), (h0, c0))
+        if self.m.get("attention", False):
+            # Scaled dot-product attention of each decoder output over the encoder's outputs;
+            # what it reads is added to the output.
+            keys, values = self.attention_key(enc), self.attention_value(enc)
+            scores = out @ keys.transpose(1, 2) / math.sqrt(self.m["decoder_hidden"])
+            out = out + torch.softmax(scores, -1) @ values
         return self.heads(out)
 
 

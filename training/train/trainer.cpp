@@ -267,12 +267,21 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
       was.erase(key);
       now.erase(key);
     }
+    // Attention may be added to a model trained without it: its parameters start as built (the
+    // values' projection at zero), so the fine-tune starts from the checkpoint's outputs.
+    std::vector<std::string> new_parts;
+    if (!ck.config.model.attention && c.model.attention) {
+      std::fprintf(stderr, "--init-from: adding attention to a model trained without it\n");
+      new_parts.push_back("attention_");
+      was.erase("attention");
+      now.erase("attention");
+    }
     if (was != now) {
       throw TrainingError(
           "--init-from " + o.init_from.string() + ": its model differs from the configuration's (" +
           first_difference(was, now) + "); fine-tune with the configuration it was trained with");
     }
-    load_model_weights(*model, ck, o.init_from.string());
+    load_model_weights(*model, ck, o.init_from.string(), new_parts);
     std::fprintf(stderr, "starting from the weights of %s\n", o.init_from.c_str());
   }
   TrainResult result;

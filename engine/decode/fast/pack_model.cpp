@@ -74,6 +74,12 @@ PackedModel pack_model(NoteModelImpl& model) {
     p.to_h_bias = values(parameter(model, "to_h.bias"));
     p.to_c_weights = values(parameter(model, "to_c.weight").t().contiguous());
     p.to_c_bias = values(parameter(model, "to_c.bias"));
+    if (m.attention) {
+      p.attention_key_weights = values(parameter(model, "attention_key.weight").t().contiguous());
+      p.attention_value_weights =
+          values(parameter(model, "attention_value.weight").t().contiguous());
+      p.attention_value_bias = values(parameter(model, "attention_value.bias"));
+    }
   }
   p.check();
   return p;

@@ -84,6 +84,11 @@ void PackedModel::check() const {
   expect_size(to_c_weights, summary * states, "to_c");
   expect_size(to_h_bias, states, "to_h's bias");
   expect_size(to_c_bias, states, "to_c's bias");
+  if (!config.attention) return;
+  const auto h = static_cast<std::size_t>(hidden());
+  expect_size(attention_key_weights, summary * h, "the attention's keys");
+  expect_size(attention_value_weights, summary * h, "the attention's values");
+  expect_size(attention_value_bias, h, "the attention values' bias");
 }
 
 void PackedModel::embed(const NoteFeatures& n, float* x) const {
@@ -119,6 +124,59 @@ PackedDecoder::PackedDecoder(const PackedModel& model, int max_beams)
         pack_panels(layer.weights, layer.inputs + layer.hidden, 4 * layer.hidden));
   }
   head_panels_ = pack_panels(model.head_weights, hidden_, model.outputs());
+  if (model.config.attention) {
+    const int summary = model.encoder_directions() * model.config.encoder_hidden;
+    const auto memory = static_cast<std::size_t>(model.config.context_notes) * hidden_;
+    keys_.assign(memory, 0.0f);
+    values_.assign(memory, 0.0f);
+    weights_.assign(static_cast<std::size_t>(model.config.context_notes), 0.0f);
+    attended_.assign(static_cast<std::size_t>(max_beams) * hidden_, 0.0f);
+    no_bias_.assign(static_cast<std::size_t>(hidden_), 0.0f);
+    key_panels_ = pack_panels(model.attention_key_weights, summary, hidden_);
+    value_panels_ = pack_panels(model.attention_value_weights, summary, hidden_);
+  }
+}
+
+void PackedDecoder::attend_to(std::span<const float> encoder_outputs, int stride) {
+  if (!model_.config.attention) {
+    throw std::invalid_argument("packed decoder: the model has no attention");
+  }
+  const int notes = model_.config.context_notes;
+  const int summary = model_.encoder_directions() * model_.config.encoder_hidden;
+  if (stride < summary ||
+      encoder_outputs.size() < static_cast<std::size_t>(notes - 1) * stride + summary) {
+    throw std::invalid_argument("packed decoder: attention needs the encoder's output at " +
+                                std::to_string(notes) + " notes");
+  }
+  panel_product(encoder_outputs.data(), notes, stride, key_panels_, no_bias_, keys_.data(),
+                hidden_);
+  panel_product(encoder_outputs.data(), notes, stride, value_panels_, model_.attention_value_bias,
+                values_.data(), hidden_);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hidden_));
+  for (float& k : keys_) k *= scale;
+}
+
+void PackedDecoder::attend(int beams) {
+  const int notes = model_.config.context_notes;
+  const int top = static_cast<int>(model_.layers.size()) - 1;
+  for (int b = 0; b < beams; ++b) {
+    const float* query = h(top, b);
+    // The softmax over the notes of the query's dot products with the keys.
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, notes, hidden_, 1.0f, keys_.data(), hidden_, query, 1,
+                0.0f, weights_.data(), 1);
+    const float most = *std::max_element(weights_.begin(), weights_.end());
+    float sum = 0.0f;
+    for (float& w : weights_) {
+      w = std::exp(w - most);
+      sum += w;
+    }
+    for (float& w : weights_) w /= sum;
+    // The output plus the weighted values.
+    float* out = &attended_[static_cast<std::size_t>(b) * hidden_];
+    std::copy_n(query, hidden_, out);
+    cblas_sgemv(CblasRowMajor, CblasTrans, notes, hidden_, 1.0f, values_.data(), hidden_,
+                weights_.data(), 1, 1.0f, out, 1);
+  }
 }
 
 std::size_t PackedDecoder::index(int layer, int beam) const {
@@ -164,10 +222,16 @@ void PackedDecoder::step(std::span<const NoteFeatures> notes) {
                 c(layer_index, b));
     }
   }
-  // The heads read the top layer's new output; its rows are consecutive in h_.
+  // The heads read the top layer's new output (its rows are consecutive in h_), or with attention
+  // that plus what it read of the context.
   const int top = static_cast<int>(model_.layers.size()) - 1;
-  affine(h(top, 0), beams, hidden_, model_.head_weights, head_panels_, model_.head_bias,
-         out_.data(), model_.outputs());
+  const float* heads_in = h(top, 0);
+  if (model_.config.attention) {
+    attend(beams);
+    heads_in = attended_.data();
+  }
+  affine(heads_in, beams, hidden_, model_.head_weights, head_panels_, model_.head_bias, out_.data(),
+         model_.outputs());
 }
 
 void PackedDecoder::reorder(std::span<const int> parents) {

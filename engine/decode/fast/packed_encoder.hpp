@@ -26,6 +26,10 @@ class PackedEncoder {
   // The decoder's first state for `context` (its last context_notes notes; fewer is an error):
   // h and c, [decoder layers x decoder hidden] each.
   void encode(std::span<const NoteFeatures> context, std::vector<float>& h, std::vector<float>& c);
+  // The top layer's output at each note of the last encode(): row t at t * output_stride(),
+  // directions x encoder_hidden values (what a model with attention attends to).
+  std::span<const float> outputs() const { return in_; }
+  int output_stride() const { return width_; }
 
  private:
   const PackedModel& model_;

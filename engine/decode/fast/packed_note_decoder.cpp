@@ -21,6 +21,7 @@ NoteFeatures PackedNoteDecoder::start(std::span<const NoteFeatures> context) {
   if (encoder_) {
     encoder_->encode(ctx, h_, c_);
     decoder_.start(h_, c_);
+    if (model_.config.attention) decoder_.attend_to(encoder_->outputs(), encoder_->output_stride());
     return {kStartPitch, 0.0, 0.0, 0};
   }
   // A next-note model's LSTM starts from zeros and reads the context itself, its last note first

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <new>
 #include <random>
 
@@ -64,23 +65,43 @@ float max_difference(const torch::Tensor& expected, std::span<const float> got, 
   return worst;
 }
 
+// A model with attention whose values are not zero (they start there, where a mistake in what the
+// attention reads would not show).
+NoteModel attention_model(int decoder_layers, std::uint64_t seed) {
+  torch::manual_seed(seed);
+  RunConfig c = classes_config(decoder_layers);
+  c.model.attention = true;
+  NoteModel model(c.model);
+  torch::NoGradGuard no_grad;
+  for (auto& p : model->named_parameters()) {
+    if (p.key().rfind("attention_value", 0) == 0) p.value().normal_(0.0, 0.3);
+  }
+  model->eval();
+  return model;
+}
+
 // Steps the packed decoder and LibTorch's side by side: one beam reads the first input, then
 // three beams (reordered from it and from each other) read notes of their own.
-void expect_same_steps(const RunConfig& config) {
-  torch::manual_seed(3);
-  NoteModel model(config.model);
-  model->eval();
+void expect_same_steps(NoteModelImpl& model) {
+  const ModelConfig& config = model.config();
   torch::NoGradGuard no_grad;
-  const fast::PackedModel packed = fast::pack_model(*model);
+  const fast::PackedModel packed = fast::pack_model(model);
   fast::PackedDecoder decoder(packed, 8);
   std::mt19937 rng(5);
-  const std::vector<NoteFeatures> context = random_notes(rng, config.model.context_notes);
+  const std::vector<NoteFeatures> context = random_notes(rng, config.context_notes);
   std::vector<float> h, c;
-  fast::start_state(*model, context, h, c);
+  fast::start_state(model, context, h, c);
   decoder.start(h, c);
-  DecoderState state = model->start_decoding(notes_to_tensors(context, torch::kCPU));
+  std::unique_ptr<fast::PackedEncoder> encoder;
+  if (config.attention) {
+    encoder = std::make_unique<fast::PackedEncoder>(packed);
+    std::vector<float> unused_h, unused_c;
+    encoder->encode(context, unused_h, unused_c);
+    decoder.attend_to(encoder->outputs(), encoder->output_stride());
+  }
+  DecoderState state = model.start_decoding(notes_to_tensors(context, torch::kCPU));
   std::vector<NoteFeatures> inputs = {{kStartPitch, 0.0, 0.0, 0}};
-  if (config.model.kind == ModelKind::kNextNote) inputs = {context.back()};
+  if (config.kind == ModelKind::kNextNote) inputs = {context.back()};
   const std::vector<std::vector<int>> parents = {{0, 0, 0}, {2, 0, 1}, {1, 1, 2}, {0, 2, 2}};
   for (std::size_t round = 0; round <= parents.size(); ++round) {
     if (round > 0) {
@@ -95,19 +116,26 @@ void expect_same_steps(const RunConfig& config) {
     if (round == 0 && inputs[0].pitch == kStartPitch) {
       in = start_tokens(1, torch::TensorOptions().dtype(torch::kFloat32));
     }
-    const HeadOutputs out = model->decode(in, state);
+    const HeadOutputs out = model.decode(in, state);
     for (int64_t b = 0; b < static_cast<int64_t>(inputs.size()); ++b) {
       const std::span<const float> got = decoder.outputs(static_cast<int>(b));
       EXPECT_LT(max_difference(out.pitch, got, b, 0), 1e-4) << "round " << round << " beam " << b;
       EXPECT_LT(max_difference(out.step, got, b, 128), 1e-4);
       EXPECT_LT(max_difference(out.duration, got, b, 128 + packed.step_outputs), 1e-4);
-      if (config.model.velocity) {
+      if (config.velocity) {
         EXPECT_LT(max_difference(out.velocity, got, b,
                                  128 + packed.step_outputs + packed.duration_outputs),
                   1e-4);
       }
     }
   }
+}
+
+void expect_same_steps(const RunConfig& config) {
+  torch::manual_seed(3);
+  NoteModel model(config.model);
+  model->eval();
+  expect_same_steps(*model);
 }
 
 TEST(PackedDecoder, StepsAsLibTorchDoesWithClassHeadsAndTwoLayers) {
@@ -120,6 +148,36 @@ TEST(PackedDecoder, StepsAsLibTorchDoesWithRegressionHeads) {
 
 TEST(PackedDecoder, StepsAsLibTorchDoesForANextNoteModel) {
   expect_same_steps(test::tiny_config(ModelKind::kNextNote));
+}
+
+TEST(PackedDecoder, StepsAsLibTorchDoesWithAttention) {
+  expect_same_steps(*attention_model(1, 3));
+  expect_same_steps(*attention_model(2, 4));
+}
+
+TEST(PackedDecoder, AttentionStartsAtZeroAndIsRefusedWithoutIt) {
+  // A fresh model with attention answers as the same weights without it: the values start at 0.
+  RunConfig with = classes_config(1);
+  with.model.attention = true;
+  torch::manual_seed(5);
+  NoteModel a(with.model);
+  torch::manual_seed(5);
+  NoteModel b(classes_config(1).model);
+  a->eval();
+  b->eval();
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : b->named_parameters()) p.value().copy_(a->named_parameters()[p.key()]);
+  }
+  std::mt19937 rng(8);
+  const std::vector<NoteFeatures> context = random_notes(rng, with.model.context_notes);
+  const SearchResult x = beam_search(*a, context, default_search_settings());
+  const SearchResult y = beam_search(*b, context, default_search_settings());
+  EXPECT_TRUE(same_notes(x.notes, y.notes));
+  const fast::PackedModel packed = fast::pack_model(*b);
+  fast::PackedDecoder decoder(packed, 2);
+  std::vector<float> outputs(64, 0.0f);
+  EXPECT_THROW(decoder.attend_to(outputs, 8), std::invalid_argument);
 }
 
 TEST(PackedDecoder, RefusesAModelOfAnotherShape) {
@@ -259,6 +317,11 @@ TEST(FastBeamSearch, GivesLibTorchsAnswersWithRegressionHeads) {
   NoteModel model(test::tiny_config().model);
   model->eval();
   EXPECT_LE(compare_searches(*model, 10, 2), 1);
+}
+
+TEST(FastBeamSearch, GivesLibTorchsAnswersWithAttention) {
+  NoteModel model = attention_model(1, 12);
+  EXPECT_LE(compare_searches(*model, 10, 4), 4);  // 5% of 70, as on the random model above
 }
 
 TEST(FastBeamSearch, GivesTheShippedModelsAnswers) {

@@ -69,6 +69,16 @@ TEST(ModelConfig, OutOfRangeAndUnknownChoice) {
             "model.kind: 'transformer' is not one of next_note, seq2seq");
 }
 
+TEST(ModelConfig, AttentionIsOffByDefaultAndOnlyForSeq2Seq) {
+  EXPECT_FALSE(load_run_config(kPresets / "default.json").model.attention);
+  const RunConfig a =
+      run_config_from_json(nlohmann::json::parse(R"({"model": {"attention": true}})"));
+  EXPECT_TRUE(a.model.attention);
+  EXPECT_EQ(run_config_from_json(to_json(a)), a);
+  EXPECT_EQ(error_of(R"({"model": {"kind": "next_note", "attention": true}})"),
+            "model.attention: a next_note model has no encoder to attend to");
+}
+
 TEST(ModelConfig, ACooldownLongerThanTheRunOrWithACosineIsNamed) {
   EXPECT_EQ(error_of(R"({"training": {"epochs": 4, "cooldown_epochs": 5}})"),
             "training.cooldown_epochs: must be at most training.epochs");

@@ -58,6 +58,33 @@ TEST(NoteModel, DecoderHeadsAreSizedFromTheDecoder) {
   EXPECT_EQ(m->forward(test::random_window(2, 22, 5)).step.size(1), 12);
 }
 
+// With attention, the teacher-forced pass and the incremental decoder (one note at a time, as the
+// search runs it) give the same outputs: the attention reads the context at every step alone.
+TEST(NoteModel, AttentionDecodesIncrementallyAsTheTeacherForcedPass) {
+  RunConfig c = test::tiny_config();
+  c.model.attention = true;
+  torch::manual_seed(9);
+  NoteModel m(c.model);
+  m->eval();
+  torch::NoGradGuard no_grad;
+  for (auto& p : m->named_parameters()) {
+    if (p.key().rfind("attention_value", 0) == 0) p.value().normal_(0.0, 0.3);
+  }
+  const NoteTensors w = test::random_window(2, 22, 8);
+  const HeadOutputs whole = m->forward(w);
+  DecoderState state = m->start_decoding(w.slice(0, 10));
+  EXPECT_EQ(state.keys.sizes(), (std::vector<int64_t>{2, 10, c.model.decoder_hidden}));
+  NoteTensors input = start_tokens(2, w.step.options());
+  for (int64_t t = 0; t < 12; ++t) {
+    const HeadOutputs one = m->decode(input, state);
+    using torch::indexing::Slice;
+    EXPECT_TRUE(
+        torch::allclose(one.pitch.index({Slice(), 0}), whole.pitch.index({Slice(), t}), 1e-5, 1e-5))
+        << "note " << t;
+    input = w.slice(10 + t, 11 + t);
+  }
+}
+
 TEST(NoteModel, WrongWindowLengthIsAnError) {
   NoteModel m(test::tiny_config().model);
   EXPECT_THROW(m->forward(test::random_window(2, 21, 6)), c10::Error);

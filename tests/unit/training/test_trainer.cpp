@@ -279,6 +279,42 @@ TEST(Trainer, ResumeWithAnotherArchitectureNamesTheKey) {
   }
 }
 
+// A fine-tune may add attention to a model trained without it: the new parameters start as built
+// (the values at zero), so it starts from the checkpoint's outputs; taking attention away is
+// another architecture, refused with the key named.
+TEST(Trainer, InitFromAddsAttentionStartingFromTheSameOutputs) {
+  test::TempDir dir;
+  RunConfig c = test::tiny_config();
+  c.train.epochs = 1;
+  const TrainResult first = train_in_memory(c, figure_data(), options(dir / "first"));
+  const double before = read_checkpoint(first.best_checkpoint)
+                            .metadata.at("metrics")
+                            .at("validation")
+                            .at("pitch")
+                            .get<double>();
+  RunConfig with = c;
+  with.model.attention = true;
+  with.train.learning_rate = 1e-7;  // the least the configuration allows: the weights barely move
+  TrainOptions o = options(dir / "second");
+  o.init_from = first.best_checkpoint;
+  const TrainResult second = train_in_memory(with, figure_data(), o);
+  const Checkpoint ck = read_checkpoint(second.best_checkpoint);
+  EXPECT_TRUE(ck.config.model.attention);
+  EXPECT_NE(ck.find("model.attention_key.weight"), nullptr);
+  EXPECT_NEAR(ck.metadata.at("metrics").at("validation").at("pitch").get<double>(), before, 1e-4);
+
+  TrainOptions back = options(dir / "third");
+  back.init_from = second.best_checkpoint;
+  try {
+    train_in_memory(c, figure_data(), back);
+    FAIL();
+  } catch (const TrainingError& e) {
+    EXPECT_NE(std::string(e.what()).find("attention: true in the checkpoint, false now"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Trainer, TimeBudgetStopsWithACheckpoint) {
   test::TempDir dir;
   RunConfig c = test::tiny_config();
