@@ -1,8 +1,10 @@
 // `music-lstm compose`: continue a prime (a MIDI file, or a test-split performance) into a song.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <span>
 
 #include "api/continuation_engine.hpp"
 #include "commands/commands.hpp"
@@ -10,6 +12,7 @@
 #include "commands/decoding_cli.hpp"
 #include "commands/engine_cli.hpp"
 #include "data/sustain_pedal.hpp"
+#include "decode/onset_limits.hpp"
 #include "jam/bundled_files.hpp"
 #include "maestro/dataset.hpp"
 #include "midi/fill_context.hpp"
@@ -38,6 +41,7 @@ struct ComposeArgs {
   DataSplitOptions split;   // --prime-from-test in a folder of MIDI files
   NoteSelection selection;  // which notes of the prime file
   std::uint64_t seed = 0;
+  double player_pace = -1;  // notes a second; below 0: the prime's
   int min_pitch = 0, max_pitch = 127;
   std::string scale = "off";  // off, key (the prime's), or a scale: the song's notes keep to it
 };
@@ -97,6 +101,11 @@ void run(const ComposeArgs& a) {
   s.top_k = a.top_k;
   s.top_p = a.top_p;
   s.seed = a.seed;
+  // The pace the answers keep to (--pace-ratio): the prime's, as the jam reads a player's.
+  s.player_pace =
+      a.player_pace >= 0
+          ? a.player_pace
+          : phrase_pace(std::span(prime).last(std::min(prime.size(), std::size_t{kPaceNotes})));
   s.min_pitch = a.min_pitch;
   s.max_pitch = a.max_pitch;
   std::string scale_said;
@@ -187,6 +196,10 @@ void add_compose_command(CLI::App& app) {
       ->check(CLI::Range(0.001, 1.0));
   add_repetition_options(cmd, a->search);
   cmd->add_option("--seed", a->seed, "The same seed gives the same song")->capture_default_str();
+  cmd->add_option("--player-pace", a->player_pace,
+                  "Notes a second the answers' pace is tied to with --pace-ratio (default: the "
+                  "prime's last 16 notes')")
+      ->check(CLI::Range(0.0, 1000.0));
   cmd->add_option("--scale", a->scale,
                   "off, key (the key of the prime notes) or a scale such as 'D minor': the song's "
                   "notes keep to it")

@@ -7,6 +7,7 @@ void add_repetition_options(CLI::App* cmd, SearchSettings& search) {
   search.repetition_penalty = defaults.repetition_penalty;
   search.sample_timing = defaults.sample_timing;
   search.timing_temperature = defaults.timing_temperature;
+  search.pace_ratio = defaults.pace_ratio;
   cmd->add_option_function<std::string>(
          "--timing", [&search](const std::string& v) { search.sample_timing = v == "sample"; },
          "beam, stochastic-beam: sample (search the pitches, draw each note's step, duration and "
@@ -31,6 +32,11 @@ void add_repetition_options(CLI::App* cmd, SearchSettings& search) {
                   "Notes a second no answer goes past, after a first chord")
       ->capture_default_str()
       ->check(CLI::Range(kMinPaceLimit, kMaxPaceLimit));
+  cmd->add_option("--pace-ratio", search.pace_ratio,
+                  "Keep each answer's pace within this many times the player's phrase's (up to 8; "
+                  "0: off): continuous chains then cannot speed up answer by answer")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, kMaxPaceRatio));
   cmd->add_option("--loop-ngram", search.loop_ngram,
                   "Notes of the pitch figure whose repeat --loop-penalty costs (2 to 8; 0: off)")
       ->capture_default_str()

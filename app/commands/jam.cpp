@@ -511,13 +511,14 @@ void add_jam_command(CLI::App& app) {
   // The knobs; each also takes effect live from a control line ("width 8").
   const std::map<std::string, std::string> help = {
       {"mode", "call-and-response, continuous or listen (default: call-and-response)"},
-      {"width", "Beam width, 1..32 (default: 8)"},
+      {"width", "Beam width, 1..32 (default: " + rt::knob_value(rt::JamSettings{}, "width") + ")"},
       {"temperature", "0.1..2.0; higher is wilder (default: 1)"},
       {"repetition",
        "0..3 nats off a pitch per time it sounded in the last 16 notes; keeps answers from "
        "looping on two notes (default: " +
            rt::knob_value(rt::JamSettings{}, "repetition") + ")"},
-      {"sampling", "beam, greedy, stochastic-beam or sample (default: beam)"},
+      {"sampling", "beam, greedy, stochastic-beam or sample (default: " +
+                       rt::knob_value(rt::JamSettings{}, "sampling") + ")"},
       {"timing",
        "search (the likeliest step, duration and velocity) or sample (drawn from the model, "
        "rhythms as varied as a pianist's) with beam search (default: " +
@@ -532,6 +533,10 @@ void add_jam_command(CLI::App& app) {
            rt::knob_value(rt::JamSettings{}, "cluster") + ")"},
       {"pace", "Notes a second no answer goes past, after a first chord, 1..36 (default: " +
                    rt::knob_value(rt::JamSettings{}, "pace") + ")"},
+      {"pace-ratio",
+       "0..8; each answer's pace stays within this many times your phrase's, and so does every "
+       "part of a continuous chain from it (0: off; default: " +
+           rt::knob_value(rt::JamSettings{}, "pace-ratio") + ")"},
       {"scale",
        "off, key (the key the jam hears you in) or a scale such as 'D minor' or 'A "
        "minor-pentatonic': the answer's notes keep to it (default: off)"},

@@ -42,6 +42,8 @@ std::string answer_json(const rt::AnswerRecord& r, int rate) {
                         {"timing_temperature", s.timing_temperature},
                         {"max_cluster", s.max_cluster},
                         {"max_pace", s.max_pace},
+                        {"player_pace", s.player_pace},
+                        {"pace_ratio", s.pace_ratio},
                         {"time_scale", s.time_scale},
                         {"repetition_penalty", s.repetition_penalty},
                         {"repetition_window", s.repetition_window},

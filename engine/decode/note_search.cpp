@@ -161,7 +161,9 @@ SearchResult NoteSearch::operator()(std::span<const NoteFeatures> context,
   }
   beams_[0].clear();
   if (s.playable) {
-    const OnsetLimits first(context, s.max_cluster, s.max_pace, s.time_scale);
+    const OnsetLimits first(context, s.max_cluster,
+                            answer_pace_limit(s.max_pace, s.player_pace, s.pace_ratio),
+                            s.time_scale);
     for (auto* limits : {&limits_, &next_limits_}) {
       if (limits->size() < slots) limits->resize(slots, first);
     }

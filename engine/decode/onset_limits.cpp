@@ -49,4 +49,16 @@ void OnsetLimits::add(double step) {
   if (static_cast<int>(recent_.size()) > max_cluster_) recent_.erase(recent_.begin());
 }
 
+double phrase_pace(std::span<const NoteFeatures> notes, double max_rest) {
+  int counted = 0;
+  double span = 0.0;  // the first note's step is the time before the notes: not counted
+  for (std::size_t i = 1; i < notes.size(); ++i) {
+    const double step = std::max(notes[i].step, 0.0);
+    if (step > max_rest) continue;
+    ++counted;
+    span += step;
+  }
+  return counted == 0 ? 0.0 : counted / std::max(span, kMinPhraseSeconds);
+}
+
 }  // namespace mlstm

@@ -10,6 +10,8 @@
 // Beam search keeps one OnsetLimits per beam and masks the step classes below min_step()
 // (decode/beam_search.cpp). Torch-free, so it is tested on its own.
 
+#include <algorithm>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -31,6 +33,25 @@ inline constexpr double kDefaultMaxPace = 34.0;  // notes a second
 // (49 - kMaxPlayableCluster) / kMaxPaceLimit = 1.08 s > kMinAnswerSpanSeconds, and no cluster is
 // over kMaxPlayableCluster, so no setting can decode a degenerate answer.
 inline constexpr double kMinPaceLimit = 1.0, kMaxPaceLimit = 36.0;
+// The pace limit tied to the player's (SearchSettings::pace_ratio): up to eight times as fast as
+// the player (below 1: answers slower than the phrase).
+inline constexpr double kMaxPaceRatio = 8.0;
+
+// The pace limit of one answer: `max_pace`, or with a ratio and a known player's pace, ratio times
+// that pace when it is lower (never under kMinPaceLimit).
+inline double answer_pace_limit(double max_pace, double player_pace, double pace_ratio) {
+  if (!(pace_ratio > 0.0) || !(player_pace > 0.0)) return max_pace;
+  return std::clamp(pace_ratio * player_pace, kMinPaceLimit, max_pace);
+}
+
+// The pace of a player's notes, notes a second, for SearchSettings::player_pace: the notes after
+// the first over the time they took, where a step longer than `max_rest` (a rest between phrases)
+// counts neither as time nor as a note; at least kMinPhraseSeconds of time, so a chord alone is
+// not infinitely fast. 0 when no step counts (a single note).
+inline constexpr double kMinPhraseSeconds = 0.5;
+inline constexpr int kPaceNotes = 16;  // the player's last notes the jam reads the pace from
+double phrase_pace(std::span<const NoteFeatures> notes,
+                   double max_rest = std::numeric_limits<double>::infinity());
 
 class OnsetLimits {
  public:

@@ -35,6 +35,12 @@ void check_search(const SearchSettings& s, const ModelConfig& m, std::size_t con
       s.playable && !e.empty()) {
     throw DecodeError(e);
   }
+  if (!(s.player_pace >= 0.0 && std::isfinite(s.player_pace))) {
+    throw DecodeError("the player's pace must be 0 (unknown) or more notes a second");
+  }
+  if (!(s.pace_ratio >= 0.0 && s.pace_ratio <= kMaxPaceRatio)) {
+    throw DecodeError("the pace ratio must be 0 (off) to 8 times the player's pace");
+  }
   if (s.min_pitch < 0 || s.max_pitch > 127 || s.min_pitch > s.max_pitch) {
     throw DecodeError("pitch range must lie within 0..127, lowest first");
   }

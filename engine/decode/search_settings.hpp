@@ -76,6 +76,13 @@ struct SearchSettings {
   int max_cluster = kDefaultMaxCluster;  // 1..kMaxPlayableCluster
   double max_pace = kDefaultMaxPace;     // notes a second, kMinPaceLimit..kMaxPaceLimit
   double time_scale = 1.0;  // the answer is played this much slower (the jam's tempo knob)
+  // The player's pace: notes a second of the phrase the answer follows (for a continuous chain,
+  // the player's phrase it started from, carried through every chained answer), as heard; 0:
+  // unknown. With pace_ratio above 0 an answer's pace limit is at most pace_ratio times it (never
+  // under kMinPaceLimit; decode/onset_limits.hpp): a chain that reads its own answers cannot
+  // speed up answer by answer, since the limit stays tied to the player. 0: off.
+  double player_pace = 0.0;  // notes a second, >= 0
+  double pace_ratio = 0.0;   // 0 (off) to kMaxPaceRatio
   // false: the search without those limits, for the tests that compare it with reference
   // decoders and for eval's measure of what the limits change (`eval --unlimited`); never offered
   // to a player.
@@ -107,18 +114,21 @@ inline constexpr double kDefaultTimingTemperature = 0.85;
 // validation split with scripts/sweep_decoding.py (docs/MODELS.md, "Decoding").
 inline constexpr double kDefaultRepetitionPenalty = 0.75;
 
-// The sampling method and width the jam, `compose` and `eval` use unless told otherwise. By the
-// listener's test (docs/MODELS.md, "The listener's test"), plain beam search's likeliest pitches
-// run in scales across the keyboard: a classifier over a listener's figures told its answers to
-// 200 validation phrases from the real music that followed 80% of the time (88% in a continuous
-// chain), where stochastic beam search at width 4 gave 74% (79%). But drawn beams let a long
-// continuous chain speed up: in 10 minutes of continuous mode from a MAESTRO test phrase the
-// model's note events reached 65.8 a second over 10 s (with the pedal 76.0; at temperature 0.9,
-// 67.2; at timing temperature 0.95, 67.7), more than the real performances' most (61.6), which
-// issue 15 forbids; beam search's chain stays at 28.4. Until the chain keeps the player's pace,
-// beam search stays the default.
-inline constexpr Sampling kDefaultSampling = Sampling::kBeam;
-inline constexpr int kDefaultWidth = 8;
+// The sampling method, width and pace ratio the jam, `compose` and `eval` use unless told
+// otherwise. By the listener's test (docs/MODELS.md, "The listener's test"), plain beam search's
+// likeliest pitches run in scales across the keyboard: a classifier over a listener's figures told
+// its answers to 200 validation phrases from the real music that followed 79% of the time (88% in
+// a continuous chain), stochastic beam search at width 4 73.8% (79.4%). But drawn beams let a long
+// continuous chain speed up part by part: in 10 minutes of continuous mode from a MAESTRO test
+// phrase the model's note events reached 65.8 a second over 10 s (with the pedal 76.0), more than
+// the real performances' most (61.6), which issue 15 forbids. Each answer's pace held within 1.5
+// times the player's (SearchSettings::pace_ratio) keeps the chain to the player: at most 39.1
+// events a second (with the pedal 39.9; from two other phrases 52.2 and 32.2), and the test's
+// accuracy the same (73.5%, 80.3%; on the test split 72.8% and 81.0%, beam search 75.8% and
+// 89.6%). At 2 times, one chain reached 65.2 with the pedal; at 3, 75.2.
+inline constexpr Sampling kDefaultSampling = Sampling::kStochasticBeam;
+inline constexpr int kDefaultWidth = 4;
+inline constexpr double kDefaultPaceRatio = 1.5;
 // The decoding the jam, `compose` and `eval` start from: the defaults above over the search's own.
 inline SearchSettings default_search_settings() {
   SearchSettings s;
@@ -127,6 +137,7 @@ inline SearchSettings default_search_settings() {
   s.repetition_penalty = kDefaultRepetitionPenalty;
   s.sample_timing = kDefaultSampleTiming;
   s.timing_temperature = kDefaultTimingTemperature;
+  s.pace_ratio = kDefaultPaceRatio;
   return s;
 }
 

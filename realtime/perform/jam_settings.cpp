@@ -142,6 +142,8 @@ const std::map<std::string, Knob>& knobs() {
                            kMaxPlayableCluster)},
       {"pace", double_knob([](JamSettings& s) -> double& { return s.search.max_pace; },
                            kMinPaceLimit, kMaxPaceLimit)},
+      {"pace-ratio", double_knob([](JamSettings& s) -> double& { return s.search.pace_ratio; }, 0.0,
+                                 kMaxPaceRatio)},
       {"scale",
        {[](JamSettings& s, const std::string& t) -> std::string {
           if (t == "off") {
@@ -305,6 +307,7 @@ const std::vector<std::string>& knob_names() {
                                                  "timing-temperature",
                                                  "cluster",
                                                  "pace",
+                                                 "pace-ratio",
                                                  "scale",
                                                  "entry",
                                                  "answer-tempo",

@@ -619,6 +619,13 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
   ss.pitch_classes = allowed_pitch_classes(s);
   // The answer is played at this scale; the playability limits hold for it as played.
   ss.time_scale = s.search.time_scale * tempo_factor(s);
+  // The player's pace, as heard, over their last notes without the rests between phrases: every
+  // answer and every part of a chain keeps to it (when the pace-ratio knob is on), so a chain
+  // that reads its own notes cannot speed up part by part.
+  const std::vector<NoteFeatures> played =
+      player_context_.features(player_context_.last_activity());
+  ss.player_pace = phrase_pace(
+      std::span(played).last(std::min(played.size(), std::size_t{kPaceNotes})), s.gap_seconds);
   return ss;
 }
 

@@ -93,7 +93,9 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # Continuous mode goes on after the phrase, and every note ends.
     # 60 s: the small model's answers can each span 20 s, and the chain follows the second.
-    paths_c, stats_c, answers_c = jam(tmp, "c", "--mode", "continuous", "--seconds", "60")
+    # (90 s: the test model's answers to the demo last about 40 s each, the second phrase's to
+    # 63 s, where the chain goes on.)
+    paths_c, stats_c, answers_c = jam(tmp, "c", "--mode", "continuous", "--seconds", "90")
     if stats_c["jam"]["answers"] < 3 or not any(a["chained"] for a in answers_c):
         fail(f"continuous mode did not chain: {stats_c['jam']}")
     if not model_notes(paths_c["mid"])[1]:
@@ -155,9 +157,13 @@ with tempfile.TemporaryDirectory() as tmp:
     print(r.stdout, r.stderr)
     if r.returncode != 0 or "demo written" not in r.stdout:
         fail("the demo did not run")
-    for name in ("jam-demo.wav", "jam-demo.mid"):
-        if os.path.getsize(os.path.join(demo_dir, name)) < 1000:
-            fail(f"the demo's {name} is missing or empty")
+    if os.path.getsize(os.path.join(demo_dir, "jam-demo.wav")) < 1000:
+        fail("the demo's jam-demo.wav is missing or empty")
+    # The recording holds the model's answers: the first up to where the second phrase came in,
+    # and the second whole.
+    demo_notes, demo_closed = model_notes(os.path.join(demo_dir, "jam-demo.mid"))
+    if len(demo_notes) < 50 or not demo_closed:
+        fail(f"the demo's jam-demo.mid holds {len(demo_notes)} notes of the model's")
 
     # Bad input: one line each.
     one_line_error(run("jam", "--model", os.path.join(tmp, "none.ckpt"), "--offline", "--replay",

@@ -90,7 +90,9 @@ def composed_pitches(music_lstm, model, workdir, answer):
                         "--repetition-penalty", repr(s["repetition_penalty"]),
                         "--repetition-window", str(s["repetition_window"]),
                         "--timing", "sample" if s["sample_timing"] else "search",
-                        "--cluster", str(s["max_cluster"]), "--pace", repr(s["max_pace"]), "--seed",
+                        "--cluster", str(s["max_cluster"]), "--pace", repr(s["max_pace"]),
+                        "--pace-ratio", repr(s["pace_ratio"]), "--player-pace",
+                        repr(s["player_pace"]), "--seed",
                         str(s["seed"]), "--out", out], capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         raise RuntimeError(f"compose failed: {r.stderr}")

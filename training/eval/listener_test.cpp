@@ -1,9 +1,11 @@
 #include "eval/listener_test.hpp"
 
+#include <algorithm>
 #include <random>
 #include <stdexcept>
 #include <string>
 
+#include "decode/onset_limits.hpp"
 #include "eval/listener_classifier.hpp"
 #include "eval/listener_figures.hpp"
 #include "eval/playability_figures.hpp"
@@ -148,8 +150,12 @@ json listener_test(const std::vector<std::vector<NoteFeatures>>& performances,
     const std::vector<NoteFeatures> context =
         fill_context(phrase, static_cast<std::size_t>(o.context_notes));
 
-    // Call and response: one answer to the phrase.
+    // Call and response: one answer to the phrase, whose pace the answers keep to where the
+    // settings tie them to the player's (the chain below too; the phrase is the player's last
+    // kPaceNotes notes as the jam reads them).
     settings.seed = o.search.seed + static_cast<std::uint64_t>(k);
+    settings.player_pace =
+        phrase_pace(std::span(phrase).last(std::min(phrase.size(), std::size_t{kPaceNotes})));
     const std::vector<NoteFeatures> reply = search(context, settings);
     call.add(k, phrase, reply, std::span(after).first(answer), twin,
              std::span(twin_after).first(answer));

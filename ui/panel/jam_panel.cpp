@@ -188,6 +188,11 @@ void JamPanel::draw_timing(rt::JamSettings& s) {
                          static_cast<float>(kMaxPaceLimit), "%.0f")) {
     s.search.max_pace = pace;
   }
+  float ratio = static_cast<float>(s.search.pace_ratio);
+  if (ImGui::SliderFloat("pace, times yours (0: off)", &ratio, 0.0f,
+                         static_cast<float>(kMaxPaceRatio), "%.1f")) {
+    s.search.pace_ratio = ratio;
+  }
 }
 
 void JamPanel::draw_metronome(const rt::PerformerView& view) {

@@ -471,6 +471,16 @@ TEST(Playability, EveryMethodKeepsTheLimitsWhenTheModelWantsOneInstant) {
           EXPECT_LE(p.largest_cluster, cluster) << what;
           EXPECT_GE(p.span_seconds, (49.0 - cluster) / pace - 1e-6) << what;
         }
+        // Tied to a player's 3 notes a second, twice as fast at most: 6 notes a second.
+        s.max_cluster = kDefaultMaxCluster;
+        s.max_pace = kDefaultMaxPace;
+        s.player_pace = 3.0;
+        s.pace_ratio = 2.0;
+        const Playability p = measure_playability(beam_search(*model, context, s).notes);
+        EXPECT_GE(p.span_seconds, (49.0 - kDefaultMaxCluster) / 6.0 - 1e-6)
+            << sampling_name(sampling);
+        s.player_pace = 0.0;
+        s.pace_ratio = 0.0;
       }
     }
   }
@@ -485,6 +495,12 @@ TEST(Playability, LimitsOutsideTheirRangesAreErrors) {
   EXPECT_THROW(beam_search(*model, context, s), DecodeError);
   s.max_cluster = kDefaultMaxCluster;
   s.max_pace = kMaxPaceLimit + 1;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s.max_pace = kDefaultMaxPace;
+  s.pace_ratio = kMaxPaceRatio + 1;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s.pace_ratio = 1.0;
+  s.player_pace = -1.0;
   EXPECT_THROW(beam_search(*model, context, s), DecodeError);
 }
 

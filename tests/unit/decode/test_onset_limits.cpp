@@ -82,5 +82,36 @@ TEST(OnsetLimits, SettingsOutsideTheirRangesAreRefused) {
   EXPECT_THROW(OnsetLimits({}, 0, 16.0), std::invalid_argument);
 }
 
+// A phrase's pace counts its notes after the first over the time they took; the step before the
+// phrase (a rest) is not part of it, nor is a rest longer than the gap between phrases, and a
+// chord alone is not infinitely fast.
+TEST(PhrasePace, NotesAfterTheFirstOverTheirSpan) {
+  std::vector<NoteFeatures> phrase = {{60, 5.0, 0.2, 80}};  // after a rest of 5 s
+  for (int i = 1; i < 9; ++i) phrase.push_back({60 + i, 0.25, 0.2, 80});
+  EXPECT_DOUBLE_EQ(phrase_pace(phrase), 8 / 2.0);
+  const std::vector<NoteFeatures> chord = {{60, 1.0, 1, 80}, {64, 0.0, 1, 80}, {67, 0.0, 1, 80}};
+  EXPECT_DOUBLE_EQ(phrase_pace(chord), 2 / kMinPhraseSeconds);
+  EXPECT_EQ(phrase_pace(std::span(phrase).first(1)), 0.0);
+  // Two phrases with a rest between: the rest counts neither as time nor as a note.
+  std::vector<NoteFeatures> two = phrase;
+  two.push_back({72, 3.0, 0.2, 80});
+  for (int i = 0; i < 4; ++i) two.push_back({72 + i, 0.25, 0.2, 80});
+  EXPECT_DOUBLE_EQ(phrase_pace(two, 0.35), 12 / 3.0);
+  EXPECT_DOUBLE_EQ(phrase_pace(two), 13 / 6.0);
+}
+
+// Tied to the player's pace, the limit is the lower of the two; off, or with no pace known, the
+// absolute limit alone; never under kMinPaceLimit.
+TEST(PhrasePace, ThePaceRatioLowersTheLimitToThePlayersPace) {
+  EXPECT_DOUBLE_EQ(answer_pace_limit(34.0, 4.0, 1.5), 6.0);
+  EXPECT_DOUBLE_EQ(answer_pace_limit(34.0, 30.0, 2.0), 34.0);
+  EXPECT_DOUBLE_EQ(answer_pace_limit(34.0, 4.0, 0.0), 34.0);
+  EXPECT_DOUBLE_EQ(answer_pace_limit(34.0, 0.0, 1.5), 34.0);
+  EXPECT_DOUBLE_EQ(answer_pace_limit(34.0, 0.2, 1.0), kMinPaceLimit);
+  // Fifty notes held to a player's 4 notes a second, 1.5 times: (49 - 8) / 6 s at least.
+  const auto answer = tightest({}, 50, kDefaultMaxCluster, answer_pace_limit(34.0, 4.0, 1.5));
+  EXPECT_GE(measure_playability(answer).span_seconds, (49.0 - kDefaultMaxCluster) / 6.0 - 1e-9);
+}
+
 }  // namespace
 }  // namespace mlstm
