@@ -1,10 +1,8 @@
 // `music-lstm compose`: continue a prime (a MIDI file, or a test-split performance) into a song.
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <span>
 
 #include "api/continuation_engine.hpp"
 #include "commands/commands.hpp"
@@ -102,10 +100,7 @@ void run(const ComposeArgs& a) {
   s.top_p = a.top_p;
   s.seed = a.seed;
   // The pace the answers keep to (--pace-ratio): the prime's, as the jam reads a player's.
-  s.player_pace =
-      a.player_pace >= 0
-          ? a.player_pace
-          : phrase_pace(std::span(prime).last(std::min(prime.size(), std::size_t{kPaceNotes})));
+  s.player_pace = a.player_pace >= 0 ? a.player_pace : phrase_pace(prime);
   s.min_pitch = a.min_pitch;
   s.max_pitch = a.max_pitch;
   std::string scale_said;

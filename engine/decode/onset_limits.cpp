@@ -49,7 +49,8 @@ void OnsetLimits::add(double step) {
   if (static_cast<int>(recent_.size()) > max_cluster_) recent_.erase(recent_.begin());
 }
 
-double phrase_pace(std::span<const NoteFeatures> notes, double max_rest) {
+double phrase_pace(std::span<const NoteFeatures> all, double max_rest) {
+  const std::span<const NoteFeatures> notes = all.last(std::min(all.size(), kPaceNotes));
   int counted = 0;
   double span = 0.0;  // the first note's step is the time before the notes: not counted
   for (std::size_t i = 1; i < notes.size(); ++i) {

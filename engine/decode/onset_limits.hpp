@@ -44,12 +44,13 @@ inline double answer_pace_limit(double max_pace, double player_pace, double pace
   return std::clamp(pace_ratio * player_pace, kMinPaceLimit, max_pace);
 }
 
-// The pace of a player's notes, notes a second, for SearchSettings::player_pace: the notes after
-// the first over the time they took, where a step longer than `max_rest` (a rest between phrases)
-// counts neither as time nor as a note; at least kMinPhraseSeconds of time, so a chord alone is
-// not infinitely fast. 0 when no step counts (a single note).
+// The pace of a player's last kPaceNotes notes (of `notes`, oldest first), notes a second, for
+// SearchSettings::player_pace: the notes after the first over the time they took, where a step
+// longer than `max_rest` (a rest between phrases) counts neither as time nor as a note; at least
+// kMinPhraseSeconds of time, so a chord alone is not infinitely fast. 0 when no step counts (a
+// single note).
 inline constexpr double kMinPhraseSeconds = 0.5;
-inline constexpr int kPaceNotes = 16;  // the player's last notes the jam reads the pace from
+inline constexpr std::size_t kPaceNotes = 16;
 double phrase_pace(std::span<const NoteFeatures> notes,
                    double max_rest = std::numeric_limits<double>::infinity());
 

@@ -76,11 +76,11 @@ struct SearchSettings {
   int max_cluster = kDefaultMaxCluster;  // 1..kMaxPlayableCluster
   double max_pace = kDefaultMaxPace;     // notes a second, kMinPaceLimit..kMaxPaceLimit
   double time_scale = 1.0;  // the answer is played this much slower (the jam's tempo knob)
-  // The player's pace: notes a second of the phrase the answer follows (for a continuous chain,
-  // the player's phrase it started from, carried through every chained answer), as heard; 0:
-  // unknown. With pace_ratio above 0 an answer's pace limit is at most pace_ratio times it (never
-  // under kMinPaceLimit; decode/onset_limits.hpp): a chain that reads its own answers cannot
-  // speed up answer by answer, since the limit stays tied to the player. 0: off.
+  // The player's pace: notes a second of the player's last notes before the answer (for a
+  // continuous chain, those it started from, carried through every chained answer; phrase_pace()),
+  // as heard; 0: unknown. With pace_ratio above 0 an answer's pace limit is at most pace_ratio
+  // times it (never under kMinPaceLimit; decode/onset_limits.hpp): a chain that reads its own
+  // answers cannot speed up answer by answer, since the limit stays tied to the player. 0: off.
   double player_pace = 0.0;  // notes a second, >= 0
   double pace_ratio = 0.0;   // 0 (off) to kMaxPaceRatio
   // false: the search without those limits, for the tests that compare it with reference

@@ -624,8 +624,7 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
   // that reads its own notes cannot speed up part by part.
   const std::vector<NoteFeatures> played =
       player_context_.features(player_context_.last_activity());
-  ss.player_pace = phrase_pace(
-      std::span(played).last(std::min(played.size(), std::size_t{kPaceNotes})), s.gap_seconds);
+  ss.player_pace = phrase_pace(played, s.gap_seconds);
   return ss;
 }
 

@@ -59,11 +59,7 @@ int main(int argc, char** argv) {
     torch::manual_seed(seed);
     mlstm::NoteModel model(config.model);
     model->eval();
-    // The attention's values start at zero, where a mistake in what it reads would not show.
-    for (auto& p : model->named_parameters()) {
-      torch::NoGradGuard no_grad;
-      if (p.key().rfind("attention_value", 0) == 0) p.value().normal_(0.0, 0.3);
-    }
+    mlstm::test::randomize_attention_values(*model);
     const int64_t window = model->window_notes();
     mlstm::NoteTensors w = mlstm::test::random_window(5, window, seed++);
     // A few steps of exactly 0 (chords) and a long pause, which clipping must handle.

@@ -52,6 +52,15 @@ inline NoteTensors random_window(int64_t batch, int64_t notes, uint64_t seed) {
 
 // tiny_config() with class heads for step, duration and velocity, log time inputs, and `layers`
 // decoder layers.
+// A model with attention starts with the attention's values at zero, where a mistake in what
+// it reads would not show: draws them instead.
+inline void randomize_attention_values(NoteModelImpl& model) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : model.named_parameters()) {
+    if (p.key().rfind("attention_value", 0) == 0) p.value().normal_(0.0, 0.3);
+  }
+}
+
 inline RunConfig classes_config(int layers = 2) {
   RunConfig c = tiny_config();
   c.model.velocity = true;

@@ -154,8 +154,7 @@ json listener_test(const std::vector<std::vector<NoteFeatures>>& performances,
     // settings tie them to the player's (the chain below too; the phrase is the player's last
     // kPaceNotes notes as the jam reads them).
     settings.seed = o.search.seed + static_cast<std::uint64_t>(k);
-    settings.player_pace =
-        phrase_pace(std::span(phrase).last(std::min(phrase.size(), std::size_t{kPaceNotes})));
+    settings.player_pace = phrase_pace(phrase);
     const std::vector<NoteFeatures> reply = search(context, settings);
     call.add(k, phrase, reply, std::span(after).first(answer), twin,
              std::span(twin_after).first(answer));

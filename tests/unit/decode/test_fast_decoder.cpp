@@ -72,10 +72,7 @@ NoteModel attention_model(int decoder_layers, std::uint64_t seed) {
   RunConfig c = classes_config(decoder_layers);
   c.model.attention = true;
   NoteModel model(c.model);
-  torch::NoGradGuard no_grad;
-  for (auto& p : model->named_parameters()) {
-    if (p.key().rfind("attention_value", 0) == 0) p.value().normal_(0.0, 0.3);
-  }
+  test::randomize_attention_values(*model);
   model->eval();
   return model;
 }

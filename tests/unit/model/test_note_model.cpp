@@ -66,10 +66,8 @@ TEST(NoteModel, AttentionDecodesIncrementallyAsTheTeacherForcedPass) {
   torch::manual_seed(9);
   NoteModel m(c.model);
   m->eval();
+  test::randomize_attention_values(*m);
   torch::NoGradGuard no_grad;
-  for (auto& p : m->named_parameters()) {
-    if (p.key().rfind("attention_value", 0) == 0) p.value().normal_(0.0, 0.3);
-  }
   const NoteTensors w = test::random_window(2, 22, 8);
   const HeadOutputs whole = m->forward(w);
   DecoderState state = m->start_decoding(w.slice(0, 10));
