@@ -300,7 +300,8 @@ int main(int argc, char** argv) {
       "  CONFIG.json   a training configuration (presets/training/); the weights are random\n"
       "  repeats       answers timed per case, the median reported (default 5)\n"
       "  --paths-only  only the fast path, the LibTorch path and PyTorch, with the limit\n"
-      "  --fast-only   only the fast path at width 8 (for perf record)\n";
+      "  --fast-only   only the fast path at width 8 (for perf record), then without figure\n"
+      "                recall and the register kept\n";
   std::vector<std::string> args;
   bool paths_only = false, fast_only = false;
   for (int i = 1; i < argc; ++i) {
@@ -329,13 +330,20 @@ int main(int argc, char** argv) {
     mlstm::NoteModel model(c.model);
 #ifdef MUSIC_LSTM_FAST_DECODE
     if (fast_only) {
-      // The fast path alone at width 8, `repeats` times: for a profiler (perf record).
+      // The fast path alone at width 8, `repeats` times: for a profiler (perf record); then the
+      // same without figure recall and the register kept, for what those rules cost.
       mlstm::fast::ModelSearch fast(*model);
       mlstm::SearchSettings s = mlstm::default_search_settings();
       s.length = 50;
+      s.width = 8;
       const auto context = prime(c.model.context_notes);
       const double t = seconds_of([&] { fast(context, s); }, repeats);
       std::printf("fast path, width 8: %.2f ms (median of %d)\n", t * 1e3, repeats);
+      mlstm::SearchSettings without = s;
+      without.recall = 0.0;
+      without.register_keep = 0.0;
+      const double t0 = seconds_of([&] { fast(context, without); }, repeats);
+      std::printf("the same without figure recall and the register kept: %.2f ms\n", t0 * 1e3);
       return 0;
     }
 #endif

@@ -11,6 +11,7 @@
 #include "commands/engine_cli.hpp"
 #include "data/sustain_pedal.hpp"
 #include "decode/onset_limits.hpp"
+#include "decode/register_keep.hpp"
 #include "jam/bundled_files.hpp"
 #include "maestro/dataset.hpp"
 #include "midi/fill_context.hpp"
@@ -39,7 +40,8 @@ struct ComposeArgs {
   DataSplitOptions split;   // --prime-from-test in a folder of MIDI files
   NoteSelection selection;  // which notes of the prime file
   std::uint64_t seed = 0;
-  double player_pace = -1;  // notes a second; below 0: the prime's
+  double player_pace = -1;      // notes a second; below 0: the prime's
+  double player_register = -1;  // MIDI pitch; below 0: the prime's
   int min_pitch = 0, max_pitch = 127;
   std::string scale = "off";  // off, key (the prime's), or a scale: the song's notes keep to it
 };
@@ -101,6 +103,8 @@ void run(const ComposeArgs& a) {
   s.seed = a.seed;
   // The pace the answers keep to (--pace-ratio): the prime's, as the jam reads a player's.
   s.player_pace = a.player_pace >= 0 ? a.player_pace : phrase_pace(prime);
+  // The register the answers keep near (--register-keep): the prime's, as the jam reads a player's.
+  s.player_register = a.player_register >= 0 ? a.player_register : phrase_register(prime);
   s.min_pitch = a.min_pitch;
   s.max_pitch = a.max_pitch;
   std::string scale_said;
@@ -195,6 +199,10 @@ void add_compose_command(CLI::App& app) {
                   "Notes a second the answers' pace is tied to with --pace-ratio (default: the "
                   "prime's last 16 notes')")
       ->check(CLI::Range(0.0, 1000.0));
+  cmd->add_option("--player-register", a->player_register,
+                  "The mean MIDI pitch the answers keep near with --register-keep (default: the "
+                  "prime's last 16 notes')")
+      ->check(CLI::Range(0.0, 127.0));
   cmd->add_option("--scale", a->scale,
                   "off, key (the key of the prime notes) or a scale such as 'D minor': the song's "
                   "notes keep to it")

@@ -1,5 +1,8 @@
 #include "commands/decoding_cli.hpp"
 
+#include "decode/figure_recall.hpp"
+#include "decode/register_keep.hpp"
+
 namespace mlstm::app {
 
 void add_repetition_options(CLI::App* cmd, SearchSettings& search) {
@@ -8,6 +11,8 @@ void add_repetition_options(CLI::App* cmd, SearchSettings& search) {
   search.sample_timing = defaults.sample_timing;
   search.timing_temperature = defaults.timing_temperature;
   search.pace_ratio = defaults.pace_ratio;
+  search.recall = defaults.recall;
+  search.register_keep = defaults.register_keep;
   cmd->add_option_function<std::string>(
          "--timing", [&search](const std::string& v) { search.sample_timing = v == "sample"; },
          "beam, stochastic-beam: sample (search the pitches, draw each note's step, duration and "
@@ -37,6 +42,16 @@ void add_repetition_options(CLI::App* cmd, SearchSettings& search) {
                   "0: off): continuous chains then cannot speed up answer by answer")
       ->capture_default_str()
       ->check(CLI::Range(0.0, kMaxPaceRatio));
+  cmd->add_option("--recall", search.recall,
+                  "Nats toward the pitch that completed a figure whose first three pitches were "
+                  "just played again, the player's or the answer's, in the last 48 notes (0: off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, kMaxRecall));
+  cmd->add_option("--register-keep", search.register_keep,
+                  "Of the beams found, answer with the best less this many nats a semitone its "
+                  "register drifts and lies from the player's phrase (0: the best-scoring)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, kMaxRegisterKeep));
   cmd->add_option("--loop-ngram", search.loop_ngram,
                   "Notes of the pitch figure whose repeat --loop-penalty costs (2 to 8; 0: off)")
       ->capture_default_str()

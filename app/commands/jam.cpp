@@ -537,6 +537,14 @@ void add_jam_command(CLI::App& app) {
        "0..8; each answer's pace stays within this many times your phrase's, and so does every "
        "part of a continuous chain from it (0: off; default: " +
            rt::knob_value(rt::JamSettings{}, "pace-ratio") + ")"},
+      {"recall",
+       "0..10 nats toward the note that completed a figure whose first three notes were just "
+       "played again, yours or the answer's: answers play figures again (0: off; default: " +
+           rt::knob_value(rt::JamSettings{}, "recall") + ")"},
+      {"register-keep",
+       "0..10 nats a semitone: of the answers the search found, the one whose register stays "
+       "near your phrase's and drifts least (0: the likeliest; default: " +
+           rt::knob_value(rt::JamSettings{}, "register-keep") + ")"},
       {"scale",
        "off, key (the key the jam hears you in) or a scale such as 'D minor' or 'A "
        "minor-pentatonic': the answer's notes keep to it (default: off)"},

@@ -62,7 +62,8 @@ std::vector<NoteFeatures> ContinuationEngine::continue_notes(std::span<const Not
 std::vector<NoteFeatures> ContinuationEngine::continue_song(std::span<const NoteFeatures> prime,
                                                             int total,
                                                             const SearchSettings& settings) {
-  return continue_song_with(*impl_->search, prime, total, settings);
+  return continue_song_with(*impl_->search, prime, total, settings,
+                            static_cast<std::size_t>(context_notes()));
 }
 
 bool ContinuationEngine::sustain_pedal() const {

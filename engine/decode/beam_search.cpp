@@ -32,7 +32,8 @@ std::vector<NoteFeatures> continue_song(NoteModelImpl& model, std::span<const No
                                         int total, const SearchSettings& settings) {
   return continue_song_with([&](std::span<const NoteFeatures> song,
                                 const SearchSettings& s) { return beam_search(model, song, s); },
-                            prime, total, settings);
+                            prime, total, settings,
+                            static_cast<std::size_t>(model.config().context_notes));
 }
 
 }  // namespace mlstm

@@ -6,8 +6,10 @@
 #include <string>
 
 #include "decode/chosen_note.hpp"
+#include "decode/figure_recall.hpp"
 #include "decode/log_softmax.hpp"
 #include "decode/loop_control.hpp"
+#include "decode/register_keep.hpp"
 #include "decode/search_checks.hpp"
 #include "model/feature_codec.hpp"
 
@@ -138,8 +140,11 @@ SearchResult NoteSearch::operator()(std::span<const NoteFeatures> context,
   }
   const bool penalise = s.repetition_penalty > 0.0;
   const bool loops = controls_loops(s);
+  const bool recall = s.recall > 0.0;
   const auto window = static_cast<std::size_t>(s.repetition_window);
-  const std::span<const NoteFeatures> seen = context.last(std::min(window, context.size()));
+  // The pitches the rules look back over: the repetition rules' window, and recall's.
+  const std::size_t look_back = std::max(window, recall ? kRecallWindow : std::size_t{0});
+  const std::span<const NoteFeatures> seen = context.last(std::min(look_back, context.size()));
   std::vector<double>& step_seconds = step_seconds_;
   step_seconds.clear();
   if (time_classes) {
@@ -202,28 +207,31 @@ SearchResult NoteSearch::operator()(std::span<const NoteFeatures> context,
         }
       }
       for (std::size_t p = 0; p < 128; ++p) lp[p] += pitch_mask[p];
-      if (penalise || loops) {
-        // The beam's last `window` pitches (the context's, then its own): at most 256, gathered
-        // on the fly.
+      if (penalise || loops || recall) {
+        // The beam's last `look_back` pitches (the context's, then its own): at most 256,
+        // gathered on the fly; each rule reads its own window's last ones.
         const std::vector<NoteFeatures>& own = beams_[static_cast<std::size_t>(b)];
-        const std::size_t from_own = std::min(window, own.size());
-        const std::size_t from_context = std::min(window - from_own, seen.size());
-        int recent[256];
+        const std::size_t from_own = std::min(look_back, own.size());
+        const std::size_t from_context = std::min(look_back - from_own, seen.size());
+        int gathered[256];
         std::size_t heard = 0;
         for (std::size_t i = seen.size() - from_context; i < seen.size(); ++i) {
-          recent[heard++] = seen[i].pitch;
+          gathered[heard++] = seen[i].pitch;
         }
         for (std::size_t i = own.size() - from_own; i < own.size(); ++i) {
-          recent[heard++] = own[i].pitch;
+          gathered[heard++] = own[i].pitch;
         }
+        const std::span<const int> recent =
+            std::span<const int>(gathered, heard).last(std::min(heard, window));
         if (penalise) {
           // How often each pitch occurs among them.
           const auto penalty = static_cast<float>(s.repetition_penalty);
           float counts[128] = {};
-          for (std::size_t i = 0; i < heard; ++i) counts[recent[i]] += 1.0f;
+          for (const int p : recent) counts[p] += 1.0f;
           for (std::size_t p = 0; p < 128; ++p) lp[p] -= counts[p] * penalty;
         }
-        if (loops) penalise_repeated_figures({recent, heard}, s, lp.data());
+        if (loops) penalise_repeated_figures(recent, s, lp.data());
+        if (recall) recall_figures({gathered, heard}, s.recall, lp.data());
       }
       if (time_classes && s.playable) {
         const double min_step = limits_[static_cast<std::size_t>(b)].min_step();
@@ -360,8 +368,17 @@ SearchResult NoteSearch::operator()(std::span<const NoteFeatures> context,
     perturbed_.swap(next_perturbed_);
     decoder_.reorder(parents_);
   }
-  const auto top =
-      static_cast<std::size_t>(std::max_element(scores_.begin(), scores_.end()) - scores_.begin());
+  // The answer: the best-scoring beam, or with register_keep the best less its register's move.
+  std::size_t top = 0;
+  double best = -std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < scores_.size(); ++i) {
+    double v = scores_[i];
+    if (s.register_keep > 0.0) v -= s.register_keep * register_cost(beams_[i], s.player_register);
+    if (v > best) {
+      best = v;
+      top = i;
+    }
+  }
   return {beams_[top], scores_[top]};
 }
 

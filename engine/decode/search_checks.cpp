@@ -3,6 +3,9 @@
 #include <cmath>
 #include <string>
 
+#include "decode/figure_recall.hpp"
+#include "decode/register_keep.hpp"
+
 namespace mlstm {
 
 void check_search(const SearchSettings& s, const ModelConfig& m, std::size_t context_notes) {
@@ -40,6 +43,15 @@ void check_search(const SearchSettings& s, const ModelConfig& m, std::size_t con
   }
   if (!(s.pace_ratio >= 0.0 && s.pace_ratio <= kMaxPaceRatio)) {
     throw DecodeError("the pace ratio must be 0 (off) to 8 times the player's pace");
+  }
+  if (!(s.recall >= 0.0 && s.recall <= kMaxRecall)) {
+    throw DecodeError("figure recall must be 0 (off) to 10 nats");
+  }
+  if (!(s.register_keep >= 0.0 && s.register_keep <= kMaxRegisterKeep)) {
+    throw DecodeError("keeping to the register must be 0 (off) to 10 nats a semitone");
+  }
+  if (!(s.player_register >= 0.0 && s.player_register <= 127.0)) {
+    throw DecodeError("the player's register must be 0 (unknown) or a MIDI pitch up to 127");
   }
   if (s.min_pitch < 0 || s.max_pitch > 127 || s.min_pitch > s.max_pitch) {
     throw DecodeError("pitch range must lie within 0..127, lowest first");

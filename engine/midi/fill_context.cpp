@@ -1,5 +1,7 @@
 #include "midi/fill_context.hpp"
 
+#include <algorithm>
+
 namespace mlstm {
 
 std::vector<NoteFeatures> fill_context(std::vector<NoteFeatures> context, std::size_t notes) {
@@ -23,6 +25,17 @@ std::vector<NoteFeatures> fill_context(std::vector<NoteFeatures> context, std::s
   for (const NoteFeatures& f : context) out.push_back(f);
   out[missing].step = restart;
   out.front().step = 0;
+  return out;
+}
+
+std::vector<NoteFeatures> chain_context(std::span<const NoteFeatures> player,
+                                        std::span<const NoteFeatures> chain, std::size_t notes) {
+  const std::size_t anchor = std::min({kChainAnchorNotes, player.size(), notes / 2});
+  const std::size_t from_chain = std::min(chain.size(), notes - anchor);
+  const std::size_t from_player = std::min(player.size(), notes - from_chain);
+  std::vector<NoteFeatures> out(player.end() - static_cast<std::ptrdiff_t>(from_player),
+                                player.end());
+  out.insert(out.end(), chain.end() - static_cast<std::ptrdiff_t>(from_chain), chain.end());
   return out;
 }
 

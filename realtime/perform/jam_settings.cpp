@@ -6,6 +6,9 @@
 #include <functional>
 #include <map>
 
+#include "decode/figure_recall.hpp"
+#include "decode/register_keep.hpp"
+
 namespace mlstm::rt {
 namespace {
 
@@ -144,6 +147,11 @@ const std::map<std::string, Knob>& knobs() {
                            kMinPaceLimit, kMaxPaceLimit)},
       {"pace-ratio", double_knob([](JamSettings& s) -> double& { return s.search.pace_ratio; }, 0.0,
                                  kMaxPaceRatio)},
+      {"recall",
+       double_knob([](JamSettings& s) -> double& { return s.search.recall; }, 0.0, kMaxRecall)},
+      {"register-keep",
+       double_knob([](JamSettings& s) -> double& { return s.search.register_keep; }, 0.0,
+                   kMaxRegisterKeep)},
       {"scale",
        {[](JamSettings& s, const std::string& t) -> std::string {
           if (t == "off") {
@@ -308,6 +316,8 @@ const std::vector<std::string>& knob_names() {
                                                  "cluster",
                                                  "pace",
                                                  "pace-ratio",
+                                                 "recall",
+                                                 "register-keep",
                                                  "scale",
                                                  "entry",
                                                  "answer-tempo",

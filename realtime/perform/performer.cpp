@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "decode/register_keep.hpp"
 #include "midi/fill_context.hpp"
 #include "midi/note.hpp"
 #include "midi/playability.hpp"
@@ -625,6 +626,8 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
   const std::vector<NoteFeatures> played =
       player_context_.features(player_context_.last_activity());
   ss.player_pace = phrase_pace(played, s.gap_seconds);
+  // And their register, which the answer and every part of a chain keep near (register-keep).
+  ss.player_register = phrase_register(played);
   return ss;
 }
 
@@ -696,12 +699,15 @@ void Performer::try_start_waiting(std::int64_t now) {
 
 void Performer::request_chain(const JamSettings& s, std::int64_t now) {
   // The model goes on from its own notes as it wrote them, not as the tempo knobs played them
-  // (else each part would be scaled again).
-  std::vector<NoteFeatures> context =
-      heard_at(fill_context(model_context_.features(answer_end_),
-                            static_cast<std::size_t>(options_.context_notes)),
-               last_time_scale_);
-  if (context.empty()) return;
+  // (else each part would be scaled again), and from the player's last notes as it heard them
+  // (chain_context(): a chain that read only its own notes wandered off from the player).
+  const auto notes = static_cast<std::size_t>(options_.context_notes);
+  const std::vector<NoteFeatures> player =
+      heard_at(player_context_.features(player_context_.last_activity()), tempo_factor(s));
+  const std::vector<NoteFeatures> chain =
+      heard_at(model_context_.features(answer_end_), last_time_scale_);
+  if (chain.empty()) return;
+  std::vector<NoteFeatures> context = fill_context(chain_context(player, chain, notes), notes);
   chain_request_ = next_id_++;
   chain_requested_at_ = now;
   worker_.submit({chain_request_, std::move(context), search_settings(s)});

@@ -5,12 +5,13 @@ a classifier over a listener's figures tries to tell each answer (call and respo
 answer of a chain (continuous) from the real music that followed. The control, the real music
 after one phrase against the real music after another of the same performances, must stay within
 40-60%: otherwise the test itself leaks and its accuracy means nothing. The accuracy must stay
-under today's bounds: 77% in call and response and 86% continuous (the default decoding,
+under today's bounds: 74% in call and response and 81% continuous (the default decoding,
 stochastic beam search at width 4 with each answer's pace held within 1.5 times the phrase's,
-measured 72.8% and 81.0% on 2026-12-07; beam search at width 8, the default before, 75.8% and
-89.6%; beam search without the repetition penalty, which loops, 91.5% and 95.9% on the validation
-split). Issue 33 asks 75% in both, which the chains do not reach yet; the bounds come down as they
-do.
+figure recall, the register kept and chains that keep the phrase's last notes, measured 69.5% and
+76.5% on 2026-12-07; without the last three 72.8% and 81.0%; beam search at width 8, the default
+before, 75.8% and 89.6%; beam search without the repetition penalty, which loops, 91.5% and 95.9%
+on the validation split). Issue 33 asks 75% in both, which the chains do not reach yet; the
+bounds come down as they do.
 
   test_shipped_model_listener.py MUSIC_LSTM MAESTRO_DIR MODEL
 Exits 77 (skipped) when the data is absent."""
@@ -24,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 from support.maestro import SKIP, maestro_missing  # noqa: E402
 
-BOUNDS = {"call_and_response": 0.77, "continuous": 0.86}
+BOUNDS = {"call_and_response": 0.74, "continuous": 0.81}
 CONTROL = (0.40, 0.60)
 
 

@@ -92,7 +92,9 @@ def composed_pitches(music_lstm, model, workdir, answer):
                         "--timing", "sample" if s["sample_timing"] else "search",
                         "--cluster", str(s["max_cluster"]), "--pace", repr(s["max_pace"]),
                         "--pace-ratio", repr(s["pace_ratio"]), "--player-pace",
-                        repr(s["player_pace"]), "--seed",
+                        repr(s["player_pace"]), "--recall", repr(s["recall"]),
+                        "--register-keep", repr(s["register_keep"]), "--player-register",
+                        repr(s["player_register"]), "--seed",
                         str(s["seed"]), "--out", out], capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         raise RuntimeError(f"compose failed: {r.stderr}")

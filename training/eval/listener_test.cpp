@@ -6,6 +6,7 @@
 #include <string>
 
 #include "decode/onset_limits.hpp"
+#include "decode/register_keep.hpp"
 #include "eval/listener_classifier.hpp"
 #include "eval/listener_figures.hpp"
 #include "eval/playability_figures.hpp"
@@ -155,22 +156,22 @@ json listener_test(const std::vector<std::vector<NoteFeatures>>& performances,
     // kPaceNotes notes as the jam reads them).
     settings.seed = o.search.seed + static_cast<std::uint64_t>(k);
     settings.player_pace = phrase_pace(phrase);
+    settings.player_register = phrase_register(phrase);
     const std::vector<NoteFeatures> reply = search(context, settings);
     call.add(k, phrase, reply, std::span(after).first(answer), twin,
              std::span(twin_after).first(answer));
 
-    // Continuous: the chain goes on from the answer, each answer from the notes so far, its
-    // seed the next.
-    std::vector<NoteFeatures> chained = reply, prime = context;
-    prime.insert(prime.end(), reply.begin(), reply.end());
+    // Continuous: the chain goes on from the answer as the jam's does (each part from its newest
+    // notes and the phrase's last ones), its seed the next.
+    std::vector<NoteFeatures> chained = reply;
     SearchSettings next = settings;
     ++next.seed;
-    const std::vector<NoteFeatures> more = continue_song_with(
+    extend_chain(
         [&](std::span<const NoteFeatures> so_far, const SearchSettings& s) {
           return SearchResult{search(so_far, s), 0.0};
         },
-        prime, static_cast<int>(chain - answer), next);
-    chained.insert(chained.end(), more.begin(), more.end());
+        context, chained, static_cast<int>(chain - answer), next,
+        static_cast<std::size_t>(o.context_notes));
     for (std::size_t j = 0; j + answer <= chain; j += answer) {
       continuous.add(k, phrase, std::span(chained).subspan(j, answer),
                      std::span(after).subspan(j, answer), twin,

@@ -129,16 +129,21 @@ std::vector<ChartSeries> loss_curves(const std::filesystem::path& metrics_csv) {
   return out;
 }
 
-// ", repetition penalty 1.0 nats over 16 notes" when the search had one, and ", timing drawn"
-// with sample_timing; reports written before these existed have no such fields.
+// ", repetition penalty 1.0 nats over 16 notes" when the search had one, ", timing drawn" with
+// sample_timing, and the other rules that are on; reports written before these existed have no
+// such fields.
 std::string repetition_text(const json& search) {
   const double penalty = search.value("repetition_penalty", 0.0);
   std::string timing = search.value("sample_timing", false) ? ", timing drawn" : "";
-  if (const double t = search.value("timing_temperature", 1.0); t != 1.0) {
-    char b[64];
-    std::snprintf(b, sizeof b, ", timing temperature %.2f", t);
+  // A rule's words with its value (`text` holds one %.2f) when the value is on.
+  const auto add = [&timing](const char* text, double value, bool on) {
+    if (!on) return;
+    char b[96];
+    std::snprintf(b, sizeof b, text, value);
     timing += b;
-  }
+  };
+  const double t = search.value("timing_temperature", 1.0);
+  add(", timing temperature %.2f", t, t != 1.0);
   if (const int n = search.value("loop_ngram", 0);
       n >= 2 && search.value("loop_penalty", 0.0) > 0) {
     char b[96];
@@ -146,11 +151,14 @@ std::string repetition_text(const json& search) {
                   search.value("loop_penalty", 0.0), n);
     timing += b;
   }
-  if (const double f = search.value("figure_penalty", 0.0); f > 0) {
-    char b[96];
-    std::snprintf(b, sizeof b, ", figure penalty %.2f nats on repeated interval figures", f);
-    timing += b;
-  }
+  const double figure = search.value("figure_penalty", 0.0);
+  add(", figure penalty %.2f nats on repeated interval figures", figure, figure > 0);
+  const double ratio = search.value("pace_ratio", 0.0);
+  add(", pace within %.2f times the phrase's", ratio, ratio > 0);
+  const double recall = search.value("recall", 0.0);
+  add(", figure recall %.2f nats", recall, recall > 0);
+  const double keep = search.value("register_keep", 0.0);
+  add(", register kept at %.2f nats a semitone", keep, keep > 0);
   if (penalty <= 0.0) return timing;
   char b[96];
   std::snprintf(b, sizeof b, ", repetition penalty %.2f nats over %d notes", penalty,
@@ -334,7 +342,10 @@ json evaluate_model(const EvalOptions& o) {
                       {"repetition_window", o.search.repetition_window},
                       {"loop_ngram", o.search.loop_ngram},
                       {"loop_penalty", o.search.loop_penalty},
-                      {"figure_penalty", o.search.figure_penalty}};
+                      {"figure_penalty", o.search.figure_penalty},
+                      {"pace_ratio", o.search.pace_ratio},
+                      {"recall", o.search.recall},
+                      {"register_keep", o.search.register_keep}};
 
   // One model, read once, for the three parts.
   NoteModel model(config.model);
@@ -464,7 +475,8 @@ json evaluate_model(const EvalOptions& o) {
     for (std::size_t i = 0; i < prompts.size(); ++i) {
       answer.seed = o.search.seed + 100000 + i;
       const std::vector<NoteFeatures> song =
-          continue_song_with(search, prompts[i].context, o.song_notes, answer);
+          continue_song_with(search, prompts[i].context, o.song_notes, answer,
+                             static_cast<std::size_t>(config.model.context_notes));
       composed.add(song);
       // Each 50 notes of the song is one chained answer, as the jam's continuous mode plays it.
       chain_model.add_chunks(song, kAnswerNotes);

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "decode/figure_recall.hpp"
+#include "decode/register_keep.hpp"
 #include "panel/piano_roll.hpp"
 #include "perform/jam_preset.hpp"
 
@@ -159,6 +161,9 @@ void JamPanel::draw_controls() {
   if (ImGui::BeginPopup("more")) {
     draw_timing(s);
     ImGui::Separator();
+    ImGui::TextDisabled("the player's material");
+    draw_material(s);
+    ImGui::Separator();
     ImGui::TextDisabled("time and key");
     draw_time_and_key(s);
     ImGui::Separator();
@@ -192,6 +197,23 @@ void JamPanel::draw_timing(rt::JamSettings& s) {
   if (ImGui::SliderFloat("pace, times yours (0: off)", &ratio, 0.0f,
                          static_cast<float>(kMaxPaceRatio), "%.1f")) {
     s.search.pace_ratio = ratio;
+  }
+}
+
+void JamPanel::draw_material(rt::JamSettings& s) {
+  float recall = static_cast<float>(s.search.recall);
+  if (ImGui::SliderFloat("figure recall (nats)", &recall, 0.0f, static_cast<float>(kMaxRecall),
+                         "%.1f")) {
+    s.search.recall = recall;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("play a figure again once its start comes back");
+  float keep = static_cast<float>(s.search.register_keep);
+  if (ImGui::SliderFloat("keep to your register", &keep, 0.0f, static_cast<float>(kMaxRegisterKeep),
+                         "%.1f")) {
+    s.search.register_keep = keep;
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("nats a semitone: of the answers found, the one that stays near your phrase");
   }
 }
 

@@ -6,6 +6,8 @@
 #include <set>
 
 #include "decode/beam_search.hpp"
+#include "decode/figure_recall.hpp"
+#include "decode/register_keep.hpp"
 #include "midi/playability.hpp"
 #include "model/feature_codec.hpp"
 #include "support/tiny_model.hpp"
@@ -341,6 +343,90 @@ TEST(RepetitionPenalty, GreedyTakesThePenalisedArgmax) {
       history.push_back(r.notes[t].pitch);
     }
   }
+}
+
+TEST(FigureRecall, GreedyTakesTheArgmaxWithTheRecallAndThePenaltyEachOverItsWindow) {
+  // The penalty reads the last 16 pitches, recall the last kRecallWindow: the context's, then the
+  // answer's own.
+  const RunConfig c = classes_config();
+  torch::manual_seed(6);
+  NoteModel model(c.model);
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const auto context = context_of(c.model);
+  SearchSettings s = greedy(40);
+  s.repetition_penalty = 0.5;
+  s.recall = 3.0;
+  const SearchResult r = beam_search(*model, context, s);
+  ASSERT_EQ(r.notes.size(), 40u);
+  std::vector<int> history;
+  for (const auto& f : context) history.push_back(f.pitch);
+  int recalled = 0;
+  for (std::size_t t = 0; t < r.notes.size(); ++t) {
+    const HeadOutputs o = naive_outputs(*model, context, r.notes, t);
+    auto lp = torch::log_softmax(o.pitch.reshape({-1}), 0);
+    for (const int pitch : std::span(history).last(16)) lp[pitch] -= s.repetition_penalty;
+    std::vector<float> bonus(128, 0.0f);
+    recall_figures(history, s.recall, bonus.data());
+    for (int p = 0; p < 128; ++p) lp[p] += bonus[static_cast<std::size_t>(p)];
+    const int pitch = r.notes[t].pitch;
+    EXPECT_EQ(pitch, lp.argmax().item<int64_t>()) << "note " << t;
+    recalled += bonus[static_cast<std::size_t>(pitch)] > 0.0f;
+    history.push_back(pitch);
+  }
+  // The context is a figure played again and again: recall had figures to complete.
+  EXPECT_GT(recalled, 0);
+}
+
+TEST(RegisterKeep, TheAnswerLeansToTheBeamThatStaysInTheRegister) {
+  const RunConfig c = classes_config();
+  torch::manual_seed(7);
+  NoteModel model(c.model);
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const auto context = context_of(c.model);
+  for (Sampling sampling : {Sampling::kBeam, Sampling::kStochasticBeam}) {
+    SCOPED_TRACE(sampling_name(sampling));
+    SearchSettings s;
+    s.sampling = sampling;
+    s.width = 8;
+    s.length = 30;
+    s.seed = 3;
+    s.player_register = 40.0;
+    const SearchResult likeliest = beam_search(*model, context, s);
+    s.register_keep = kMaxRegisterKeep;
+    const SearchResult kept = beam_search(*model, context, s);
+    // Not likelier than the best-scoring beam, and nearer the register: by the choice's rule,
+    // the score given up is at most kMaxRegisterKeep times the semitones gained.
+    EXPECT_LE(kept.log_prob, likeliest.log_prob);
+    const double gained = register_cost(likeliest.notes, 40.0) - register_cost(kept.notes, 40.0);
+    EXPECT_GE(gained, 0.0);
+    EXPECT_LE(likeliest.log_prob - kept.log_prob, kMaxRegisterKeep * gained + 1e-4);
+    // One beam: nothing to choose from.
+    s.width = 1;
+    const SearchResult one = beam_search(*model, context, s);
+    s.register_keep = 0.0;
+    EXPECT_EQ(beam_search(*model, context, s).notes, one.notes);
+  }
+}
+
+TEST(RegisterKeep, RecallAndRegisterOutsideTheirRangesAreErrors) {
+  const RunConfig c = classes_config();
+  NoteModel model(c.model);
+  const auto context = context_of(c.model);
+  SearchSettings s;
+  s.recall = kMaxRecall + 1;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s.recall = -1;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s.recall = 0;
+  s.register_keep = kMaxRegisterKeep + 1;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s.register_keep = 1;
+  s.player_register = 128;
+  EXPECT_THROW(beam_search(*model, context, s), DecodeError);
+  s.player_register = 60;
+  EXPECT_NO_THROW(beam_search(*model, context, s));
 }
 
 TEST(RepetitionPenalty, AHeavyPenaltyKeepsPitchesFromRepeatingInTheWindow) {

@@ -73,8 +73,9 @@ TEST(ListenerTest, MoreOfTheSameMusicIsNotToldApart) {
   const auto perfs = performances(12);
   const ListenerSearch same = [&perfs](std::span<const NoteFeatures> context,
                                        const SearchSettings& s) {
-    // The filled context of 32 notes ends with the phrase; a chain's later answers read it on.
-    const auto phrase = context.subspan(16, 16);
+    // The phrase heads every context: the filled context of 32 notes starts with its repeat, a
+    // chain's later parts with the phrase itself (chain_context()); its first step differs.
+    const auto phrase = context.first(16);
     for (std::size_t i = 0; i < perfs.size(); ++i) {
       if (std::search(perfs[i].begin(), perfs[i].end(), phrase.begin() + 1, phrase.end()) !=
           perfs[i].end()) {

@@ -1,4 +1,5 @@
-// A context filled to the length a model reads: the jam's short phrases, compose's short primes.
+// A context filled to the length a model reads: the jam's short phrases, compose's short primes;
+// the context of a continuous chain's next part.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -46,6 +47,41 @@ TEST(FillContext, LeavesAnEmptyOrLongEnoughContextAsItIs) {
   EXPECT_EQ(fill_context(phrase, 1), phrase);
   const auto filled = fill_context(phrase, 6);
   EXPECT_EQ(fill_context(filled, 6), filled);
+}
+
+std::vector<NoteFeatures> run(int first, int count) {
+  std::vector<NoteFeatures> out;
+  for (int i = 0; i < count; ++i) out.push_back({first + i, 0.25, 0.2, 64});
+  return out;
+}
+
+TEST(ChainContext, KeepsThePlayersLastNotesAtItsHead) {
+  const auto player = run(40, 32), chain = run(80, 40);
+  const auto c = chain_context(player, chain, 32);
+  ASSERT_EQ(c.size(), 32u);
+  // The player's last kChainAnchorNotes (56..71), then the chain's newest (104..119).
+  EXPECT_EQ(c[0].pitch, 72 - static_cast<int>(kChainAnchorNotes));
+  EXPECT_EQ(c[kChainAnchorNotes - 1].pitch, 71);
+  EXPECT_EQ(c[kChainAnchorNotes].pitch, 120 - static_cast<int>(32 - kChainAnchorNotes));
+  EXPECT_EQ(c.back().pitch, 119);
+}
+
+TEST(ChainContext, AShortChainLeavesMoreOfThePlayer) {
+  const auto c = chain_context(run(40, 32), run(80, 5), 32);
+  ASSERT_EQ(c.size(), 32u);
+  EXPECT_EQ(c[0].pitch, 45);  // the player's last 27
+  EXPECT_EQ(c[26].pitch, 71);
+  EXPECT_EQ(c[27].pitch, 80);
+  EXPECT_EQ(chain_context(run(40, 32), {}, 32), run(40, 32));
+}
+
+TEST(ChainContext, ThePlayerKeepsAtMostHalfAShortContext) {
+  // A model that reads 8 notes: the player's last 4, the chain's newest 4.
+  const auto c = chain_context(run(40, 32), run(80, 40), 8);
+  EXPECT_EQ(pitches(c), (std::vector<int>{68, 69, 70, 71, 116, 117, 118, 119}));
+  // A player of 3 notes keeps 3; together shorter than the model reads, all of both.
+  EXPECT_EQ(pitches(chain_context(run(40, 3), run(80, 40), 32))[2], 42);
+  EXPECT_EQ(chain_context(run(40, 3), run(80, 4), 32).size(), 7u);
 }
 
 }  // namespace
