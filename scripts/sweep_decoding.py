@@ -23,7 +23,8 @@ Usage: sweep_decoding.py --binary build/music-lstm --model FILE --data DIR --out
                          [--split validation] [--phrases 200] [--prompts 20] [--jobs 2]
                          --setting "penalty=0.5,window=16" [--setting ...]
 A setting's keys: penalty, window, width, temperature, sampling, timing (search or sample),
-timing_temperature, top_k, top_p, loop_ngram, loop_penalty, figure_penalty.
+timing_temperature, top_k, top_p, loop_ngram, loop_penalty, figure_penalty, pace_ratio, recall,
+register_keep.
 """
 import argparse
 import json
@@ -45,6 +46,9 @@ FLAGS = {
     "loop_penalty": "--loop-penalty",
     "figure_penalty": "--figure-penalty",
     "top_p": "--top-p",
+    "pace_ratio": "--pace-ratio",
+    "recall": "--recall",
+    "register_keep": "--register-keep",
 }
 
 
