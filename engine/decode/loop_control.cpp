@@ -1,5 +1,7 @@
 #include "decode/loop_control.hpp"
 
+#include "decode/figure_match.hpp"
+
 namespace mlstm {
 
 void penalise_repeated_figures(std::span<const int> recent, const SearchSettings& s,
@@ -7,14 +9,10 @@ void penalise_repeated_figures(std::span<const int> recent, const SearchSettings
   const auto n = static_cast<int>(recent.size());
   const auto at = [&](int i) { return recent[static_cast<std::size_t>(i)]; };
   if (s.loop_ngram >= 2 && s.loop_penalty > 0.0) {
-    // Every earlier place where the last g pitches occurred: the pitch that came next there.
-    const int g = s.loop_ngram - 1;
+    // Every earlier place where the last n-1 pitches occurred: the pitch that came next there.
     const auto penalty = static_cast<float>(s.loop_penalty);
-    for (int i = 0; i + g < n; ++i) {
-      bool same = true;
-      for (int k = 0; k < g && same; ++k) same = at(i + k) == at(n - g + k);
-      if (same) pitch_log_probs[at(i + g)] -= penalty;
-    }
+    for_each_continuation(recent, s.loop_ngram - 1,
+                          [&](int pitch) { pitch_log_probs[pitch] -= penalty; });
   }
   if (s.figure_penalty > 0.0 && n >= 4) {
     // Every earlier place where the last two intervals occurred: the interval that came next

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <set>
+#include <string>
 
 #include "decode/beam_search.hpp"
 #include "decode/figure_recall.hpp"
@@ -316,10 +317,28 @@ SearchSettings greedy(int length) {
   return s;
 }
 
-// Greedy decoding with a repetition penalty, the naive way: at each note, the pitch whose
-// log-probability minus penalty x (its count among the last `window` notes) is highest.
+// Greedy decoding the naive way: each of `r`'s pitches is the argmax of the naive decoder's pitch
+// log-probabilities after `rules(lp, history)` changed them, where `history` holds the pitches
+// before that note (the context's, then the answer's own).
+template <typename Rules>
+void expect_greedy_takes_the_argmax(NoteModelImpl& model, std::span<const NoteFeatures> context,
+                                    const SearchResult& r, Rules&& rules) {
+  std::vector<int> history;
+  for (const auto& f : context) history.push_back(f.pitch);
+  for (std::size_t t = 0; t < r.notes.size(); ++t) {
+    const HeadOutputs o = naive_outputs(model, context, r.notes, t);
+    auto lp = torch::log_softmax(o.pitch.reshape({-1}), 0);
+    rules(lp, std::span<const int>(history));
+    EXPECT_EQ(r.notes[t].pitch, lp.argmax().item<int64_t>()) << "note " << t;
+    history.push_back(r.notes[t].pitch);
+  }
+}
+
+// With a repetition penalty: the pitch whose log-probability minus penalty x (its count among the
+// last `window` notes) is highest.
 TEST(RepetitionPenalty, GreedyTakesThePenalisedArgmax) {
   for (const int window : {1, 4, 16}) {
+    SCOPED_TRACE("window " + std::to_string(window));
     const RunConfig c = classes_config();
     torch::manual_seed(5);
     NoteModel model(c.model);
@@ -331,17 +350,11 @@ TEST(RepetitionPenalty, GreedyTakesThePenalisedArgmax) {
     s.repetition_window = window;
     const SearchResult r = beam_search(*model, context, s);
     ASSERT_EQ(r.notes.size(), 20u);
-    std::vector<int> history;
-    for (const auto& f : context) history.push_back(f.pitch);
-    for (std::size_t t = 0; t < r.notes.size(); ++t) {
-      const HeadOutputs o = naive_outputs(*model, context, r.notes, t);
-      auto lp = torch::log_softmax(o.pitch.reshape({-1}), 0);
-      const auto recent = std::span(history).last(std::min<std::size_t>(window, history.size()));
-      for (const int pitch : recent) lp[pitch] -= s.repetition_penalty;
-      EXPECT_EQ(r.notes[t].pitch, lp.argmax().item<int64_t>())
-          << "window " << window << ", note " << t;
-      history.push_back(r.notes[t].pitch);
-    }
+    expect_greedy_takes_the_argmax(
+        *model, context, r, [&](torch::Tensor& lp, std::span<const int> history) {
+          const auto recent = history.last(std::min<std::size_t>(window, history.size()));
+          for (const int pitch : recent) lp[pitch] -= s.repetition_penalty;
+        });
   }
 }
 
@@ -359,21 +372,16 @@ TEST(FigureRecall, GreedyTakesTheArgmaxWithTheRecallAndThePenaltyEachOverItsWind
   s.recall = 3.0;
   const SearchResult r = beam_search(*model, context, s);
   ASSERT_EQ(r.notes.size(), 40u);
-  std::vector<int> history;
-  for (const auto& f : context) history.push_back(f.pitch);
   int recalled = 0;
-  for (std::size_t t = 0; t < r.notes.size(); ++t) {
-    const HeadOutputs o = naive_outputs(*model, context, r.notes, t);
-    auto lp = torch::log_softmax(o.pitch.reshape({-1}), 0);
-    for (const int pitch : std::span(history).last(16)) lp[pitch] -= s.repetition_penalty;
-    std::vector<float> bonus(128, 0.0f);
-    recall_figures(history, s.recall, bonus.data());
-    for (int p = 0; p < 128; ++p) lp[p] += bonus[static_cast<std::size_t>(p)];
-    const int pitch = r.notes[t].pitch;
-    EXPECT_EQ(pitch, lp.argmax().item<int64_t>()) << "note " << t;
-    recalled += bonus[static_cast<std::size_t>(pitch)] > 0.0f;
-    history.push_back(pitch);
-  }
+  expect_greedy_takes_the_argmax(
+      *model, context, r, [&](torch::Tensor& lp, std::span<const int> history) {
+        for (const int pitch : history.last(16)) lp[pitch] -= s.repetition_penalty;
+        std::vector<float> bonus(128, 0.0f);
+        recall_figures(history, s.recall, bonus.data());
+        for (int p = 0; p < 128; ++p) lp[p] += bonus[static_cast<std::size_t>(p)];
+        const int chosen = r.notes[history.size() - context.size()].pitch;
+        recalled += bonus[static_cast<std::size_t>(chosen)] > 0.0f;
+      });
   // The context is a figure played again and again: recall had figures to complete.
   EXPECT_GT(recalled, 0);
 }
