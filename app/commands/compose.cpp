@@ -32,11 +32,7 @@ struct ComposeArgs {
   int prime_from_test = -1;
   int prime_notes = 0;  // 0: as many as the model reads
   int length = 600;
-  int beam = kDefaultWidth;
-  double temperature = 1.0;
-  int top_k = 0;
-  double top_p = 1.0;
-  SearchSettings search;    // the repetition penalty and drawn timing (add_repetition_options)
+  SearchSettings search;    // every knob of the search but its sampling (add_search_options)
   DataSplitOptions split;   // --prime-from-test in a folder of MIDI files
   NoteSelection selection;  // which notes of the prime file
   std::uint64_t seed = 0;
@@ -96,10 +92,7 @@ void run(const ComposeArgs& a) {
                                       : "";
   SearchSettings s = a.search;
   s.sampling = kSampling.at(a.sampling);
-  s.width = a.sampling == "greedy" ? 1 : a.beam;
-  s.temperature = a.temperature;
-  s.top_k = a.top_k;
-  s.top_p = a.top_p;
+  if (a.sampling == "greedy") s.width = 1;
   s.seed = a.seed;
   // The pace the answers keep to (--pace-ratio): the prime's, as the jam reads a player's.
   s.player_pace = a.player_pace >= 0 ? a.player_pace : phrase_pace(prime);
@@ -182,18 +175,10 @@ void add_compose_command(CLI::App& app) {
   cmd->add_option("--length", a->length, "Notes to compose")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  cmd->add_option("--beam", a->beam, "Beam width")->capture_default_str()->check(CLI::Range(1, 64));
-  cmd->add_option("--temperature", a->temperature, "Divides the logits; higher is wilder")
-      ->capture_default_str()
-      ->check(CLI::Range(0.01, 10.0));
   cmd->add_option("--sampling", a->sampling, "beam, greedy, stochastic-beam or sample")
       ->capture_default_str()
       ->check(CLI::IsMember({"beam", "greedy", "stochastic-beam", "sample"}));
-  cmd->add_option("--top-k", a->top_k, "sample: keep the k most likely classes (0: all)")
-      ->check(CLI::Range(0, 128));
-  cmd->add_option("--top-p", a->top_p, "sample: nucleus probability")
-      ->check(CLI::Range(0.001, 1.0));
-  add_repetition_options(cmd, a->search);
+  add_search_options(cmd, a->search);
   cmd->add_option("--seed", a->seed, "The same seed gives the same song")->capture_default_str();
   cmd->add_option("--player-pace", a->player_pace,
                   "Notes a second the answers' pace is tied to with --pace-ratio (default: the "

@@ -132,21 +132,9 @@ void add_eval_command(CLI::App& app) {
                   "Answers in each continuous chain of the listener's test")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
-  cmd->add_option("--width", a->o.search.width, "Beam width")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
-  cmd->add_option("--temperature", a->o.search.temperature, "Temperature")
-      ->capture_default_str()
-      ->check(CLI::Range(0.01, 10.0));
   cmd->add_option("--sampling", a->sampling, "beam, greedy, stochastic-beam or sample")
       ->capture_default_str();
-  cmd->add_option("--top-k", a->o.search.top_k, "sample: keep the k most likely classes (0: all)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 128));
-  cmd->add_option("--top-p", a->o.search.top_p, "sample: nucleus probability")
-      ->capture_default_str()
-      ->check(CLI::Range(0.001, 1.0));
-  add_repetition_options(cmd, a->o.search);
+  add_search_options(cmd, a->o.search);
   cmd->add_option("--seed", a->o.search.seed, "Seed of sampling")->capture_default_str();
   cmd->add_option("--prompt-seed", a->o.prompt_seed, "Seed of the choice of prompts")
       ->capture_default_str();

@@ -24,6 +24,7 @@
 #include "commands/session_cli.hpp"
 #include "jam/answer_log.hpp"
 #include "jam/bundled_files.hpp"
+#include "jam/knob_options.hpp"
 #include "jam/model_swap.hpp"
 #include "perform/jam_preset.hpp"
 #ifdef MUSIC_LSTM_HAVE_UI
@@ -135,18 +136,19 @@ class ControlLines {
                        ? ("move a controller or press a key to bind it to " + value).c_str()
                        : error.c_str());
     } else if (name == "forget") {
-      rt::JamSettings s = knobs_.load();
-      const auto before = s.bindings.size();
       rt::ControllerBinding named;
       const bool is_control = rt::parse_control_name(value, named);
-      std::erase_if(s.bindings, [&](const rt::ControllerBinding& b) {
-        return (is_control && b.controller == named.controller && b.key == named.key) ||
-               b.target == value;
+      std::size_t forgotten = 0;
+      knobs_.update([&](rt::JamSettings& s) {
+        forgotten = std::erase_if(s.bindings, [&](const rt::ControllerBinding& b) {
+          return (is_control && b.controller == named.controller && b.key == named.key) ||
+                 b.target == value;
+        });
+        return std::string();
       });
-      knobs_.store(s);
       std::fprintf(stderr, "music-lstm: %s\n",
-                   before == s.bindings.size() ? ("no controller is bound to " + value).c_str()
-                                               : ("forgot " + value).c_str());
+                   forgotten == 0 ? ("no controller is bound to " + value).c_str()
+                                  : ("forgot " + value).c_str());
     } else if (name == "bindings") {
       std::string list;
       for (const auto& b : knobs_.load().bindings) {
@@ -508,90 +510,9 @@ void add_jam_command(CLI::App& app) {
       ->type_name("CC=TARGET");
   cmd->add_flag("--no-speculation", a->no_speculation,
                 "Compute an answer only when the phrase ends (for comparison)");
-  // The knobs; each also takes effect live from a control line ("width 8").
-  const std::map<std::string, std::string> help = {
-      {"mode", "call-and-response, continuous or listen (default: call-and-response)"},
-      {"width", "Beam width, 1..32 (default: " + rt::knob_value(rt::JamSettings{}, "width") + ")"},
-      {"temperature", "0.1..2.0; higher is wilder (default: 1)"},
-      {"repetition",
-       "0..3 nats off a pitch per time it sounded in the last 16 notes; keeps answers from "
-       "looping on two notes (default: " +
-           rt::knob_value(rt::JamSettings{}, "repetition") + ")"},
-      {"sampling", "beam, greedy, stochastic-beam or sample (default: " +
-                       rt::knob_value(rt::JamSettings{}, "sampling") + ")"},
-      {"timing",
-       "search (the likeliest step, duration and velocity) or sample (drawn from the model, "
-       "rhythms as varied as a pianist's) with beam search (default: " +
-           rt::knob_value(rt::JamSettings{}, "timing") + ")"},
-      {"timing-temperature",
-       "0.05..4; multiplies the temperature for each note's step and duration: below 1 keeps "
-       "nearer the model's likeliest timing, above 1 loosens it (default: " +
-           rt::knob_value(rt::JamSettings{}, "timing-temperature") + ")"},
-      {"cluster",
-       "Most notes an answer may start together (within 30 ms), 1..10; what two hands can play "
-       "(default: " +
-           rt::knob_value(rt::JamSettings{}, "cluster") + ")"},
-      {"pace", "Notes a second no answer goes past, after a first chord, 1..36 (default: " +
-                   rt::knob_value(rt::JamSettings{}, "pace") + ")"},
-      {"pace-ratio",
-       "0..8; each answer's pace stays within this many times your phrase's, and so does every "
-       "part of a continuous chain from it (0: off; default: " +
-           rt::knob_value(rt::JamSettings{}, "pace-ratio") + ")"},
-      {"recall",
-       "0..10 nats toward the note that completed a figure whose first three notes were just "
-       "played again, yours or the answer's: answers play figures again (0: off; default: " +
-           rt::knob_value(rt::JamSettings{}, "recall") + ")"},
-      {"register-keep",
-       "0..10 nats a semitone: of the answers the search found, the one whose register stays "
-       "near your phrase's and drifts least (0: the likeliest; default: " +
-           rt::knob_value(rt::JamSettings{}, "register-keep") + ")"},
-      {"scale",
-       "off, key (the key the jam hears you in) or a scale such as 'D minor' or 'A "
-       "minor-pentatonic': the answer's notes keep to it (default: off)"},
-      {"entry",
-       "Where an answer enters: free (when the gap has passed), beat (on the first beat of your "
-       "tempo after that) or bar (on the first bar line; your phrase began a bar) (default: "
-       "free)"},
-      {"answer-tempo",
-       "The answer's tempo: model (its own) or player (the model hears your phrase at 120 bpm, "
-       "and its answer is played back at your tempo, half to twice its speed) (default: "
-       "model)"},
-      {"beats-per-bar", "Beats in a bar, for --entry bar and the metronome, 1..12 (default: 4)"},
-      {"metronome",
-       "off (the jam hears your beat in your notes), click (a click on every beat, louder on "
-       "the bar line) or count-in (--count-in bars of clicks, then silent); on, its tempo is "
-       "the beat the jam keeps (default: off)"},
-      {"metronome-bpm", "The metronome's tempo, 30..300 (default: 100)"},
-      {"click-volume", "The click's velocity, 1..127 (default: 90)"},
-      {"count-in", "Bars of a count-in, 1..8 (default: 1)"},
-      {"clock-out",
-       "on: send MIDI clock (24 pulses a beat, start and stop) at the jam's beat through "
-       "--midi-out, so a drum machine or a DAW follows (default: off)"},
-      {"clock-in",
-       "on: while MIDI clock comes in (a DAW, a drum machine: 24 pulses a beat, start, stop, "
-       "continue), its tempo and beat are the jam's, for the entry, the answer's tempo and the "
-       "metronome (default: on)"},
-      {"out-latency",
-       "Milliseconds the model's notes and the clock go out through --midi-out before FluidSynth "
-       "plays them: an external synthesizer's latency, 0..500 (default: 0)"},
-      {"in-latency",
-       "Milliseconds your keyboard and MIDI interface take to deliver a note: the jam times your "
-       "phrase's end and your beat from when you played, 0..500 (default: 0)"},
-      {"gap", "Seconds of silence that end a phrase (default: 0.35)"},
-      {"length", "Notes per answer (default: 50)"},
-      {"tempo", "Tempo scale of the answer: its times are multiplied by this (default: 1)"},
-      {"velocity", "Velocity scale of the answer (default: 1)"},
-      {"program", "General MIDI program of the model's voice (default: 0, piano)"},
-      {"yield", "When you play over an answer: stop or fade (default: stop)"},
-      {"fade", "Seconds of the fade with --yield fade (default: 0.3)"},
-      {"seed", "Seed of the sampling methods (default: 0)"},
-  };
-  for (const std::string& name : rt::knob_names()) {
-    const auto it = help.find(name);
-    if (it == help.end()) continue;
-    cmd->add_option_function<std::string>(
-        "--" + name, [a, name](const std::string& v) { a->knobs[name] = v; }, it->second);
-  }
+  // The knobs (realtime/perform/knob_table.hpp); each also takes effect live from a control line
+  // ("width 8").
+  add_knob_options(cmd, a->knobs);
   add_session_options(cmd, a->cli);
   cmd->footer(
       "Examples:\n"

@@ -41,7 +41,7 @@ nlohmann::ordered_json bindings_json(const std::vector<ControllerBinding>& bindi
   return midi;
 }
 
-void load_preset(const std::filesystem::path& file, JamSettings& settings) {
+nlohmann::json read_preset(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw PresetError("cannot read the preset " + file.string() + ": no such file");
   nlohmann::json j;
@@ -54,6 +54,10 @@ void load_preset(const std::filesystem::path& file, JamSettings& settings) {
   if (!j.is_object()) {
     throw PresetError("the preset " + file.string() + " must be a JSON object of settings");
   }
+  return j;
+}
+
+void apply_preset(const nlohmann::json& j, const std::string& origin, JamSettings& settings) {
   JamSettings changed = settings;
   for (const auto& [key, value] : j.items()) {
     if (key == "name" || key == "description") continue;
@@ -61,7 +65,7 @@ void load_preset(const std::filesystem::path& file, JamSettings& settings) {
       try {
         changed.bindings = bindings_from_json(value);
       } catch (const PresetError& e) {
-        throw PresetError("the preset " + file.string() + ": field " + e.what());
+        throw PresetError("the preset " + origin + ": field " + e.what());
       }
       continue;
     }
@@ -73,14 +77,18 @@ void load_preset(const std::filesystem::path& file, JamSettings& settings) {
     } else if (value.is_number()) {
       text = value.dump();
     } else {
-      throw PresetError("the preset " + file.string() + ": field '" + key +
+      throw PresetError("the preset " + origin + ": field '" + key +
                         "' must be a number or a string");
     }
     if (const std::string error = set_knob(changed, key, text); !error.empty()) {
-      throw PresetError("the preset " + file.string() + ": field " + error);
+      throw PresetError("the preset " + origin + ": field " + error);
     }
   }
   settings = changed;
+}
+
+void load_preset(const std::filesystem::path& file, JamSettings& settings) {
+  apply_preset(read_preset(file), file.string(), settings);
 }
 
 nlohmann::json knob_texts(const JamSettings& settings) {

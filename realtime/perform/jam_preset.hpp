@@ -21,6 +21,11 @@ class PresetError : public std::runtime_error {
 
 // Applies the preset's fields over `settings`. Throws PresetError naming the file and the field.
 void load_preset(const std::filesystem::path& file, JamSettings& settings);
+// The two halves of load_preset(): the file's JSON object (PresetError when it is not one), and
+// its fields applied over `settings` (all or, on a PresetError naming `origin` and the field,
+// none), so that a live jam applies a preset under its knobs' lock without reading a file there.
+nlohmann::json read_preset(const std::filesystem::path& file);
+void apply_preset(const nlohmann::json& preset, const std::string& origin, JamSettings& settings);
 // Every knob as the text set_knob() reads, by name: what the jam's report and the panel's memory
 // hold.
 nlohmann::json knob_texts(const JamSettings& settings);

@@ -129,19 +129,38 @@ bool controller_can_set(const std::string& name);
 // The knob's value as text, as set_knob() reads it.
 std::string knob_value(const JamSettings& settings, const std::string& name);
 
-// The jam's settings as one consistent snapshot: a reader never sees half of a preset that a
-// writer is storing. A mutex, not atomics: the readers are the performer's control thread and the
-// panel, never the audio thread, and the lock is held for one copy of a small struct.
+// The jam's settings as one consistent snapshot, written through one serialised writer: a reader
+// never sees half of a preset that a writer is storing, and two writers (the panel, a control
+// line, a controller, MIDI learn) never lose each other's change, since each one's
+// read-modify-write runs under the lock (update()). A mutex, not atomics: the readers are the
+// performer's control thread and the panel, never the audio thread, and the lock is held for one
+// copy of a small struct or one knob's change.
 class JamKnobs {
  public:
   explicit JamKnobs(const JamSettings& initial = {}) : settings_(initial) {}
 
+  // [any thread but the audio thread] The settings as they are now, whole.
   JamSettings load() const;
+  // [any thread but the audio thread] Replaces them whole (a preset).
   void store(const JamSettings& s);
-  // One knob from text, as set_knob(), applied to the settings as they are now.
+  // [any thread but the audio thread] Changes them by `change(settings)` under the lock. `change`
+  // returns an empty string to keep its change, or what is wrong to drop it; update() returns
+  // that. The version moves only when the settings did.
+  template <typename Change>
+  std::string update(Change&& change) {
+    const std::lock_guard lock(mutex_);
+    JamSettings changed = settings_;
+    std::string error = change(changed);
+    if (error.empty() && !(changed == settings_)) {
+      settings_ = std::move(changed);
+      ++version_;
+    }
+    return error;
+  }
+  // [any thread but the audio thread] One knob from text, as set_knob(), through update().
   std::string set(const std::string& name, const std::string& value);
 
-  // Bumped on every store: the performer notices that a speculative answer was asked for with
+  // Bumped on every change: the performer notices that a speculative answer was asked for with
   // other settings.
   std::uint64_t version() const;
 

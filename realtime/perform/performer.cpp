@@ -78,9 +78,11 @@ Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
       model_volume_(options.model_volume) {}
 
 void Performer::tick(std::int64_t now) {
-  read_player(now);
-  restore_volume_when_silent();
+  // One snapshot of the knobs for the whole tick: a knob turned meanwhile (the panel, a control
+  // line, a controller read below) takes effect at the next tick, never halfway through this one.
   const JamSettings s = knobs_.load();
+  read_player(now, s);
+  restore_volume_when_silent();
   if (s.model_program != program_) {
     push(program(Voice::kModel, options_.model_channel, s.model_program));
     program_ = s.model_program;
@@ -116,7 +118,7 @@ void Performer::tick(std::int64_t now) {
       }
       break;
     case State::kWaiting:
-      try_start_waiting(now);
+      try_start_waiting(now, s);
       break;
     case State::kAnswering:
       if (s.mode == JamMode::kContinuous) {
@@ -129,25 +131,24 @@ void Performer::tick(std::int64_t now) {
   hand_over(now, s);
 }
 
-void Performer::read_player(std::int64_t) {
+void Performer::read_player(std::int64_t, const JamSettings& s) {
   // The input's latency taken off: the jam times the player by when they played.
-  const std::int64_t latency =
-      to_frames(knobs_.load().in_latency_ms / 1000.0, options_.sample_rate);
+  const std::int64_t latency = to_frames(s.in_latency_ms / 1000.0, options_.sample_rate);
   SynthEvent e;
   for (InputRouter::ListenerQueue* queue : players_) {
     while (queue->try_pop(e)) {
       const std::int64_t played = e.frame - latency;
       // A key bound by MIDI learn (or the key MIDI learn waits for) is a control, not a note.
       if ((e.kind == EventKind::kNoteOn || e.kind == EventKind::kNoteOff) &&
-          player_control(e.data1, e.kind == EventKind::kNoteOn ? e.data2 : 0, e.frame, true)) {
+          player_control(e.data1, e.kind == EventKind::kNoteOn ? e.data2 : 0, e.frame, s, true)) {
         continue;
       }
       if (e.kind == EventKind::kNoteOn) {
-        player_note_on(e.data1, e.data2, played, e.frame);
+        player_note_on(e.data1, e.data2, played, e.frame, s);
       } else if (e.kind == EventKind::kNoteOff) {
-        player_note_off(e.data1, played);
+        player_note_off(e.data1, played, s);
       } else if (e.kind == EventKind::kControl) {
-        if (!player_control(e.data1, e.data2, e.frame) && e.data1 == kSustainPedal &&
+        if (!player_control(e.data1, e.data2, e.frame, s) && e.data1 == kSustainPedal &&
             options_.sustain_pedal) {
           player_context_.pedal(switch_pressed(e.data2), played);
         }
@@ -313,8 +314,8 @@ PerformerView Performer::view() const {
   return view_;
 }
 
-void Performer::player_note_on(int pitch, int velocity, std::int64_t frame, std::int64_t heard) {
-  const JamSettings s = knobs_.load();
+void Performer::player_note_on(int pitch, int velocity, std::int64_t frame, std::int64_t heard,
+                               const JamSettings& s) {
   // A note after a silence of the gap begins a phrase (the bar lines of the entry knob start
   // there).
   if (player_context_.held() == 0 &&
@@ -336,7 +337,7 @@ void Performer::player_note_on(int pitch, int velocity, std::int64_t frame, std:
   chain_request_ = 0;
 }
 
-void Performer::player_note_off(int pitch, std::int64_t frame) {
+void Performer::player_note_off(int pitch, std::int64_t frame, const JamSettings& s) {
   player_context_.note_off(pitch, frame);
   key_context_.note_off(pitch, frame);
   update_key(frame);
@@ -353,7 +354,6 @@ void Performer::player_note_off(int pitch, std::int64_t frame) {
     }
   }
   ++context_version_;
-  const JamSettings s = knobs_.load();
   if (s.speculate && s.mode != JamMode::kListenOnly && player_context_.held() == 0) {
     request_player_answer(frame, s);
   }
@@ -378,15 +378,17 @@ std::string Performer::learning() const {
   return learn_target_;
 }
 
-bool Performer::player_control(int controller, int value, std::int64_t frame, bool key) {
-  JamSettings s = knobs_.load();
+bool Performer::player_control(int controller, int value, std::int64_t frame, const JamSettings& s,
+                               bool key) {
   {
     const std::lock_guard lock(learn_mutex_);
     // A key is learned when it goes down (its release, like a note's, is then the binding's).
     if (!learn_target_.empty() && (!key || value > 0)) {
       const ControllerBinding learned{controller, learn_target_, key};
-      add_binding(s.bindings, learned);
-      knobs_.store(s);
+      knobs_.update([&](JamSettings& now) {
+        add_binding(now.bindings, learned);
+        return std::string();
+      });
       say(std::string(key ? "" : "controller ") + control_name(learned) + " now controls " +
           learn_target_);
       learn_target_.clear();
@@ -399,10 +401,8 @@ bool Performer::player_control(int controller, int value, std::int64_t frame, bo
     if (controller_can_set(b.target)) {
       // A key sets the knob by its velocity when it goes down; its release changes nothing.
       if (key && value == 0) return true;
-      JamSettings changed = s;
-      if (set_knob_from_controller(changed, b.target, value).empty() && !(changed == s)) {
-        knobs_.store(changed);
-      }
+      knobs_.update(
+          [&](JamSettings& now) { return set_knob_from_controller(now, b.target, value); });
       return true;
     }
     // An action fires when the control is pressed (a controller at 64 and over, a key down),
@@ -417,12 +417,15 @@ bool Performer::player_control(int controller, int value, std::int64_t frame, bo
     } else if (b.target == "stop-answer") {
       stop_answer(frame, s);
     } else if (b.target == "next-mode") {
-      JamSettings changed = s;
-      changed.mode = changed.mode == JamMode::kCallAndResponse ? JamMode::kContinuous
-                     : changed.mode == JamMode::kContinuous    ? JamMode::kListenOnly
-                                                               : JamMode::kCallAndResponse;
-      knobs_.store(changed);
-      say(std::string("mode: ") + jam_mode_name(changed.mode));
+      JamMode mode = s.mode;
+      knobs_.update([&](JamSettings& now) {
+        now.mode = now.mode == JamMode::kCallAndResponse ? JamMode::kContinuous
+                   : now.mode == JamMode::kContinuous    ? JamMode::kListenOnly
+                                                         : JamMode::kCallAndResponse;
+        mode = now.mode;
+        return std::string();
+      });
+      say(std::string("mode: ") + jam_mode_name(mode));
     }
     return true;
   }
@@ -663,16 +666,16 @@ void Performer::wait_for_answer(std::int64_t context_frame, std::int64_t now,
     request_player_answer(context_frame, s);
   }
   state_ = State::kWaiting;
-  try_start_waiting(now);
+  try_start_waiting(now, s);
 }
 
-void Performer::try_start_waiting(std::int64_t now) {
+void Performer::try_start_waiting(std::int64_t now, const JamSettings& s) {
   if (silence_frame_ >= 0) return;  // an answer that yielded is still being silenced
   std::optional<Answer> answer = worker_.take(player_request_);
   if (!answer) {
     // Nothing computes it (a request lost to a newer one from continuous mode): ask again.
     if (!worker_.working_on(player_request_)) {
-      request_player_answer(phrase_end_, knobs_.load());
+      request_player_answer(phrase_end_, s);
     }
     return;
   }
@@ -686,7 +689,6 @@ void Performer::try_start_waiting(std::int64_t now) {
   record.phrase_end = phrase_end_;
   record.gap_end = gap_end_;
   record.ready_in_time = now <= gap_end_ + options_.buffer_frames;
-  const JamSettings s = knobs_.load();
   // Ready late, it still enters on a beat (or bar line) when the entry knob asks for one.
   const std::int64_t start = now <= gap_end_ ? gap_end_ : entry_frame(now, s);
   record.late = start > gap_end_ + options_.buffer_frames;
@@ -694,7 +696,7 @@ void Performer::try_start_waiting(std::int64_t now) {
   chain_start_ = start;
   answer_end_ = -1;
   const double time_scale = answer->settings.time_scale;
-  schedule(std::move(*answer), start, time_scale, std::move(record));
+  schedule(std::move(*answer), start, time_scale, std::move(record), s);
 }
 
 void Performer::request_chain(const JamSettings& s, std::int64_t now) {
@@ -751,12 +753,11 @@ void Performer::try_chain(std::int64_t now, const JamSettings& s) {
   record.requested = chain_requested_at_;
   record.ready_in_time = now <= due;
   record.late = now > due + options_.buffer_frames;
-  schedule(std::move(*answer), std::max(due, now), time_scale, std::move(record));
+  schedule(std::move(*answer), std::max(due, now), time_scale, std::move(record), s);
 }
 
 void Performer::schedule(Answer answer, std::int64_t first_onset, double time_scale,
-                         AnswerRecord record) {
-  const JamSettings s = knobs_.load();
+                         AnswerRecord record, const JamSettings& s) {
   record.time_scale = time_scale;
   record.beat = beat_;
   last_time_scale_ = time_scale;

@@ -213,11 +213,12 @@ class Performer {
  private:
   enum class State { kListening, kWaiting, kAnswering };
 
-  void read_player(std::int64_t now);
+  void read_player(std::int64_t now, const JamSettings& s);
   void publish_view(std::int64_t now, const JamSettings& s);
   // `frame`: when it was played (the input latency taken off); `heard`: when it sounds.
-  void player_note_on(int pitch, int velocity, std::int64_t frame, std::int64_t heard);
-  void player_note_off(int pitch, std::int64_t frame);
+  void player_note_on(int pitch, int velocity, std::int64_t frame, std::int64_t heard,
+                      const JamSettings& s);
+  void player_note_off(int pitch, std::int64_t frame, const JamSettings& s);
   // A request for the player's context as it is at `frame` with the knobs' settings.
   void request_player_answer(std::int64_t frame, const JamSettings& s);
   void request_chain(const JamSettings& s, std::int64_t now);
@@ -225,10 +226,11 @@ class Performer {
   // The phrase is answered (gap_end_ set): with the speculative answer when it is still good,
   // else with one asked for the context at `context_frame`.
   void wait_for_answer(std::int64_t context_frame, std::int64_t now, const JamSettings& s);
-  void try_start_waiting(std::int64_t now);
+  void try_start_waiting(std::int64_t now, const JamSettings& s);
   void try_chain(std::int64_t now, const JamSettings& s);
   // Schedules `answer`'s notes: the first at `first_onset`.
-  void schedule(Answer answer, std::int64_t first_onset, double time_scale, AnswerRecord record);
+  void schedule(Answer answer, std::int64_t first_onset, double time_scale, AnswerRecord record,
+                const JamSettings& s);
   // Leaves out the notes that would start more than the bound's notes within one second.
   int bound_rate(std::vector<PlannedNote>& notes);
   // Continuous mode ends at `record`'s answer: it cannot be gone on from (said once).
@@ -263,7 +265,8 @@ class Performer {
   void on_panic(std::int64_t now);
   // A controller moved, or a bound key went down (`value` its velocity) or up (0): MIDI learn, a
   // bound knob or action. Returns false for a key that is not bound (a note to play).
-  bool player_control(int controller, int value, std::int64_t frame, bool key = false);
+  bool player_control(int controller, int value, std::int64_t frame, const JamSettings& s,
+                      bool key = false);
   // The actions a controller can trigger.
   void answer_now(std::int64_t now, const JamSettings& s);
   void stop_answer(std::int64_t frame, const JamSettings& s);

@@ -107,12 +107,13 @@ elif CASE == "drive":
     report = jam("--virtual", "--record", rec, seconds=12, display_script=script)
     width = int(report["jam"]["settings"]["width"])
     print(f"beam width at the end: {width}")
-    if width == 8:
-        fail("the slider did not change the session's beam width")
+    if not 20 <= width <= 32:
+        fail("the slider did not set the session's beam width to where it was clicked (about 29)")
     cluster = int(report["jam"]["settings"]["cluster"])
     print(f"cluster limit at the end: {cluster}")
-    if cluster == 8:
-        fail("the timing popup's slider did not change the session's cluster limit")
+    if not 2 <= cluster <= 5:
+        fail("the timing popup's slider did not set the session's cluster limit to where it was "
+             "clicked (about 3)")
     notes = player_notes(rec)
     pitches = [p for _, _, p in notes]
     print(f"played from the computer keyboard: {pitches}")

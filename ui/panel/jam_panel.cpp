@@ -9,25 +9,12 @@
 #include <string>
 #include <string_view>
 
-#include "decode/figure_recall.hpp"
-#include "decode/register_keep.hpp"
+#include "panel/knob_widgets.hpp"
 #include "panel/piano_roll.hpp"
 #include "perform/jam_preset.hpp"
 
 namespace mlstm::ui {
 namespace {
-
-const char* const kModes[] = {"call-and-response", "continuous", "listen"};
-const char* const kSamplings[] = {"beam", "stochastic-beam", "sample"};
-const char* const kYields[] = {"stop", "fade"};
-const char* const kTimings[] = {"search (the likeliest)", "sample (drawn)"};
-// In rt::ScaleLock's order.
-const char* const kScaleLocks[] = {"any", "the key you play in", "a scale you set"};
-const char* const kEntries[] = {"when the gap has passed", "on the next beat",  // rt::Entry
-                                "on the next bar line"};
-const char* const kAnswerTempos[] = {"the model's", "yours"};               // rt::AnswerTempo
-const char* const kMetronomes[] = {"off (your beat is heard)", "clicking",  // rt::Metronome
-                                   "a count-in, then silent"};
 
 std::int64_t steady_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -125,96 +112,31 @@ void JamPanel::draw() {
 }
 
 void JamPanel::draw_controls() {
-  rt::JamSettings s = c_.knobs.load();
-  const rt::JamSettings before = s;
-  int mode = static_cast<int>(s.mode);
-  if (ImGui::Combo("mode", &mode, kModes, 3)) s.mode = static_cast<rt::JamMode>(mode);
-  ImGui::SliderInt("beam width", &s.search.width, 1, 32);
-  float temperature = static_cast<float>(s.search.temperature);
-  if (ImGui::SliderFloat("temperature", &temperature, 0.1f, 2.0f, "%.2f")) {
-    s.search.temperature = temperature;
-  }
-  float repetition = static_cast<float>(s.search.repetition_penalty);
-  if (ImGui::SliderFloat("repetition", &repetition, 0.0f, 3.0f, "%.2f")) {
-    s.search.repetition_penalty = repetition;
-  }
-  int sampling = static_cast<int>(s.search.sampling);
-  if (ImGui::Combo("sampling", &sampling, kSamplings, 3)) {
-    s.search.sampling = static_cast<Sampling>(sampling);
-  }
-  float gap = static_cast<float>(s.gap_seconds);
-  if (ImGui::SliderFloat("gap (s)", &gap, 0.05f, 3.0f, "%.2f")) s.gap_seconds = gap;
-  ImGui::SliderInt("answer notes", &s.search.length, 1, 200);
-  float tempo = static_cast<float>(s.search.time_scale);
-  if (ImGui::SliderFloat("tempo scale", &tempo, 0.25f, 4.0f, "%.2f")) s.search.time_scale = tempo;
-  float velocity = static_cast<float>(s.velocity_scale);
-  if (ImGui::SliderFloat("velocity", &velocity, 0.1f, 2.0f, "%.2f")) s.velocity_scale = velocity;
-  int yield = static_cast<int>(s.yield);
-  if (ImGui::Combo("when played over", &yield, kYields, 2)) {
-    s.yield = static_cast<rt::YieldMode>(yield);
-  }
-  ImGui::Checkbox("speculate", &s.speculate);
-  // On the speculate line: the column has no row to spare (the device combos end it). The timing
-  // and playability knobs, and those of time and key, open in one popup from here.
+  const rt::JamSettings s = c_.knobs.load();
+  draw_knob_group(rt::KnobGroup::kAnswer, s, c_.knobs);
+  // On the speculate line (the main column's last knob): the column has no row to spare (the
+  // device combos end it). The timing and playability knobs, and those of time and key, open in
+  // one popup from here.
   ImGui::SameLine();
   if (ImGui::Button("more...")) ImGui::OpenPopup("more");
   if (ImGui::BeginPopup("more")) {
-    draw_timing(s);
+    draw_knob_group(rt::KnobGroup::kTiming, s, c_.knobs);
     ImGui::Separator();
     ImGui::TextDisabled("the player's material");
-    draw_material(s);
+    draw_knob_group(rt::KnobGroup::kMaterial, s, c_.knobs);
     ImGui::Separator();
     ImGui::TextDisabled("time and key");
-    draw_time_and_key(s);
+    draw_knob_group(rt::KnobGroup::kTime, s, c_.knobs);
     ImGui::Separator();
     ImGui::TextDisabled("MIDI learn: a controller, pedal or key for a setting or an action");
     draw_midi_learn(s);
     ImGui::EndPopup();
   }
-  if (!(s == before)) c_.knobs.store(s);
   ImGui::SameLine();
   if (ImGui::Button("panic")) {
     c_.engine.control_input().try_push({rt::kFrameNow, rt::EventKind::kPanic});
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("all notes off");
-}
-
-void JamPanel::draw_timing(rt::JamSettings& s) {
-  int timing = s.search.sample_timing ? 1 : 0;
-  if (ImGui::Combo("timing", &timing, kTimings, 2)) s.search.sample_timing = timing == 1;
-  float timing_temperature = static_cast<float>(s.search.timing_temperature);
-  if (ImGui::SliderFloat("timing temperature", &timing_temperature, 0.05f, 4.0f, "%.2f",
-                         ImGuiSliderFlags_Logarithmic)) {
-    s.search.timing_temperature = timing_temperature;
-  }
-  ImGui::SliderInt("notes together at most", &s.search.max_cluster, 1, kMaxPlayableCluster);
-  float pace = static_cast<float>(s.search.max_pace);
-  if (ImGui::SliderFloat("notes a second at most", &pace, static_cast<float>(kMinPaceLimit),
-                         static_cast<float>(kMaxPaceLimit), "%.0f")) {
-    s.search.max_pace = pace;
-  }
-  float ratio = static_cast<float>(s.search.pace_ratio);
-  if (ImGui::SliderFloat("pace, times yours (0: off)", &ratio, 0.0f,
-                         static_cast<float>(kMaxPaceRatio), "%.1f")) {
-    s.search.pace_ratio = ratio;
-  }
-}
-
-void JamPanel::draw_material(rt::JamSettings& s) {
-  float recall = static_cast<float>(s.search.recall);
-  if (ImGui::SliderFloat("figure recall (nats)", &recall, 0.0f, static_cast<float>(kMaxRecall),
-                         "%.1f")) {
-    s.search.recall = recall;
-  }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("play a figure again once its start comes back");
-  float keep = static_cast<float>(s.search.register_keep);
-  if (ImGui::SliderFloat("keep to your register", &keep, 0.0f, static_cast<float>(kMaxRegisterKeep),
-                         "%.1f")) {
-    s.search.register_keep = keep;
-  }
-  if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("nats a semitone: of the answers found, the one that stays near your phrase");
-  }
 }
 
 void JamPanel::draw_metronome(const rt::PerformerView& view) {
@@ -245,11 +167,11 @@ void JamPanel::draw_metronome(const rt::PerformerView& view) {
   }
 }
 
-void JamPanel::draw_midi_learn(rt::JamSettings& s) {
+void JamPanel::draw_midi_learn(const rt::JamSettings& s) {
   static const std::vector<std::string> targets = [] {
     std::vector<std::string> v;
-    for (const std::string& name : rt::knob_names()) {
-      if (rt::controller_can_set(name)) v.push_back(name);
+    for (const rt::KnobSpec& k : rt::knob_table()) {
+      if (rt::controller_can_set(k.id)) v.push_back(k.id);
     }
     for (const std::string& action : rt::controller_actions()) v.push_back(action);
     return v;
@@ -277,63 +199,15 @@ void JamPanel::draw_midi_learn(rt::JamSettings& s) {
                 rt::control_name(s.bindings[i]).c_str(), s.bindings[i].target.c_str());
     ImGui::SameLine();
     if (ImGui::SmallButton("forget")) {
-      s.bindings.erase(s.bindings.begin() + static_cast<std::ptrdiff_t>(i));
+      const rt::ControllerBinding gone = s.bindings[i];
+      c_.knobs.update([&](rt::JamSettings& now) {
+        std::erase(now.bindings, gone);
+        return std::string();
+      });
       ImGui::PopID();
       break;
     }
     ImGui::PopID();
-  }
-}
-
-void JamPanel::draw_time_and_key(rt::JamSettings& s) {
-  int entry = static_cast<int>(s.entry);
-  if (ImGui::Combo("answers enter", &entry, kEntries, 3)) s.entry = static_cast<rt::Entry>(entry);
-  int tempo = static_cast<int>(s.answer_tempo);
-  if (ImGui::Combo("answer's tempo", &tempo, kAnswerTempos, 2)) {
-    s.answer_tempo = static_cast<rt::AnswerTempo>(tempo);
-  }
-  ImGui::SliderInt("beats in a bar", &s.beats_per_bar, 1, 12);
-  int metronome = static_cast<int>(s.metronome);
-  if (ImGui::Combo("metronome", &metronome, kMetronomes, 3)) {
-    s.metronome = static_cast<rt::Metronome>(metronome);
-  }
-  if (s.metronome != rt::Metronome::kOff) {
-    float bpm = static_cast<float>(s.metronome_bpm);
-    if (ImGui::SliderFloat("metronome bpm", &bpm, 30.0f, 300.0f, "%.0f")) s.metronome_bpm = bpm;
-    ImGui::SliderInt("click volume", &s.click_volume, 1, 127);
-    if (s.metronome == rt::Metronome::kCountIn) {
-      ImGui::SliderInt("bars counted in", &s.count_in_bars, 1, 8);
-    }
-  }
-  ImGui::Checkbox("follow MIDI clock in", &s.clock_in);
-  ImGui::SameLine();
-  ImGui::Checkbox("send MIDI clock out", &s.clock_out);
-  // Latency compensation, in whole milliseconds.
-  float out_ms = static_cast<float>(s.out_latency_ms), in_ms = static_cast<float>(s.in_latency_ms);
-  if (ImGui::SliderFloat("MIDI out latency ms", &out_ms, 0.0f, 500.0f, "%.0f")) {
-    s.out_latency_ms = std::round(out_ms);
-  }
-  if (ImGui::SliderFloat("input latency ms", &in_ms, 0.0f, 500.0f, "%.0f")) {
-    s.in_latency_ms = std::round(in_ms);
-  }
-  int lock = static_cast<int>(s.scale_lock);
-  if (ImGui::Combo("answer's notes", &lock, kScaleLocks, 3)) {
-    s.scale_lock = static_cast<rt::ScaleLock>(lock);
-  }
-  if (s.scale_lock != rt::ScaleLock::kScale) return;
-  if (ImGui::BeginCombo("tonic", music::pitch_class_name(s.scale.tonic))) {
-    for (int pc = 0; pc < 12; ++pc) {
-      if (ImGui::Selectable(music::pitch_class_name(pc), pc == s.scale.tonic)) s.scale.tonic = pc;
-    }
-    ImGui::EndCombo();
-  }
-  if (ImGui::BeginCombo("scale", music::scale_kind_name(s.scale.kind))) {
-    for (const music::ScaleKind kind : music::all_scale_kinds()) {
-      if (ImGui::Selectable(music::scale_kind_name(kind), kind == s.scale.kind)) {
-        s.scale.kind = kind;
-      }
-    }
-    ImGui::EndCombo();
   }
 }
 
@@ -385,12 +259,7 @@ void JamPanel::draw_devices() {
 }
 
 void JamPanel::draw_voices() {
-  rt::JamSettings s = c_.knobs.load();
-  int program = s.model_program;
-  if (ImGui::SliderInt("model program", &program, 0, 127)) {
-    s.model_program = program;
-    c_.knobs.store(s);
-  }
+  draw_knob_group(rt::KnobGroup::kVoice, c_.knobs.load(), c_.knobs);
   if (ImGui::SliderInt("model volume", &c_.model.volume, 0, 127)) {
     c_.performer.set_model_volume(c_.model.volume);
     c_.engine.control_input().try_push(
@@ -420,10 +289,12 @@ void JamPanel::draw_presets() {
               [](const auto& a, const auto& b) { return a.filename() < b.filename(); });
     for (const auto& path : presets_) {
       if (ImGui::Selectable(path.stem().c_str())) {
-        rt::JamSettings s = c_.knobs.load();
         try {
-          rt::load_preset(path, s);
-          c_.knobs.store(s);
+          const nlohmann::json preset = rt::read_preset(path);
+          c_.knobs.update([&](rt::JamSettings& now) {
+            rt::apply_preset(preset, path.string(), now);
+            return std::string();
+          });
           preset_message_ = "loaded " + path.stem().string();
         } catch (const rt::PresetError& e) {
           preset_message_ = e.what();

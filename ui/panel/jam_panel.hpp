@@ -69,11 +69,8 @@ class JamPanel {
 
  private:
   void draw_controls();
-  void draw_timing(rt::JamSettings& s);        // the popup: timing, its temperature, the limits
-  void draw_material(rt::JamSettings& s);      // the popup: figure recall, keeping to a register
-  void draw_time_and_key(rt::JamSettings& s);  // the popup: entry, answer tempo, scale lock
   void draw_metronome(const rt::PerformerView& view);  // the beat light and the tempo
-  void draw_midi_learn(rt::JamSettings& s);            // MIDI learn and the bindings
+  void draw_midi_learn(const rt::JamSettings& s);      // MIDI learn and the bindings
   void draw_voices();
   void draw_meters(const rt::PerformerView& view);
   void draw_on_screen_keyboard();

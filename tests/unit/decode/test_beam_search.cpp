@@ -225,7 +225,7 @@ TEST(Sampling, TopKOfOneIsGreedy) {
   s.temperature = 2.0;
   EXPECT_EQ(beam_search(*model, context_of(c.model), s).notes, greedy);
   s.top_k = 0;
-  s.top_p = 1e-6;  // the nucleus keeps only the most likely class
+  s.top_p = 0.001;  // the smallest nucleus the knob takes: only the most likely class
   EXPECT_EQ(beam_search(*model, context_of(c.model), s).notes, greedy);
 }
 
@@ -375,7 +375,9 @@ TEST(FigureRecall, GreedyTakesTheArgmaxWithTheRecallAndThePenaltyEachOverItsWind
   int recalled = 0;
   expect_greedy_takes_the_argmax(
       *model, context, r, [&](torch::Tensor& lp, std::span<const int> history) {
-        for (const int pitch : history.last(16)) lp[pitch] -= s.repetition_penalty;
+        for (const int pitch : history.last(std::min<std::size_t>(16, history.size()))) {
+          lp[pitch] -= s.repetition_penalty;
+        }
         std::vector<float> bonus(128, 0.0f);
         recall_figures(history, s.recall, bonus.data());
         for (int p = 0; p < 128; ++p) lp[p] += bonus[static_cast<std::size_t>(p)];
@@ -518,7 +520,7 @@ TEST(TimingTemperature, NearZeroDrawsTheLikeliestTiming) {
     }
     return same;
   };
-  s.timing_temperature = 1e-3;
+  s.timing_temperature = 0.01;  // the lowest the knob takes
   EXPECT_EQ(likeliest_steps(beam_search(*model, context, s)), 20);
   s.timing_temperature = 1.0;
   EXPECT_LT(likeliest_steps(beam_search(*model, context, s)), 10);

@@ -112,7 +112,7 @@ TEST(JamSettings, KnobsTakeTextAndSayTheRange) {
   EXPECT_EQ(s.search.width, 4);
   EXPECT_EQ(set_knob(s, "width", "33"), "width '33': must be a whole number from 1 to 32");
   EXPECT_EQ(s.search.width, 4);
-  EXPECT_NE(set_knob(s, "temperature", "abc").find("from 0.1 to 2"), std::string::npos);
+  EXPECT_NE(set_knob(s, "temperature", "abc").find("from 0.01 to 4"), std::string::npos);
   EXPECT_EQ(set_knob(s, "mode", "continuous"), "");
   EXPECT_EQ(s.mode, JamMode::kContinuous);
   EXPECT_EQ(set_knob(s, "sampling", "greedy"), "");

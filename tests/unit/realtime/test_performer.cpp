@@ -590,11 +590,11 @@ TEST_F(PerformerTest, MidiLearnBindsTheNextControllerToAKnob) {
   EXPECT_EQ(messages_.back(), "controller 21 now controls temperature");
   control(21, 127, 0.3);
   run(0.4);
-  EXPECT_DOUBLE_EQ(knobs_.load().search.temperature, 2.0);
+  EXPECT_DOUBLE_EQ(knobs_.load().search.temperature, 4.0);  // the top of its range
   control(21, 0, 0.5);
   control(7, 0, 0.5);  // an unbound controller changes nothing
   run(0.6);
-  EXPECT_DOUBLE_EQ(knobs_.load().search.temperature, 0.1);
+  EXPECT_DOUBLE_EQ(knobs_.load().search.temperature, 0.01);
 }
 
 TEST_F(PerformerTest, AControllerSweepsAChoiceKnobThroughItsChoices) {
@@ -674,7 +674,7 @@ TEST_F(PerformerTest, AKeyBoundToAKnobSetsItByVelocity) {
   input_.push_back({kRate / 10, {0x90, 108, 127}});
   input_.push_back({kRate / 5, {0x80, 108, 0}});
   run(0.3);
-  EXPECT_DOUBLE_EQ(knobs_.load().search.temperature, 2.0);  // released: it stays
+  EXPECT_DOUBLE_EQ(knobs_.load().search.temperature, 4.0);  // the top; released: it stays
   EXPECT_TRUE(performer_.answers().empty());                // and no phrase was played
 }
 
