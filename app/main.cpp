@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
 #endif
   mlstm::app::add_train_command(app);
   mlstm::app::add_inspect_model_command(app);
+  mlstm::app::add_export_model_command(app);
   mlstm::app::add_compose_command(app);
   mlstm::app::add_eval_command(app);
 #ifdef MUSIC_LSTM_HAVE_REALTIME

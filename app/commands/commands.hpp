@@ -9,6 +9,7 @@ void add_inspect_command(CLI::App& app);
 void add_get_data_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_inspect_model_command(CLI::App& app);
+void add_export_model_command(CLI::App& app);
 void add_compose_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_devices_command(CLI::App& app);

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "decode/search_knobs.hpp"
+
 namespace mlstm::app {
 namespace {
 
@@ -17,6 +19,29 @@ nlohmann::json notes_json(const std::vector<NoteFeatures>& notes) {
   return out;
 }
 
+// The answer's search as it ran: every knob of the search under its name from the knob table
+// (decode/search_knobs.hpp), so `compose --<name> <value>` repeats it, and what the jam set for
+// this answer alone: the pace and register it heard, its time scale and the scale lock's pitches.
+nlohmann::json settings_json(const SearchSettings& s) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const SearchKnob& k : search_knobs()) {
+    if (k.whole) {
+      j[k.id] = static_cast<long long>(k.get(s));
+    } else {
+      j[k.id] = k.get(s);
+    }
+  }
+  j["sampling"] = sampling_name(s.sampling);
+  j["timing"] = s.sample_timing ? "sample" : "search";
+  j["length"] = s.length;
+  j["seed"] = s.seed;
+  j["player_pace"] = s.player_pace;
+  j["player_register"] = s.player_register;
+  j["time_scale"] = s.time_scale;
+  j["pitch_classes"] = s.pitch_classes;
+  return j;
+}
+
 double seconds(std::int64_t frame, int rate) {
   return frame < 0 ? -1.0 : static_cast<double>(frame) / rate;
 }
@@ -24,7 +49,6 @@ double seconds(std::int64_t frame, int rate) {
 }  // namespace
 
 std::string answer_json(const rt::AnswerRecord& r, int rate) {
-  const SearchSettings& s = r.answer.settings;
   nlohmann::json j = {{"index", r.index},
                       {"chained", r.chained},
                       {"phrase_end_s", seconds(r.phrase_end, rate)},
@@ -34,25 +58,7 @@ std::string answer_json(const rt::AnswerRecord& r, int rate) {
                       {"late", r.late},
                       {"inference_ms", r.answer.seconds * 1000.0},
                       {"played_time_scale", r.time_scale},
-                      {"settings",
-                       {{"sampling", mlstm::sampling_name(s.sampling)},
-                        {"width", s.width},
-                        {"temperature", s.temperature},
-                        {"sample_timing", s.sample_timing},
-                        {"timing_temperature", s.timing_temperature},
-                        {"max_cluster", s.max_cluster},
-                        {"max_pace", s.max_pace},
-                        {"player_pace", s.player_pace},
-                        {"pace_ratio", s.pace_ratio},
-                        {"recall", s.recall},
-                        {"register_keep", s.register_keep},
-                        {"player_register", s.player_register},
-                        {"time_scale", s.time_scale},
-                        {"repetition_penalty", s.repetition_penalty},
-                        {"repetition_window", s.repetition_window},
-                        {"length", s.length},
-                        {"seed", s.seed},
-                        {"pitch_classes", s.pitch_classes}}},
+                      {"settings", settings_json(r.answer.settings)},
                       {"context", notes_json(r.answer.context)},
                       {"notes", notes_json(r.answer.notes)}};
   if (r.beat) {

@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from support import smf  # noqa: E402
 
 BINARY = None
+TINY_MODEL = os.path.join(os.path.dirname(__file__), "..", "data", "tiny-libtorch-2.11-cuda.ckpt")
 
 
 def run(*args, timeout=30):
@@ -149,6 +150,35 @@ class Cli(unittest.TestCase):
                             "--dest", os.path.join(self.tmp.name, "d"), "-q"],
                            capture_output=True, text=True, timeout=30)
         self.assert_error(r, "no MIDI files", "MAESTRO")
+
+    # An exported model (music-lstm export-model): a bad checkpoint to export, and an exported
+    # file that is cut short or damaged, each one line.
+    def exported_tiny(self):
+        out = os.path.join(self.tmp.name, "tiny.mlstm")
+        r = run("export-model", TINY_MODEL, out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out, "rb") as f:
+            return f.read()
+
+    def test_export_model_of_a_missing_or_wrong_file(self):
+        self.assert_error(run("export-model", os.path.join(self.tmp.name, "none.ckpt"),
+                              os.path.join(self.tmp.name, "x.mlstm")), "none.ckpt")
+        text = self.write("notes.ckpt", b"just some text\n")
+        self.assert_error(run("export-model", text, os.path.join(self.tmp.name, "x.mlstm")),
+                          "notes.ckpt")
+        self.assertFalse(os.path.exists(os.path.join(self.tmp.name, "x.mlstm")))
+
+    def test_a_truncated_or_damaged_exported_model(self):
+        data = self.exported_tiny()
+        prime = self.write("p.mid", smf.scale(60, count=8))
+        cut = self.write("cut.mlstm", data[:len(data) // 2])
+        self.assert_error(run("compose", "--model", cut, "--prime", prime, "--out",
+                              os.path.join(self.tmp.name, "c.mid")), "cut.mlstm", "truncated")
+        damaged = bytearray(data)
+        damaged[len(data) // 3] ^= 0x40
+        bad = self.write("bad.mlstm", bytes(damaged))
+        self.assert_error(run("compose", "--model", bad, "--prime", prime, "--out",
+                              os.path.join(self.tmp.name, "c.mid")), "bad.mlstm", "checksum")
 
 
 if __name__ == "__main__":

@@ -183,9 +183,13 @@ class ComposeCli(unittest.TestCase):
                           "not a scale")
 
     def test_out_of_range_settings(self):
-        self.assert_error(self.compose("--prime", self.prime, "--beam", "0", "--out", "x.mid"), "--beam")
+        # --beam is --width's older name: the error names the option and says its range.
+        self.assert_error(self.compose("--prime", self.prime, "--beam", "0", "--out", "x.mid"),
+                          "--width: the beam width must be a whole number from 1 to 32")
         self.assert_error(self.compose("--prime", self.prime, "--temperature", "0", "--out", "x.mid"),
-                          "--temperature")
+                          "--temperature: the temperature must be 0.01 to 4")
+        self.assert_error(self.compose("--prime", self.prime, "--recall", "x", "--out", "x.mid"),
+                          "'x' is not a number")
 
 
 if __name__ == "__main__":

@@ -83,10 +83,24 @@ with tempfile.TemporaryDirectory() as tmp:
             fail(f"two offline jams wrote different {kind} files")
     print("offline jam: 2 answers as compose computes them, deterministic")
 
+    # The model exported (music-lstm export-model, read with no LibTorch) plays the same jam.
+    exported = os.path.join(tmp, "model.mlstm")
+    r = run("export-model", MODEL, exported)
+    if r.returncode != 0 or "read back, it answers as" not in r.stdout:
+        fail(f"export-model failed: {r.stdout} {r.stderr}")
+    model = MODEL
+    MODEL = exported
+    paths_e, _, _ = jam(tmp, "e", "--width", "4")
+    MODEL = model
+    for kind in ("wav", "mid"):
+        if open(paths[kind], "rb").read() != open(paths_e[kind], "rb").read():
+            fail(f"the exported model's jam wrote another {kind} file than its checkpoint's")
+    print("the exported model plays the same jam, byte for byte")
+
     # Drawn timing and another repetition penalty: logged, and still what compose computes.
     _, _, answers_t = jam(tmp, "t", "--timing", "sample", "--repetition", "0.3")
     for answer in answers_t:
-        if not answer["settings"]["sample_timing"] or answer["settings"]["repetition_penalty"] != 0.3:
+        if answer["settings"]["timing"] != "sample" or answer["settings"]["repetition"] != 0.3:
             fail(f"--timing sample / --repetition 0.3 were not used: {answer['settings']}")
         if composed_pitches(MUSIC_LSTM, MODEL, tmp, answer) != played_pitches(answer):
             fail(f"answer {answer['index']} with drawn timing differs from compose")

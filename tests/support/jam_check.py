@@ -82,20 +82,18 @@ def composed_pitches(music_lstm, model, workdir, answer):
     prime = os.path.join(workdir, f"context-{answer['index']}.mid")
     notes = context_midi(answer["context"], prime)
     out = os.path.join(workdir, f"composed-{answer['index']}.mid")
-    s = answer["settings"]
+    # Every setting the log holds is a compose option of the same name (the search's knobs come
+    # from one table), but the time scale and the scale lock's pitch classes, which the jam
+    # applies itself.
+    options = []
+    for name, value in answer["settings"].items():
+        if name in ("time_scale", "pitch_classes"):
+            continue
+        options += ["--" + name.replace("_", "-"),
+                    repr(value) if isinstance(value, float) else str(value)]
     r = subprocess.run([music_lstm, "compose", "--model", model, "--device", "cpu", "--prime",
-                        prime, "--prime-notes", str(notes), "--length",
-                        str(s["length"]), "--beam", str(s["width"]), "--temperature",
-                        repr(s["temperature"]), "--sampling", s["sampling"],
-                        "--repetition-penalty", repr(s["repetition_penalty"]),
-                        "--repetition-window", str(s["repetition_window"]),
-                        "--timing", "sample" if s["sample_timing"] else "search",
-                        "--cluster", str(s["max_cluster"]), "--pace", repr(s["max_pace"]),
-                        "--pace-ratio", repr(s["pace_ratio"]), "--player-pace",
-                        repr(s["player_pace"]), "--recall", repr(s["recall"]),
-                        "--register-keep", repr(s["register_keep"]), "--player-register",
-                        repr(s["player_register"]), "--seed",
-                        str(s["seed"]), "--out", out], capture_output=True, text=True, timeout=120)
+                        prime, "--prime-notes", str(notes), *options, "--out", out],
+                       capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         raise RuntimeError(f"compose failed: {r.stderr}")
     mid = mido.MidiFile(out)

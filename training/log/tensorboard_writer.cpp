@@ -6,7 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "log/crc32c.hpp"
+#include "io/crc32c.hpp"
 
 namespace mlstm {
 namespace {

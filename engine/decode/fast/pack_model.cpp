@@ -104,14 +104,4 @@ void start_state(NoteModelImpl& model, std::span<const NoteFeatures> context, st
   c = values(s.c.to(torch::kCPU, torch::kFloat32).reshape({-1}));
 }
 
-ModelSearch::ModelSearch(NoteModelImpl& model)
-    : packed_(std::make_unique<PackedModel>(pack_model(model))),
-      decoder_(std::make_unique<PackedNoteDecoder>(*packed_)),
-      search_(std::make_unique<NoteSearch>(*decoder_)) {}
-
-SearchResult ModelSearch::operator()(std::span<const NoteFeatures> context,
-                                     const SearchSettings& settings) {
-  return (*search_)(context, settings);
-}
-
 }  // namespace mlstm::fast

@@ -6,8 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "decode/fast/packed_note_decoder.hpp"
-#include "decode/note_search.hpp"
+#include "decode/fast/packed_search.hpp"
 #include "model/note_model.hpp"
 
 namespace mlstm::fast {
@@ -21,19 +20,12 @@ PackedModel pack_model(NoteModelImpl& model);
 void start_state(NoteModelImpl& model, std::span<const NoteFeatures> context, std::vector<float>& h,
                  std::vector<float>& c);
 
-// The fast path as one object: the model packed once, then for each answer the one search
-// (decode/note_search.hpp) on the packed encoder and decoder. What beam_search() gives, faster on
-// one CPU core; LibTorch is not called after construction.
-class ModelSearch {
+// The fast path for a NoteModel: its weights packed now (a change to them later is not seen),
+// then for each answer the one search on the packed encoder and decoder (PackedSearch). What
+// beam_search() gives, faster on one CPU core; LibTorch is not called after construction.
+class ModelSearch : public PackedSearch {
  public:
-  // The model's weights are copied now (a change to them later is not seen).
-  explicit ModelSearch(NoteModelImpl& model);
-  SearchResult operator()(std::span<const NoteFeatures> context, const SearchSettings& settings);
-
- private:
-  std::unique_ptr<PackedModel> packed_;  // the decoder holds a reference: its address stays
-  std::unique_ptr<PackedNoteDecoder> decoder_;
-  std::unique_ptr<NoteSearch> search_;
+  explicit ModelSearch(NoteModelImpl& model) : PackedSearch(pack_model(model)) {}
 };
 
 }  // namespace mlstm::fast

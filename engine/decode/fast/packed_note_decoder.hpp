@@ -15,7 +15,7 @@ namespace mlstm::fast {
 
 class PackedNoteDecoder final : public NoteDecoder {
  public:
-  static constexpr int kMaxBeams = 64;  // the widest beam the settings allow
+  static constexpr int kMaxBeams = 64;  // at least the widest beam the settings allow (width)
 
   // `model` must outlive the decoder.
   explicit PackedNoteDecoder(const PackedModel& model);

@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "log/crc32c.hpp"
+#include "io/crc32c.hpp"
 #include "log/tensorboard_writer.hpp"
 #include "support/read_file.hpp"
 #include "support/temp_dir.hpp"

@@ -1,4 +1,4 @@
-#include "log/crc32c.hpp"
+#include "io/crc32c.hpp"
 
 #include <array>
 

@@ -1,5 +1,6 @@
 #pragma once
-// CRC-32C (Castagnoli), as TFRecord files (TensorBoard event files) need. Written here because
+// CRC-32C (Castagnoli), as TFRecord files (TensorBoard event files) need, and the checksum of an
+// exported model (model/exported_model.hpp). Written here because
 // Debian packages no C++ CRC-32C library (google/crc32c is not in Debian 12); a table-driven
 // implementation is 20 lines and is checked against the standard test vectors in the unit tests.
 
