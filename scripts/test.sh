@@ -17,7 +17,7 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMUSIC_LSTM
   -DMUSIC_LSTM_BENCH=OFF -DMUSIC_LSTM_APP=OFF > /dev/null
 cmake --build build-asan -j"$jobs" --target unit_midi unit_music unit_maestro unit_config unit_eval \
   unit_fast_decode \
-  unit_realtime
+  unit_realtime unit_app_cli unit_ui
 ctest --test-dir build-asan --output-on-failure -j"$jobs" -L unit -LE torch
 
 echo "== the audio callback under RealtimeSanitizer (clang-22) =="

@@ -74,4 +74,39 @@ MidiMessage classify_midi_message(const std::uint8_t* bytes, std::size_t size) n
   return m;
 }
 
+int midi_bytes(const SynthEvent& e, unsigned char bytes[3]) noexcept {
+  const unsigned char ch = e.channel & 0x0F;
+  switch (e.kind) {
+    case EventKind::kNoteOn:
+      bytes[0] = 0x90 | ch;
+      break;
+    case EventKind::kNoteOff:
+      bytes[0] = 0x80 | ch;
+      break;
+    case EventKind::kControl:
+      bytes[0] = 0xB0 | ch;
+      break;
+    case EventKind::kProgram:
+      bytes[0] = 0xC0 | ch;
+      bytes[1] = e.data1 & 0x7F;
+      return 2;
+    case EventKind::kPitchBend:
+      bytes[0] = 0xE0 | ch;
+      break;
+    case EventKind::kChannelSilence:
+      bytes[0] = 0xB0 | ch;  // controller 123: all notes off
+      bytes[1] = 123;
+      bytes[2] = 0;
+      return 3;
+    case EventKind::kPanic:
+      return 0;  // sent as all-notes-off on each channel by the caller
+    case EventKind::kClock:
+      bytes[0] = e.data1;  // a system real-time message: one byte, no channel
+      return 1;
+  }
+  bytes[1] = e.data1 & 0x7F;
+  bytes[2] = e.data2 & 0x7F;
+  return 3;
+}
+
 }  // namespace mlstm::rt

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "events/synth_event.hpp"
+
 namespace mlstm::rt {
 
 enum class MessageClass : std::uint8_t {
@@ -30,6 +32,12 @@ struct MidiMessage {
 };
 
 MidiMessage classify_midi_message(const std::uint8_t* bytes, std::size_t size) noexcept;
+
+// The other way: the bytes of an event as a MIDI message (channel silence is controller 123, all
+// notes off; a clock event its one real-time byte). Returns the number of bytes written into
+// `bytes` (3 at most); 0 for a panic, which has no message of its own (MIDI out sends all notes
+// off on each channel). [any thread] Allocates nothing.
+int midi_bytes(const SynthEvent& event, unsigned char bytes[3]) noexcept;
 
 // What an input saw; every malformed message lands in exactly one of the malformed counters.
 struct InputCounters {

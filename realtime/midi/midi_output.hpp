@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "engine/audio_engine.hpp"
+#include "events/midi_message.hpp"
 #include "midi/midi_system.hpp"
 
 namespace mlstm::rt {
@@ -49,9 +50,5 @@ class MidiOutput {
   std::atomic<std::uint64_t> sent_{0};
   std::thread thread_;
 };
-
-// The bytes of an event as a MIDI message (panic and channel silence: see the .cpp). Returns the
-// number of bytes written into `bytes` (3 at most); 0 for events with no message of their own.
-int midi_bytes(const SynthEvent& event, unsigned char bytes[3]);
 
 }  // namespace mlstm::rt

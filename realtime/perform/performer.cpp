@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 #include "decode/register_keep.hpp"
 #include "midi/fill_context.hpp"
@@ -160,29 +162,48 @@ void Performer::read_player(std::int64_t, const JamSettings& s) {
 }
 
 void Performer::update_clock_in(std::int64_t now, const JamSettings& s) {
-  const std::optional<ClockBeat> clock =
-      s.clock_in ? clock_in_.beat(now, s.beats_per_bar) : std::nullopt;
-  if (!clock) {
+  // The host's transport first (a DAW the jam runs inside: its bars are the song's), then MIDI
+  // clock in.
+  std::optional<PlayerBeat> external;
+  if (const std::optional<TransportBeat> host = transport_ ? transport_->beat() : std::nullopt) {
+    PlayerBeat b;
+    b.period = host->period;
+    b.phase = host->phase;
+    b.bar = host->bar;
+    b.bpm = host->bpm;
+    b.source = "host";
+    external = b;
+  } else if (const std::optional<ClockBeat> clock =
+                 s.clock_in ? clock_in_.beat(now, s.beats_per_bar) : std::nullopt) {
+    PlayerBeat b;
+    b.period = clock->period;
+    b.phase = clock->beat;
+    b.bar = std::llround(clock->bar);
+    b.bpm = clock->bpm;
+    b.source = "clock";
+    external = b;
+  }
+  if (!external) {
     if (following_clock_) {
       following_clock_ = false;
       beat_.reset();  // the metronome's, or heard from the player's notes, again
       beat_updated_ = -1;
       metronome_start_ = -1;
-      say("MIDI clock in stopped: the jam keeps its own beat again");
+      say(std::string(external_source_ == std::string_view("host") ? "the host's transport"
+                                                                   : "MIDI clock in") +
+          " stopped: the jam keeps its own beat again");
     }
     return;
   }
-  PlayerBeat b;
-  b.period = clock->period;
-  b.phase = clock->beat;
-  b.bar = std::llround(clock->bar);
-  b.bpm = clock->bpm;
-  b.source = "clock";
-  beat_ = b;
-  if (!following_clock_) {
+  beat_ = external;
+  if (!following_clock_ || external_source_ != std::string_view(external->source)) {
     following_clock_ = true;
+    external_source_ = external->source;
     char line[120];
-    std::snprintf(line, sizeof line, "following MIDI clock in at %.1f bpm", clock->bpm);
+    std::snprintf(
+        line, sizeof line, "following %s at %.1f bpm",
+        external_source_ == std::string_view("host") ? "the host's transport" : "MIDI clock in",
+        external->bpm);
     say(line);
   }
 }

@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "core/host_transport.hpp"
 #include "engine/audio_engine.hpp"
 #include "midi/clock_follower.hpp"
 #include "midi/input_router.hpp"
@@ -168,6 +169,9 @@ class Performer {
 
   // A second source of the player's events (the panel's keyboard); before the first tick.
   void add_player_source(InputRouter::ListenerQueue& queue) { players_.push_back(&queue); }
+  // The host's transport, when a host drives the jam (core/jam_core.hpp): while it plays, its beat
+  // is the jam's, before MIDI clock in's. Before the first tick.
+  void set_host_transport(const TransportShare* transport) { transport_ = transport; }
   // Where the keys bound by MIDI learn are published for the input routers; before the first
   // tick.
   void set_control_keys(ControlKeys* keys) { control_keys_ = keys; }
@@ -250,7 +254,8 @@ class Performer {
   // MIDI clock out: started on a beat once there is one, its pulses at the beat's tempo as it
   // changes, stopped when turned off.
   void update_clock_out(std::int64_t now, const JamSettings& s);
-  // MIDI clock in: while its clock runs (and the knob is on), its beat is the jam's.
+  // The external beat: the host's transport while it plays, else MIDI clock in while its clock
+  // runs (and the knob is on), is the jam's.
   void update_clock_in(std::int64_t now, const JamSettings& s);
   // Hands the audio thread the model's events due within the hand-ahead (with out-latency, a
   // heard copy at the note's frame and a sent copy that much earlier).
@@ -295,7 +300,9 @@ class Performer {
   ClockFollower clock_in_;
   ControlKeys* control_keys_ = nullptr;
   std::vector<ControllerBinding> published_bindings_;  // the keys of these are in control_keys_
-  bool following_clock_ = false;
+  bool following_clock_ = false;           // an external beat rules: the host's or the clock's
+  const char* external_source_ = "clock";  // "host" or "clock", while following_clock_
+  const TransportShare* transport_ = nullptr;
   bool clock_running_ = false;  // MIDI clock out started
   double next_pulse_ = 0;       // the frame of its next pulse (fractional: no drift)
   mutable std::mutex learn_mutex_;

@@ -1,0 +1,96 @@
+#pragma once
+// The jam as a core any host can drive (issue 34): a plugin, the standalone program, a test. The
+// host calls process() on its audio thread with the block's MIDI in, its transport and (for the
+// instrument variant) audio buffers; the core gives back the model's MIDI due in the block, at
+// its frames, and the player's MIDI passed through. Around it live the model's worker thread and
+// the performer's thread, whose planning is clocked by the frames process() publishes, not by the
+// wall clock: a host that renders faster than real time (a DAW's export) gets the same jam.
+//
+// Threads (as CLAP marks its entry points):
+//   [main-thread]  construction, start(), stop(), the knobs (jam().knobs()), destruction;
+//   [audio-thread] process(): lock-free, allocation-free, never waits; RealtimeSanitizer runs it
+//                  (tests/realtime/rtsan_jam_core.cpp);
+//   the performer's thread (start()) and the model's worker are the core's own.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "core/host_transport.hpp"
+#include "core/midi_block.hpp"
+#include "core/silent_instrument.hpp"
+#include "engine/audio_engine.hpp"
+#include "engine/nonblocking.hpp"
+#include "midi/input_router.hpp"
+#include "perform/jam.hpp"
+
+namespace mlstm::rt {
+
+struct JamCoreOptions {
+  // The host's sample rate. The performer's options (the model's channel and context, the pedal,
+  // the answer bound) come with it; `performer.buffer_frames` is the host's usual block.
+  PerformerOptions performer;
+  // Live: the model computes on its worker thread and start() ticks the performer on a thread of
+  // its own. Not live (tests, a deterministic render): tick() before each block computes what is
+  // due, as the offline jam does.
+  bool live = true;
+};
+
+class JamCore {
+ public:
+  // [main-thread] `instrument`: what sounds in process()'s audio buffers (FluidSynth for the
+  // instrument variant); null: nothing, the host plays the model's MIDI out (the MIDI effect).
+  JamCore(Continuer continuer, const JamSettings& settings, const JamCoreOptions& options,
+          Instrument* instrument = nullptr);
+  ~JamCore();
+  JamCore(const JamCore&) = delete;
+  JamCore& operator=(const JamCore&) = delete;
+
+  // [main-thread] Live: the performer's thread ticks every 2 ms at the frame the next block
+  // starts. stop() joins it; safe to call twice.
+  void start();
+  void stop();
+  // [main-thread] Not live: before each block, at its first frame (next_block()).
+  void tick() { jam_.tick(next_block()); }
+
+  // [audio-thread] One block of `frames`: `in` the player's MIDI (frames within the block, in
+  // order), `transport` what the host says of its tempo and position at the block's first frame.
+  // `out` is cleared and receives `in` passed through and the model's events due in the block
+  // (its notes, program and volume on the model's channel, MIDI clock when the knob is on), in
+  // frame order. `left` and `right` (may be null) receive the instrument's sound.
+  void process(int frames, const HostTransport& transport, std::span<const BlockMidiEvent> in,
+               MidiBlock& out, float* left = nullptr,
+               float* right = nullptr) noexcept MLSTM_NONBLOCKING;
+
+  // [any thread] The first frame of the next block: the core's time.
+  std::int64_t next_block() const noexcept { return next_frame_.load(std::memory_order_acquire); }
+  // [any thread] Messages that did not fit a block's MIDI out (must stay 0).
+  std::uint64_t midi_out_dropped() const noexcept {
+    return out_dropped_.load(std::memory_order_relaxed);
+  }
+
+  Jam& jam() { return jam_; }
+  AudioEngine& engine() { return engine_; }
+  const InputCounters& input_counters() const { return router_.counters(); }
+
+ private:
+  void run_chunk(int frames, std::int64_t start, std::span<const BlockMidiEvent> in,
+                 std::uint32_t offset, MidiBlock& out, float* left, float* right) noexcept;
+  void push_out(MidiBlock& out, const BlockMidiEvent& e) noexcept;
+
+  SilentInstrument silence_;
+  AudioEngine engine_;
+  InputRouter router_;
+  Jam jam_;
+  TransportShare transport_;
+  int model_channel_;
+  std::atomic<std::int64_t> next_frame_{0};
+  std::atomic<std::uint64_t> out_dropped_{0};
+  // The model's events of one chunk, before they are merged with the pass-through.
+  std::array<BlockMidiEvent, MidiBlock::kCapacity> model_out_{};
+  float scratch_left_[AudioEngine::kMaxBlockFrames] = {};
+  float scratch_right_[AudioEngine::kMaxBlockFrames] = {};
+};
+
+}  // namespace mlstm::rt
