@@ -29,7 +29,10 @@ tools=(
   clang-14 libclang-rt-14-dev clang-22 libclang-rt-22-dev
 )
 
-want=("${core[@]}" "${realtime[@]}" "${ui[@]}" "${tools[@]}")
+# The plugins (DPF builds them) and the real host and third-party clients their tests use.
+plugin=(dpf-source lv2-dev lilv-utils sordi jalv jack-midi-clock)
+
+want=("${core[@]}" "${realtime[@]}" "${ui[@]}" "${tools[@]}" "${plugin[@]}")
 
 missing=()
 for p in "${want[@]}"; do

@@ -15,7 +15,7 @@ JamCore::JamCore(Continuer continuer, const JamSettings& settings, const JamCore
       // Events stamped with their exact frames (no monitoring latency: the host gives frames).
       router_(engine_, RouterOptions{0, 0}),
       jam_(std::move(continuer), settings, options.live),
-      model_channel_(options.performer.model_channel) {
+      output_channel_(options.performer.model_channel & 0x0F) {
   // The model's events (and clock out) reach MIDI out through the engine's forwarded queue, at
   // the frames they were applied at (the out-latency knob's early copies included).
   engine_.forward_model.store(true);
@@ -56,13 +56,17 @@ void JamCore::run_chunk(int frames, std::int64_t start, std::span<const BlockMid
   std::size_t n = 0;
   SynthEvent f;
   while (engine_.forwarded().try_pop(f)) {
+    // Channel messages on the channel asked for (clock has none).
+    if (f.kind != EventKind::kClock) {
+      f.channel = static_cast<std::uint8_t>(output_channel_.load(std::memory_order_relaxed));
+    }
     BlockMidiEvent m;
     m.frame = offset +
               static_cast<std::uint32_t>(std::clamp<std::int64_t>(f.frame - start, 0, frames - 1));
     if (f.kind == EventKind::kPanic) {
       // All notes off on the model's channel (a panic has no message of its own).
       m.size = 3;
-      m.bytes[0] = static_cast<std::uint8_t>(0xB0 | (model_channel_ & 0x0F));
+      m.bytes[0] = static_cast<std::uint8_t>(0xB0 | f.channel);
       m.bytes[1] = 123;
       m.bytes[2] = 0;
     } else {

@@ -65,6 +65,11 @@ class JamCore {
 
   // [any thread] The first frame of the next block: the core's time.
   std::int64_t next_block() const noexcept { return next_frame_.load(std::memory_order_acquire); }
+  // [any thread] The MIDI channel (0..15) the model's events go out on, whatever channel the
+  // performer plays them on (a plugin's "answer channel" parameter).
+  void set_output_channel(int channel) noexcept {
+    output_channel_.store(channel & 0x0F, std::memory_order_relaxed);
+  }
   // [any thread] Messages that did not fit a block's MIDI out (must stay 0).
   std::uint64_t midi_out_dropped() const noexcept {
     return out_dropped_.load(std::memory_order_relaxed);
@@ -84,7 +89,7 @@ class JamCore {
   InputRouter router_;
   Jam jam_;
   TransportShare transport_;
-  int model_channel_;
+  std::atomic<int> output_channel_;
   std::atomic<std::int64_t> next_frame_{0};
   std::atomic<std::uint64_t> out_dropped_{0};
   // The model's events of one chunk, before they are merged with the pass-through.

@@ -4,9 +4,11 @@
 // The search's knobs agree with decode/search_knobs.hpp, which check_search() enforces.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <set>
 
+#include "core/host_parameters.hpp"
 #include "decode/search_checks.hpp"
 #include "decode/search_knobs.hpp"
 #include "perform/jam_preset.hpp"
@@ -183,6 +185,39 @@ TEST(KnobTable, TheSearchTakesEveryKnobsRangeAndRefusesBeyond) {
         EXPECT_NE(std::string(e.what()).find(range_text(k)), std::string::npos) << e.what();
       }
     }
+  }
+}
+
+// A host's parameters (the plugin's) are the table's knobs with their ranges and defaults, and a
+// parameter's value reads back as the knob's.
+TEST(KnobTable, AHostsParametersAreTheKnobsWithTheirRangesAndDefaults) {
+  const std::vector<HostParameter>& parameters = host_parameters();
+  ASSERT_EQ(parameters.size(), knob_table().size() - 1);  // all but the seed
+  for (const HostParameter& p : parameters) {
+    const KnobSpec& k = *p.knob;
+    EXPECT_EQ(p.id, k.id);
+    EXPECT_EQ(p.name, k.label);
+    EXPECT_EQ(knob_text(p, p.default_value), knob_default(k)) << k.id;
+    if (k.kind == KnobKind::kWhole || k.kind == KnobKind::kNumber) {
+      EXPECT_EQ(p.lo, k.lo) << k.id;
+      EXPECT_EQ(p.hi, k.hi) << k.id;
+      EXPECT_EQ(p.integer, k.kind == KnobKind::kWhole) << k.id;
+    } else if (k.kind == KnobKind::kOnOff) {
+      EXPECT_TRUE(p.toggle) << k.id;
+      EXPECT_EQ(p.hi, 1.0) << k.id;
+    } else {
+      EXPECT_EQ(p.choices.size(), k.choices.size()) << k.id;
+      EXPECT_EQ(p.hi, static_cast<double>(k.choices.size()) - 1) << k.id;
+    }
+    for (const double v : {p.lo, p.hi, (p.lo + p.hi) / 2}) {
+      JamSettings s;
+      ASSERT_EQ(set_knob(s, k.id, knob_text(p, v)), "") << k.id << " " << v;
+      EXPECT_EQ(knob_text(p, host_value(p, s)), knob_text(p, v)) << k.id;
+    }
+    // Beyond the range is kept to it; not a number is the default.
+    JamSettings s;
+    EXPECT_EQ(set_knob(s, k.id, knob_text(p, p.hi + 100)), "") << k.id;
+    EXPECT_EQ(knob_text(p, std::nan("")), knob_text(p, p.default_value)) << k.id;
   }
 }
 

@@ -1,0 +1,282 @@
+// The jam as a plugin (issue 34): a MIDI effect whose player's notes pass through and whose
+// model answers on a channel of the user's choice, built by DPF as LV2, VST3 and CLAP from this one
+// class. Thin glue: the jam core (realtime/core/jam_core.hpp) does the work; its knobs are the
+// plugin's parameters (realtime/core/host_parameters.hpp); the model is an exported one
+// (plugin_model.hpp), with no LibTorch.
+//
+// Threads, as DPF calls this class: the constructor, activate(), deactivate(), setState() and
+// initParameter() on the host's main thread; run() on its audio thread; setParameterValue() on
+// either (LV2 reads its ports in run()), so it only stores the value in an atomic, and a thread of
+// the plugin's own hands changed values to the knobs (which take a lock).
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "DistrhoPlugin.hpp"
+#include "DistrhoPluginUtils.hpp"
+#include "core/host_parameters.hpp"
+#include "core/jam_core.hpp"
+#include "plugin_model.hpp"
+
+START_NAMESPACE_DISTRHO
+
+namespace {
+
+using mlstm::rt::host_parameters;
+using mlstm::rt::HostParameter;
+
+// After the knobs: the channel the answers go out on, and (an output) whether a model plays.
+const uint32_t kKnobParameters = static_cast<uint32_t>(host_parameters().size());
+const uint32_t kChannelParameter = kKnobParameters;
+const uint32_t kModelLoadedParameter = kKnobParameters + 1;
+const uint32_t kParameterCount = kKnobParameters + 2;
+constexpr float kDefaultChannel = 2;  // MIDI channel 2: the player's is usually 1
+
+std::string symbol_of(const std::string& id) {
+  std::string s = id;
+  for (char& c : s) {
+    if (c == '-') c = '_';
+  }
+  return s;
+}
+
+}  // namespace
+
+class MusicLstmPlugin : public Plugin {
+ public:
+  MusicLstmPlugin()
+      : Plugin(kParameterCount, 0, 1), values_(kParameterCount), applied_(kParameterCount) {
+    for (uint32_t i = 0; i < kKnobParameters; ++i) {
+      values_[i] = static_cast<float>(host_parameters()[i].default_value);
+      applied_[i] = values_[i].load();
+    }
+    values_[kChannelParameter] = kDefaultChannel;
+    setLatency(0);  // answers are computed ahead: the effect delays nothing
+  }
+
+  ~MusicLstmPlugin() override { deactivate(); }
+
+ protected:
+  const char* getLabel() const override { return "music-lstm"; }
+  const char* getDescription() const override {
+    return "A seq2seq LSTM that answers the pianist: your notes pass through, the model's "
+           "continuations come out on their own channel, on your transport's beat if you like.";
+  }
+  const char* getMaker() const override { return "music-lstm"; }
+  const char* getHomePage() const override { return "https://github.com/music-lstm/music-lstm"; }
+  const char* getLicense() const override { return "MIT"; }
+  uint32_t getVersion() const override { return d_version(0, 1, 0); }
+  int64_t getUniqueId() const override { return d_cconst('M', 'l', 's', 't'); }
+
+  void initParameter(uint32_t index, Parameter& parameter) override {
+    if (index == kChannelParameter) {
+      parameter.hints = kParameterIsAutomatable | kParameterIsInteger;
+      parameter.name = "answer channel";
+      parameter.symbol = "answer_channel";
+      parameter.ranges = ParameterRanges(kDefaultChannel, 1, 16);
+      return;
+    }
+    if (index == kModelLoadedParameter) {
+      parameter.hints = kParameterIsOutput | kParameterIsBoolean | kParameterIsInteger;
+      parameter.name = "model loaded";
+      parameter.symbol = "model_loaded";
+      parameter.ranges = ParameterRanges(0, 0, 1);
+      return;
+    }
+    const HostParameter& p = host_parameters()[index];
+    parameter.hints = kParameterIsAutomatable;
+    if (p.integer) parameter.hints |= kParameterIsInteger;
+    if (p.toggle) parameter.hints |= kParameterIsBoolean;
+    if (p.logarithmic) parameter.hints |= kParameterIsLogarithmic;
+    parameter.name = p.name.c_str();
+    parameter.symbol = symbol_of(p.id).c_str();
+    parameter.unit = p.unit.c_str();
+    parameter.description = p.knob->help.c_str();
+    parameter.ranges = ParameterRanges(static_cast<float>(p.default_value),
+                                       static_cast<float>(p.lo), static_cast<float>(p.hi));
+    if (!p.choices.empty()) {
+      parameter.enumValues.count = static_cast<uint32_t>(p.choices.size());
+      parameter.enumValues.restrictedMode = true;
+      parameter.enumValues.values = new ParameterEnumerationValue[p.choices.size()];
+      for (std::size_t c = 0; c < p.choices.size(); ++c) {
+        parameter.enumValues.values[c].value = static_cast<float>(c);
+        parameter.enumValues.values[c].label = p.choices[c].c_str();
+      }
+    }
+  }
+
+  float getParameterValue(uint32_t index) const override {
+    if (index == kModelLoadedParameter) return model_.loaded() ? 1.0f : 0.0f;
+    return index < kParameterCount ? values_[index].load(std::memory_order_relaxed) : 0.0f;
+  }
+
+  void setParameterValue(uint32_t index, float value) override {
+    if (index >= kParameterCount || index == kModelLoadedParameter) return;
+    values_[index].store(value, std::memory_order_relaxed);
+    if (index == kChannelParameter && core_) {
+      core_->set_output_channel(static_cast<int>(value) - 1);
+    }
+  }
+
+  void initState(uint32_t, State& state) override {
+    state.hints = kStateIsFilenamePath;
+    state.key = "model";
+    state.defaultValue = "";
+    state.label = "model";
+    state.description = "An exported model (music-lstm export-model); empty: the shipped default";
+  }
+
+  void setState(const char* key, const char* value) override {
+    if (std::string(key) != "model") return;
+    model_path_ = value ? value : "";
+    if (core_) load_model();
+  }
+
+  void activate() override {
+    if (isDummyInstance()) return;  // a host scanning, or the LV2 .ttl writer: nothing to run
+    if (!model_.loaded()) load_model();
+    mlstm::rt::JamSettings settings;
+    for (uint32_t i = 0; i < kKnobParameters; ++i) {
+      const HostParameter& p = host_parameters()[i];
+      mlstm::rt::set_knob(settings, p.id, mlstm::rt::knob_text(p, values_[i].load()));
+      applied_[i] = values_[i].load();
+    }
+    mlstm::rt::JamCoreOptions options;
+    options.performer.sample_rate = static_cast<int>(getSampleRate());
+    options.performer.model_channel = 1;
+    options.performer.context_notes = model_.loaded() ? model_.context_notes() : 32;
+    options.performer.sustain_pedal = model_.sustain_pedal();
+    options.performer.buffer_frames = static_cast<int>(getBufferSize());
+    core_ = std::make_unique<mlstm::rt::JamCore>(
+        [this](std::span<const mlstm::NoteFeatures> context, const mlstm::SearchSettings& s) {
+          return model_(context, s);
+        },
+        settings, options);
+    core_->set_output_channel(static_cast<int>(values_[kChannelParameter].load()) - 1);
+    core_->jam().performer().on_message = [](const std::string& line) {
+      d_stderr("music-lstm: %s", line.c_str());
+    };
+    core_->start();
+    applying_ = true;
+    applier_ = std::thread([this] { apply_parameters(); });
+  }
+
+  void deactivate() override {
+    applying_ = false;
+    if (applier_.joinable()) applier_.join();
+    if (core_) core_->stop();
+    core_.reset();
+  }
+
+  void run(const float**, float**, uint32_t frames, const MidiEvent* events,
+           uint32_t count) override {
+    if (!core_) {
+      for (uint32_t i = 0; i < count; ++i) writeMidiEvent(events[i]);
+      return;
+    }
+    in_.clear();
+    for (uint32_t i = 0; i < count && !in_.full(); ++i) {
+      const MidiEvent& e = events[i];
+      if (e.size == 0 || e.size > 3) {
+        writeMidiEvent(e);  // sysex and the like pass through, unread
+        continue;
+      }
+      mlstm::rt::BlockMidiEvent b;
+      b.frame = e.frame;
+      b.size = static_cast<std::uint8_t>(e.size);
+      std::copy_n(e.data, e.size, b.bytes);
+      in_.push(b);
+    }
+    core_->process(static_cast<int>(frames), transport(), in_.events(), out_);
+    for (const mlstm::rt::BlockMidiEvent& b : out_.events()) {
+      MidiEvent m;
+      m.frame = b.frame;
+      m.size = b.size;
+      std::copy_n(b.bytes, b.size, m.data);
+      m.dataExt = nullptr;
+      writeMidiEvent(m);
+    }
+  }
+
+ private:
+  // The host's transport as the jam core reads it: beats of the time signature's unit.
+  mlstm::rt::HostTransport transport() const {
+    const TimePosition& t = getTimePosition();
+    mlstm::rt::HostTransport h;
+    h.valid = t.bbt.valid;
+    h.playing = t.playing && t.bbt.valid;
+    if (!t.bbt.valid) return h;
+    const double ticks = t.bbt.ticksPerBeat > 0 ? t.bbt.tick / t.bbt.ticksPerBeat : 0.0;
+    h.bpm = t.bbt.beatsPerMinute;
+    h.beats_per_bar = t.bbt.beatsPerBar;
+    h.bar_start_beat = (t.bbt.bar - 1) * static_cast<double>(t.bbt.beatsPerBar);
+    h.beat = h.bar_start_beat + (t.bbt.beat - 1) + ticks;
+    return h;
+  }
+
+  void load_model() {
+    const std::string path =
+        model_path_.empty()
+            ? mlstm::plugin::find_default_model(getBundlePath() ? getBundlePath() : "",
+                                                getBinaryFilename() ? getBinaryFilename() : "")
+            : model_path_;
+    if (path.empty()) {
+      d_stderr(
+          "music-lstm: the shipped default model (default.mlstm) is not beside the plugin; "
+          "choose a model (music-lstm export-model writes one). Silent until then.");
+      return;
+    }
+    const int keeps = core_ ? model_.context_notes() : 0;
+    if (const std::string error = model_.load(path, keeps); !error.empty()) {
+      d_stderr("music-lstm: %s", model_.status().c_str());
+      return;
+    }
+    d_stdout("music-lstm: model %s", model_.status().c_str());
+  }
+
+  // The plugin's own thread: parameter values the host set, handed to the knobs (which lock).
+  void apply_parameters() {
+    while (applying_.load()) {
+      for (uint32_t i = 0; i < kKnobParameters; ++i) {
+        const float v = values_[i].load(std::memory_order_relaxed);
+        if (v == applied_[i]) continue;
+        applied_[i] = v;
+        const HostParameter& p = host_parameters()[i];
+        if (const std::string error = core_->jam().knobs().set(p.id, mlstm::rt::knob_text(p, v));
+            !error.empty()) {
+          d_stderr("music-lstm: %s", error.c_str());
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
+  // A block's MIDI in, as the core reads it.
+  struct InBlock {
+    void clear() { block.clear(); }
+    bool full() const { return block.events().size() == mlstm::rt::MidiBlock::kCapacity; }
+    void push(const mlstm::rt::BlockMidiEvent& e) { block.push(e); }
+    std::span<const mlstm::rt::BlockMidiEvent> events() const { return block.events(); }
+    mlstm::rt::MidiBlock block;
+  };
+
+  mlstm::plugin::PluginModel model_;
+  std::string model_path_;
+  std::unique_ptr<mlstm::rt::JamCore> core_;
+  std::vector<std::atomic<float>> values_;
+  std::vector<float> applied_;  // the applier thread's (and activate()'s) copy
+  std::atomic<bool> applying_{false};
+  std::thread applier_;
+  InBlock in_;
+  mlstm::rt::MidiBlock out_;
+};
+
+Plugin* createPlugin() {
+  return new MusicLstmPlugin();
+}
+
+END_NAMESPACE_DISTRHO
