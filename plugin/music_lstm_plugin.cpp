@@ -110,7 +110,6 @@ class MusicLstmPlugin : public Plugin {
   }
 
   float getParameterValue(uint32_t index) const override {
-    if (index == kModelLoadedParameter) return model_.loaded() ? 1.0f : 0.0f;
     return index < kParameterCount ? values_[index].load(std::memory_order_relaxed) : 0.0f;
   }
 
@@ -231,7 +230,10 @@ class MusicLstmPlugin : public Plugin {
       return;
     }
     const int keeps = core_ ? model_.context_notes() : 0;
-    if (const std::string error = model_.load(path, keeps); !error.empty()) {
+    const std::string error = model_.load(path, keeps);
+    // The output parameter hosts read, maybe on the audio thread: an atomic, not the model's lock.
+    values_[kModelLoadedParameter].store(model_.loaded() ? 1.0f : 0.0f);
+    if (!error.empty()) {
       d_stderr("music-lstm: %s", model_.status().c_str());
       return;
     }

@@ -67,10 +67,12 @@ std::string find_default_model(const std::string& bundle, const std::string& bin
   std::vector<fs::path> places;
   if (!bundle.empty()) places.push_back(fs::path(bundle) / "default.mlstm");
   if (!binary.empty()) {
-    // Beside the binary, and up the bundle's folders (a VST3's binary is two levels down).
-    fs::path dir = fs::path(binary).parent_path();
-    for (int up = 0; up < 3 && !dir.empty(); ++up, dir = dir.parent_path()) {
-      places.push_back(dir / "default.mlstm");
+    // Beside the binary (a CLAP file), and at the root of a VST3 bundle whose binary lies in
+    // <bundle>/Contents/<arch>/.
+    const fs::path dir = fs::path(binary).parent_path();
+    places.push_back(dir / "default.mlstm");
+    if (dir.parent_path().filename() == "Contents") {
+      places.push_back(dir.parent_path().parent_path() / "default.mlstm");
     }
   }
   places.push_back(fs::path(MUSIC_LSTM_PLUGIN_DATA_DIR) / "default.mlstm");

@@ -39,7 +39,8 @@ class PluginModel {
 };
 
 // Where the shipped default model lies beside the plugin: in its bundle (`bundle`, may be empty),
-// beside its binary, or in the folder it was installed to. Empty when it is nowhere.
+// beside its binary (a CLAP file), at the root of a VST3 bundle, or in the folder `cmake
+// --install` put it in. Empty when it is nowhere.
 std::string find_default_model(const std::string& bundle, const std::string& binary);
 
 }  // namespace mlstm::plugin

@@ -1,0 +1,215 @@
+// A host of our own for the CLAP plugin (no CLAP host is in Debian): loads music-lstm.clap by its
+// entry point, creates the plugin, activates it at 48 kHz and runs blocks of 256 frames through
+// it in real time with a transport at 120 bpm, playing two phrases as MIDI events; the plugin
+// must pass them through and answer each on its answer channel (2), on the transport's beat when
+// entry beat is asked for (parameter "entry" = 1).
+//
+// With --expect-silent (the plugin given no model, or a broken one): it must still pass the
+// player's MIDI through, answer nothing, and not crash the host.
+//
+//   clap_host PLUGIN.clap [--expect-silent]
+#include <dlfcn.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "clap/entry.h"
+#include "clap/events.h"
+#include "clap/ext/params.h"
+#include "clap/host.h"
+#include "clap/plugin-factory.h"
+#include "clap/plugin.h"
+#include "clap/process.h"
+
+namespace {
+
+constexpr int kRate = 48000, kBlock = 256;
+constexpr double kBpm = 120.0;
+
+struct Timed {
+  std::int64_t frame;
+  std::uint8_t data[3];
+};
+
+// The events of one block, as the plugin reads them.
+struct InList {
+  std::vector<clap_event_midi_t> events;
+  static uint32_t size(const clap_input_events_t* list) {
+    return static_cast<uint32_t>(static_cast<const InList*>(list->ctx)->events.size());
+  }
+  static const clap_event_header_t* get(const clap_input_events_t* list, uint32_t i) {
+    return &static_cast<const InList*>(list->ctx)->events[i].header;
+  }
+};
+
+struct OutList {
+  std::int64_t block_start = 0;
+  std::vector<Timed> events;
+  static bool try_push(const clap_output_events_t* list, const clap_event_header_t* e) {
+    auto* self = static_cast<OutList*>(list->ctx);
+    if (e->space_id == CLAP_CORE_EVENT_SPACE_ID && e->type == CLAP_EVENT_MIDI) {
+      const auto* m = reinterpret_cast<const clap_event_midi_t*>(e);
+      self->events.push_back({self->block_start + e->time, {m->data[0], m->data[1], m->data[2]}});
+    }
+    return true;
+  }
+};
+
+const void* no_extension(const clap_host_t*, const char*) {
+  return nullptr;
+}
+void nothing(const clap_host_t*) {}
+
+int fail(const std::string& message) {
+  std::printf("FAIL: %s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: clap_host PLUGIN.clap [--expect-silent]\n");
+    return 2;
+  }
+  const bool expect_silent = argc > 2 && std::string(argv[2]) == "--expect-silent";
+  void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+  if (!lib) return fail(std::string("cannot load the plugin: ") + dlerror());
+  const auto* entry = static_cast<const clap_plugin_entry_t*>(dlsym(lib, "clap_entry"));
+  if (!entry || !entry->init(argv[1])) return fail("no clap_entry, or it would not init");
+  const auto* factory =
+      static_cast<const clap_plugin_factory_t*>(entry->get_factory(CLAP_PLUGIN_FACTORY_ID));
+  if (!factory || factory->get_plugin_count(factory) != 1) return fail("no plugin factory");
+  const clap_plugin_descriptor_t* desc = factory->get_plugin_descriptor(factory, 0);
+  std::printf("plugin %s (%s)\n", desc->name, desc->id);
+  clap_host_t host{CLAP_VERSION, nullptr, "music-lstm test host", "music-lstm",
+                   "",           "0.1",   no_extension,           nothing,
+                   nothing,      nothing};
+  const clap_plugin_t* plugin = factory->create_plugin(factory, &host, desc->id);
+  if (!plugin || !plugin->init(plugin)) return fail("the plugin would not initialise");
+  // Entry on the beat: the parameter "entry" set to its second choice.
+  const auto* params =
+      static_cast<const clap_plugin_params_t*>(plugin->get_extension(plugin, CLAP_EXT_PARAMS));
+  clap_id entry_id = CLAP_INVALID_ID;
+  for (uint32_t i = 0; params && i < params->count(plugin); ++i) {
+    clap_param_info_t info;
+    if (params->get_info(plugin, i, &info) && std::string(info.name) == "answers enter") {
+      entry_id = info.id;
+    }
+  }
+  if (entry_id == CLAP_INVALID_ID) return fail("the plugin has no 'answers enter' parameter");
+  if (!plugin->activate(plugin, kRate, 1, kBlock) || !plugin->start_processing(plugin)) {
+    return fail("the plugin would not activate");
+  }
+
+  // Two phrases of 8 notes, at 0.5 s and 6.5 s.
+  std::vector<Timed> player;
+  for (const double start : {0.5, 6.5}) {
+    for (int i = 0; i < 8; ++i) {
+      const auto on = static_cast<std::int64_t>((start + 0.2 * i) * kRate);
+      const auto key = static_cast<std::uint8_t>(60 + (i * 3) % 12);
+      player.push_back({on, {0x90, key, 90}});
+      player.push_back({on + 7200, {0x80, key, 0}});
+    }
+  }
+  InList in;
+  OutList out;
+  clap_input_events_t in_events{&in, InList::size, InList::get};
+  clap_output_events_t out_events{&out, OutList::try_push};
+  std::size_t next = 0;
+  const auto begin = std::chrono::steady_clock::now();
+  const std::int64_t total = 12 * kRate;
+  for (std::int64_t now = 0; now < total; now += kBlock) {
+    in.events.clear();
+    if (now == 0) {
+      // The parameter as an event in the first block, as a host sends automation.
+      clap_event_param_value_t v{};
+      v.header = {sizeof v, 0, CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_PARAM_VALUE, 0};
+      v.param_id = entry_id;
+      v.note_id = -1;
+      v.port_index = v.channel = v.key = -1;
+      v.value = 1.0;
+      params->flush(plugin, &in_events, &out_events);  // nothing pending yet
+      clap_input_events_t one{&v, [](const clap_input_events_t*) -> uint32_t { return 1; },
+                              [](const clap_input_events_t* l, uint32_t) {
+                                return static_cast<const clap_event_header_t*>(l->ctx);
+                              }};
+      params->flush(plugin, &one, &out_events);
+    }
+    while (next < player.size() && player[next].frame < now + kBlock) {
+      clap_event_midi_t m{};
+      m.header = {sizeof m, static_cast<uint32_t>(player[next].frame - now),
+                  CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_MIDI, CLAP_EVENT_IS_LIVE};
+      std::memcpy(m.data, player[next].data, 3);
+      in.events.push_back(m);
+      ++next;
+    }
+    clap_event_transport_t t{};
+    t.header = {sizeof t, 0, CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_TRANSPORT, 0};
+    t.flags = CLAP_TRANSPORT_HAS_TEMPO | CLAP_TRANSPORT_HAS_BEATS_TIMELINE |
+              CLAP_TRANSPORT_HAS_TIME_SIGNATURE | CLAP_TRANSPORT_IS_PLAYING;
+    const double beats = kBpm / 60.0 * static_cast<double>(now) / kRate;
+    t.song_pos_beats = std::llround(beats * CLAP_BEATTIME_FACTOR);
+    t.bar_start = std::llround(std::floor(beats / 4) * 4 * CLAP_BEATTIME_FACTOR);
+    t.bar_number = static_cast<int32_t>(beats / 4);
+    t.tempo = kBpm;
+    t.tsig_num = 4;
+    t.tsig_denom = 4;
+    out.block_start = now;
+    clap_process_t p{};
+    p.steady_time = now;
+    p.frames_count = kBlock;
+    p.transport = &t;
+    p.in_events = &in_events;
+    p.out_events = &out_events;
+    if (plugin->process(plugin, &p) == CLAP_PROCESS_ERROR) return fail("process() failed");
+    // In real time: the plugin's own threads plan the answers as they would in a DAW.
+    std::this_thread::sleep_until(begin +
+                                  std::chrono::microseconds((now + kBlock) * 1000000 / kRate));
+  }
+  plugin->stop_processing(plugin);
+  plugin->deactivate(plugin);
+  plugin->destroy(plugin);
+  entry->deinit();
+
+  int passed = 0;
+  std::vector<std::int64_t> answers;
+  std::int64_t last_player = -1;
+  for (const Timed& e : out.events) {
+    if ((e.data[0] & 0xF0) == 0x80 || (e.data[0] & 0xF0) == 0x90) {
+      if ((e.data[0] & 0x0F) == 0) {
+        ++passed;
+        last_player = e.frame;
+      } else if (e.data[0] == 0x91 && e.data[2] > 0 &&
+                 (answers.empty() || last_player > answers.back())) {
+        answers.push_back(e.frame);  // the first model note after the player's last
+      }
+    }
+  }
+  std::printf("%d of %zu player events passed through; answers at", passed, player.size());
+  for (const std::int64_t a : answers) std::printf(" %lld", static_cast<long long>(a));
+  std::printf("\n");
+  if (passed != static_cast<int>(player.size())) return fail("the player's MIDI did not pass");
+  if (expect_silent) {
+    if (!answers.empty()) return fail("a plugin without a model answered");
+    std::printf("PASS: silent without a model, the player's MIDI passed through\n");
+    dlclose(lib);
+    return 0;
+  }
+  if (answers.size() != 2) return fail("not every phrase was answered");
+  const double period = 60.0 * kRate / kBpm;
+  for (const std::int64_t a : answers) {
+    const double off = static_cast<double>(a) - std::round(a / period) * period;
+    std::printf("answer at frame %lld: %+.0f frames from the transport's beat\n",
+                static_cast<long long>(a), off);
+    if (std::abs(off) > kBlock) return fail("an answer is off the transport's beat");
+  }
+  std::printf("PASS\n");
+  dlclose(lib);
+  return 0;
+}
