@@ -172,6 +172,7 @@ void Performer::update_clock_in(std::int64_t now, const JamSettings& s) {
     b.bar = host->bar;
     b.bpm = host->bpm;
     b.source = "host";
+    b.bar_beats = std::max(1, static_cast<int>(std::lround(host->beats_per_bar)));
     external = b;
   } else if (const std::optional<ClockBeat> clock =
                  s.clock_in ? clock_in_.beat(now, s.beats_per_bar) : std::nullopt) {
@@ -603,7 +604,8 @@ void Performer::update_beat(std::int64_t now) {
 
 std::int64_t Performer::entry_frame(std::int64_t frame, const JamSettings& s) const {
   if (s.entry == Entry::kFree || !beat_) return frame;  // no beat heard yet: it enters freely
-  return beat_->next(frame, s.entry == Entry::kBar ? s.beats_per_bar : 1);
+  const int bar = beat_->bar_beats > 0 ? beat_->bar_beats : s.beats_per_bar;
+  return beat_->next(frame, s.entry == Entry::kBar ? bar : 1);
 }
 
 double Performer::tempo_factor(const JamSettings& s) const {

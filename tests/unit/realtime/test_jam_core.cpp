@@ -81,7 +81,8 @@ class JamCoreTest : public ::testing::Test {
       t.playing = bpm > 0;
       t.bpm = tempo;
       t.beat = beat;
-      t.bar_start_beat = std::floor(beat / 4) * 4;
+      t.bar_start_beat = std::floor(beat / beats_per_bar_) * beats_per_bar_;
+      t.beats_per_bar = beats_per_bar_;
       core_.tick();
       core_.process(block, t, in, out);
       std::uint32_t last = 0;
@@ -110,6 +111,7 @@ class JamCoreTest : public ::testing::Test {
   std::vector<Message> input_, out_;
   std::vector<std::string> said_;
   std::int64_t now_ = 0;
+  int beats_per_bar_ = 4;  // the host's time signature
 };
 
 TEST_F(JamCoreTest, ThePlayersMidiPassesThroughAtItsFrames) {
@@ -176,6 +178,19 @@ TEST_F(JamCoreTest, ATempoChangeOfTheTransportIsFollowed) {
       beat_at_change + (static_cast<double>(answers[1].start) - change_frame) / period;
   EXPECT_NEAR(beats, std::round(beats), 2.0 / period) << "not on the 140 bpm beat";
   EXPECT_NEAR(answers[1].beat->bpm, 140.0, 1e-9);
+}
+
+TEST_F(JamCoreTest, WithEntryOnTheBarTheHostsTimeSignatureCountsTheBar) {
+  // The knob says 4 beats a bar; the host's transport is in 3/4 at 120 bpm.
+  ASSERT_EQ(core_.jam().knobs().set("entry", "bar"), "");
+  beats_per_bar_ = 3;
+  phrase(0.13, 10);
+  run(8.0, 256, 120.0);
+  const std::vector<Message> ons = model_note_ons();
+  ASSERT_FALSE(ons.empty());
+  const double bar = 3 * kRate * 60.0 / 120.0;
+  const double bars = static_cast<double>(ons.front().frame) / bar;
+  EXPECT_NEAR(bars, std::round(bars), 1.0 / bar) << "not on a bar line of the host's 3/4";
 }
 
 TEST_F(JamCoreTest, ALongBlockIsSplitAndItsEventsKeepTheirFrames) {
