@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,11 +30,38 @@ namespace {
 using mlstm::rt::host_parameters;
 using mlstm::rt::HostParameter;
 
-// After the knobs: the channel the answers go out on, and (an output) whether a model plays.
+// After the knobs: the channel the answers go out on; and the panel's essentials as outputs a
+// host's generic UI shows: whether a model plays, the tempo and the key the jam hears.
 const uint32_t kKnobParameters = static_cast<uint32_t>(host_parameters().size());
 const uint32_t kChannelParameter = kKnobParameters;
 const uint32_t kModelLoadedParameter = kKnobParameters + 1;
-const uint32_t kParameterCount = kKnobParameters + 2;
+const uint32_t kTempoHeardParameter = kKnobParameters + 2;
+const uint32_t kKeyHeardParameter = kKnobParameters + 3;
+const uint32_t kParameterCount = kKnobParameters + 4;
+
+bool is_output(uint32_t index) {
+  return index == kModelLoadedParameter || index == kTempoHeardParameter ||
+         index == kKeyHeardParameter;
+}
+
+// The key heard as the output's value: 0 none, then C major, C minor, C# major, ... B minor.
+const std::vector<std::string>& key_labels() {
+  static const std::vector<std::string> labels = [] {
+    std::vector<std::string> v = {"none yet"};
+    for (int pc = 0; pc < 12; ++pc) {
+      v.push_back(std::string(mlstm::music::pitch_class_name(pc)) + " major");
+      v.push_back(std::string(mlstm::music::pitch_class_name(pc)) + " minor");
+    }
+    return v;
+  }();
+  return labels;
+}
+
+float key_value(const std::optional<mlstm::music::Scale>& key) {
+  if (!key) return 0;
+  const bool minor = key->kind != mlstm::music::ScaleKind::kMajor;
+  return static_cast<float>(1 + 2 * key->tonic + (minor ? 1 : 0));
+}
 constexpr float kDefaultChannel = 2;  // MIDI channel 2: the player's is usually 1
 
 std::string symbol_of(const std::string& id) {
@@ -87,6 +115,31 @@ class MusicLstmPlugin : public Plugin {
       parameter.ranges = ParameterRanges(0, 0, 1);
       return;
     }
+    if (index == kTempoHeardParameter) {
+      parameter.hints = kParameterIsOutput;
+      parameter.name = "tempo heard";
+      parameter.symbol = "tempo_heard";
+      parameter.unit = "bpm";
+      parameter.description = "The beat the jam keeps (the host's, MIDI clock's or the player's)";
+      parameter.ranges = ParameterRanges(0, 0, 400);
+      return;
+    }
+    if (index == kKeyHeardParameter) {
+      parameter.hints = kParameterIsOutput | kParameterIsInteger;
+      parameter.name = "key heard";
+      parameter.symbol = "key_heard";
+      parameter.description = "The key the jam hears the player in";
+      parameter.ranges = ParameterRanges(0, 0, 24);
+      const std::vector<std::string>& labels = key_labels();
+      parameter.enumValues.count = static_cast<uint32_t>(labels.size());
+      parameter.enumValues.restrictedMode = true;
+      parameter.enumValues.values = new ParameterEnumerationValue[labels.size()];
+      for (std::size_t c = 0; c < labels.size(); ++c) {
+        parameter.enumValues.values[c].value = static_cast<float>(c);
+        parameter.enumValues.values[c].label = labels[c].c_str();
+      }
+      return;
+    }
     const HostParameter& p = host_parameters()[index];
     parameter.hints = kParameterIsAutomatable;
     if (p.integer) parameter.hints |= kParameterIsInteger;
@@ -114,7 +167,7 @@ class MusicLstmPlugin : public Plugin {
   }
 
   void setParameterValue(uint32_t index, float value) override {
-    if (index >= kParameterCount || index == kModelLoadedParameter) return;
+    if (index >= kParameterCount || is_output(index)) return;
     values_[index].store(value, std::memory_order_relaxed);
     if (index == kChannelParameter && core_) {
       core_->set_output_channel(static_cast<int>(value) - 1);
@@ -240,9 +293,13 @@ class MusicLstmPlugin : public Plugin {
     d_stdout("music-lstm: model %s", model_.status().c_str());
   }
 
-  // The plugin's own thread: parameter values the host set, handed to the knobs (which lock).
+  // The plugin's own thread: parameter values the host set, handed to the knobs (which lock); and
+  // what the jam hears (the performer's view, behind a lock) into the output parameters.
   void apply_parameters() {
     while (applying_.load()) {
+      const mlstm::rt::PerformerView view = core_->jam().performer().view();
+      values_[kTempoHeardParameter].store(view.beat ? static_cast<float>(view.beat->bpm) : 0.0f);
+      values_[kKeyHeardParameter].store(key_value(view.key));
       for (uint32_t i = 0; i < kKnobParameters; ++i) {
         const float v = values_[i].load(std::memory_order_relaxed);
         if (v == applied_[i]) continue;

@@ -95,12 +95,12 @@ int main(int argc, char** argv) {
   // Entry on the beat: the parameter "entry" set to its second choice.
   const auto* params =
       static_cast<const clap_plugin_params_t*>(plugin->get_extension(plugin, CLAP_EXT_PARAMS));
-  clap_id entry_id = CLAP_INVALID_ID;
+  clap_id entry_id = CLAP_INVALID_ID, tempo_id = CLAP_INVALID_ID;
   for (uint32_t i = 0; params && i < params->count(plugin); ++i) {
     clap_param_info_t info;
-    if (params->get_info(plugin, i, &info) && std::string(info.name) == "answers enter") {
-      entry_id = info.id;
-    }
+    if (!params->get_info(plugin, i, &info)) continue;
+    if (std::string(info.name) == "answers enter") entry_id = info.id;
+    if (std::string(info.name) == "tempo heard") tempo_id = info.id;
   }
   if (entry_id == CLAP_INVALID_ID) return fail("the plugin has no 'answers enter' parameter");
   if (!plugin->activate(plugin, kRate, 1, kBlock) || !plugin->start_processing(plugin)) {
@@ -172,6 +172,9 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_until(begin +
                                   std::chrono::microseconds((now + kBlock) * 1000000 / kRate));
   }
+  // The tempo the jam hears, as the host's generic UI shows it.
+  double tempo_heard = 0;
+  if (tempo_id != CLAP_INVALID_ID) params->get_value(plugin, tempo_id, &tempo_heard);
   plugin->stop_processing(plugin);
   plugin->deactivate(plugin);
   plugin->destroy(plugin);
@@ -202,6 +205,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (answers.size() != 2) return fail("not every phrase was answered");
+  std::printf("tempo heard (an output parameter): %.1f bpm\n", tempo_heard);
+  if (std::abs(tempo_heard - kBpm) > 0.5) return fail("the plugin does not show the host's tempo");
   const double period = 60.0 * kRate / kBpm;
   for (const std::int64_t a : answers) {
     const double off = static_cast<double>(a) - std::round(a / period) * period;
