@@ -1,6 +1,7 @@
 // The jam core (realtime/core/jam_core.hpp) under RealtimeSanitizer, driven as a host drives it:
 // process() on the host's audio thread with MIDI in and the transport, the core's own performer
-// and model threads live, the knobs turned from another thread, the transport's tempo changed,
+// and model threads live, the knobs turned and the model swapped (every 5 turns) from another
+// thread, the transport's tempo changed,
 // stopped and started. Any allocation, lock or system call inside process() aborts the process
 // with RTSan's report.
 //
@@ -21,6 +22,17 @@ namespace {
 
 using namespace mlstm;
 using namespace mlstm::rt;
+
+// The model swapped in mid-jam: another stand-in, as a plugin loads another model's file.
+std::vector<NoteFeatures> other_stand_in(std::span<const NoteFeatures> context,
+                                         const SearchSettings& s) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::vector<NoteFeatures> out;
+  for (int i = 0; i < s.length; ++i) {
+    out.push_back({40 + (context.back().pitch + 7 * i) % 48, i % 3 == 0 ? 0.0 : 0.07, 0.1, 70});
+  }
+  return out;
+}
 
 std::vector<NoteFeatures> stand_in(std::span<const NoteFeatures> context, const SearchSettings& s) {
   std::this_thread::sleep_for(std::chrono::milliseconds(3 + s.width / 4));
@@ -60,6 +72,11 @@ int main(int argc, char** argv) {
       knobs.set("clock-out", turn % 4 < 2 ? "on" : "off");
       knobs.set("yield", turn % 2 ? "fade" : "stop");
       knobs.set("out-latency", turn % 5 == 0 ? "20" : "0");
+      // Every 5 turns the model is swapped, as a plugin's state loads another model.
+      if (turn % 5 == 4) {
+        core.jam().worker().set_continuer(turn % 10 == 4 ? Continuer(other_stand_in)
+                                                         : Continuer(stand_in));
+      }
       ++turn;
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
