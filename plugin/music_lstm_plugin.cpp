@@ -1,6 +1,11 @@
-// The jam as a plugin (issue 34): a MIDI effect whose player's notes pass through and whose
-// model answers on a channel of the user's choice, built by DPF as LV2, VST3 and CLAP from this one
-// class. Thin glue: the jam core (realtime/core/jam_core.hpp) does the work; its knobs are the
+// The jam as a plugin (issue 34), built by DPF as LV2, VST3 and CLAP from this one class, in two
+// variants (DistrhoPluginInfo.h in effect/ or instrument/ says which):
+//  - a MIDI effect: the player's notes pass through, and the model answers on a channel of the
+//    user's choice;
+//  - an instrument (DISTRHO_PLUGIN_IS_SYNTH): the player's notes and the model's answers sound
+//    through FluidSynth inside the plugin, its soundfont a second state (Debian's General MIDI
+//    soundfont when none is chosen), swapped while it plays (synth/instrument_slot.hpp).
+// Thin glue: the jam core (realtime/core/jam_core.hpp) does the work; its knobs are the
 // plugin's parameters (realtime/core/host_parameters.hpp); the model is an exported one
 // (plugin_model.hpp), with no LibTorch.
 //
@@ -22,6 +27,8 @@
 #include "core/host_parameters.hpp"
 #include "core/jam_core.hpp"
 #include "plugin_model.hpp"
+#include "synth/fluid_instrument.hpp"
+#include "synth/instrument_slot.hpp"
 
 START_NAMESPACE_DISTRHO
 
@@ -64,6 +71,13 @@ float key_value(const std::optional<mlstm::music::Scale>& key) {
 }
 constexpr float kDefaultChannel = 2;  // MIDI channel 2: the player's is usually 1
 
+// The states a host saves in its project: the model, and the instrument's soundfont.
+#if DISTRHO_PLUGIN_IS_SYNTH
+constexpr uint32_t kStateCount = 2;
+#else
+constexpr uint32_t kStateCount = 1;
+#endif
+
 std::string symbol_of(const std::string& id) {
   std::string s = id;
   for (char& c : s) {
@@ -77,7 +91,9 @@ std::string symbol_of(const std::string& id) {
 class MusicLstmPlugin : public Plugin {
  public:
   MusicLstmPlugin()
-      : Plugin(kParameterCount, 0, 1), values_(kParameterCount), applied_(kParameterCount) {
+      : Plugin(kParameterCount, 0, kStateCount),
+        values_(kParameterCount),
+        applied_(kParameterCount) {
     for (uint32_t i = 0; i < kKnobParameters; ++i) {
       values_[i] = static_cast<float>(host_parameters()[i].default_value);
       applied_[i] = values_[i].load();
@@ -89,16 +105,41 @@ class MusicLstmPlugin : public Plugin {
   ~MusicLstmPlugin() override { deactivate(); }
 
  protected:
-  const char* getLabel() const override { return "music-lstm"; }
+#if DISTRHO_PLUGIN_IS_SYNTH
+  const char* getLabel() const override {
+    return "music-lstm-instrument";
+  }
+  const char* getDescription() const override {
+    return "A seq2seq LSTM that answers the pianist, as an instrument: your notes and the "
+           "model's continuations sound through FluidSynth, on your transport's beat if you like.";
+  }
+  int64_t getUniqueId() const override {
+    return d_cconst('M', 'l', 's', 'i');
+  }
+#else
+  const char* getLabel() const override {
+    return "music-lstm";
+  }
   const char* getDescription() const override {
     return "A seq2seq LSTM that answers the pianist: your notes pass through, the model's "
            "continuations come out on their own channel, on your transport's beat if you like.";
   }
-  const char* getMaker() const override { return "music-lstm"; }
-  const char* getHomePage() const override { return "https://github.com/music-lstm/music-lstm"; }
-  const char* getLicense() const override { return "MIT"; }
-  uint32_t getVersion() const override { return d_version(0, 1, 0); }
-  int64_t getUniqueId() const override { return d_cconst('M', 'l', 's', 't'); }
+  int64_t getUniqueId() const override {
+    return d_cconst('M', 'l', 's', 't');
+  }
+#endif
+  const char* getMaker() const override {
+    return "music-lstm";
+  }
+  const char* getHomePage() const override {
+    return "https://github.com/music-lstm/music-lstm";
+  }
+  const char* getLicense() const override {
+    return "MIT";
+  }
+  uint32_t getVersion() const override {
+    return d_version(0, 1, 0);
+  }
 
   void initParameter(uint32_t index, Parameter& parameter) override {
     if (index == kChannelParameter) {
@@ -174,18 +215,29 @@ class MusicLstmPlugin : public Plugin {
     }
   }
 
-  void initState(uint32_t, State& state) override {
+  void initState(uint32_t index, State& state) override {
     state.hints = kStateIsFilenamePath;
-    state.key = "model";
     state.defaultValue = "";
+    if (index == 1) {
+      state.key = "soundfont";
+      state.label = "soundfont";
+      state.description = "A SoundFont (.sf2); empty: Debian's General MIDI soundfont";
+      return;
+    }
+    state.key = "model";
     state.label = "model";
     state.description = "An exported model (music-lstm export-model); empty: the shipped default";
   }
 
   void setState(const char* key, const char* value) override {
-    if (std::string(key) != "model") return;
-    model_path_ = value ? value : "";
-    if (core_) load_model();
+    const std::string k = key ? key : "";
+    if (k == "model") {
+      model_path_ = value ? value : "";
+      if (core_) load_model();
+    } else if (k == "soundfont") {
+      soundfont_path_ = value ? value : "";
+      if (instrument_) load_soundfont();  // the old one plays until the new one is ready
+    }
   }
 
   void activate() override {
@@ -203,11 +255,17 @@ class MusicLstmPlugin : public Plugin {
     options.performer.context_notes = model_.loaded() ? model_.context_notes() : 32;
     options.performer.sustain_pedal = model_.sustain_pedal();
     options.performer.buffer_frames = static_cast<int>(getBufferSize());
+#if DISTRHO_PLUGIN_IS_SYNTH
+    // Silence until a soundfont loads; FluidSynth built at the host's rate.
+    instrument_ = std::make_unique<mlstm::rt::InstrumentSlot>(
+        std::make_unique<mlstm::rt::SilentInstrument>());
+    load_soundfont();
+#endif
     core_ = std::make_unique<mlstm::rt::JamCore>(
         [this](std::span<const mlstm::NoteFeatures> context, const mlstm::SearchSettings& s) {
           return model_(context, s);
         },
-        settings, options);
+        settings, options, instrument_.get());
     core_->set_output_channel(static_cast<int>(values_[kChannelParameter].load()) - 1);
     core_->jam().performer().on_message = [](const std::string& line) {
       d_stderr("music-lstm: %s", line.c_str());
@@ -222,19 +280,31 @@ class MusicLstmPlugin : public Plugin {
     if (applier_.joinable()) applier_.join();
     if (core_) core_->stop();
     core_.reset();
+    instrument_.reset();  // after the core, which plays into it
   }
 
-  void run(const float**, float**, uint32_t frames, const MidiEvent* events,
+  void run(const float**, float** outputs, uint32_t frames, const MidiEvent* events,
            uint32_t count) override {
+#if DISTRHO_PLUGIN_IS_SYNTH
+    if (!core_) {
+      std::fill_n(outputs[0], frames, 0.0f);
+      std::fill_n(outputs[1], frames, 0.0f);
+      return;
+    }
+#else
+    (void)outputs;
     if (!core_) {
       for (uint32_t i = 0; i < count; ++i) writeMidiEvent(events[i]);
       return;
     }
+#endif
     in_.clear();
     for (uint32_t i = 0; i < count && !in_.full(); ++i) {
       const MidiEvent& e = events[i];
       if (e.size == 0 || e.size > 3) {
+#if !DISTRHO_PLUGIN_IS_SYNTH
         writeMidiEvent(e);  // sysex and the like pass through, unread
+#endif
         continue;
       }
       mlstm::rt::BlockMidiEvent b;
@@ -243,6 +313,11 @@ class MusicLstmPlugin : public Plugin {
       std::copy_n(e.data, e.size, b.bytes);
       in_.push(b);
     }
+#if DISTRHO_PLUGIN_IS_SYNTH
+    // The instrument plays what the core gives: no MIDI out.
+    core_->process(static_cast<int>(frames), transport(), in_.events(), out_, outputs[0],
+                   outputs[1]);
+#else
     core_->process(static_cast<int>(frames), transport(), in_.events(), out_);
     for (const mlstm::rt::BlockMidiEvent& b : out_.events()) {
       MidiEvent m;
@@ -252,6 +327,7 @@ class MusicLstmPlugin : public Plugin {
       m.dataExt = nullptr;
       writeMidiEvent(m);
     }
+#endif
   }
 
  private:
@@ -293,6 +369,31 @@ class MusicLstmPlugin : public Plugin {
     d_stdout("music-lstm: model %s", model_.status().c_str());
   }
 
+  // [main-thread] The instrument's soundfont (the state's, or Debian's General MIDI one) as
+  // FluidSynth at the host's rate, offered to the slot: the old sound plays until it is ready,
+  // and a soundfont that cannot load leaves it and says why.
+  void load_soundfont() {
+    std::string path = soundfont_path_;
+    if (path.empty()) {
+      const auto found = mlstm::rt::default_soundfont();
+      if (!found) {
+        d_stderr(
+            "music-lstm: no soundfont: choose one, or apt install fluid-soundfont-gm. Silent "
+            "until then.");
+        return;
+      }
+      path = found->string();
+    }
+    try {
+      mlstm::rt::FluidOptions options;
+      options.sample_rate = static_cast<int>(getSampleRate());
+      instrument_->offer(std::make_unique<mlstm::rt::FluidInstrument>(path, options));
+      d_stdout("music-lstm: soundfont %s", path.c_str());
+    } catch (const std::exception& e) {
+      d_stderr("music-lstm: %s; the sound playing stays", e.what());
+    }
+  }
+
   // The plugin's own thread: parameter values the host set, handed to the knobs (which lock); and
   // what the jam hears (the performer's view, behind a lock) into the output parameters.
   void apply_parameters() {
@@ -310,6 +411,7 @@ class MusicLstmPlugin : public Plugin {
           d_stderr("music-lstm: %s", error.c_str());
         }
       }
+      if (instrument_) instrument_->collect();  // an old soundfont, let go of by the audio thread
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }
@@ -324,7 +426,8 @@ class MusicLstmPlugin : public Plugin {
   };
 
   mlstm::plugin::PluginModel model_;
-  std::string model_path_;
+  std::string model_path_, soundfont_path_;
+  std::unique_ptr<mlstm::rt::InstrumentSlot> instrument_;  // the instrument's sound; before core_
   std::unique_ptr<mlstm::rt::JamCore> core_;
   std::vector<std::atomic<float>> values_;
   std::vector<float> applied_;  // the applier thread's (and activate()'s) copy

@@ -1,5 +1,7 @@
 #include "jam/knob_options.hpp"
 
+#include <stdexcept>
+
 #include "perform/knob_table.hpp"
 
 namespace mlstm::app {
@@ -14,6 +16,16 @@ void add_knob_options(CLI::App* cmd, std::map<std::string, std::string>& given) 
     cmd->add_option_function<std::string>(
            "--" + name, [&given, name](const std::string& v) { given[name] = v; }, rt::knob_help(k))
         ->type_name(type);
+  }
+}
+
+void apply_knob_options(const std::map<std::string, std::string>& given,
+                        rt::JamSettings& settings) {
+  for (const auto& [name, value] : given) {
+    if (const std::string error = rt::set_knob(settings, name, value); !error.empty()) {
+      throw std::invalid_argument("--" + name + " " + value + ": " +
+                                  error.substr(error.find(": ") + 2));
+    }
   }
 }
 

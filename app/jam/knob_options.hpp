@@ -8,9 +8,14 @@
 #include <map>
 #include <string>
 
+#include "perform/jam_settings.hpp"
+
 namespace mlstm::app {
 
 // Adds --<knob> for every knob; a value given lands in `given` under the knob's name.
 void add_knob_options(CLI::App* cmd, std::map<std::string, std::string>& given);
+// The knobs given, applied over `settings` (a preset's, the panel's memory). Throws
+// std::invalid_argument naming the option, the value and what the knob takes.
+void apply_knob_options(const std::map<std::string, std::string>& given, rt::JamSettings& settings);
 
 }  // namespace mlstm::app

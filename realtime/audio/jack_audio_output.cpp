@@ -140,7 +140,7 @@ bool JackAudioOutput::running() const {
 
 // REAL-TIME CODE: JACK's process thread. libjack's port and time reads are lock-free by design;
 // render_planar is the part RealtimeSanitizer checks (tests/realtime/).
-int JackAudioOutput::process(jack_nframes_t frames, void* self) noexcept {
+int JackAudioOutput::process(jack_nframes_t frames, void* self) noexcept MLSTM_NONBLOCKING {
   auto& o = *static_cast<JackAudioOutput*>(self);
   auto* left = static_cast<float*>(jack_port_get_buffer(o.ports_[0], frames));
   auto* right = static_cast<float*>(jack_port_get_buffer(o.ports_[1], frames));

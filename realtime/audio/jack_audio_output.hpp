@@ -22,6 +22,7 @@
 
 #include "audio/audio_callback.hpp"
 #include "audio/audio_output.hpp"
+#include "engine/nonblocking.hpp"
 
 namespace mlstm::rt {
 
@@ -51,7 +52,8 @@ class JackAudioOutput final : public AudioOutput {
   std::string switch_device(const std::string& device, bool& reopen_needed) override;
 
  private:
-  static int process(jack_nframes_t frames, void* self) noexcept;
+  // [audio-thread] JACK's process callback (RealtimeSanitizer: tests/realtime/).
+  static int process(jack_nframes_t frames, void* self) noexcept MLSTM_NONBLOCKING;
   static int on_xrun(void* self) noexcept;
   void check_cycle(jack_nframes_t cycle_frames, jack_time_t began_us) noexcept;
   static void on_shutdown(void* self) noexcept;

@@ -3,12 +3,12 @@
 namespace mlstm::rt {
 
 void InputRouter::on_message(const std::uint8_t* bytes, std::size_t size,
-                             std::int64_t steady_ns) noexcept {
+                             std::int64_t steady_ns) noexcept MLSTM_NONBLOCKING {
   on_message_at_frame(bytes, size, engine_.clock().frame_at(steady_ns) + latency_frames());
 }
 
 void InputRouter::on_message_at_frame(const std::uint8_t* bytes, std::size_t size,
-                                      std::int64_t frame) noexcept {
+                                      std::int64_t frame) noexcept MLSTM_NONBLOCKING {
   counters_.messages.fetch_add(1, std::memory_order_relaxed);
   const MidiMessage m = classify_midi_message(bytes, size);
   switch (m.kind) {

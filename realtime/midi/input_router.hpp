@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "engine/audio_engine.hpp"
+#include "engine/nonblocking.hpp"
 #include "events/midi_message.hpp"
 
 namespace mlstm::rt {
@@ -52,11 +53,14 @@ class InputRouter {
         options_(options),
         latency_frames_(options.latency_frames) {}
 
-  // A message that arrived at `steady_ns` (std::chrono::steady_clock).
-  void on_message(const std::uint8_t* bytes, std::size_t size, std::int64_t steady_ns) noexcept;
-  // A message that must sound at exactly `frame` (the offline path).
+  // [audio-thread] (JACK's MIDI callback; RtMidi's thread on ALSA) A message that arrived at
+  // `steady_ns` (std::chrono::steady_clock).
+  void on_message(const std::uint8_t* bytes, std::size_t size,
+                  std::int64_t steady_ns) noexcept MLSTM_NONBLOCKING;
+  // [audio-thread] (the jam core's process(); the offline path) A message that must sound at
+  // exactly `frame`.
   void on_message_at_frame(const std::uint8_t* bytes, std::size_t size,
-                           std::int64_t frame) noexcept;
+                           std::int64_t frame) noexcept MLSTM_NONBLOCKING;
 
   // The performer's copy of the player's events (set before input starts).
   void set_listener(ListenerQueue* listener) noexcept { listener_ = listener; }

@@ -51,7 +51,7 @@ JackMidiInput::~JackMidiInput() {
   jack_client_close(client_);
 }
 
-int JackMidiInput::process(jack_nframes_t frames, void* self) noexcept {
+int JackMidiInput::process(jack_nframes_t frames, void* self) noexcept MLSTM_NONBLOCKING {
   auto& in = *static_cast<JackMidiInput*>(self);
   void* buffer = jack_port_get_buffer(in.port_, frames);
   const std::uint32_t count = jack_midi_get_event_count(buffer);

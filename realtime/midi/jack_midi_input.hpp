@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/nonblocking.hpp"
 #include "midi/input_router.hpp"
 
 namespace mlstm::rt {
@@ -42,7 +43,8 @@ class JackMidiInput {
   std::string port_name() const;
 
  private:
-  static int process(jack_nframes_t frames, void* self) noexcept;
+  // [audio-thread] JACK's process callback (RealtimeSanitizer: tests/realtime/).
+  static int process(jack_nframes_t frames, void* self) noexcept MLSTM_NONBLOCKING;
   static void on_shutdown(void* self) noexcept;
 
   InputRouter& router_;

@@ -7,7 +7,11 @@
 // With --expect-silent (the plugin given no model, or a broken one): it must still pass the
 // player's MIDI through, answer nothing, and not crash the host.
 //
-//   clap_host PLUGIN.clap [--expect-silent]
+// With --instrument (music-lstm-instrument.clap, FluidSynth inside): the plugin gives stereo
+// audio and no MIDI; the model's answer must sound in the seconds after each phrase, when the
+// player's notes have died away (with --expect-silent too: there, nothing may).
+//
+//   clap_host PLUGIN.clap [--expect-silent] [--instrument]
 #include <dlfcn.h>
 
 #include <chrono>
@@ -18,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "clap/audio-buffer.h"
 #include "clap/entry.h"
 #include "clap/events.h"
 #include "clap/ext/params.h"
@@ -74,10 +79,14 @@ int fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: clap_host PLUGIN.clap [--expect-silent]\n");
+    std::fprintf(stderr, "usage: clap_host PLUGIN.clap [--expect-silent] [--instrument]\n");
     return 2;
   }
-  const bool expect_silent = argc > 2 && std::string(argv[2]) == "--expect-silent";
+  bool expect_silent = false, instrument = false;
+  for (int i = 2; i < argc; ++i) {
+    expect_silent |= std::string(argv[i]) == "--expect-silent";
+    instrument |= std::string(argv[i]) == "--instrument";
+  }
   void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
   if (!lib) return fail(std::string("cannot load the plugin: ") + dlerror());
   const auto* entry = static_cast<const clap_plugin_entry_t*>(dlsym(lib, "clap_entry"));
@@ -124,6 +133,13 @@ int main(int argc, char** argv) {
   std::size_t next = 0;
   const auto begin = std::chrono::steady_clock::now();
   const std::int64_t total = 12 * kRate;
+  // The instrument's sound: the sum of squares of each 0.25 s, both channels.
+  std::vector<double> energy(static_cast<std::size_t>(total / (kRate / 4)) + 1, 0.0);
+  float left[kBlock], right[kBlock];
+  float* channels[2] = {left, right};
+  clap_audio_buffer_t audio_out{};
+  audio_out.data32 = channels;
+  audio_out.channel_count = 2;
   for (std::int64_t now = 0; now < total; now += kBlock) {
     in.events.clear();
     if (now == 0) {
@@ -167,7 +183,17 @@ int main(int argc, char** argv) {
     p.transport = &t;
     p.in_events = &in_events;
     p.out_events = &out_events;
+    if (instrument) {
+      p.audio_outputs = &audio_out;
+      p.audio_outputs_count = 1;
+    }
     if (plugin->process(plugin, &p) == CLAP_PROCESS_ERROR) return fail("process() failed");
+    if (instrument) {
+      for (int i = 0; i < kBlock; ++i) {
+        energy[static_cast<std::size_t>((now + i) / (kRate / 4))] +=
+            static_cast<double>(left[i]) * left[i] + static_cast<double>(right[i]) * right[i];
+      }
+    }
     // In real time: the plugin's own threads plan the answers as they would in a DAW.
     std::this_thread::sleep_until(begin +
                                   std::chrono::microseconds((now + kBlock) * 1000000 / kRate));
@@ -179,6 +205,38 @@ int main(int argc, char** argv) {
   plugin->deactivate(plugin);
   plugin->destroy(plugin);
   entry->deinit();
+
+  if (instrument) {
+    // Each phrase ends at about 2.05 s after it starts (8 notes 0.2 s apart, 0.15 s long); from
+    // a second later only the model plays. Its answers are longer than a second and a half.
+    int sounding = 0;
+    for (const double start : {0.5, 6.5}) {
+      double rms = 0;
+      for (double t = start + 3.0; t < start + 4.5; t += 0.25) {
+        rms += energy[static_cast<std::size_t>(t * 4)];
+      }
+      rms = std::sqrt(rms / (1.5 * kRate * 2));
+      std::printf("after the phrase at %.1f s: RMS %.5f from %.1f to %.1f s\n", start, rms,
+                  start + 3.0, start + 4.5);
+      if (rms > 1e-3) ++sounding;
+    }
+    // The player's own notes sound too: the instrument is the track's.
+    double played = 0;
+    for (double t = 0.5; t < 2.5; t += 0.25) played += energy[static_cast<std::size_t>(t * 4)];
+    played = std::sqrt(played / (2.0 * kRate * 2));
+    std::printf("during the first phrase: RMS %.5f\n", played);
+    if (played < 1e-3) return fail("the player's notes did not sound");
+    if (!out.events.empty()) return fail("the instrument sent MIDI");
+    if (expect_silent) {
+      if (sounding != 0) return fail("an instrument without a model sounded after the phrase");
+      std::printf("PASS: silent without a model\n");
+    } else {
+      if (sounding != 2) return fail("an answer did not sound");
+      std::printf("PASS: both answers sounded\n");
+    }
+    dlclose(lib);
+    return 0;
+  }
 
   int passed = 0;
   std::vector<std::int64_t> answers;

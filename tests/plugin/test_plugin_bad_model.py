@@ -3,7 +3,9 @@ default.mlstm, and one beside a truncated default.mlstm, each run by our CLAP ho
 must say why it is silent in its log, pass the player's MIDI through, answer nothing, and never
 crash the host.
 
-  test_plugin_bad_model.py CLAP_HOST PLUGIN.clap DEFAULT.mlstm WORK_DIR
+  test_plugin_bad_model.py CLAP_HOST PLUGIN.clap DEFAULT.mlstm WORK_DIR [HOST_OPTION...]
+
+HOST_OPTION: what the host is told of the plugin (--instrument).
 """
 import os
 import shutil
@@ -11,6 +13,7 @@ import subprocess
 import sys
 
 HOST, PLUGIN, MODEL, WORK = sys.argv[1:5]
+HOST_OPTIONS = sys.argv[5:]
 
 
 def fail(message):
@@ -33,7 +36,7 @@ for name, (damage, said) in cases.items():
             data = f.read()
         with open(os.path.join(folder, "default.mlstm"), "wb") as f:
             f.write(damage(data))
-    r = subprocess.run([HOST, plugin, "--expect-silent"], capture_output=True, text=True,
+    r = subprocess.run([HOST, plugin, "--expect-silent", *HOST_OPTIONS], capture_output=True, text=True,
                        timeout=120)
     print(f"-- {name} model --\n{r.stdout}{r.stderr}")
     if r.returncode != 0:

@@ -18,6 +18,8 @@ import subprocess
 import sys
 import time
 
+import lv2_bundle
+
 BUNDLE, WORK = sys.argv[1:3]
 RATE, PERIOD = 48000, 1024
 SERVER = "mlstm-plugin-test"
@@ -39,18 +41,13 @@ for tool in ("jackd", "jalv", "jack_midiseq", "jack_midi_dump", "jack_transport"
         sys.exit(77)
 
 os.makedirs(WORK, exist_ok=True)
-# Only the LV2 bundle on LV2_PATH: lilv complains about the VST3 and CLAP beside it.
-lv2_dir = os.path.join(WORK, "lv2")
-shutil.rmtree(lv2_dir, ignore_errors=True)
-shutil.copytree(BUNDLE, os.path.join(lv2_dir, os.path.basename(BUNDLE)))
+lv2_dir = lv2_bundle.isolate(BUNDLE, WORK)
 env = dict(os.environ, JACK_DEFAULT_SERVER=SERVER, JACK_NO_START_SERVER="1", LV2_PATH=lv2_dir)
 
-ttl = [os.path.join(lv2_dir, os.path.basename(BUNDLE), f)
-       for f in os.listdir(os.path.join(lv2_dir, os.path.basename(BUNDLE))) if f.endswith(".ttl")]
-r = subprocess.run(["lv2_validate", *ttl], capture_output=True, text=True, env=env, timeout=120)
-print(r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr)
-if r.returncode != 0 or "Found 0 errors" not in r.stdout:
-    fail(f"lv2_validate: {r.stdout} {r.stderr}")
+passed, report = lv2_bundle.validate(lv2_dir, BUNDLE, env)
+print(report)
+if not passed:
+    fail(f"lv2_validate: {report}")
 
 procs = []
 

@@ -1,6 +1,6 @@
-// What DPF builds: music-lstm's jam as a MIDI effect (the player's notes pass through, the
-// model's answers are added on their own channel). One class (music_lstm_plugin.cpp), three
-// formats: LV2, VST3, CLAP.
+// What DPF builds here: music-lstm's jam as a MIDI effect (the player's notes pass through, the
+// model's answers are added on their own channel). One class (../music_lstm_plugin.cpp), two
+// variants (this one and ../instrument/), three formats: LV2, VST3, CLAP.
 #pragma once
 
 #define DISTRHO_PLUGIN_NAME "music-lstm"
