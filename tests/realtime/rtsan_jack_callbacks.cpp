@@ -1,0 +1,182 @@
+// The standalone program's JACK callbacks under RealtimeSanitizer (issue 34): the audio output's
+// process callback (JackAudioOutput::process: the engine and FluidSynth on JACK's port buffers)
+// and the MIDI input's (JackMidiInput::process, with InputRouter::on_message for each event), on
+// a real JACK server (the dummy backend, started here under a name of its own), while a client of
+// this test plays dense MIDI into the input port: chords, runs, the pedal, malformed messages.
+// Any allocation, lock or system call inside a callback ends the process with RTSan's report.
+//
+// With --canary, the instrument allocates in apply(): RTSan must report it from inside the
+// audio output's callback, so the test above cannot pass by having no sanitizer or an unmarked
+// callback.
+//
+//   rtsan_jack_callbacks [--seconds N] [--canary]
+#include <jack/jack.h>
+#include <jack/midiport.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "audio/jack_audio_output.hpp"
+#include "midi/jack_midi_input.hpp"
+#include "midi/midi_system.hpp"
+#include "synth/fluid_instrument.hpp"
+
+namespace {
+
+using namespace mlstm::rt;
+
+constexpr const char* kServer = "mlstm-rtsan-jack";
+
+// FluidSynth, or with --canary the same with an allocation in apply() (on the audio thread).
+class CanaryInstrument final : public Instrument {
+ public:
+  explicit CanaryInstrument(Instrument& inner) : inner_(inner) {}
+  void apply(const SynthEvent& e) noexcept override {
+    auto* p = static_cast<volatile int*>(std::malloc(64));
+    *p = e.data1;
+    std::free(const_cast<int*>(p));
+    inner_.apply(e);
+  }
+  void render(float* left, float* right, int frames) noexcept override {
+    inner_.render(left, right, frames);
+  }
+
+ private:
+  Instrument& inner_;
+};
+
+// The player: a JACK client of its own whose process callback writes notes into its MIDI out.
+struct Keyboard {
+  jack_client_t* client = nullptr;
+  jack_port_t* port = nullptr;
+  std::uint64_t cycle = 0;
+  std::atomic<std::uint64_t> sent{0};
+
+  static int process(jack_nframes_t frames, void* self) {
+    auto& k = *static_cast<Keyboard*>(self);
+    void* buffer = jack_port_get_buffer(k.port, frames);
+    jack_midi_clear_buffer(buffer);
+    const int key = 36 + static_cast<int>(k.cycle % 48);
+    // A chord of four on, the last cycle's off, a pedal now and then, a malformed message.
+    for (int i = 0; i < 4; ++i) {
+      const jack_midi_data_t on[3] = {0x90, static_cast<jack_midi_data_t>(key + 3 * i), 96};
+      jack_midi_event_write(buffer, static_cast<jack_nframes_t>(i * 7), on, 3);
+      const jack_midi_data_t off[3] = {0x80, static_cast<jack_midi_data_t>(key + 3 * i - 1), 0};
+      jack_midi_event_write(buffer, static_cast<jack_nframes_t>(40 + i * 7), off, 3);
+    }
+    if (k.cycle % 20 == 0) {
+      const jack_midi_data_t pedal[3] = {
+          0xB0, 64, static_cast<jack_midi_data_t>(k.cycle % 40 == 0 ? 127 : 0)};
+      jack_midi_event_write(buffer, 80, pedal, 3);
+    }
+    const jack_midi_data_t bad[2] = {0x90, 60};
+    jack_midi_event_write(buffer, 90, bad, 2);
+    ++k.cycle;
+    k.sent.fetch_add(9, std::memory_order_relaxed);
+    return 0;
+  }
+};
+
+// The dummy server, ended with this process however it ends (RTSan's report ends it at once).
+pid_t start_server() {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    const char* argv[] = {"jackd", "-n",    kServer, "-d",  "dummy",
+                          "-r",    "48000", "-p",    "256", nullptr};
+    execvp("jackd", const_cast<char* const*>(argv));
+    _exit(127);
+  }
+  return pid;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = 30;
+  bool canary = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--canary") == 0) canary = true;
+    if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) seconds = std::atof(argv[++i]);
+  }
+  const auto sf2 = default_soundfont();
+  if (!sf2) {
+    std::printf("no General MIDI soundfont installed (scripts/setup.sh installs one): skipped\n");
+    return 77;
+  }
+  setenv("JACK_DEFAULT_SERVER", kServer, 1);
+  setenv("JACK_NO_START_SERVER", "1", 1);
+  if (std::system("command -v jackd > /dev/null") != 0) {
+    std::printf("jackd is missing (scripts/setup.sh installs jackd2): skipped\n");
+    return 77;
+  }
+  const pid_t server = start_server();
+  if (server < 0) {
+    std::printf("FAIL: cannot start jackd\n");
+    return 1;
+  }
+  const auto end_server = [server] {
+    kill(server, SIGTERM);
+    waitpid(server, nullptr, 0);
+  };
+  for (int i = 0; i < 100 && !jack_server_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (!jack_server_running()) {
+    end_server();
+    std::printf("FAIL: the dummy JACK server did not start\n");
+    return 1;
+  }
+
+  int code = 0;
+  {
+    FluidInstrument synth(*sf2, {});
+    CanaryInstrument allocating(synth);
+    AudioEngine engine(canary ? static_cast<Instrument&>(allocating) : synth, 48000);
+    InputRouter router(engine, {});
+    AudioOptions audio;
+    audio.host_api = "JACK";
+    JackAudioOutput output(engine, audio);
+    JackMidiInput input("music-lstm", "in", router);
+    output.start();
+
+    Keyboard keyboard;
+    keyboard.client = jack_client_open("rtsan-keyboard", JackNoStartServer, nullptr);
+    keyboard.port =
+        jack_port_register(keyboard.client, "out", JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
+    jack_set_process_callback(keyboard.client, &Keyboard::process, &keyboard);
+    jack_activate(keyboard.client);
+    jack_connect(keyboard.client, "rtsan-keyboard:out", "music-lstm:in");
+
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    jack_deactivate(keyboard.client);
+    jack_client_close(keyboard.client);
+    output.stop();
+
+    const InputCounters& in = router.counters();
+    const auto& c = engine.counters();
+    std::printf(
+        "%.0f s on a dummy JACK server: %llu MIDI events sent, %llu notes heard by the router, "
+        "%llu events applied by the audio callback%s\n",
+        seconds, static_cast<unsigned long long>(keyboard.sent.load()),
+        static_cast<unsigned long long>(in.notes.load()),
+        static_cast<unsigned long long>(c.events_applied.load()),
+        canary ? " (the canary: RealtimeSanitizer must have reported above)"
+               : "; no RealtimeSanitizer report");
+    if (in.notes.load() == 0 || c.events_applied.load() == 0) {
+      std::printf("FAIL: the callbacks never ran\n");
+      code = 1;
+    }
+  }
+  end_server();
+  return code;
+}
