@@ -75,6 +75,8 @@ Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
       player_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
       model_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
       key_context_(options.sample_rate, static_cast<std::size_t>(kKeyNotes)),
+      clicks_(options.sample_rate, options.buffer_frames, [this](const SynthEvent& e) { push(e); }),
+      controls_(knobs),
       clock_in_(options.sample_rate),
       panics_(engine.counters().panics.load(std::memory_order_relaxed)),
       model_volume_(options.model_volume) {}
@@ -94,17 +96,12 @@ void Performer::tick(std::int64_t now) {
     panics_ = panics;
     on_panic(now);
   }
-  if (control_keys_ && s.bindings != published_bindings_) {
-    std::uint64_t bits[2] = {0, 0};
-    for (const ControllerBinding& b : s.bindings) {
-      if (b.key) bits[b.controller / 64] |= std::uint64_t{1} << (b.controller % 64);
-    }
-    control_keys_->set(bits);
-    published_bindings_ = s.bindings;
-  }
+  controls_.publish_keys(s);
   update_clock_in(now, s);
   update_metronome(now, s);
-  update_clock_out(now, s);
+  // Sent the out-latency early, like the model's notes, so a device behind MIDI out keeps the
+  // beat that is heard.
+  clicks_.update_clock_out(now, s, beat_, out_lead(s));
   retime(now);
   publish_view(now, s);
   switch (state_) {
@@ -189,7 +186,7 @@ void Performer::update_clock_in(std::int64_t now, const JamSettings& s) {
       following_clock_ = false;
       beat_.reset();  // the metronome's, or heard from the player's notes, again
       beat_updated_ = -1;
-      metronome_start_ = -1;
+      clicks_.restart_metronome();
       say(std::string(external_source_ == std::string_view("host") ? "the host's transport"
                                                                    : "MIDI clock in") +
           " stopped: the jam keeps its own beat again");
@@ -388,70 +385,13 @@ void Performer::update_key(std::int64_t frame) {
   if (e.found) key_ = e.key;
 }
 
-std::string Performer::learn(const std::string& target) {
-  if (std::string error = binding_target_error(target); !error.empty()) return error;
-  const std::lock_guard lock(learn_mutex_);
-  learn_target_ = target;
-  return {};
-}
-
-std::string Performer::learning() const {
-  const std::lock_guard lock(learn_mutex_);
-  return learn_target_;
-}
-
 bool Performer::player_control(int controller, int value, std::int64_t frame, const JamSettings& s,
                                bool key) {
-  {
-    const std::lock_guard lock(learn_mutex_);
-    // A key is learned when it goes down (its release, like a note's, is then the binding's).
-    if (!learn_target_.empty() && (!key || value > 0)) {
-      const ControllerBinding learned{controller, learn_target_, key};
-      knobs_.update([&](JamSettings& now) {
-        add_binding(now.bindings, learned);
-        return std::string();
-      });
-      say(std::string(key ? "" : "controller ") + control_name(learned) + " now controls " +
-          learn_target_);
-      learn_target_.clear();
-      return true;
-    }
-  }
-  const int id = key ? 128 + controller : controller;
-  for (const ControllerBinding& b : s.bindings) {
-    if (b.controller != controller || b.key != key) continue;
-    if (controller_can_set(b.target)) {
-      // A key sets the knob by its velocity when it goes down; its release changes nothing.
-      if (key && value == 0) return true;
-      knobs_.update(
-          [&](JamSettings& now) { return set_knob_from_controller(now, b.target, value); });
-      return true;
-    }
-    // An action fires when the control is pressed (a controller at 64 and over, a key down),
-    // once until it is released.
-    const bool down = key ? value > 0 : switch_pressed(value);
-    const bool was_down = std::find(pressed_.begin(), pressed_.end(), id) != pressed_.end();
-    if (!down) std::erase(pressed_, id);
-    if (!down || was_down) return true;
-    pressed_.push_back(id);
-    if (b.target == "answer-now") {
-      answer_now(frame, s);
-    } else if (b.target == "stop-answer") {
-      stop_answer(frame, s);
-    } else if (b.target == "next-mode") {
-      JamMode mode = s.mode;
-      knobs_.update([&](JamSettings& now) {
-        now.mode = now.mode == JamMode::kCallAndResponse ? JamMode::kContinuous
-                   : now.mode == JamMode::kContinuous    ? JamMode::kListenOnly
-                                                         : JamMode::kCallAndResponse;
-        mode = now.mode;
-        return std::string();
-      });
-      say(std::string("mode: ") + jam_mode_name(mode));
-    }
-    return true;
-  }
-  return false;
+  const ControlResult r = controls_.on_control(controller, value, key, s);
+  if (!r.line.empty()) say(r.line);
+  if (r.action == ControlAction::kAnswerNow) answer_now(frame, s);
+  if (r.action == ControlAction::kStopAnswer) stop_answer(frame, s);
+  return r.handled;
 }
 
 void Performer::answer_now(std::int64_t now, const JamSettings& s) {
@@ -480,97 +420,24 @@ void Performer::stop_answer(std::int64_t frame, const JamSettings& s) {
   answered_version_ = context_version_;
 }
 
-std::int64_t PlayerBeat::next(std::int64_t frame, int beats_per_bar) const {
-  const double anchor = beats_per_bar > 1 ? this->anchor() : phase;
-  const double step = period * std::max(1, beats_per_bar);
-  const double k = std::ceil((static_cast<double>(frame) - anchor) / step - 1e-9);
-  return static_cast<std::int64_t>(std::llround(anchor + k * step));
-}
-
 void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
-  if (s.metronome == Metronome::kOff) {
-    if (metronome_start_ >= 0) {
-      metronome_start_ = -1;
-      if (!following_clock_) {
-        beat_.reset();  // heard from the player's notes again
-        beat_updated_ = -1;
-      }
+  const bool was_running = clicks_.metronome_running();
+  const std::optional<PlayerBeat> metronome = clicks_.update_metronome(now, s);
+  if (!metronome) {
+    if (was_running && !following_clock_) {
+      beat_.reset();  // heard from the player's notes again
+      beat_updated_ = -1;
     }
     return;
   }
-  const JamSettings& m = metronome_settings_;
-  if (metronome_start_ < 0 || m.metronome != s.metronome || m.metronome_bpm != s.metronome_bpm ||
-      m.beats_per_bar != s.beats_per_bar || m.count_in_bars != s.count_in_bars) {
-    // The first click one buffer ahead, so it is heard whole.
-    metronome_start_ = now + options_.buffer_frames;
-    metronome_settings_ = s;
-    clicks_ = 0;
-    next_click_ = metronome_start_;
-  }
-  if (!following_clock_) {
-    PlayerBeat b;
-    b.period = options_.sample_rate * 60.0 / s.metronome_bpm;
-    b.phase = static_cast<double>(metronome_start_);
-    b.bar = metronome_start_;
-    b.bpm = s.metronome_bpm;
-    b.source = "metronome";
-    beat_ = b;
-  }
+  if (!following_clock_) beat_ = *metronome;
   // On the jam's beat: the metronome's own, or MIDI clock in's while that runs.
-  const PlayerBeat& b = *beat_;
-  const std::int64_t counted = static_cast<std::int64_t>(s.count_in_bars) * s.beats_per_bar;
-  const std::int64_t ahead = now + to_frames(kClickAheadSeconds, options_.sample_rate);
-  for (;;) {
-    if (s.metronome == Metronome::kCountIn && clicks_ >= counted) return;
-    const std::int64_t at = b.next(next_click_);
-    if (at > ahead) return;
-    const auto beat_index = std::llround((static_cast<double>(at) - b.anchor()) / b.period);
-    const bool bar = beat_index % std::max(1, s.beats_per_bar) == 0;
-    next_click_ = at + 1;
-    if (at >= now) {
-      const int velocity = std::clamp(s.click_volume + (bar ? 20 : 0), 1, 127);
-      push(note_on(at, Voice::kClick, kClickChannel, bar ? kClickBarKey : kClickBeatKey, velocity));
-      push(note_off(at + to_frames(0.05, options_.sample_rate), Voice::kClick, kClickChannel,
-                    bar ? kClickBarKey : kClickBeatKey));
-    }
-    ++clicks_;
-  }
-}
-
-void Performer::update_clock_out(std::int64_t now, const JamSettings& s) {
-  // Sent the out-latency early, like the model's notes, so a device behind MIDI out keeps the
-  // beat that is heard.
-  const std::int64_t lead = out_lead(s);
-  const auto clock = [&](std::int64_t frame, std::uint8_t status) {
-    return SynthEvent{std::max(now, frame - lead), EventKind::kClock, Voice::kClick, 0, status, 0};
-  };
-  if (!s.clock_out || !beat_) {
-    if (clock_running_ && !s.clock_out) {
-      push(clock(static_cast<std::int64_t>(next_pulse_), 0xFC));  // stop
-      clock_running_ = false;
-    }
-    return;
-  }
-  if (!clock_running_) {
-    clock_running_ = true;
-    next_pulse_ = static_cast<double>(beat_->next(now + 1));
-    // Start a frame before the first pulse: a receiver counts the pulses after it.
-    push(clock(static_cast<std::int64_t>(std::llround(next_pulse_)) - 1, 0xFA));
-  }
-  const double pulse = beat_->period / kClockPulsesPerBeat;
-  // On the beat's grid as it is now (a new tempo, or the beat heard anew, moves it: the next
-  // pulse comes at most one pulse later than it would have).
-  next_pulse_ = beat_->phase + std::ceil((next_pulse_ - beat_->phase) / pulse - 1e-6) * pulse;
-  const std::int64_t ahead = now + to_frames(kClickAheadSeconds, options_.sample_rate) + lead;
-  while (std::llround(next_pulse_) <= ahead) {
-    push(clock(static_cast<std::int64_t>(std::llround(next_pulse_)), 0xF8));
-    next_pulse_ += pulse;
-  }
+  clicks_.queue_clicks(now, s, *beat_);
 }
 
 void Performer::update_beat(std::int64_t now) {
   // The clock's beat, or the metronome's, is the jam's while it runs.
-  if (following_clock_ || metronome_start_ >= 0) return;
+  if (following_clock_ || clicks_.metronome_running()) return;
   beat_updated_ = now;
   const double rate = options_.sample_rate;
   // The player's notes of the last kBeatSeconds before their newest, in seconds; a held one

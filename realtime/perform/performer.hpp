@@ -41,9 +41,12 @@
 #include "midi/clock_follower.hpp"
 #include "midi/input_router.hpp"
 #include "music/scale.hpp"
+#include "perform/click_track.hpp"
+#include "perform/control_surface.hpp"
 #include "perform/inference_worker.hpp"
 #include "perform/jam_settings.hpp"
 #include "perform/note_context.hpp"
+#include "perform/player_beat.hpp"
 
 namespace mlstm::rt {
 
@@ -71,32 +74,10 @@ inline constexpr double kBeatUpdateSeconds = 0.25;
 inline constexpr double kModelTempoBpm = 120.0;
 inline constexpr double kMinTempoFactor = 0.5, kMaxTempoFactor = 2.0;
 
-// The metronome's click: General MIDI percussion (channel 10) wood blocks, high on the bar line;
-// each click is queued this far ahead (the control thread wakes every 2 ms).
-inline constexpr int kClickChannel = 9;
-inline constexpr int kClickBarKey = 76, kClickBeatKey = 77;
-inline constexpr double kClickAheadSeconds = 0.1;
-// MIDI clock out: 24 pulses a beat (a quarter note), queued as far ahead as the clicks.
-inline constexpr int kClockPulsesPerBeat = kClockPulses;
 // The model's notes reach the audio thread this far ahead (or two buffers, if more): the control
 // thread wakes every 2 ms, and a busy machine delays it by several; a tempo change reaches the
 // answer's notes after this.
 inline constexpr double kHandAheadSeconds = 0.1;
-
-// The player's beat as the performer and the panel use it, in frames.
-struct PlayerBeat {
-  double period = 0;      // frames a beat
-  double phase = 0;       // the frame of a beat
-  std::int64_t bar = -1;  // the frame of a bar line: the beat nearest the phrase's first note
-  double bpm = 0;
-  const char* source = "playing";  // "host" (its transport), "clock" (MIDI clock in), "metronome"
-  // Beats in the source's bar (the host's time signature); 0: the beats-per-bar knob's.
-  int bar_beats = 0;
-  // Where beats are counted from: the bar line when there is one (beat 0 is then a downbeat).
-  double anchor() const { return bar >= 0 ? static_cast<double>(bar) : phase; }
-  // The first beat (or with `bars`, bar line of `beats_per_bar` beats) at or after `frame`.
-  std::int64_t next(std::int64_t frame, int beats_per_bar = 1) const;
-};
 
 struct PerformerOptions {
   int sample_rate = 48000;
@@ -176,14 +157,14 @@ class Performer {
   void set_host_transport(const TransportShare* transport) { transport_ = transport; }
   // Where the keys bound by MIDI learn are published for the input routers; before the first
   // tick.
-  void set_control_keys(ControlKeys* keys) { control_keys_ = keys; }
+  void set_control_keys(ControlKeys* keys) { controls_.set_control_keys(keys); }
 
   // MIDI learn: the next controller the player moves is bound to `target` (a knob a controller
   // can set, or answer-now, stop-answer, next-mode), replacing what it controlled; said in a
   // line. Any thread. Returns an empty string, or why `target` cannot be learned.
-  std::string learn(const std::string& target);
+  std::string learn(const std::string& target) { return controls_.learn(target); }
   // What MIDI learn is waiting to bind, or empty (any thread).
-  std::string learning() const;
+  std::string learning() const { return controls_.learning(); }
 
   // The key the jam hears the player in, once it has heard enough (the tick's thread).
   std::optional<music::Scale> key() const { return key_; }
@@ -250,12 +231,9 @@ class Performer {
   std::uint16_t allowed_pitch_classes(const JamSettings& s) const;
   void update_key(std::int64_t frame);
   void update_beat(std::int64_t now);
-  // The metronome: (re)started when it is turned on or its tempo changes; its clicks queued a
-  // little ahead; its beat is the jam's while it runs.
+  // The metronome (the click track's): its beat is the jam's while it runs, unless an external
+  // clock rules; its clicks queued on the jam's beat.
   void update_metronome(std::int64_t now, const JamSettings& s);
-  // MIDI clock out: started on a beat once there is one, its pulses at the beat's tempo as it
-  // changes, stopped when turned off.
-  void update_clock_out(std::int64_t now, const JamSettings& s);
   // The external beat: the host's transport while it plays, else MIDI clock in while its clock
   // runs (and the knob is on), is the jam's.
   void update_clock_in(std::int64_t now, const JamSettings& s);
@@ -289,27 +267,18 @@ class Performer {
   PerformerOptions options_;
 
   NoteContext player_context_, model_context_;
-  NoteContext key_context_;            // the player's last kKeyNotes notes
-  std::optional<music::Scale> key_;    // their key, once kMinKeyNotes were heard
-  std::optional<PlayerBeat> beat_;     // their beat, once heard
-  std::int64_t beat_updated_ = -1;     // the frame of the last estimate
-  std::int64_t phrase_start_ = -1;     // the first note of the player's phrase
-  double last_time_scale_ = 1.0;       // the time scale of the answer scheduled last
-  std::int64_t metronome_start_ = -1;  // the frame of its first click; -1 while off
-  JamSettings metronome_settings_;     // the settings it started with
-  std::int64_t clicks_ = 0;            // clicks queued since it started
-  std::int64_t next_click_ = -1;       // no click before this frame
+  NoteContext key_context_;          // the player's last kKeyNotes notes
+  std::optional<music::Scale> key_;  // their key, once kMinKeyNotes were heard
+  std::optional<PlayerBeat> beat_;   // their beat, once heard
+  std::int64_t beat_updated_ = -1;   // the frame of the last estimate
+  std::int64_t phrase_start_ = -1;   // the first note of the player's phrase
+  double last_time_scale_ = 1.0;     // the time scale of the answer scheduled last
+  ClickTrack clicks_;                // the metronome and MIDI clock out
+  ControlSurface controls_;          // MIDI learn, bound controllers and keys
   ClockFollower clock_in_;
-  ControlKeys* control_keys_ = nullptr;
-  std::vector<ControllerBinding> published_bindings_;  // the keys of these are in control_keys_
   bool following_clock_ = false;           // an external beat rules: the host's or the clock's
   const char* external_source_ = "clock";  // "host" or "clock", while following_clock_
   const TransportShare* transport_ = nullptr;
-  bool clock_running_ = false;  // MIDI clock out started
-  double next_pulse_ = 0;       // the frame of its next pulse (fractional: no drift)
-  mutable std::mutex learn_mutex_;
-  std::string learn_target_;  // MIDI learn waits to bind this (learn_mutex_)
-  std::vector<int> pressed_;  // controls bound to actions held down (keys: 128 + key)
   State state_ = State::kListening;
   std::uint64_t next_id_ = 1;
 

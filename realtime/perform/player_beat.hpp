@@ -1,0 +1,25 @@
+#pragma once
+// A beat of the jam in frames: the unit every beat source gives (the host's transport, MIDI clock
+// in, the metronome, the player's notes) and the entry knob, the answer's tempo, the click track
+// and the panel read.
+
+#include <cstdint>
+
+namespace mlstm::rt {
+
+// The player's beat as the performer and the panel use it, in frames.
+struct PlayerBeat {
+  double period = 0;      // frames a beat
+  double phase = 0;       // the frame of a beat
+  std::int64_t bar = -1;  // the frame of a bar line: the beat nearest the phrase's first note
+  double bpm = 0;
+  const char* source = "playing";  // "host" (its transport), "clock" (MIDI clock in), "metronome"
+  // Beats in the source's bar (the host's time signature); 0: the beats-per-bar knob's.
+  int bar_beats = 0;
+  // Where beats are counted from: the bar line when there is one (beat 0 is then a downbeat).
+  double anchor() const { return bar >= 0 ? static_cast<double>(bar) : phase; }
+  // The first beat (or with `bars`, bar line of `beats_per_bar` beats) at or after `frame`.
+  std::int64_t next(std::int64_t frame, int beats_per_bar = 1) const;
+};
+
+}  // namespace mlstm::rt
