@@ -77,7 +77,7 @@ Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
       key_context_(options.sample_rate, static_cast<std::size_t>(kKeyNotes)),
       clicks_(options.sample_rate, options.buffer_frames, [this](const SynthEvent& e) { push(e); }),
       controls_(knobs),
-      clock_in_(options.sample_rate),
+      tempo_(options.sample_rate),
       panics_(engine.counters().panics.load(std::memory_order_relaxed)),
       model_volume_(options.model_volume) {}
 
@@ -101,7 +101,7 @@ void Performer::tick(std::int64_t now) {
   update_metronome(now, s);
   // Sent the out-latency early, like the model's notes, so a device behind MIDI out keeps the
   // beat that is heard.
-  clicks_.update_clock_out(now, s, beat_, out_lead(s));
+  clicks_.update_clock_out(now, s, tempo_.beat(), out_lead(s));
   retime(now);
   publish_view(now, s);
   switch (state_) {
@@ -152,58 +152,17 @@ void Performer::read_player(std::int64_t, const JamSettings& s) {
           player_context_.pedal(switch_pressed(e.data2), played);
         }
       } else if (e.kind == EventKind::kClock) {
-        clock_in_.on_message(e.data1, played);
+        tempo_.on_clock(e.data1, played);
       }
     }
   }
 }
 
 void Performer::update_clock_in(std::int64_t now, const JamSettings& s) {
-  // The host's transport first (a DAW the jam runs inside: its bars are the song's), then MIDI
-  // clock in.
-  std::optional<PlayerBeat> external;
-  if (const std::optional<TransportBeat> host = transport_ ? transport_->beat() : std::nullopt) {
-    PlayerBeat b;
-    b.period = host->period;
-    b.phase = host->phase;
-    b.bar = host->bar;
-    b.bpm = host->bpm;
-    b.source = "host";
-    b.bar_beats = std::max(1, static_cast<int>(std::lround(host->beats_per_bar)));
-    external = b;
-  } else if (const std::optional<ClockBeat> clock =
-                 s.clock_in ? clock_in_.beat(now, s.beats_per_bar) : std::nullopt) {
-    PlayerBeat b;
-    b.period = clock->period;
-    b.phase = clock->beat;
-    b.bar = std::llround(clock->bar);
-    b.bpm = clock->bpm;
-    b.source = "clock";
-    external = b;
-  }
-  if (!external) {
-    if (following_clock_) {
-      following_clock_ = false;
-      beat_.reset();  // the metronome's, or heard from the player's notes, again
-      beat_updated_ = -1;
-      clicks_.restart_metronome();
-      say(std::string(external_source_ == std::string_view("host") ? "the host's transport"
-                                                                   : "MIDI clock in") +
-          " stopped: the jam keeps its own beat again");
-    }
-    return;
-  }
-  beat_ = external;
-  if (!following_clock_ || external_source_ != std::string_view(external->source)) {
-    following_clock_ = true;
-    external_source_ = external->source;
-    char line[120];
-    std::snprintf(
-        line, sizeof line, "following %s at %.1f bpm",
-        external_source_ == std::string_view("host") ? "the host's transport" : "MIDI clock in",
-        external->bpm);
-    say(line);
-  }
+  bool stopped = false;
+  const std::string line = tempo_.update_external(now, s, stopped);
+  if (stopped) clicks_.restart_metronome();
+  if (!line.empty()) say(line);
 }
 
 std::int64_t Performer::out_lead(const JamSettings& s) const {
@@ -244,12 +203,12 @@ void Performer::hand_over(std::int64_t now, const JamSettings& s) {
 }
 
 void Performer::retime(std::int64_t now) {
-  if (!answer_beat_ || !beat_) return;
+  if (!answer_beat_ || !tempo_.beat()) return;
   if (outbox_.empty()) {
     answer_beat_.reset();
     return;
   }
-  const PlayerBeat was = *answer_beat_, is = *beat_;
+  const PlayerBeat was = *answer_beat_, is = *tempo_.beat();
   // The beat of the old grid nearest the first frame not handed over, and the new grid's beat
   // nearest that one: the notes keep their places relative to it, at the new tempo.
   const std::int64_t from = now + hand_ahead();
@@ -321,7 +280,7 @@ void Performer::publish_view(std::int64_t now, const JamSettings& s) {
                              r.answer.settings.width});
   }
   view_.key = key_;
-  view_.beat = beat_;
+  view_.beat = tempo_.beat();
   view_.beats_per_bar = s.beats_per_bar;
   view_.state = state_ == State::kListening ? "listening"
                 : state_ == State::kWaiting ? "waiting for the model"
@@ -362,10 +321,7 @@ void Performer::player_note_off(int pitch, std::int64_t frame, const JamSettings
   update_key(frame);
   // Every kBeatUpdateSeconds while they play, and whenever the last key is released: the
   // speculative request below then hears the beat the phrase's end will.
-  if (beat_updated_ < 0 || player_context_.held() == 0 ||
-      frame - beat_updated_ >= to_frames(kBeatUpdateSeconds, options_.sample_rate)) {
-    update_beat(frame);
-  }
+  if (tempo_.player_beat_due(frame, player_context_.held() == 0)) update_beat(frame);
   for (PlannedNote& n : recent_player_) {
     if (n.pitch == pitch && n.end < 0) {
       n.end = std::max(frame, n.start);
@@ -404,7 +360,7 @@ void Performer::answer_now(std::int64_t now, const JamSettings& s) {
   update_beat(now);
   // The phrase ended with its last note (now, if a key is still held); the answer is due now.
   phrase_end_ = player_context_.held() > 0 ? now : player_context_.last_activity();
-  gap_end_ = entry_frame(now, s);
+  gap_end_ = tempo_.entry_frame(now, s);
   wait_for_answer(now, now, s);
 }
 
@@ -423,62 +379,13 @@ void Performer::stop_answer(std::int64_t frame, const JamSettings& s) {
 void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
   const bool was_running = clicks_.metronome_running();
   const std::optional<PlayerBeat> metronome = clicks_.update_metronome(now, s);
-  if (!metronome) {
-    if (was_running && !following_clock_) {
-      beat_.reset();  // heard from the player's notes again
-      beat_updated_ = -1;
-    }
-    return;
-  }
-  if (!following_clock_) beat_ = *metronome;
-  // On the jam's beat: the metronome's own, or MIDI clock in's while that runs.
-  clicks_.queue_clicks(now, s, *beat_);
+  tempo_.set_metronome(metronome, was_running);
+  // On the jam's beat: the metronome's own, or an external clock's while that rules.
+  if (metronome) clicks_.queue_clicks(now, s, *tempo_.beat());
 }
 
 void Performer::update_beat(std::int64_t now) {
-  // The clock's beat, or the metronome's, is the jam's while it runs.
-  if (following_clock_ || clicks_.metronome_running()) return;
-  beat_updated_ = now;
-  const double rate = options_.sample_rate;
-  // The player's notes of the last kBeatSeconds before their newest, in seconds; a held one
-  // lasts until now.
-  std::int64_t newest = -1;
-  for (const PlannedNote& n : recent_player_) newest = std::max(newest, n.start);
-  if (newest < 0) return;
-  const std::int64_t from = newest - to_frames(kBeatSeconds, options_.sample_rate);
-  std::vector<Note> notes;
-  for (const PlannedNote& n : recent_player_) {
-    if (n.start < from) continue;
-    const std::int64_t end = n.end >= 0 ? n.end : std::max(now, n.start);
-    notes.push_back({n.pitch, n.velocity, static_cast<double>(n.start) / rate,
-                     static_cast<double>(end) / rate});
-  }
-  std::sort(notes.begin(), notes.end(), note_order);
-  if (notes.size() > static_cast<std::size_t>(kBeatNotes)) {
-    notes.erase(notes.begin(), notes.end() - kBeatNotes);
-  }
-  const music::BeatEstimate e = music::estimate_beat(notes);
-  if (!e.found) return;
-  PlayerBeat b;
-  b.period = e.period * rate;
-  b.phase = e.phase * rate;
-  b.bpm = e.bpm();
-  if (phrase_start_ >= 0) {
-    b.bar = std::llround(e.nearest_beat(static_cast<double>(phrase_start_) / rate) * rate);
-  }
-  beat_ = b;
-}
-
-std::int64_t Performer::entry_frame(std::int64_t frame, const JamSettings& s) const {
-  if (s.entry == Entry::kFree || !beat_) return frame;  // no beat heard yet: it enters freely
-  const int bar = beat_->bar_beats > 0 ? beat_->bar_beats : s.beats_per_bar;
-  return beat_->next(frame, s.entry == Entry::kBar ? bar : 1);
-}
-
-double Performer::tempo_factor(const JamSettings& s) const {
-  if (s.answer_tempo != AnswerTempo::kPlayer || !beat_) return 1.0;
-  const double player_beat = beat_->period / options_.sample_rate;
-  return std::clamp(player_beat / (60.0 / kModelTempoBpm), kMinTempoFactor, kMaxTempoFactor);
+  tempo_.hear_player(now, recent_player_, phrase_start_, clicks_.metronome_running());
 }
 
 namespace {
@@ -512,7 +419,7 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
   SearchSettings ss = s.search;
   ss.pitch_classes = allowed_pitch_classes(s);
   // The answer is played at this scale; the playability limits hold for it as played.
-  ss.time_scale = s.search.time_scale * tempo_factor(s);
+  ss.time_scale = s.search.time_scale * tempo_.tempo_factor(s);
   // The player's pace, as heard, over their last notes without the rests between phrases: every
   // answer and every part of a chain keeps to it (when the pace-ratio knob is on), so a chain
   // that reads its own notes cannot speed up part by part.
@@ -530,7 +437,7 @@ void Performer::request_player_answer(std::int64_t frame, const JamSettings& s) 
   std::vector<NoteFeatures> context =
       heard_at(fill_context(player_context_.features(frame),
                             static_cast<std::size_t>(options_.context_notes)),
-               tempo_factor(s));
+               tempo_.tempo_factor(s));
   if (context.empty()) return;
   player_request_ = next_id_++;
   player_request_version_ = context_version_;
@@ -543,7 +450,7 @@ void Performer::on_phrase_end(std::int64_t now, const JamSettings& s) {
   phrase_end_ = player_context_.last_activity();
   update_beat(phrase_end_);
   // When the answer is due: at the gap's end, or the beat or bar line after it.
-  gap_end_ = entry_frame(phrase_end_ + to_frames(s.gap_seconds, options_.sample_rate), s);
+  gap_end_ = tempo_.entry_frame(phrase_end_ + to_frames(s.gap_seconds, options_.sample_rate), s);
   wait_for_answer(phrase_end_, now, s);
 }
 
@@ -580,7 +487,7 @@ void Performer::try_start_waiting(std::int64_t now, const JamSettings& s) {
   record.gap_end = gap_end_;
   record.ready_in_time = now <= gap_end_ + options_.buffer_frames;
   // Ready late, it still enters on a beat (or bar line) when the entry knob asks for one.
-  const std::int64_t start = now <= gap_end_ ? gap_end_ : entry_frame(now, s);
+  const std::int64_t start = now <= gap_end_ ? gap_end_ : tempo_.entry_frame(now, s);
   record.late = start > gap_end_ + options_.buffer_frames;
   model_context_.clear();
   chain_start_ = start;
@@ -595,7 +502,7 @@ void Performer::request_chain(const JamSettings& s, std::int64_t now) {
   // (chain_context(): a chain that read only its own notes wandered off from the player).
   const auto notes = static_cast<std::size_t>(options_.context_notes);
   const std::vector<NoteFeatures> player =
-      heard_at(player_context_.features(player_context_.last_activity()), tempo_factor(s));
+      heard_at(player_context_.features(player_context_.last_activity()), tempo_.tempo_factor(s));
   const std::vector<NoteFeatures> chain =
       heard_at(model_context_.features(answer_end_), last_time_scale_);
   if (chain.empty()) return;
@@ -649,11 +556,11 @@ void Performer::try_chain(std::int64_t now, const JamSettings& s) {
 void Performer::schedule(Answer answer, std::int64_t first_onset, double time_scale,
                          AnswerRecord record, const JamSettings& s) {
   record.time_scale = time_scale;
-  record.beat = beat_;
+  record.beat = tempo_.beat();
   last_time_scale_ = time_scale;
   // In the player's tempo, it follows the jam's beat while it plays (retime()).
-  if (s.answer_tempo == AnswerTempo::kPlayer && beat_) {
-    answer_beat_ = beat_;
+  if (s.answer_tempo == AnswerTempo::kPlayer && tempo_.beat()) {
+    answer_beat_ = tempo_.beat();
   } else {
     answer_beat_.reset();
   }

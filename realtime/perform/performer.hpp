@@ -47,6 +47,7 @@
 #include "perform/jam_settings.hpp"
 #include "perform/note_context.hpp"
 #include "perform/player_beat.hpp"
+#include "perform/tempo_map.hpp"
 
 namespace mlstm::rt {
 
@@ -59,20 +60,6 @@ inline constexpr int kMaxModelNotesPerSecond = 48;
 // of a slow piece, a few bars of a fast one), once there are kMinKeyNotes.
 inline constexpr int kKeyNotes = 48;
 inline constexpr int kMinKeyNotes = 8;
-
-// The player's beat is estimated from their notes of the last kBeatSeconds
-// (music/beat_estimate.hpp) at every phrase end, and every kBeatUpdateSeconds while they play. At
-// most kBeatNotes of them (the newest): the estimate costs a few milliseconds at that size.
-inline constexpr double kBeatSeconds = 10.0;
-inline constexpr int kBeatNotes = 48;
-inline constexpr double kBeatUpdateSeconds = 0.25;
-// With the answer-tempo knob at "player", the model hears the player's phrase time-scaled to
-// kModelTempoBpm, and its answer is played back scaled to the player's tempo: every phrase reaches
-// the model at one moderate tempo, and the answer keeps the player's beat whatever the model's
-// habits at other tempos. The scale stays within these (40 to 240 bpm around 120 is 3x; an answer
-// is not played at more than twice or less than half its speed).
-inline constexpr double kModelTempoBpm = 120.0;
-inline constexpr double kMinTempoFactor = 0.5, kMaxTempoFactor = 2.0;
 
 // The model's notes reach the audio thread this far ahead (or two buffers, if more): the control
 // thread wakes every 2 ms, and a busy machine delays it by several; a tempo change reaches the
@@ -112,12 +99,6 @@ struct AnswerRecord {
   int mode_program = 0;
 };
 
-// A note of the model's voice as scheduled (frames), for the piano roll.
-struct PlannedNote {
-  int pitch = 0, velocity = 0;
-  std::int64_t start = 0, end = 0;
-};
-
 // What the panel draws: a copy the tick's thread publishes every few tens of milliseconds.
 struct AnswerSummary {
   std::uint64_t index = 0;
@@ -154,7 +135,7 @@ class Performer {
   void add_player_source(InputRouter::ListenerQueue& queue) { players_.push_back(&queue); }
   // The host's transport, when a host drives the jam (core/jam_core.hpp): while it plays, its beat
   // is the jam's, before MIDI clock in's. Before the first tick.
-  void set_host_transport(const TransportShare* transport) { transport_ = transport; }
+  void set_host_transport(const TransportShare* transport) { tempo_.set_host_transport(transport); }
   // Where the keys bound by MIDI learn are published for the input routers; before the first
   // tick.
   void set_control_keys(ControlKeys* keys) { controls_.set_control_keys(keys); }
@@ -169,7 +150,7 @@ class Performer {
   // The key the jam hears the player in, once it has heard enough (the tick's thread).
   std::optional<music::Scale> key() const { return key_; }
   // The player's beat, once heard (the tick's thread).
-  std::optional<PlayerBeat> beat() const { return beat_; }
+  std::optional<PlayerBeat> beat() const { return tempo_.beat(); }
 
   // Reads the player's events, answers, chains, yields. Call often (real time: every ~2 ms;
   // offline: before each block, with `now` the block's first frame).
@@ -230,12 +211,12 @@ class Performer {
   SearchSettings search_settings(const JamSettings& s) const;
   std::uint16_t allowed_pitch_classes(const JamSettings& s) const;
   void update_key(std::int64_t frame);
+  // The player's beat heard afresh in their notes (unless another source rules).
   void update_beat(std::int64_t now);
   // The metronome (the click track's): its beat is the jam's while it runs, unless an external
   // clock rules; its clicks queued on the jam's beat.
   void update_metronome(std::int64_t now, const JamSettings& s);
-  // The external beat: the host's transport while it plays, else MIDI clock in while its clock
-  // runs (and the knob is on), is the jam's.
+  // The external beat sources: the host's transport, MIDI clock in (the tempo map's).
   void update_clock_in(std::int64_t now, const JamSettings& s);
   // Hands the audio thread the model's events due within the hand-ahead (with out-latency, a
   // heard copy at the note's frame and a sent copy that much earlier).
@@ -255,10 +236,6 @@ class Performer {
   // The actions a controller can trigger.
   void answer_now(std::int64_t now, const JamSettings& s);
   void stop_answer(std::int64_t frame, const JamSettings& s);
-  // Where an answer due at `frame` enters, by the entry knob.
-  std::int64_t entry_frame(std::int64_t frame, const JamSettings& s) const;
-  // With the answer-tempo knob at "player": the player's beat over kModelTempoBpm's (else 1).
-  double tempo_factor(const JamSettings& s) const;
 
   AudioEngine& engine_;
   std::vector<InputRouter::ListenerQueue*> players_;
@@ -269,16 +246,11 @@ class Performer {
   NoteContext player_context_, model_context_;
   NoteContext key_context_;          // the player's last kKeyNotes notes
   std::optional<music::Scale> key_;  // their key, once kMinKeyNotes were heard
-  std::optional<PlayerBeat> beat_;   // their beat, once heard
-  std::int64_t beat_updated_ = -1;   // the frame of the last estimate
   std::int64_t phrase_start_ = -1;   // the first note of the player's phrase
   double last_time_scale_ = 1.0;     // the time scale of the answer scheduled last
   ClickTrack clicks_;                // the metronome and MIDI clock out
   ControlSurface controls_;          // MIDI learn, bound controllers and keys
-  ClockFollower clock_in_;
-  bool following_clock_ = false;           // an external beat rules: the host's or the clock's
-  const char* external_source_ = "clock";  // "host" or "clock", while following_clock_
-  const TransportShare* transport_ = nullptr;
+  TempoMap tempo_;                   // the jam's beat, from its sources
   State state_ = State::kListening;
   std::uint64_t next_id_ = 1;
 

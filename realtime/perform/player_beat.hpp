@@ -1,7 +1,7 @@
 #pragma once
-// A beat of the jam in frames: the unit every beat source gives (the host's transport, MIDI clock
-// in, the metronome, the player's notes) and the entry knob, the answer's tempo, the click track
-// and the panel read.
+// The performer's units of time. A beat of the jam in frames: the unit every beat source gives (the
+// host's transport, MIDI clock in, the metronome, the player's notes) and the entry knob, the
+// answer's tempo, the click track and the panel read.
 
 #include <cstdint>
 
@@ -20,6 +20,12 @@ struct PlayerBeat {
   double anchor() const { return bar >= 0 ? static_cast<double>(bar) : phase; }
   // The first beat (or with `bars`, bar line of `beats_per_bar` beats) at or after `frame`.
   std::int64_t next(std::int64_t frame, int beats_per_bar = 1) const;
+};
+
+// A note in frames: the model's as scheduled (the piano roll), the player's as heard (-1: held).
+struct PlannedNote {
+  int pitch = 0, velocity = 0;
+  std::int64_t start = 0, end = 0;
 };
 
 }  // namespace mlstm::rt
