@@ -72,9 +72,8 @@ Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
       worker_(worker),
       knobs_(knobs),
       options_(options),
-      player_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
+      listener_(options.sample_rate, options.context_notes),
       model_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
-      key_context_(options.sample_rate, static_cast<std::size_t>(kKeyNotes)),
       clicks_(options.sample_rate, options.buffer_frames, [this](const SynthEvent& e) { push(e); }),
       controls_(knobs),
       tempo_(options.sample_rate),
@@ -109,10 +108,11 @@ void Performer::tick(std::int64_t now) {
       // One buffer ahead (and the out-latency: MIDI out sends that much earlier): the answer is
       // queued before its first note is due, so it starts at the gap's end exactly; a note
       // played in that buffer still makes it yield unheard.
-      if (s.mode != JamMode::kListenOnly && player_context_.size() > 0 &&
-          player_context_.held() == 0 && context_version_ != answered_version_ &&
+      if (s.mode != JamMode::kListenOnly && listener_.context().size() > 0 &&
+          listener_.context().held() == 0 && listener_.version() != answered_version_ &&
           now + options_.buffer_frames + out_lead(s) >=
-              player_context_.last_activity() + to_frames(s.gap_seconds, options_.sample_rate)) {
+              listener_.context().last_activity() +
+                  to_frames(s.gap_seconds, options_.sample_rate)) {
         on_phrase_end(now, s);
       }
       break;
@@ -149,7 +149,7 @@ void Performer::read_player(std::int64_t, const JamSettings& s) {
       } else if (e.kind == EventKind::kControl) {
         if (!player_control(e.data1, e.data2, e.frame, s) && e.data1 == kSustainPedal &&
             options_.sustain_pedal) {
-          player_context_.pedal(switch_pressed(e.data2), played);
+          listener_.pedal(switch_pressed(e.data2), played);
         }
       } else if (e.kind == EventKind::kClock) {
         tempo_.on_clock(e.data1, played);
@@ -256,7 +256,7 @@ void Performer::on_panic(std::int64_t now) {
   answer_end_ = std::min(answer_end_, now);
   state_ = State::kListening;
   chain_request_ = 0;
-  answered_version_ = context_version_;
+  answered_version_ = listener_.version();
 }
 
 void Performer::publish_view(std::int64_t now, const JamSettings& s) {
@@ -264,13 +264,10 @@ void Performer::publish_view(std::int64_t now, const JamSettings& s) {
   if (last_view_ >= 0 && now - last_view_ < options_.sample_rate / 50) return;
   last_view_ = now;
   const std::int64_t from = now - to_frames(12.0, options_.sample_rate);
-  while (!recent_player_.empty() && recent_player_.front().end >= 0 &&
-         recent_player_.front().end < from) {
-    recent_player_.pop_front();
-  }
+  listener_.forget_before(from);
   std::lock_guard lock(view_mutex_);
   view_.now = now;
-  view_.player.assign(recent_player_.begin(), recent_player_.end());
+  view_.player.assign(listener_.recent().begin(), listener_.recent().end());
   view_.model = planned(from);
   view_.answers.clear();
   const std::size_t first = answers_.size() > 16 ? answers_.size() - 16 : 0;
@@ -279,7 +276,7 @@ void Performer::publish_view(std::int64_t now, const JamSettings& s) {
     view_.answers.push_back({r.index, r.answer.seconds * 1000.0, r.ready_in_time, r.late, r.chained,
                              r.answer.settings.width});
   }
-  view_.key = key_;
+  view_.key = listener_.key();
   view_.beat = tempo_.beat();
   view_.beats_per_bar = s.beats_per_bar;
   view_.state = state_ == State::kListening ? "listening"
@@ -294,19 +291,7 @@ PerformerView Performer::view() const {
 
 void Performer::player_note_on(int pitch, int velocity, std::int64_t frame, std::int64_t heard,
                                const JamSettings& s) {
-  // A note after a silence of the gap begins a phrase (the bar lines of the entry knob start
-  // there).
-  if (player_context_.held() == 0 &&
-      (player_context_.last_activity() < 0 ||
-       frame - player_context_.last_activity() >= to_frames(s.gap_seconds, options_.sample_rate))) {
-    phrase_start_ = frame;
-  }
-  player_context_.note_on(pitch, velocity, frame);
-  key_context_.note_on(pitch, velocity, frame);
-  recent_player_.push_back({pitch, velocity, frame, -1});
-  // A key pressed and never released is not kept forever.
-  if (recent_player_.size() > 4096) recent_player_.pop_front();
-  ++context_version_;
+  listener_.note_on(pitch, velocity, frame, to_frames(s.gap_seconds, options_.sample_rate));
   if (state_ == State::kAnswering && heard < answer_end_) {
     yield(heard, s);
   }
@@ -316,29 +301,14 @@ void Performer::player_note_on(int pitch, int velocity, std::int64_t frame, std:
 }
 
 void Performer::player_note_off(int pitch, std::int64_t frame, const JamSettings& s) {
-  player_context_.note_off(pitch, frame);
-  key_context_.note_off(pitch, frame);
-  update_key(frame);
+  listener_.note_off(pitch, frame);
+  const NoteContext& played = listener_.context();
   // Every kBeatUpdateSeconds while they play, and whenever the last key is released: the
   // speculative request below then hears the beat the phrase's end will.
-  if (tempo_.player_beat_due(frame, player_context_.held() == 0)) update_beat(frame);
-  for (PlannedNote& n : recent_player_) {
-    if (n.pitch == pitch && n.end < 0) {
-      n.end = std::max(frame, n.start);
-      break;
-    }
-  }
-  ++context_version_;
-  if (s.speculate && s.mode != JamMode::kListenOnly && player_context_.held() == 0) {
+  if (tempo_.player_beat_due(frame, played.held() == 0)) update_beat(frame);
+  if (s.speculate && s.mode != JamMode::kListenOnly && played.held() == 0) {
     request_player_answer(frame, s);
   }
-}
-
-void Performer::update_key(std::int64_t frame) {
-  if (key_context_.size() < static_cast<std::size_t>(kMinKeyNotes)) return;
-  const std::vector<NoteFeatures> notes = key_context_.features(frame);
-  const music::KeyEstimate e = music::estimate_key(music::pitch_class_weights(notes));
-  if (e.found) key_ = e.key;
 }
 
 bool Performer::player_control(int controller, int value, std::int64_t frame, const JamSettings& s,
@@ -353,13 +323,13 @@ bool Performer::player_control(int controller, int value, std::int64_t frame, co
 void Performer::answer_now(std::int64_t now, const JamSettings& s) {
   // Whatever the gap: the phrase ends here, and the answer comes as soon as it is ready (on the
   // beat or bar line, with those entries).
-  if (s.mode == JamMode::kListenOnly || player_context_.size() == 0 ||
+  if (s.mode == JamMode::kListenOnly || listener_.context().size() == 0 ||
       state_ != State::kListening) {
     return;
   }
   update_beat(now);
   // The phrase ended with its last note (now, if a key is still held); the answer is due now.
-  phrase_end_ = player_context_.held() > 0 ? now : player_context_.last_activity();
+  phrase_end_ = listener_.context().held() > 0 ? now : listener_.context().last_activity();
   gap_end_ = tempo_.entry_frame(now, s);
   wait_for_answer(now, now, s);
 }
@@ -373,7 +343,7 @@ void Performer::stop_answer(std::int64_t frame, const JamSettings& s) {
   // The model listens until the player plays again (continuous mode does not go on).
   state_ = State::kListening;
   chain_request_ = 0;
-  answered_version_ = context_version_;
+  answered_version_ = listener_.version();
 }
 
 void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
@@ -385,7 +355,8 @@ void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
 }
 
 void Performer::update_beat(std::int64_t now) {
-  tempo_.hear_player(now, recent_player_, phrase_start_, clicks_.metronome_running());
+  tempo_.hear_player(now, listener_.recent(), listener_.phrase_start(),
+                     clicks_.metronome_running());
 }
 
 namespace {
@@ -410,7 +381,8 @@ std::uint16_t Performer::allowed_pitch_classes(const JamSettings& s) const {
       return s.scale.pitch_classes();
     case ScaleLock::kKey:
       // Until the jam has heard enough to tell the key, nothing is locked out.
-      return key_ ? music::lock_scale(*key_).pitch_classes() : kAllPitchClasses;
+      return listener_.key() ? music::lock_scale(*listener_.key()).pitch_classes()
+                             : kAllPitchClasses;
   }
   return kAllPitchClasses;
 }
@@ -424,7 +396,7 @@ SearchSettings Performer::search_settings(const JamSettings& s) const {
   // answer and every part of a chain keeps to it (when the pace-ratio knob is on), so a chain
   // that reads its own notes cannot speed up part by part.
   const std::vector<NoteFeatures> played =
-      player_context_.features(player_context_.last_activity());
+      listener_.context().features(listener_.context().last_activity());
   ss.player_pace = phrase_pace(played, s.gap_seconds);
   // And their register, which the answer and every part of a chain keep near (register-keep).
   ss.player_register = phrase_register(played);
@@ -435,19 +407,19 @@ void Performer::request_player_answer(std::int64_t frame, const JamSettings& s) 
   // With the player's tempo, the model hears the phrase at its own (kModelTempoBpm), and the
   // answer is played back at the player's.
   std::vector<NoteFeatures> context =
-      heard_at(fill_context(player_context_.features(frame),
+      heard_at(fill_context(listener_.context().features(frame),
                             static_cast<std::size_t>(options_.context_notes)),
                tempo_.tempo_factor(s));
   if (context.empty()) return;
   player_request_ = next_id_++;
-  player_request_version_ = context_version_;
+  player_request_version_ = listener_.version();
   player_request_settings_ = search_settings(s);
   worker_.submit({player_request_, std::move(context), player_request_settings_});
   counters_.requests.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Performer::on_phrase_end(std::int64_t now, const JamSettings& s) {
-  phrase_end_ = player_context_.last_activity();
+  phrase_end_ = listener_.context().last_activity();
   update_beat(phrase_end_);
   // When the answer is due: at the gap's end, or the beat or bar line after it.
   gap_end_ = tempo_.entry_frame(phrase_end_ + to_frames(s.gap_seconds, options_.sample_rate), s);
@@ -456,9 +428,9 @@ void Performer::on_phrase_end(std::int64_t now, const JamSettings& s) {
 
 void Performer::wait_for_answer(std::int64_t context_frame, std::int64_t now,
                                 const JamSettings& s) {
-  answered_version_ = context_version_;
+  answered_version_ = listener_.version();
   // The speculative request is used when nothing changed since: no note, no knob of the search.
-  if (player_request_ == 0 || player_request_version_ != context_version_ ||
+  if (player_request_ == 0 || player_request_version_ != listener_.version() ||
       player_request_settings_ != search_settings(s)) {
     request_player_answer(context_frame, s);
   }
@@ -501,8 +473,8 @@ void Performer::request_chain(const JamSettings& s, std::int64_t now) {
   // (else each part would be scaled again), and from the player's last notes as it heard them
   // (chain_context(): a chain that read only its own notes wandered off from the player).
   const auto notes = static_cast<std::size_t>(options_.context_notes);
-  const std::vector<NoteFeatures> player =
-      heard_at(player_context_.features(player_context_.last_activity()), tempo_.tempo_factor(s));
+  const std::vector<NoteFeatures> player = heard_at(
+      listener_.context().features(listener_.context().last_activity()), tempo_.tempo_factor(s));
   const std::vector<NoteFeatures> chain =
       heard_at(model_context_.features(answer_end_), last_time_scale_);
   if (chain.empty()) return;
@@ -738,10 +710,11 @@ void Performer::say(const std::string& line) {
 }
 
 bool Performer::idle(std::int64_t now) const {
-  const bool unanswered = context_version_ != answered_version_ && player_context_.size() > 0 &&
+  const bool unanswered = listener_.version() != answered_version_ &&
+                          listener_.context().size() > 0 &&
                           knobs_.load().mode != JamMode::kListenOnly;
   return state_ == State::kListening && now >= answer_end_ && !unanswered &&
-         player_context_.held() == 0;
+         listener_.context().held() == 0;
 }
 
 std::vector<PlannedNote> Performer::planned(std::int64_t from) const {

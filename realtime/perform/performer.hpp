@@ -46,6 +46,7 @@
 #include "perform/inference_worker.hpp"
 #include "perform/jam_settings.hpp"
 #include "perform/note_context.hpp"
+#include "perform/phrase_listener.hpp"
 #include "perform/player_beat.hpp"
 #include "perform/tempo_map.hpp"
 
@@ -55,11 +56,6 @@ namespace mlstm::rt {
 // events a second, note-ons and note-offs together, i.e. 31 notes); 48 leaves a virtuoso passage
 // its notes and stops a runaway long before it floods anything.
 inline constexpr int kMaxModelNotesPerSecond = 48;
-
-// The key the jam hears the player in: estimated from their last kKeyNotes notes (about a minute
-// of a slow piece, a few bars of a fast one), once there are kMinKeyNotes.
-inline constexpr int kKeyNotes = 48;
-inline constexpr int kMinKeyNotes = 8;
 
 // The model's notes reach the audio thread this far ahead (or two buffers, if more): the control
 // thread wakes every 2 ms, and a busy machine delays it by several; a tempo change reaches the
@@ -148,7 +144,7 @@ class Performer {
   std::string learning() const { return controls_.learning(); }
 
   // The key the jam hears the player in, once it has heard enough (the tick's thread).
-  std::optional<music::Scale> key() const { return key_; }
+  std::optional<music::Scale> key() const { return listener_.key(); }
   // The player's beat, once heard (the tick's thread).
   std::optional<PlayerBeat> beat() const { return tempo_.beat(); }
 
@@ -210,7 +206,6 @@ class Performer {
   // The knobs' search settings, with the pitch classes of the scale lock.
   SearchSettings search_settings(const JamSettings& s) const;
   std::uint16_t allowed_pitch_classes(const JamSettings& s) const;
-  void update_key(std::int64_t frame);
   // The player's beat heard afresh in their notes (unless another source rules).
   void update_beat(std::int64_t now);
   // The metronome (the click track's): its beat is the jam's while it runs, unless an external
@@ -243,14 +238,12 @@ class Performer {
   JamKnobs& knobs_;
   PerformerOptions options_;
 
-  NoteContext player_context_, model_context_;
-  NoteContext key_context_;          // the player's last kKeyNotes notes
-  std::optional<music::Scale> key_;  // their key, once kMinKeyNotes were heard
-  std::int64_t phrase_start_ = -1;   // the first note of the player's phrase
-  double last_time_scale_ = 1.0;     // the time scale of the answer scheduled last
-  ClickTrack clicks_;                // the metronome and MIDI clock out
-  ControlSurface controls_;          // MIDI learn, bound controllers and keys
-  TempoMap tempo_;                   // the jam's beat, from its sources
+  PhraseListener listener_;  // the player's context, phrases, key and recent notes
+  NoteContext model_context_;
+  double last_time_scale_ = 1.0;  // the time scale of the answer scheduled last
+  ClickTrack clicks_;             // the metronome and MIDI clock out
+  ControlSurface controls_;       // MIDI learn, bound controllers and keys
+  TempoMap tempo_;                // the jam's beat, from its sources
   State state_ = State::kListening;
   std::uint64_t next_id_ = 1;
 
@@ -258,7 +251,6 @@ class Performer {
   std::uint64_t player_request_ = 0;
   std::uint64_t player_request_version_ = 0;
   SearchSettings player_request_settings_;
-  std::uint64_t context_version_ = 0;   // bumped on every player note-on and note-off
   std::uint64_t answered_version_ = 0;  // the context version last answered
 
   // The phrase being answered (kWaiting).
@@ -288,7 +280,6 @@ class Performer {
   std::vector<PlannedNote> planned_;
   std::deque<AnswerRecord> answers_;
   PerformerCounters counters_;
-  std::deque<PlannedNote> recent_player_;
   std::int64_t last_view_ = -1;
   mutable std::mutex view_mutex_;
   PerformerView view_;
