@@ -77,6 +77,12 @@ Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
       clicks_(options.sample_rate, options.buffer_frames, [this](const SynthEvent& e) { push(e); }),
       controls_(knobs),
       tempo_(options.sample_rate),
+      sequencer_(engine,
+                 {.sample_rate = options.sample_rate,
+                  .buffer_frames = options.buffer_frames,
+                  .model_channel = options.model_channel,
+                  .max_notes_per_second = options.max_notes_per_second},
+                 counters_.dropped_events),
       panics_(engine.counters().panics.load(std::memory_order_relaxed)),
       model_volume_(options.model_volume) {}
 
@@ -85,7 +91,7 @@ void Performer::tick(std::int64_t now) {
   // line, a controller read below) takes effect at the next tick, never halfway through this one.
   const JamSettings s = knobs_.load();
   read_player(now, s);
-  restore_volume_when_silent();
+  sequencer_.restore_volume_when_silent(model_volume_.load(std::memory_order_relaxed));
   if (s.model_program != program_) {
     push(program(Voice::kModel, options_.model_channel, s.model_program));
     program_ = s.model_program;
@@ -122,12 +128,12 @@ void Performer::tick(std::int64_t now) {
     case State::kAnswering:
       if (s.mode == JamMode::kContinuous) {
         try_chain(now, s);
-      } else if (now >= answer_end_) {
+      } else if (now >= sequencer_.answer_end()) {
         state_ = State::kListening;
       }
       break;
   }
-  hand_over(now, s);
+  sequencer_.hand_over(now, out_lead(s));
 }
 
 void Performer::read_player(std::int64_t, const JamSettings& s) {
@@ -169,91 +175,20 @@ std::int64_t Performer::out_lead(const JamSettings& s) const {
   return to_frames(s.out_latency_ms / 1000.0, options_.sample_rate);
 }
 
-std::int64_t Performer::hand_ahead() const {
-  return std::max<std::int64_t>(to_frames(kHandAheadSeconds, options_.sample_rate),
-                                2 * static_cast<std::int64_t>(options_.buffer_frames));
-}
-
-void Performer::hand_over(std::int64_t now, const JamSettings& s) {
-  const std::int64_t until = now + hand_ahead();
-  const std::int64_t lead = out_lead(s);
-  for (Outgoing& o : outbox_) {
-    if (o.event.frame - lead >= until) break;
-    if (lead == 0) {
-      push(o.event);
-      o.heard = o.sent = true;
-      continue;
-    }
-    if (!o.sent) {
-      // Never before now: an answer ready later than the lead goes out as soon as it can.
-      SynthEvent sent = o.event;
-      sent.frame = std::max(now, o.event.frame - lead);
-      sent.route = kRouteSend;
-      push(sent);
-      o.sent = true;
-    }
-    if (!o.heard && o.event.frame < until) {
-      SynthEvent heard = o.event;
-      heard.route = kRouteHear;
-      push(heard);
-      o.heard = true;
-    }
-  }
-  while (!outbox_.empty() && outbox_.front().heard && outbox_.front().sent) outbox_.pop_front();
-}
-
 void Performer::retime(std::int64_t now) {
-  if (!answer_beat_ || !tempo_.beat()) return;
-  if (outbox_.empty()) {
-    answer_beat_.reset();
-    return;
-  }
-  const PlayerBeat was = *answer_beat_, is = *tempo_.beat();
-  // The beat of the old grid nearest the first frame not handed over, and the new grid's beat
-  // nearest that one: the notes keep their places relative to it, at the new tempo.
-  const std::int64_t from = now + hand_ahead();
-  const double k = std::round((static_cast<double>(from) - was.phase) / was.period);
-  const double anchor_was = was.phase + k * was.period;
-  const double anchor_is = is.phase + std::round((anchor_was - is.phase) / is.period) * is.period;
-  const double ratio = is.period / was.period;
-  // Moved when the tempo changed by a fifth of a percent or the beat by a millisecond: less is
-  // the clock's jitter (a MIDI clock's tempo line settles within that over a beat's pulses).
-  if (std::abs(ratio - 1.0) <= 0.002 &&
-      std::abs(anchor_is - anchor_was) <= options_.sample_rate / 1000.0) {
-    return;
-  }
-  const auto moved = [&](std::int64_t frame) {
-    if (frame < from) return frame;
-    const double f = anchor_is + (static_cast<double>(frame) - anchor_was) * ratio;
-    return std::max(from, static_cast<std::int64_t>(std::llround(f)));
-  };
-  for (Outgoing& o : outbox_) {
-    if (!o.heard) o.event.frame = moved(o.event.frame);
-  }
-  for (PlannedNote& n : planned_) {
-    n.start = moved(n.start);
-    n.end = std::max(n.start + 1, moved(n.end));
-  }
-  for (std::int64_t& f : recent_onsets_) f = moved(f);
-  answer_end_ = moved(answer_end_);
-  last_onset_ = moved(last_onset_);
-  last_start_ = moved(last_start_);
+  const std::optional<double> ratio = sequencer_.retime(now, tempo_.beat());
+  if (!ratio) return;
   // The chain goes on from its notes as the model wrote them: their times as played, over the
   // scale they are played at now.
-  last_time_scale_ *= ratio;
+  last_time_scale_ *= *ratio;
   model_context_.clear();
-  for (const PlannedNote& n : planned_) {
+  for (const PlannedNote& n : sequencer_.planned_notes()) {
     if (n.start >= chain_start_) model_context_.add(n.pitch, n.velocity, n.start, n.end);
   }
-  answer_beat_ = is;
 }
 
 void Performer::on_panic(std::int64_t now) {
-  outbox_.clear();
-  answer_beat_.reset();
-  std::erase_if(planned_, [&](const PlannedNote& n) { return n.start >= now; });
-  for (PlannedNote& n : planned_) n.end = std::min(n.end, now);
-  answer_end_ = std::min(answer_end_, now);
+  sequencer_.on_panic(now);
   state_ = State::kListening;
   chain_request_ = 0;
   answered_version_ = listener_.version();
@@ -268,7 +203,7 @@ void Performer::publish_view(std::int64_t now, const JamSettings& s) {
   std::lock_guard lock(view_mutex_);
   view_.now = now;
   view_.player.assign(listener_.recent().begin(), listener_.recent().end());
-  view_.model = planned(from);
+  view_.model = sequencer_.planned(from);
   view_.answers.clear();
   const std::size_t first = answers_.size() > 16 ? answers_.size() - 16 : 0;
   for (std::size_t i = first; i < answers_.size(); ++i) {
@@ -292,7 +227,7 @@ PerformerView Performer::view() const {
 void Performer::player_note_on(int pitch, int velocity, std::int64_t frame, std::int64_t heard,
                                const JamSettings& s) {
   listener_.note_on(pitch, velocity, frame, to_frames(s.gap_seconds, options_.sample_rate));
-  if (state_ == State::kAnswering && heard < answer_end_) {
+  if (state_ == State::kAnswering && heard < sequencer_.answer_end()) {
     yield(heard, s);
   }
   // Whatever the model was doing or about to do, the player has the word now.
@@ -335,7 +270,7 @@ void Performer::answer_now(std::int64_t now, const JamSettings& s) {
 }
 
 void Performer::stop_answer(std::int64_t frame, const JamSettings& s) {
-  if (state_ == State::kAnswering && frame < answer_end_) {
+  if (state_ == State::kAnswering && frame < sequencer_.answer_end()) {
     JamSettings stop = s;
     stop.yield = YieldMode::kStop;
     yield(frame, stop);
@@ -439,7 +374,7 @@ void Performer::wait_for_answer(std::int64_t context_frame, std::int64_t now,
 }
 
 void Performer::try_start_waiting(std::int64_t now, const JamSettings& s) {
-  if (silence_frame_ >= 0) return;  // an answer that yielded is still being silenced
+  if (sequencer_.silencing()) return;  // an answer that yielded is still being silenced
   std::optional<Answer> answer = worker_.take(player_request_);
   if (!answer) {
     // Nothing computes it (a request lost to a newer one from continuous mode): ask again.
@@ -463,7 +398,7 @@ void Performer::try_start_waiting(std::int64_t now, const JamSettings& s) {
   record.late = start > gap_end_ + options_.buffer_frames;
   model_context_.clear();
   chain_start_ = start;
-  answer_end_ = -1;
+  sequencer_.begin_answer();
   const double time_scale = answer->settings.time_scale;
   schedule(std::move(*answer), start, time_scale, std::move(record), s);
 }
@@ -476,7 +411,7 @@ void Performer::request_chain(const JamSettings& s, std::int64_t now) {
   const std::vector<NoteFeatures> player = heard_at(
       listener_.context().features(listener_.context().last_activity()), tempo_.tempo_factor(s));
   const std::vector<NoteFeatures> chain =
-      heard_at(model_context_.features(answer_end_), last_time_scale_);
+      heard_at(model_context_.features(sequencer_.answer_end()), last_time_scale_);
   if (chain.empty()) return;
   std::vector<NoteFeatures> context = fill_context(chain_context(player, chain, notes), notes);
   chain_request_ = next_id_++;
@@ -486,10 +421,10 @@ void Performer::request_chain(const JamSettings& s, std::int64_t now) {
 }
 
 void Performer::try_chain(std::int64_t now, const JamSettings& s) {
-  if (silence_frame_ >= 0) return;
+  if (sequencer_.silencing()) return;
   if (!chainable_) {
     // Said when it was scheduled; the answer plays out as in call-and-response.
-    if (now >= answer_end_) state_ = State::kListening;
+    if (now >= sequencer_.answer_end()) state_ = State::kListening;
     return;
   }
   // Ask for the next part once the part playing has started and has nearly played out: early
@@ -498,7 +433,9 @@ void Performer::try_chain(std::int64_t now, const JamSettings& s) {
   const double inference_s = counters_.last_inference_ms.load(std::memory_order_relaxed) / 1000.0;
   const std::int64_t lead = to_frames(std::max(2.0, 2.0 * inference_s), options_.sample_rate);
   if (chain_request_ == 0) {
-    if (now >= last_start_ && now >= last_onset_ - lead) request_chain(s, now);
+    if (now >= sequencer_.last_start() && now >= sequencer_.last_onset() - lead) {
+      request_chain(s, now);
+    }
     return;
   }
   std::optional<Answer> answer = worker_.take(chain_request_);
@@ -514,8 +451,8 @@ void Performer::try_chain(std::int64_t now, const JamSettings& s) {
     return;
   }
   const double time_scale = answer->settings.time_scale;
-  const std::int64_t due =
-      last_onset_ + to_frames(answer->notes.front().step * time_scale, options_.sample_rate);
+  const std::int64_t due = sequencer_.last_onset() +
+                           to_frames(answer->notes.front().step * time_scale, options_.sample_rate);
   AnswerRecord record;
   record.chained = true;
   record.gap_end = due;
@@ -531,11 +468,7 @@ void Performer::schedule(Answer answer, std::int64_t first_onset, double time_sc
   record.beat = tempo_.beat();
   last_time_scale_ = time_scale;
   // In the player's tempo, it follows the jam's beat while it plays (retime()).
-  if (s.answer_tempo == AnswerTempo::kPlayer && tempo_.beat()) {
-    answer_beat_ = tempo_.beat();
-  } else {
-    answer_beat_.reset();
-  }
+  sequencer_.follow(s.answer_tempo == AnswerTempo::kPlayer ? tempo_.beat() : std::nullopt);
   const int rate = options_.sample_rate;
   std::vector<PlannedNote> notes;
   notes.reserve(answer.notes.size());
@@ -575,7 +508,7 @@ void Performer::schedule(Answer answer, std::int64_t first_onset, double time_sc
   }
   chainable_ = why.empty();
 
-  record.dropped_notes = bound_rate(notes);
+  record.dropped_notes = sequencer_.bound_rate(notes);
   if (record.dropped_notes > 0) {
     counters_.rate_limited_notes.fetch_add(static_cast<std::uint64_t>(record.dropped_notes),
                                            std::memory_order_relaxed);
@@ -589,27 +522,10 @@ void Performer::schedule(Answer answer, std::int64_t first_onset, double time_sc
     say(line);
   }
 
-  // Handed to the audio thread a little ahead of each note (hand_over()).
-  for (const PlannedNote& n : notes) {
-    outbox_.push_back(
-        {note_on(n.start, Voice::kModel, options_.model_channel, n.pitch, n.velocity)});
-    outbox_.push_back({note_off(n.end, Voice::kModel, options_.model_channel, n.pitch)});
-    model_context_.add(n.pitch, n.velocity, n.start, n.end);
-    answer_end_ = std::max(answer_end_, n.end);
-  }
-  // In order of frames; at one frame, in the order above (a re-struck key's release first).
-  std::stable_sort(outbox_.begin(), outbox_.end(), [](const Outgoing& a, const Outgoing& b) {
-    return a.event.frame < b.event.frame;
-  });
-  if (!notes.empty()) {
-    last_start_ = notes.front().start;
-    last_onset_ = notes.back().start;
-  }
-
-  // The piano roll keeps ten seconds behind the new answer.
-  const std::int64_t keep_from = first_onset - to_frames(10.0, rate);
-  std::erase_if(planned_, [&](const PlannedNote& n) { return n.end < keep_from; });
-  planned_.insert(planned_.end(), notes.begin(), notes.end());
+  // Handed to the audio thread a little ahead of each note; the piano roll keeps ten seconds
+  // behind the new answer.
+  for (const PlannedNote& n : notes) model_context_.add(n.pitch, n.velocity, n.start, n.end);
+  sequencer_.queue(notes, first_onset - to_frames(10.0, rate));
 
   record.index = counters_.answers.fetch_add(1, std::memory_order_relaxed) + 1;
   record.start = notes.empty() ? first_onset : notes.front().start;
@@ -644,65 +560,15 @@ void Performer::schedule(Answer answer, std::int64_t first_onset, double time_sc
   while (answers_.size() > options_.history) answers_.pop_front();
 }
 
-int Performer::bound_rate(std::vector<PlannedNote>& notes) {
-  // A sliding one-second window over the note-ons sent so far, kept sorted (a deque, not a ring:
-  // it holds at most the bound's count, and the tick's thread may allocate).
-  const std::int64_t second = options_.sample_rate;
-  const auto limit = static_cast<std::ptrdiff_t>(std::max(1, options_.max_notes_per_second));
-  int dropped = 0;
-  std::erase_if(notes, [&](const PlannedNote& n) {
-    while (!recent_onsets_.empty() && recent_onsets_.front() <= n.start - second) {
-      recent_onsets_.pop_front();
-    }
-    const auto at = std::upper_bound(recent_onsets_.begin(), recent_onsets_.end(), n.start);
-    if (at - recent_onsets_.begin() >= limit) {  // that many already in (start - 1 s, start]
-      ++dropped;
-      return true;
-    }
-    recent_onsets_.insert(at, n.start);
-    return false;
-  });
-  return dropped;
-}
-
 void Performer::yield(std::int64_t frame, const JamSettings& s) {
   counters_.yields.fetch_add(1, std::memory_order_relaxed);
-  const int channel = options_.model_channel;
-  std::int64_t silence = frame;
-  if (s.yield == YieldMode::kFade) {
-    // The channel volume down in steps over the fade, then silence: the answer still sounds under
-    // the player for a moment instead of breaking off.
-    const std::int64_t fade = to_frames(s.fade_seconds, options_.sample_rate);
-    constexpr int kSteps = 12;
-    for (int k = 1; k <= kSteps; ++k) {
-      const int value = model_volume_.load(std::memory_order_relaxed) * (kSteps - k) / kSteps;
-      push(control(frame + fade * (k - 1) / kSteps, Voice::kModel, channel, 7, value));
-    }
-    silence = frame + fade;
-  }
-  push(SynthEvent{silence, EventKind::kChannelSilence, Voice::kModel,
-                  static_cast<std::uint8_t>(channel), 0, 0});
-  // Until the silence has played, a new answer would be dropped with the rest of the channel.
-  silence_frame_ = silence;
-  answer_end_ = std::min(answer_end_, silence);
-  std::erase_if(planned_, [&](const PlannedNote& n) { return n.start >= silence; });
-  std::erase_if(recent_onsets_, [&](std::int64_t f) { return f >= silence; });
-  // What was not handed over yet is not played (the silence ends what was).
-  std::erase_if(outbox_, [&](const Outgoing& o) { return !o.heard && o.event.frame >= silence; });
-  for (PlannedNote& n : planned_) n.end = std::min(n.end, silence);
-}
-
-void Performer::restore_volume_when_silent() {
-  if (silence_frame_ < 0 || engine_.clock().block_frame() <= silence_frame_) return;
-  push(control(kFrameNow, Voice::kModel, options_.model_channel, 7,
-               model_volume_.load(std::memory_order_relaxed)));
-  silence_frame_ = -1;
+  sequencer_.silence(frame, s.yield == YieldMode::kFade,
+                     to_frames(s.fade_seconds, options_.sample_rate),
+                     model_volume_.load(std::memory_order_relaxed));
 }
 
 bool Performer::push(const SynthEvent& e) {
-  if (engine_.model_input().try_push(e)) return true;
-  counters_.dropped_events.fetch_add(1, std::memory_order_relaxed);
-  return false;
+  return sequencer_.push(e);
 }
 
 void Performer::say(const std::string& line) {
@@ -713,16 +579,8 @@ bool Performer::idle(std::int64_t now) const {
   const bool unanswered = listener_.version() != answered_version_ &&
                           listener_.context().size() > 0 &&
                           knobs_.load().mode != JamMode::kListenOnly;
-  return state_ == State::kListening && now >= answer_end_ && !unanswered &&
+  return state_ == State::kListening && now >= sequencer_.answer_end() && !unanswered &&
          listener_.context().held() == 0;
-}
-
-std::vector<PlannedNote> Performer::planned(std::int64_t from) const {
-  std::vector<PlannedNote> out;
-  for (const PlannedNote& n : planned_) {
-    if (n.end > from) out.push_back(n);
-  }
-  return out;
 }
 
 }  // namespace mlstm::rt

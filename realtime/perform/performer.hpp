@@ -48,6 +48,7 @@
 #include "perform/note_context.hpp"
 #include "perform/phrase_listener.hpp"
 #include "perform/player_beat.hpp"
+#include "perform/sequencer.hpp"
 #include "perform/tempo_map.hpp"
 
 namespace mlstm::rt {
@@ -56,11 +57,6 @@ namespace mlstm::rt {
 // events a second, note-ons and note-offs together, i.e. 31 notes); 48 leaves a virtuoso passage
 // its notes and stops a runaway long before it floods anything.
 inline constexpr int kMaxModelNotesPerSecond = 48;
-
-// The model's notes reach the audio thread this far ahead (or two buffers, if more): the control
-// thread wakes every 2 ms, and a busy machine delays it by several; a tempo change reaches the
-// answer's notes after this.
-inline constexpr double kHandAheadSeconds = 0.1;
 
 struct PerformerOptions {
   int sample_rate = 48000;
@@ -159,7 +155,7 @@ class Performer {
   const std::deque<AnswerRecord>& answers() const { return answers_; }
   const PerformerCounters& counters() const { return counters_; }
   // The model's notes scheduled so far that end after `from` (the tick's thread).
-  std::vector<PlannedNote> planned(std::int64_t from) const;
+  std::vector<PlannedNote> planned(std::int64_t from) const { return sequencer_.planned(from); }
   // The model voice's channel volume (CC7) a fade comes back to (any thread).
   void set_model_volume(int volume) { model_volume_.store(volume, std::memory_order_relaxed); }
 
@@ -170,9 +166,9 @@ class Performer {
   // held.
   bool idle(std::int64_t now) const;
   // The frame the last scheduled model note ends at (-1 before any).
-  std::int64_t answer_end() const { return answer_end_; }
+  std::int64_t answer_end() const { return sequencer_.answer_end(); }
   // The model's events scheduled and not yet handed to the audio thread.
-  std::size_t outbox_size() const { return outbox_.size(); }
+  std::size_t outbox_size() const { return sequencer_.outbox_size(); }
 
  private:
   enum class State { kListening, kWaiting, kAnswering };
@@ -195,12 +191,9 @@ class Performer {
   // Schedules `answer`'s notes: the first at `first_onset`.
   void schedule(Answer answer, std::int64_t first_onset, double time_scale, AnswerRecord record,
                 const JamSettings& s);
-  // Leaves out the notes that would start more than the bound's notes within one second.
-  int bound_rate(std::vector<PlannedNote>& notes);
   // Continuous mode ends at `record`'s answer: it cannot be gone on from (said once).
   void stop_chain(const AnswerRecord& record, const char* why);
   void yield(std::int64_t frame, const JamSettings& s);
-  void restore_volume_when_silent();
   bool push(const SynthEvent& e);
   void say(const std::string& line);
   // The knobs' search settings, with the pitch classes of the scale lock.
@@ -213,10 +206,6 @@ class Performer {
   void update_metronome(std::int64_t now, const JamSettings& s);
   // The external beat sources: the host's transport, MIDI clock in (the tempo map's).
   void update_clock_in(std::int64_t now, const JamSettings& s);
-  // Hands the audio thread the model's events due within the hand-ahead (with out-latency, a
-  // heard copy at the note's frame and a sent copy that much earlier).
-  void hand_over(std::int64_t now, const JamSettings& s);
-  std::int64_t hand_ahead() const;
   // How much earlier MIDI out sends than FluidSynth plays: the out-latency knob in frames.
   std::int64_t out_lead(const JamSettings& s) const;
   // An answer in the player's tempo whose beat changed: its notes not yet handed over move to
@@ -244,6 +233,7 @@ class Performer {
   ClickTrack clicks_;             // the metronome and MIDI clock out
   ControlSurface controls_;       // MIDI learn, bound controllers and keys
   TempoMap tempo_;                // the jam's beat, from its sources
+  Sequencer sequencer_;           // the answers as scheduled, handed to the audio thread
   State state_ = State::kListening;
   std::uint64_t next_id_ = 1;
 
@@ -259,25 +249,11 @@ class Performer {
   // Continuous mode: the chained request and where its first note goes.
   std::uint64_t chain_request_ = 0;
   std::int64_t chain_requested_at_ = -1;
-  std::int64_t last_onset_ = -1;
-  std::int64_t last_start_ = -1;            // the first note of the answer scheduled last
-  bool chainable_ = false;                  // that answer can be gone on from
-  std::deque<std::int64_t> recent_onsets_;  // the model voice's note-ons within the last second
+  bool chainable_ = false;  // that answer can be gone on from
 
-  std::int64_t answer_end_ = -1;
-  // The model's events not handed over yet, by frame; with out-latency, whether the heard and the
-  // sent copy each went.
-  struct Outgoing {
-    SynthEvent event;
-    bool heard = false, sent = false;
-  };
-  std::deque<Outgoing> outbox_;
-  std::optional<PlayerBeat> answer_beat_;  // the beat the queued answer follows (player's tempo)
-  std::int64_t chain_start_ = -1;          // the first note of the answer a chain goes on from
-  std::uint64_t panics_ = 0;               // the engine's count, as last seen
-  std::int64_t silence_frame_ = -1;        // a fade's closing silence; the volume comes back after
+  std::int64_t chain_start_ = -1;  // the first note of the answer a chain goes on from
+  std::uint64_t panics_ = 0;       // the engine's count, as last seen
   int program_ = -1;
-  std::vector<PlannedNote> planned_;
   std::deque<AnswerRecord> answers_;
   PerformerCounters counters_;
   std::int64_t last_view_ = -1;
