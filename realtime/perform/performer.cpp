@@ -20,60 +20,15 @@ std::int64_t to_frames(double seconds, int rate) {
   return static_cast<std::int64_t>(std::llround(seconds * rate));
 }
 
-double to_ms(std::int64_t frames, int rate) {
-  return 1000.0 * static_cast<double>(frames) / rate;
-}
-
-// The answer as it will be heard: its span and its largest cluster, from the scheduled frames
-// (tempo, re-struck keys and the rate bound already applied).
-Playability as_played(const std::vector<PlannedNote>& notes, int rate) {
-  Playability p;
-  p.notes = static_cast<int>(notes.size());
-  if (notes.empty()) return p;
-  std::vector<double> onsets;
-  onsets.reserve(notes.size());
-  for (const PlannedNote& n : notes) onsets.push_back(static_cast<double>(n.start) / rate);
-  std::sort(onsets.begin(), onsets.end());
-  p.span_seconds = onsets.back() - onsets.front();
-  p.largest_cluster = largest_cluster(onsets);
-  return p;
-}
-
-// Why continuous mode cannot go on from an answer heard as `p`; empty when it can. An answer
-// shorter than a second (a single note included) would be chained again at once, and again: the
-// runaway this guards against.
-std::string unchainable(const Playability& p, std::uint64_t index) {
-  char line[240];
-  if (p.largest_cluster > kMaxPlayableCluster) {
-    std::snprintf(line, sizeof line,
-                  "answer %llu starts %d notes together, more than two hands can play: continuous "
-                  "mode does not go on from it; listening (a lower cluster knob helps)",
-                  static_cast<unsigned long long>(index), p.largest_cluster);
-    return line;
-  }
-  if (p.span_seconds < kMinAnswerSpanSeconds) {
-    std::snprintf(line, sizeof line,
-                  "answer %llu lasts %.2f s from its first note to its last (%d notes): continuous "
-                  "mode goes on only from an answer of at least %.0f s; listening (a longer "
-                  "length helps)",
-                  static_cast<unsigned long long>(index), p.span_seconds, p.notes,
-                  kMinAnswerSpanSeconds);
-    return line;
-  }
-  return {};
-}
-
 }  // namespace
 
 Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
                      InferenceWorker& worker, JamKnobs& knobs, const PerformerOptions& options)
     : engine_(engine),
       players_{&player},
-      worker_(worker),
       knobs_(knobs),
       options_(options),
       listener_(options.sample_rate, options.context_notes),
-      model_context_(options.sample_rate, static_cast<std::size_t>(options.context_notes)),
       clicks_(options.sample_rate, options.buffer_frames, [this](const SynthEvent& e) { push(e); }),
       controls_(knobs),
       tempo_(options.sample_rate),
@@ -83,6 +38,13 @@ Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
                   .model_channel = options.model_channel,
                   .max_notes_per_second = options.max_notes_per_second},
                  counters_.dropped_events),
+      answerer_(listener_, tempo_, sequencer_, worker, options_, counters_, model_volume_,
+                {.hear_beat = [this](std::int64_t frame) { update_beat(frame); },
+                 .say = [this](const std::string& line) { say(line); },
+                 .answered =
+                     [this](const AnswerRecord& r) {
+                       if (on_answer) on_answer(r);
+                     }}),
       panics_(engine.counters().panics.load(std::memory_order_relaxed)),
       model_volume_(options.model_volume) {}
 
@@ -99,7 +61,7 @@ void Performer::tick(std::int64_t now) {
   if (const auto panics = engine_.counters().panics.load(std::memory_order_relaxed);
       panics != panics_) {
     panics_ = panics;
-    on_panic(now);
+    answerer_.on_panic(now);
   }
   controls_.publish_keys(s);
   update_clock_in(now, s);
@@ -107,32 +69,9 @@ void Performer::tick(std::int64_t now) {
   // Sent the out-latency early, like the model's notes, so a device behind MIDI out keeps the
   // beat that is heard.
   clicks_.update_clock_out(now, s, tempo_.beat(), out_lead(s));
-  retime(now);
+  answerer_.retime(now);
   publish_view(now, s);
-  switch (state_) {
-    case State::kListening:
-      // One buffer ahead (and the out-latency: MIDI out sends that much earlier): the answer is
-      // queued before its first note is due, so it starts at the gap's end exactly; a note
-      // played in that buffer still makes it yield unheard.
-      if (s.mode != JamMode::kListenOnly && listener_.context().size() > 0 &&
-          listener_.context().held() == 0 && listener_.version() != answered_version_ &&
-          now + options_.buffer_frames + out_lead(s) >=
-              listener_.context().last_activity() +
-                  to_frames(s.gap_seconds, options_.sample_rate)) {
-        on_phrase_end(now, s);
-      }
-      break;
-    case State::kWaiting:
-      try_start_waiting(now, s);
-      break;
-    case State::kAnswering:
-      if (s.mode == JamMode::kContinuous) {
-        try_chain(now, s);
-      } else if (now >= sequencer_.answer_end()) {
-        state_ = State::kListening;
-      }
-      break;
-  }
+  answerer_.tick(now, s);
   sequencer_.hand_over(now, out_lead(s));
 }
 
@@ -175,25 +114,6 @@ std::int64_t Performer::out_lead(const JamSettings& s) const {
   return to_frames(s.out_latency_ms / 1000.0, options_.sample_rate);
 }
 
-void Performer::retime(std::int64_t now) {
-  const std::optional<double> ratio = sequencer_.retime(now, tempo_.beat());
-  if (!ratio) return;
-  // The chain goes on from its notes as the model wrote them: their times as played, over the
-  // scale they are played at now.
-  last_time_scale_ *= *ratio;
-  model_context_.clear();
-  for (const PlannedNote& n : sequencer_.planned_notes()) {
-    if (n.start >= chain_start_) model_context_.add(n.pitch, n.velocity, n.start, n.end);
-  }
-}
-
-void Performer::on_panic(std::int64_t now) {
-  sequencer_.on_panic(now);
-  state_ = State::kListening;
-  chain_request_ = 0;
-  answered_version_ = listener_.version();
-}
-
 void Performer::publish_view(std::int64_t now, const JamSettings& s) {
   // About 50 times a second: the panel draws at most that often.
   if (last_view_ >= 0 && now - last_view_ < options_.sample_rate / 50) return;
@@ -205,18 +125,17 @@ void Performer::publish_view(std::int64_t now, const JamSettings& s) {
   view_.player.assign(listener_.recent().begin(), listener_.recent().end());
   view_.model = sequencer_.planned(from);
   view_.answers.clear();
-  const std::size_t first = answers_.size() > 16 ? answers_.size() - 16 : 0;
-  for (std::size_t i = first; i < answers_.size(); ++i) {
-    const AnswerRecord& r = answers_[i];
+  const std::deque<AnswerRecord>& answers = answerer_.answers();
+  const std::size_t first = answers.size() > 16 ? answers.size() - 16 : 0;
+  for (std::size_t i = first; i < answers.size(); ++i) {
+    const AnswerRecord& r = answers[i];
     view_.answers.push_back({r.index, r.answer.seconds * 1000.0, r.ready_in_time, r.late, r.chained,
                              r.answer.settings.width});
   }
   view_.key = listener_.key();
   view_.beat = tempo_.beat();
   view_.beats_per_bar = s.beats_per_bar;
-  view_.state = state_ == State::kListening ? "listening"
-                : state_ == State::kWaiting ? "waiting for the model"
-                                            : "answering";
+  view_.state = answerer_.state_name();
 }
 
 PerformerView Performer::view() const {
@@ -227,12 +146,7 @@ PerformerView Performer::view() const {
 void Performer::player_note_on(int pitch, int velocity, std::int64_t frame, std::int64_t heard,
                                const JamSettings& s) {
   listener_.note_on(pitch, velocity, frame, to_frames(s.gap_seconds, options_.sample_rate));
-  if (state_ == State::kAnswering && heard < sequencer_.answer_end()) {
-    yield(heard, s);
-  }
-  // Whatever the model was doing or about to do, the player has the word now.
-  state_ = State::kListening;
-  chain_request_ = 0;
+  answerer_.on_player_played(heard, s);
 }
 
 void Performer::player_note_off(int pitch, std::int64_t frame, const JamSettings& s) {
@@ -241,44 +155,16 @@ void Performer::player_note_off(int pitch, std::int64_t frame, const JamSettings
   // Every kBeatUpdateSeconds while they play, and whenever the last key is released: the
   // speculative request below then hears the beat the phrase's end will.
   if (tempo_.player_beat_due(frame, played.held() == 0)) update_beat(frame);
-  if (s.speculate && s.mode != JamMode::kListenOnly && played.held() == 0) {
-    request_player_answer(frame, s);
-  }
+  answerer_.on_player_released(frame, s);
 }
 
 bool Performer::player_control(int controller, int value, std::int64_t frame, const JamSettings& s,
                                bool key) {
   const ControlResult r = controls_.on_control(controller, value, key, s);
   if (!r.line.empty()) say(r.line);
-  if (r.action == ControlAction::kAnswerNow) answer_now(frame, s);
-  if (r.action == ControlAction::kStopAnswer) stop_answer(frame, s);
+  if (r.action == ControlAction::kAnswerNow) answerer_.answer_now(frame, s);
+  if (r.action == ControlAction::kStopAnswer) answerer_.stop_answer(frame, s);
   return r.handled;
-}
-
-void Performer::answer_now(std::int64_t now, const JamSettings& s) {
-  // Whatever the gap: the phrase ends here, and the answer comes as soon as it is ready (on the
-  // beat or bar line, with those entries).
-  if (s.mode == JamMode::kListenOnly || listener_.context().size() == 0 ||
-      state_ != State::kListening) {
-    return;
-  }
-  update_beat(now);
-  // The phrase ended with its last note (now, if a key is still held); the answer is due now.
-  phrase_end_ = listener_.context().held() > 0 ? now : listener_.context().last_activity();
-  gap_end_ = tempo_.entry_frame(now, s);
-  wait_for_answer(now, now, s);
-}
-
-void Performer::stop_answer(std::int64_t frame, const JamSettings& s) {
-  if (state_ == State::kAnswering && frame < sequencer_.answer_end()) {
-    JamSettings stop = s;
-    stop.yield = YieldMode::kStop;
-    yield(frame, stop);
-  }
-  // The model listens until the player plays again (continuous mode does not go on).
-  state_ = State::kListening;
-  chain_request_ = 0;
-  answered_version_ = listener_.version();
 }
 
 void Performer::update_metronome(std::int64_t now, const JamSettings& s) {
@@ -294,279 +180,6 @@ void Performer::update_beat(std::int64_t now) {
                      clicks_.metronome_running());
 }
 
-namespace {
-
-// `context` as the model should hear it: its times divided by `scale`.
-std::vector<NoteFeatures> heard_at(std::vector<NoteFeatures> context, double scale) {
-  if (scale == 1.0) return context;
-  for (NoteFeatures& n : context) {
-    n.step /= scale;
-    n.duration /= scale;
-  }
-  return context;
-}
-
-}  // namespace
-
-std::uint16_t Performer::allowed_pitch_classes(const JamSettings& s) const {
-  switch (s.scale_lock) {
-    case ScaleLock::kOff:
-      return kAllPitchClasses;
-    case ScaleLock::kScale:
-      return s.scale.pitch_classes();
-    case ScaleLock::kKey:
-      // Until the jam has heard enough to tell the key, nothing is locked out.
-      return listener_.key() ? music::lock_scale(*listener_.key()).pitch_classes()
-                             : kAllPitchClasses;
-  }
-  return kAllPitchClasses;
-}
-
-SearchSettings Performer::search_settings(const JamSettings& s) const {
-  SearchSettings ss = s.search;
-  ss.pitch_classes = allowed_pitch_classes(s);
-  // The answer is played at this scale; the playability limits hold for it as played.
-  ss.time_scale = s.search.time_scale * tempo_.tempo_factor(s);
-  // The player's pace, as heard, over their last notes without the rests between phrases: every
-  // answer and every part of a chain keeps to it (when the pace-ratio knob is on), so a chain
-  // that reads its own notes cannot speed up part by part.
-  const std::vector<NoteFeatures> played =
-      listener_.context().features(listener_.context().last_activity());
-  ss.player_pace = phrase_pace(played, s.gap_seconds);
-  // And their register, which the answer and every part of a chain keep near (register-keep).
-  ss.player_register = phrase_register(played);
-  return ss;
-}
-
-void Performer::request_player_answer(std::int64_t frame, const JamSettings& s) {
-  // With the player's tempo, the model hears the phrase at its own (kModelTempoBpm), and the
-  // answer is played back at the player's.
-  std::vector<NoteFeatures> context =
-      heard_at(fill_context(listener_.context().features(frame),
-                            static_cast<std::size_t>(options_.context_notes)),
-               tempo_.tempo_factor(s));
-  if (context.empty()) return;
-  player_request_ = next_id_++;
-  player_request_version_ = listener_.version();
-  player_request_settings_ = search_settings(s);
-  worker_.submit({player_request_, std::move(context), player_request_settings_});
-  counters_.requests.fetch_add(1, std::memory_order_relaxed);
-}
-
-void Performer::on_phrase_end(std::int64_t now, const JamSettings& s) {
-  phrase_end_ = listener_.context().last_activity();
-  update_beat(phrase_end_);
-  // When the answer is due: at the gap's end, or the beat or bar line after it.
-  gap_end_ = tempo_.entry_frame(phrase_end_ + to_frames(s.gap_seconds, options_.sample_rate), s);
-  wait_for_answer(phrase_end_, now, s);
-}
-
-void Performer::wait_for_answer(std::int64_t context_frame, std::int64_t now,
-                                const JamSettings& s) {
-  answered_version_ = listener_.version();
-  // The speculative request is used when nothing changed since: no note, no knob of the search.
-  if (player_request_ == 0 || player_request_version_ != listener_.version() ||
-      player_request_settings_ != search_settings(s)) {
-    request_player_answer(context_frame, s);
-  }
-  state_ = State::kWaiting;
-  try_start_waiting(now, s);
-}
-
-void Performer::try_start_waiting(std::int64_t now, const JamSettings& s) {
-  if (sequencer_.silencing()) return;  // an answer that yielded is still being silenced
-  std::optional<Answer> answer = worker_.take(player_request_);
-  if (!answer) {
-    // Nothing computes it (a request lost to a newer one from continuous mode): ask again.
-    if (!worker_.working_on(player_request_)) {
-      request_player_answer(phrase_end_, s);
-    }
-    return;
-  }
-  if (!answer->error.empty()) {
-    counters_.failed.fetch_add(1, std::memory_order_relaxed);
-    say("the model could not answer this phrase (" + answer->error + "); listening on");
-    state_ = State::kListening;
-    return;
-  }
-  AnswerRecord record;
-  record.phrase_end = phrase_end_;
-  record.gap_end = gap_end_;
-  record.ready_in_time = now <= gap_end_ + options_.buffer_frames;
-  // Ready late, it still enters on a beat (or bar line) when the entry knob asks for one.
-  const std::int64_t start = now <= gap_end_ ? gap_end_ : tempo_.entry_frame(now, s);
-  record.late = start > gap_end_ + options_.buffer_frames;
-  model_context_.clear();
-  chain_start_ = start;
-  sequencer_.begin_answer();
-  const double time_scale = answer->settings.time_scale;
-  schedule(std::move(*answer), start, time_scale, std::move(record), s);
-}
-
-void Performer::request_chain(const JamSettings& s, std::int64_t now) {
-  // The model goes on from its own notes as it wrote them, not as the tempo knobs played them
-  // (else each part would be scaled again), and from the player's last notes as it heard them
-  // (chain_context(): a chain that read only its own notes wandered off from the player).
-  const auto notes = static_cast<std::size_t>(options_.context_notes);
-  const std::vector<NoteFeatures> player = heard_at(
-      listener_.context().features(listener_.context().last_activity()), tempo_.tempo_factor(s));
-  const std::vector<NoteFeatures> chain =
-      heard_at(model_context_.features(sequencer_.answer_end()), last_time_scale_);
-  if (chain.empty()) return;
-  std::vector<NoteFeatures> context = fill_context(chain_context(player, chain, notes), notes);
-  chain_request_ = next_id_++;
-  chain_requested_at_ = now;
-  worker_.submit({chain_request_, std::move(context), search_settings(s)});
-  counters_.requests.fetch_add(1, std::memory_order_relaxed);
-}
-
-void Performer::try_chain(std::int64_t now, const JamSettings& s) {
-  if (sequencer_.silencing()) return;
-  if (!chainable_) {
-    // Said when it was scheduled; the answer plays out as in call-and-response.
-    if (now >= sequencer_.answer_end()) state_ = State::kListening;
-    return;
-  }
-  // Ask for the next part once the part playing has started and has nearly played out: early
-  // enough to compute it (twice the last inference time, at least two seconds ahead of its last
-  // note), no earlier. One part ahead at most: the answer stays interruptible, the store small.
-  const double inference_s = counters_.last_inference_ms.load(std::memory_order_relaxed) / 1000.0;
-  const std::int64_t lead = to_frames(std::max(2.0, 2.0 * inference_s), options_.sample_rate);
-  if (chain_request_ == 0) {
-    if (now >= sequencer_.last_start() && now >= sequencer_.last_onset() - lead) {
-      request_chain(s, now);
-    }
-    return;
-  }
-  std::optional<Answer> answer = worker_.take(chain_request_);
-  if (!answer) {
-    if (!worker_.working_on(chain_request_)) chain_request_ = 0;  // asked again next tick
-    return;
-  }
-  chain_request_ = 0;
-  if (!answer->error.empty() || answer->notes.empty()) {
-    counters_.failed.fetch_add(1, std::memory_order_relaxed);
-    say("the model could not go on (" + answer->error + "); listening");
-    state_ = State::kListening;
-    return;
-  }
-  const double time_scale = answer->settings.time_scale;
-  const std::int64_t due = sequencer_.last_onset() +
-                           to_frames(answer->notes.front().step * time_scale, options_.sample_rate);
-  AnswerRecord record;
-  record.chained = true;
-  record.gap_end = due;
-  record.requested = chain_requested_at_;
-  record.ready_in_time = now <= due;
-  record.late = now > due + options_.buffer_frames;
-  schedule(std::move(*answer), std::max(due, now), time_scale, std::move(record), s);
-}
-
-void Performer::schedule(Answer answer, std::int64_t first_onset, double time_scale,
-                         AnswerRecord record, const JamSettings& s) {
-  record.time_scale = time_scale;
-  record.beat = tempo_.beat();
-  last_time_scale_ = time_scale;
-  // In the player's tempo, it follows the jam's beat while it plays (retime()).
-  sequencer_.follow(s.answer_tempo == AnswerTempo::kPlayer ? tempo_.beat() : std::nullopt);
-  const int rate = options_.sample_rate;
-  std::vector<PlannedNote> notes;
-  notes.reserve(answer.notes.size());
-  std::int64_t onset = first_onset;
-  for (std::size_t i = 0; i < answer.notes.size(); ++i) {
-    const NoteFeatures& n = answer.notes[i];
-    if (i > 0) onset += to_frames(std::max(0.0, n.step) * time_scale, rate);
-    const std::int64_t length = std::max<std::int64_t>(1, to_frames(n.duration * time_scale, rate));
-    const int velocity =
-        std::clamp(static_cast<int>(std::lround(n.velocity * s.velocity_scale)), 1, 127);
-    notes.push_back({std::clamp(n.pitch, 0, 127), velocity, onset, onset + length});
-  }
-  // A key struck again while it still sounds is released first (one key, one sound); the same
-  // key struck twice at one frame is one note.
-  for (std::size_t i = 0; i < notes.size(); ++i) {
-    for (std::size_t j = i + 1; j < notes.size(); ++j) {
-      if (notes[j].pitch == notes[i].pitch && notes[j].start < notes[i].end) {
-        notes[i].end = notes[j].start;
-        break;
-      }
-    }
-  }
-  std::erase_if(notes, [](const PlannedNote& n) { return n.end <= n.start; });
-
-  // Continuous mode never goes on from an answer a pianist could not play; a chained part like
-  // that is not played at all (the player's own answer is: it was asked for).
-  const std::uint64_t index = counters_.answers.load(std::memory_order_relaxed) + 1;
-  const std::string why = unchainable(as_played(notes, rate), index);
-  if (!why.empty() && (record.chained || s.mode == JamMode::kContinuous)) {
-    counters_.unchained.fetch_add(1, std::memory_order_relaxed);
-    if (record.chained) {
-      say(why + "; it was not played");
-      chainable_ = false;  // the part playing ends the chain (try_chain)
-      return;
-    }
-    say(why);
-  }
-  chainable_ = why.empty();
-
-  record.dropped_notes = sequencer_.bound_rate(notes);
-  if (record.dropped_notes > 0) {
-    counters_.rate_limited_notes.fetch_add(static_cast<std::uint64_t>(record.dropped_notes),
-                                           std::memory_order_relaxed);
-    char line[200];
-    std::snprintf(line, sizeof line,
-                  "answer %llu: %d of its %zu notes left out: the model's voice starts at most %d "
-                  "notes in any second",
-                  static_cast<unsigned long long>(index), record.dropped_notes,
-                  notes.size() + static_cast<std::size_t>(record.dropped_notes),
-                  options_.max_notes_per_second);
-    say(line);
-  }
-
-  // Handed to the audio thread a little ahead of each note; the piano roll keeps ten seconds
-  // behind the new answer.
-  for (const PlannedNote& n : notes) model_context_.add(n.pitch, n.velocity, n.start, n.end);
-  sequencer_.queue(notes, first_onset - to_frames(10.0, rate));
-
-  record.index = counters_.answers.fetch_add(1, std::memory_order_relaxed) + 1;
-  record.start = notes.empty() ? first_onset : notes.front().start;
-  record.mode_program = s.model_program;
-  record.answer = std::move(answer);
-  counters_.last_inference_ms.store(record.answer.seconds * 1000.0, std::memory_order_relaxed);
-  if (record.ready_in_time) counters_.ready_in_time.fetch_add(1, std::memory_order_relaxed);
-  if (record.late) {
-    counters_.late.fetch_add(1, std::memory_order_relaxed);
-    char line[240];
-    if (record.chained) {
-      std::snprintf(line, sizeof line,
-                    "answer %llu (continuous) started %.0f ms late: asked %.0f ms before it was "
-                    "due, the model took %.0f ms (width %d); a smaller width helps",
-                    static_cast<unsigned long long>(record.index),
-                    to_ms(record.start - record.gap_end, rate),
-                    to_ms(record.gap_end - record.requested, rate), record.answer.seconds * 1000.0,
-                    record.answer.settings.width);
-    } else {
-      std::snprintf(line, sizeof line,
-                    "answer %llu started %.0f ms late: the model took %.0f ms (width %d); a "
-                    "smaller width or a longer gap helps",
-                    static_cast<unsigned long long>(record.index),
-                    to_ms(record.start - record.gap_end, rate), record.answer.seconds * 1000.0,
-                    record.answer.settings.width);
-    }
-    say(line);
-  }
-  state_ = State::kAnswering;
-  answers_.push_back(std::move(record));
-  if (on_answer) on_answer(answers_.back());
-  while (answers_.size() > options_.history) answers_.pop_front();
-}
-
-void Performer::yield(std::int64_t frame, const JamSettings& s) {
-  counters_.yields.fetch_add(1, std::memory_order_relaxed);
-  sequencer_.silence(frame, s.yield == YieldMode::kFade,
-                     to_frames(s.fade_seconds, options_.sample_rate),
-                     model_volume_.load(std::memory_order_relaxed));
-}
-
 bool Performer::push(const SynthEvent& e) {
   return sequencer_.push(e);
 }
@@ -576,11 +189,7 @@ void Performer::say(const std::string& line) {
 }
 
 bool Performer::idle(std::int64_t now) const {
-  const bool unanswered = listener_.version() != answered_version_ &&
-                          listener_.context().size() > 0 &&
-                          knobs_.load().mode != JamMode::kListenOnly;
-  return state_ == State::kListening && now >= sequencer_.answer_end() && !unanswered &&
-         listener_.context().held() == 0;
+  return answerer_.idle(now, knobs_.load().mode);
 }
 
 }  // namespace mlstm::rt

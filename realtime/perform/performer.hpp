@@ -3,26 +3,19 @@
 // in audio-frame time on the model's channel. It runs on the control thread in real time (every
 // couple of milliseconds) or once per block in the offline loop; it never waits on the model.
 //
-//  - The player's events come from the input router's listener queue, stamped with the frame
-//    they sound at. The context is the player's last notes; a held note counts with its duration
-//    so far.
-//  - Speculation: when the player releases the last key, a continuation of the context so far is
-//    requested at once; a newer request replaces it. When the gap passes (the phrase ended) the
-//    answer is usually ready and starts at the phrase end.
-//  - An answer that is not ready by then starts when it is ready (late: counted and said); one
-//    that fails is skipped (said). Audio never waits for it.
-//  - The player playing over an answer makes it yield: stop at once, or fade out.
-//  - Continuous mode chains continuations from the model's own last notes until the player
-//    plays again. It cannot run away: the next part is asked for only once the part playing has
-//    started and nearly played out, an answer a pianist could not play (shorter than a second, or
-//    a cluster no two hands can strike: see midi/playability.hpp) is never chained, and the
-//    notes the model's voice starts in any second are bounded (a line says when that acts).
-//  - An answer is handed to the audio thread a little at a time, kHandAheadSeconds ahead of its
-//    notes, not whole: a note not handed over yet can still be re-timed. An answer in the
-//    player's tempo (answer-tempo player) follows a change of the jam's beat (MIDI clock in, the
-//    metronome's tempo) while it plays: its notes ahead keep their places in the bar.
-//  - The jam's beat is MIDI clock in's while a clock runs, else the metronome's while it is on,
-//    else the one heard in the player's notes.
+// It is a conductor of parts, each with one job (issue 34), ticked in this order with one
+// snapshot of the knobs:
+//  - the phrase listener (phrase_listener.hpp): the player's context, phrase starts, key;
+//  - the control surface (control_surface.hpp): MIDI learn, bound controllers and keys;
+//  - the tempo map (tempo_map.hpp): the jam's beat from the host's transport, MIDI clock in, the
+//    metronome or the player's notes;
+//  - the click track (click_track.hpp): the metronome's clicks and MIDI clock out;
+//  - the answering part (answerer.hpp): requests, speculation, chaining, yield;
+//  - the sequencer (sequencer.hpp): the answers in frames, handed to the audio thread a little
+//    ahead and re-timed when the beat changes, the rate bound, the piano roll.
+// The performer itself reads the player's queues and routes each event to its part, and
+// publishes the panel's view. A second answering part (another voice) would be a second
+// Answerer over the same listener, tempo map and a sequencer of its own.
 //
 // Times: `now` is the frame at which an event queued now would sound (the audio clock's frame
 // plus the input latency), the same time line as the player's events.
@@ -41,6 +34,8 @@
 #include "midi/clock_follower.hpp"
 #include "midi/input_router.hpp"
 #include "music/scale.hpp"
+#include "perform/answer_record.hpp"
+#include "perform/answerer.hpp"
 #include "perform/click_track.hpp"
 #include "perform/control_surface.hpp"
 #include "perform/inference_worker.hpp"
@@ -52,44 +47,6 @@
 #include "perform/tempo_map.hpp"
 
 namespace mlstm::rt {
-
-// Twice the real music's busiest second would be about 62 notes (MAESTRO's 10 s windows reach 62
-// events a second, note-ons and note-offs together, i.e. 31 notes); 48 leaves a virtuoso passage
-// its notes and stops a runaway long before it floods anything.
-inline constexpr int kMaxModelNotesPerSecond = 48;
-
-struct PerformerOptions {
-  int sample_rate = 48000;
-  int model_channel = 1;
-  int model_volume = 100;  // CC7 of the model's voice, restored after a fade
-  int context_notes = 10;  // what the model reads
-  // The model learnt durations as heard under the sustain pedal: the player's notes are read so
-  // too (CC64 at 64 or more holds released notes; a controller bound by MIDI learn is not a pedal).
-  bool sustain_pedal = false;
-  int buffer_frames = 256;  // an answer starting within the gap plus this is on time
-  // The most notes the model's voice starts in any one second. The decoder's own limits (a
-  // cluster of 8 plus 34 notes a second) stay under it; this is the performer's own guard, so that
-  // no model, knob or bug can flood the synthesizer.
-  int max_notes_per_second = kMaxModelNotesPerSecond;
-  std::size_t history = 256;  // answers kept for the panel and the log
-};
-
-// One answer, as it was asked for and played.
-struct AnswerRecord {
-  std::uint64_t index = 0;         // 1, 2, ... in the order they started
-  bool chained = false;            // continuous mode: from the model's own notes
-  std::int64_t phrase_end = -1;    // the player's last note-off (-1 when chained)
-  std::int64_t gap_end = -1;       // phrase_end + the gap: when the answer was due
-  std::int64_t start = -1;         // the frame of its first note
-  bool ready_in_time = false;      // computed before it was due (speculation paid off)
-  bool late = false;               // started after gap_end plus one buffer
-  std::int64_t requested = -1;     // chained: the frame the part was asked for
-  int dropped_notes = 0;           // left out by the bound on the model's notes a second
-  double time_scale = 1.0;         // the answer's times were multiplied by this (the tempo knobs)
-  std::optional<PlayerBeat> beat;  // the player's beat as the jam heard it then
-  Answer answer;                   // context, settings, notes, inference time
-  int mode_program = 0;
-};
 
 // What the panel draws: a copy the tick's thread publishes every few tens of milliseconds.
 struct AnswerSummary {
@@ -107,15 +64,6 @@ struct PerformerView {
   std::optional<music::Scale> key;     // the key heard in the player's notes, once there is one
   std::optional<PlayerBeat> beat;      // the player's beat, once heard
   int beats_per_bar = 4;
-};
-
-// Counts other threads may read (the panel, the final report).
-struct PerformerCounters {
-  std::atomic<std::uint64_t> answers{0}, late{0}, failed{0}, yields{0}, ready_in_time{0};
-  std::atomic<std::uint64_t> requests{0}, dropped_events{0};
-  // Continuous mode stopped at an answer it could not go on from; notes the rate bound left out.
-  std::atomic<std::uint64_t> unchained{0}, rate_limited_notes{0};
-  std::atomic<double> last_inference_ms{0};
 };
 
 class Performer {
@@ -152,7 +100,7 @@ class Performer {
   std::function<void(const AnswerRecord&)> on_answer;
   std::function<void(const std::string&)> on_message;
 
-  const std::deque<AnswerRecord>& answers() const { return answers_; }
+  const std::deque<AnswerRecord>& answers() const { return answerer_.answers(); }
   const PerformerCounters& counters() const { return counters_; }
   // The model's notes scheduled so far that end after `from` (the tick's thread).
   std::vector<PlannedNote> planned(std::int64_t from) const { return sequencer_.planned(from); }
@@ -171,34 +119,14 @@ class Performer {
   std::size_t outbox_size() const { return sequencer_.outbox_size(); }
 
  private:
-  enum class State { kListening, kWaiting, kAnswering };
-
   void read_player(std::int64_t now, const JamSettings& s);
   void publish_view(std::int64_t now, const JamSettings& s);
   // `frame`: when it was played (the input latency taken off); `heard`: when it sounds.
   void player_note_on(int pitch, int velocity, std::int64_t frame, std::int64_t heard,
                       const JamSettings& s);
   void player_note_off(int pitch, std::int64_t frame, const JamSettings& s);
-  // A request for the player's context as it is at `frame` with the knobs' settings.
-  void request_player_answer(std::int64_t frame, const JamSettings& s);
-  void request_chain(const JamSettings& s, std::int64_t now);
-  void on_phrase_end(std::int64_t now, const JamSettings& s);
-  // The phrase is answered (gap_end_ set): with the speculative answer when it is still good,
-  // else with one asked for the context at `context_frame`.
-  void wait_for_answer(std::int64_t context_frame, std::int64_t now, const JamSettings& s);
-  void try_start_waiting(std::int64_t now, const JamSettings& s);
-  void try_chain(std::int64_t now, const JamSettings& s);
-  // Schedules `answer`'s notes: the first at `first_onset`.
-  void schedule(Answer answer, std::int64_t first_onset, double time_scale, AnswerRecord record,
-                const JamSettings& s);
-  // Continuous mode ends at `record`'s answer: it cannot be gone on from (said once).
-  void stop_chain(const AnswerRecord& record, const char* why);
-  void yield(std::int64_t frame, const JamSettings& s);
   bool push(const SynthEvent& e);
   void say(const std::string& line);
-  // The knobs' search settings, with the pitch classes of the scale lock.
-  SearchSettings search_settings(const JamSettings& s) const;
-  std::uint16_t allowed_pitch_classes(const JamSettings& s) const;
   // The player's beat heard afresh in their notes (unless another source rules).
   void update_beat(std::int64_t now);
   // The metronome (the click track's): its beat is the jam's while it runs, unless an external
@@ -208,53 +136,24 @@ class Performer {
   void update_clock_in(std::int64_t now, const JamSettings& s);
   // How much earlier MIDI out sends than FluidSynth plays: the out-latency knob in frames.
   std::int64_t out_lead(const JamSettings& s) const;
-  // An answer in the player's tempo whose beat changed: its notes not yet handed over move to
-  // the new beat, keeping their places in the bar.
-  void retime(std::int64_t now);
-  // A panic (from any front end) dropped every pending event: so are the answer's others.
-  void on_panic(std::int64_t now);
   // A controller moved, or a bound key went down (`value` its velocity) or up (0): MIDI learn, a
   // bound knob or action. Returns false for a key that is not bound (a note to play).
   bool player_control(int controller, int value, std::int64_t frame, const JamSettings& s,
                       bool key = false);
-  // The actions a controller can trigger.
-  void answer_now(std::int64_t now, const JamSettings& s);
-  void stop_answer(std::int64_t frame, const JamSettings& s);
 
   AudioEngine& engine_;
   std::vector<InputRouter::ListenerQueue*> players_;
-  InferenceWorker& worker_;
   JamKnobs& knobs_;
   PerformerOptions options_;
 
-  PhraseListener listener_;  // the player's context, phrases, key and recent notes
-  NoteContext model_context_;
-  double last_time_scale_ = 1.0;  // the time scale of the answer scheduled last
-  ClickTrack clicks_;             // the metronome and MIDI clock out
-  ControlSurface controls_;       // MIDI learn, bound controllers and keys
-  TempoMap tempo_;                // the jam's beat, from its sources
-  Sequencer sequencer_;           // the answers as scheduled, handed to the audio thread
-  State state_ = State::kListening;
-  std::uint64_t next_id_ = 1;
-
-  // The latest request for the player's context: its id, the context version and settings.
-  std::uint64_t player_request_ = 0;
-  std::uint64_t player_request_version_ = 0;
-  SearchSettings player_request_settings_;
-  std::uint64_t answered_version_ = 0;  // the context version last answered
-
-  // The phrase being answered (kWaiting).
-  std::int64_t phrase_end_ = -1, gap_end_ = -1;
-
-  // Continuous mode: the chained request and where its first note goes.
-  std::uint64_t chain_request_ = 0;
-  std::int64_t chain_requested_at_ = -1;
-  bool chainable_ = false;  // that answer can be gone on from
-
-  std::int64_t chain_start_ = -1;  // the first note of the answer a chain goes on from
-  std::uint64_t panics_ = 0;       // the engine's count, as last seen
+  PhraseListener listener_;   // the player's context, phrases, key and recent notes
+  ClickTrack clicks_;         // the metronome and MIDI clock out
+  ControlSurface controls_;   // MIDI learn, bound controllers and keys
+  TempoMap tempo_;            // the jam's beat, from its sources
+  Sequencer sequencer_;       // the answers as scheduled, handed to the audio thread
+  Answerer answerer_;         // requests, speculation, chaining, yield
+  std::uint64_t panics_ = 0;  // the engine's count, as last seen
   int program_ = -1;
-  std::deque<AnswerRecord> answers_;
   PerformerCounters counters_;
   std::int64_t last_view_ = -1;
   mutable std::mutex view_mutex_;
