@@ -99,8 +99,10 @@ pid_t start_server() {
   const pid_t pid = fork();
   if (pid == 0) {
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    const char* argv[] = {"jackd", "-n",    kServer, "-d",  "dummy",
-                          "-r",    "48000", "-p",    "256", nullptr};
+    // Synchronous: the server waits for every client each cycle, so a busy machine delays a
+    // cycle instead of skipping a client in it (which would lose the keyboard's events).
+    const char* argv[] = {"jackd", "-S",    "-n", kServer, "-d",   "dummy",
+                          "-r",    "48000", "-p", "256",   nullptr};
     execvp("jackd", const_cast<char* const*>(argv));
     _exit(127);
   }
