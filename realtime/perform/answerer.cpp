@@ -14,10 +14,6 @@
 namespace mlstm::rt {
 namespace {
 
-std::int64_t to_frames(double seconds, int rate) {
-  return static_cast<std::int64_t>(std::llround(seconds * rate));
-}
-
 double to_ms(std::int64_t frames, int rate) {
   return 1000.0 * static_cast<double>(frames) / rate;
 }

@@ -8,10 +8,6 @@ namespace mlstm::rt {
 ClickTrack::ClickTrack(int sample_rate, int buffer_frames, Sink sink)
     : sample_rate_(sample_rate), buffer_frames_(buffer_frames), sink_(std::move(sink)) {}
 
-std::int64_t ClickTrack::frames(double seconds) const {
-  return static_cast<std::int64_t>(std::llround(seconds * sample_rate_));
-}
-
 std::optional<PlayerBeat> ClickTrack::update_metronome(std::int64_t now, const JamSettings& s) {
   if (s.metronome == Metronome::kOff) {
     metronome_start_ = -1;
@@ -37,7 +33,7 @@ std::optional<PlayerBeat> ClickTrack::update_metronome(std::int64_t now, const J
 
 void ClickTrack::queue_clicks(std::int64_t now, const JamSettings& s, const PlayerBeat& b) {
   const std::int64_t counted = static_cast<std::int64_t>(s.count_in_bars) * s.beats_per_bar;
-  const std::int64_t ahead = now + frames(kClickAheadSeconds);
+  const std::int64_t ahead = now + to_frames(kClickAheadSeconds, sample_rate_);
   for (;;) {
     if (s.metronome == Metronome::kCountIn && clicks_ >= counted) return;
     const std::int64_t at = b.next(next_click_);
@@ -49,7 +45,7 @@ void ClickTrack::queue_clicks(std::int64_t now, const JamSettings& s, const Play
       const int velocity = std::clamp(s.click_volume + (bar ? 20 : 0), 1, 127);
       sink_(
           note_on(at, Voice::kClick, kClickChannel, bar ? kClickBarKey : kClickBeatKey, velocity));
-      sink_(note_off(at + frames(0.05), Voice::kClick, kClickChannel,
+      sink_(note_off(at + to_frames(0.05, sample_rate_), Voice::kClick, kClickChannel,
                      bar ? kClickBarKey : kClickBeatKey));
     }
     ++clicks_;
@@ -78,7 +74,7 @@ void ClickTrack::update_clock_out(std::int64_t now, const JamSettings& s,
   // On the beat's grid as it is now (a new tempo, or the beat heard anew, moves it: the next
   // pulse comes at most one pulse later than it would have).
   next_pulse_ = beat->phase + std::ceil((next_pulse_ - beat->phase) / pulse - 1e-6) * pulse;
-  const std::int64_t ahead = now + frames(kClickAheadSeconds) + lead;
+  const std::int64_t ahead = now + to_frames(kClickAheadSeconds, sample_rate_) + lead;
   while (std::llround(next_pulse_) <= ahead) {
     sink_(clock(static_cast<std::int64_t>(std::llround(next_pulse_)), 0xF8));
     next_pulse_ += pulse;

@@ -49,8 +49,6 @@ class ClickTrack {
                         const std::optional<PlayerBeat>& beat, std::int64_t lead);
 
  private:
-  std::int64_t frames(double seconds) const;
-
   int sample_rate_, buffer_frames_;
   Sink sink_;
   std::int64_t metronome_start_ = -1;  // the frame of its first click; -1 while off

@@ -14,13 +14,6 @@
 #include "music/key_estimate.hpp"
 
 namespace mlstm::rt {
-namespace {
-
-std::int64_t to_frames(double seconds, int rate) {
-  return static_cast<std::int64_t>(std::llround(seconds * rate));
-}
-
-}  // namespace
 
 Performer::Performer(AudioEngine& engine, InputRouter::ListenerQueue& player,
                      InferenceWorker& worker, JamKnobs& knobs, const PerformerOptions& options)

@@ -3,9 +3,15 @@
 // host's transport, MIDI clock in, the metronome, the player's notes) and the entry knob, the
 // answer's tempo, the click track and the panel read.
 
+#include <cmath>
 #include <cstdint>
 
 namespace mlstm::rt {
+
+// `seconds` at `rate` frames a second, to the nearest frame.
+inline std::int64_t to_frames(double seconds, int rate) {
+  return static_cast<std::int64_t>(std::llround(seconds * rate));
+}
 
 // The player's beat as the performer and the panel use it, in frames.
 struct PlayerBeat {

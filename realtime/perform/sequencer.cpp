@@ -4,13 +4,6 @@
 #include <cmath>
 
 namespace mlstm::rt {
-namespace {
-
-std::int64_t to_frames(double seconds, int rate) {
-  return static_cast<std::int64_t>(std::llround(seconds * rate));
-}
-
-}  // namespace
 
 Sequencer::Sequencer(AudioEngine& engine, const SequencerOptions& options,
                      std::atomic<std::uint64_t>& dropped)

@@ -67,7 +67,7 @@ void TempoMap::set_metronome(const std::optional<PlayerBeat>& metronome, bool wa
 
 bool TempoMap::player_beat_due(std::int64_t frame, bool released) const {
   return beat_updated_ < 0 || released ||
-         frame - beat_updated_ >= std::llround(kBeatUpdateSeconds * sample_rate_);
+         frame - beat_updated_ >= to_frames(kBeatUpdateSeconds, sample_rate_);
 }
 
 void TempoMap::hear_player(std::int64_t now, const std::deque<PlannedNote>& recent,
@@ -81,7 +81,7 @@ void TempoMap::hear_player(std::int64_t now, const std::deque<PlannedNote>& rece
   std::int64_t newest = -1;
   for (const PlannedNote& n : recent) newest = std::max(newest, n.start);
   if (newest < 0) return;
-  const std::int64_t from = newest - std::llround(kBeatSeconds * sample_rate_);
+  const std::int64_t from = newest - to_frames(kBeatSeconds, sample_rate_);
   std::vector<Note> notes;
   for (const PlannedNote& n : recent) {
     if (n.start < from) continue;
