@@ -24,17 +24,15 @@ namespace mlstm::app {
 namespace {
 
 // The session's options for this jam: the player's input (replayed, a port or the virtual
-// port), heard by the jam, and the model's program.
-void choose_devices(JamArgs& a, rt::Jam& jam, bool offline) {
+// port), and the model's program.
+void choose_devices(JamArgs& a, const rt::JamSettings& settings, bool offline) {
   if (!a.replay.empty()) a.cli.options.replay = a.replay;
   if (!offline && a.replay.empty()) {
     a.cli.options.midi_in = rt::MidiInputOptions{
         .port = a.virtual_port ? (a.virtual_name.empty() ? "in" : a.virtual_name) : a.midi_in,
         .virtual_port = a.virtual_port};
   }
-  a.cli.options.listener = &jam.player_input();
-  a.cli.options.control_keys = &jam.control_keys();
-  a.cli.options.model.program = jam.knobs().load().model_program;
+  a.cli.options.model.program = settings.model_program;
   a.cli.options.replay_delay_seconds = offline ? 0.5 : 1.0;
   finish_session_options(a.cli);
 }
@@ -67,23 +65,32 @@ int run_jam(JamArgs& a) {
   std::shared_ptr<ContinuationEngine> engine =
       ContinuationEngine::load(model_file, device, 1, a.engine.decoder_path());
   const int context_notes = engine->context_notes();
-  rt::Jam jam([engine](std::span<const NoteFeatures> context,
-                       const SearchSettings& s) { return engine->continue_notes(context, s); },
-              settings, !offline);
+
+  // The session runs the jam core around its instrument, as a host runs the plugin.
+  choose_devices(a, settings, offline);
+  rt::JamCoreOptions core;
+  core.performer = {.sample_rate = a.cli.options.audio.sample_rate,
+                    .model_channel = a.cli.options.model.channel,
+                    .model_volume = a.cli.options.model.volume,
+                    .context_notes = context_notes,
+                    .sustain_pedal = engine->sustain_pedal(),
+                    .buffer_frames = a.cli.options.audio.block_frames};
+  core.live = !offline;
+  core.model_to_block = false;  // the session's MIDI out sends the model's events
+  a.cli.options.jam_core = [&](rt::Instrument& instrument) {
+    return std::make_unique<rt::JamCore>(
+        [engine](std::span<const NoteFeatures> context, const SearchSettings& s) {
+          return engine->continue_notes(context, s);
+        },
+        settings, core, &instrument);
+  };
+  rt::Session session(a.cli.options);
+  rt::Jam& jam = session.core()->jam();
   {
     const double warm = jam.warm_up(context_notes);
     std::printf("model: %s; warmed up in %.0f ms\n", engine->description().c_str(), warm * 1000);
   }
-
-  choose_devices(a, jam, offline);
-  rt::Session session(a.cli.options);
   const int rate = session.engine().sample_rate();
-  jam.attach(session.engine(), {.sample_rate = rate,
-                                .model_channel = a.cli.options.model.channel,
-                                .model_volume = a.cli.options.model.volume,
-                                .context_notes = context_notes,
-                                .sustain_pedal = engine->sustain_pedal(),
-                                .buffer_frames = a.cli.options.audio.block_frames});
   std::unique_ptr<AnswerLog> log;
   if (!a.answers_log.empty()) log = std::make_unique<AnswerLog>(a.answers_log);
   tell_answers(jam.performer(), log.get(), rate);

@@ -53,7 +53,7 @@ int run_live_jam(const JamArgs& a, rt::Jam& jam, rt::Session& session, const Liv
   // The panel's keyboard: a router of its own, on the engine's keyboard queue, heard by the
   // performer like the MIDI input.
   auto keyboard_listener = std::make_unique<rt::InputRouter::ListenerQueue>();
-  rt::InputRouter keyboard(session.engine(), session.router().options(),
+  rt::InputRouter keyboard(session.engine(), session.router_options(),
                            &session.engine().keyboard_input());
   keyboard.set_listener(keyboard_listener.get());
   keyboard.set_control_keys(&jam.control_keys());
@@ -78,7 +78,7 @@ int run_live_jam(const JamArgs& a, rt::Jam& jam, rt::Session& session, const Liv
     const StallWatchdog watchdog(20.0, "opening the audio device");
     session.start();
   }
-  keyboard.set_latency_frames(session.router().latency_frames());  // the device's block
+  keyboard.set_latency_frames(session.router_options().latency_frames);  // the device's block
   std::printf("jamming on %s; %s; %s\n", session.describe().c_str(),
               rt::jam_mode_name(jam.knobs().load().mode),
               a.seconds > 0 ? "ends after --seconds"
@@ -91,14 +91,6 @@ int run_live_jam(const JamArgs& a, rt::Jam& jam, rt::Session& session, const Liv
   }
   std::fflush(stdout);
 
-  jam.start([&session] {
-    const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                            std::chrono::steady_clock::now().time_since_epoch())
-                            .count();
-    return session.engine().clock().frame_at(now_ns) + session.router().latency_frames();
-  });
-  // The jam's thread reads the session: it stops before the session goes, however this ends.
-  const std::unique_ptr<rt::Jam, void (*)(rt::Jam*)> stop_jam(&jam, [](rt::Jam* j) { j->stop(); });
   std::unique_ptr<ControlLines> control;
   if (!window) control = std::make_unique<ControlLines>(jam, session.engine());
   rt::SessionReport shown = session.report();
@@ -153,7 +145,6 @@ int run_live_jam(const JamArgs& a, rt::Jam& jam, rt::Session& session, const Liv
     ui::save_panel_memory(ui_parts.memory);
   }
 #endif
-  jam.stop();
   {
     const StallWatchdog watchdog(15.0, "stopping the audio device");
     session.stop();

@@ -6,8 +6,8 @@ namespace mlstm::app {
 
 void run_offline_jam(const JamArgs& a, rt::Jam& jam, rt::Session& session) {
   const int rate = session.engine().sample_rate();
+  // The jam core ticks its performer in each block (not live), after the block's MIDI in.
   rt::OfflineExtras extras;
-  extras.before_block = [&](std::int64_t start) { jam.tick(start); };
   extras.finished = [&](std::int64_t end) { return jam.idle(end); };
   // Continuous mode never runs out of music by itself.
   extras.max_seconds = session.replay_duration() + 120.0;

@@ -39,7 +39,7 @@ int audio_callback(const void*, void* output, unsigned long frames, const PaStre
     const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::steady_clock::now().time_since_epoch())
                          .count();
-    c.engine->process(c.left, c.right, n, now);
+    c.renderer->render(c.left, c.right, n, now);
     for (int i = 0; i < n; ++i) {
       out[2 * (done + static_cast<unsigned long>(i))] = c.left[i];
       out[2 * (done + static_cast<unsigned long>(i)) + 1] = c.right[i];
@@ -66,7 +66,7 @@ void render_planar(CallbackContext& c, float* left, float* right, unsigned long 
         static_cast<int>(std::min<unsigned long>(frames - done, AudioEngine::kMaxBlockFrames));
     const std::int64_t at =
         first_steady_ns + static_cast<std::int64_t>(done) * 1'000'000'000 / c.sample_rate;
-    c.engine->process(left + done, right + done, n, at);
+    c.renderer->render(left + done, right + done, n, at);
     done += static_cast<unsigned long>(n);
   }
   const std::int64_t elapsed_ns =

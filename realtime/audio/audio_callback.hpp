@@ -8,13 +8,14 @@
 #include <cstdint>
 
 #include "engine/audio_engine.hpp"
+#include "engine/block_renderer.hpp"
 #include "engine/callback_stats.hpp"
 #include "engine/nonblocking.hpp"
 
 namespace mlstm::rt {
 
 struct CallbackContext {
-  AudioEngine* engine = nullptr;
+  BlockRenderer* renderer = nullptr;  // the engine alone, or the jam core and its MIDI in
   CallbackStats* stats = nullptr;
   int sample_rate = 48000;
   bool last_overran = false;  // the audio thread's own: did its last callback overrun its period

@@ -11,9 +11,10 @@ bool uses_jack(const std::string& host_api) {
   return to_lower(host_api) == "jack";
 }
 
-std::unique_ptr<AudioOutput> open_audio_output(AudioEngine& engine, const AudioOptions& options) {
-  if (uses_jack(options.host_api)) return std::make_unique<JackAudioOutput>(engine, options);
-  return std::make_unique<PortAudioOutput>(engine, options);
+std::unique_ptr<AudioOutput> open_audio_output(BlockRenderer& renderer,
+                                               const AudioOptions& options) {
+  if (uses_jack(options.host_api)) return std::make_unique<JackAudioOutput>(renderer, options);
+  return std::make_unique<PortAudioOutput>(renderer, options);
 }
 
 std::vector<AudioDeviceInfo> list_audio_devices(const std::string& host_api) {

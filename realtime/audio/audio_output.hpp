@@ -54,7 +54,8 @@ class AudioOutput {
 // Opens (does not start) the output the options ask for: JACK through libjack when the host API
 // is "jack", or is left empty while a JACK server runs; else a PortAudio stream. Throws
 // DeviceError with one line.
-std::unique_ptr<AudioOutput> open_audio_output(AudioEngine& engine, const AudioOptions& options);
+std::unique_ptr<AudioOutput> open_audio_output(BlockRenderer& renderer,
+                                               const AudioOptions& options);
 
 // The devices a session with `host_api` would choose among (JACK's playback clients when it would
 // use JACK, else PortAudio's outputs); empty when there is none.

@@ -69,8 +69,8 @@ std::vector<AudioDeviceInfo> list_jack_devices() {
   return devices;
 }
 
-JackAudioOutput::JackAudioOutput(AudioEngine& engine, const AudioOptions& options)
-    : engine_(engine), device_(options.device) {
+JackAudioOutput::JackAudioOutput(BlockRenderer& renderer, const AudioOptions& options)
+    : renderer_(renderer), device_(options.device) {
   // Also quiets libjack, which otherwise prints its own lines when no server runs.
   jack_set_error_function(quiet);
   jack_set_info_function(quiet);
@@ -95,7 +95,7 @@ JackAudioOutput::JackAudioOutput(AudioEngine& engine, const AudioOptions& option
                       std::to_string(options.sample_rate) + ")");
   }
   context_ = std::make_unique<CallbackContext>();
-  context_->engine = &engine_;
+  context_->renderer = &renderer_;
   context_->stats = &stats_;
   context_->sample_rate = sample_rate_;
   ports_[0] = jack_port_register(client_, "out_left", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);

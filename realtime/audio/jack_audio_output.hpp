@@ -34,7 +34,7 @@ class JackAudioOutput final : public AudioOutput {
  public:
   // Opens the client (options.client) and its ports. Throws DeviceError: no server, a name that
   // is taken, a sample rate other than the server's.
-  JackAudioOutput(AudioEngine& engine, const AudioOptions& options);
+  JackAudioOutput(BlockRenderer& renderer, const AudioOptions& options);
   ~JackAudioOutput() override;
   JackAudioOutput(const JackAudioOutput&) = delete;
   JackAudioOutput& operator=(const JackAudioOutput&) = delete;
@@ -61,7 +61,7 @@ class JackAudioOutput final : public AudioOutput {
   std::vector<std::string> target_ports(const std::string& device, std::string& error) const;
   std::string connect_to(const std::string& device);
 
-  AudioEngine& engine_;
+  BlockRenderer& renderer_;
   CallbackStats stats_;
   std::unique_ptr<CallbackContext> context_;
   jack_client_t* client_ = nullptr;

@@ -1,13 +1,15 @@
 #pragma once
-// The offline audio path: the engine's process() driven by a plain loop instead of PortAudio, as
-// fast as the machine allows. Time is the frame count, so a run is deterministic: the same events
-// give the same samples. Tests, `play --render`, `compose --wav` and the headless demo use it.
+// The offline audio path: the engine's process() (or the jam core's, engine/block_renderer.hpp)
+// driven by a plain loop instead of PortAudio, as fast as the machine allows. Time is the frame
+// count, so a run is deterministic: the same events give the same samples. Tests, `play --render`,
+// `compose --wav` and the headless demo use it.
 
 #include <cstdint>
 #include <functional>
 
 #include "audio/wav_file.hpp"
 #include "engine/audio_engine.hpp"
+#include "engine/block_renderer.hpp"
 
 namespace mlstm::rt {
 
@@ -25,9 +27,9 @@ struct OfflineResult {
   double peak = 0.0;
 };
 
-// Renders the engine's next `total_frames` frames in blocks of `block_frames` into `wav` (may be
-// null: render only).
-OfflineResult run_offline(AudioEngine& engine, std::int64_t total_frames, int block_frames,
+// Renders the next `total_frames` frames of `renderer` (the engine, or the jam core) in blocks of
+// `block_frames` into `wav` (may be null: render only).
+OfflineResult run_offline(BlockRenderer& renderer, std::int64_t total_frames, int block_frames,
                           const OfflineHooks& hooks, WavWriter* wav);
 
 }  // namespace mlstm::rt

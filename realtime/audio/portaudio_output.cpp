@@ -65,8 +65,8 @@ std::vector<AudioDeviceInfo> list_portaudio_devices() {
   return devices;
 }
 
-PortAudioOutput::PortAudioOutput(AudioEngine& engine, const AudioOptions& options)
-    : library_(Library::get("music-lstm-portaudio")), engine_(engine) {
+PortAudioOutput::PortAudioOutput(BlockRenderer& renderer, const AudioOptions& options)
+    : library_(Library::get("music-lstm-portaudio")), renderer_(renderer) {
   // The host API: the one asked for, else PortAudio's default; never its JACK host.
   PaHostApiIndex api = -1;
   std::string apis = "JACK";
@@ -112,7 +112,7 @@ PortAudioOutput::PortAudioOutput(AudioEngine& engine, const AudioOptions& option
   const PaDeviceInfo* info = Pa_GetDeviceInfo(device);
 
   context_ = std::make_unique<CallbackContext>();
-  context_->engine = &engine_;
+  context_->renderer = &renderer_;
   context_->stats = &stats_;
   context_->sample_rate = options.sample_rate;
   PaStreamParameters out{};

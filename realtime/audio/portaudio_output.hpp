@@ -24,7 +24,7 @@ class PortAudioOutput final : public AudioOutput {
  public:
   // Opens (not starts) the stream. Throws DeviceError with one line: no audio device, a host API
   // or device that is not there (naming those that are), a rate or buffer size refused.
-  PortAudioOutput(AudioEngine& engine, const AudioOptions& options);
+  PortAudioOutput(BlockRenderer& renderer, const AudioOptions& options);
   ~PortAudioOutput() override;
   PortAudioOutput(const PortAudioOutput&) = delete;
   PortAudioOutput& operator=(const PortAudioOutput&) = delete;
@@ -47,7 +47,7 @@ class PortAudioOutput final : public AudioOutput {
 
  private:
   std::shared_ptr<Library> library_;
-  AudioEngine& engine_;
+  BlockRenderer& renderer_;
   CallbackStats stats_;
   std::unique_ptr<CallbackContext> context_;
   void* stream_ = nullptr;

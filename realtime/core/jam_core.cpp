@@ -15,10 +15,12 @@ JamCore::JamCore(Continuer continuer, const JamSettings& settings, const JamCore
       // Events stamped with their exact frames (no monitoring latency: the host gives frames).
       router_(engine_, RouterOptions{0, 0}),
       jam_(std::move(continuer), settings, options.live),
+      live_(options.live),
+      model_to_block_(options.model_to_block),
       output_channel_(options.performer.model_channel & 0x0F) {
   // The model's events (and clock out) reach MIDI out through the engine's forwarded queue, at
   // the frames they were applied at (the out-latency knob's early copies included).
-  engine_.forward_model.store(true);
+  engine_.forward_model.store(model_to_block_);
   engine_.model_to_synth.store(instrument != nullptr);
   router_.set_listener(&jam_.player_input());
   router_.set_control_keys(&jam_.control_keys());
@@ -30,8 +32,9 @@ JamCore::~JamCore() {
   stop();
 }
 
-void JamCore::start() {
-  jam_.start([this] { return next_block(); });
+void JamCore::start(std::function<std::int64_t()> now) {
+  if (!now) now = [this] { return next_block(); };
+  jam_.start(std::move(now));
 }
 
 void JamCore::stop() {
@@ -43,19 +46,26 @@ void JamCore::push_out(MidiBlock& out, const BlockMidiEvent& e) noexcept {
 }
 
 void JamCore::run_chunk(int frames, std::int64_t start, std::span<const BlockMidiEvent> in,
-                        std::uint32_t offset, MidiBlock& out, float* left, float* right) noexcept {
+                        std::uint32_t offset, MidiBlock& out, float* left, float* right,
+                        std::int64_t steady_ns) noexcept {
   for (const BlockMidiEvent& e : in) {
     const auto at = std::min<std::int64_t>(e.frame - offset, frames - 1);
     router_.on_message_at_frame(e.bytes, std::min<std::size_t>(e.size, 3), start + at);
   }
-  const std::int64_t steady_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                     std::chrono::steady_clock::now().time_since_epoch())
-                                     .count();
+  // Not live: the performer hears the chunk's MIDI in and plans what is due from its first frame,
+  // the model computing here (a render, not real time: rtsan_jam_core runs the core live).
+  if (!live_) jam_.tick(start);
+  if (steady_ns < 0) {
+    steady_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  }
   engine_.process(left ? left : scratch_left_, right ? right : scratch_right_, frames, steady_ns);
-  // The model's events applied in this chunk, in the order applied (by frame).
+  // The model's events applied in this chunk, in the order applied (by frame); with
+  // model_to_block off they stay for the shell's MIDI out.
   std::size_t n = 0;
   SynthEvent f;
-  while (engine_.forwarded().try_pop(f)) {
+  while (model_to_block_ && engine_.forwarded().try_pop(f)) {
     // Channel messages on the channel asked for (clock has none).
     if (f.kind != EventKind::kClock) {
       f.channel = static_cast<std::uint8_t>(output_channel_.load(std::memory_order_relaxed));
@@ -93,8 +103,8 @@ void JamCore::run_chunk(int frames, std::int64_t start, std::span<const BlockMid
 }
 
 void JamCore::process(int frames, const HostTransport& transport,
-                      std::span<const BlockMidiEvent> in, MidiBlock& out, float* left,
-                      float* right) noexcept MLSTM_NONBLOCKING {
+                      std::span<const BlockMidiEvent> in, MidiBlock& out, float* left, float* right,
+                      std::int64_t steady_ns) noexcept MLSTM_NONBLOCKING {
   out.clear();
   frames = std::max(frames, 0);
   const std::int64_t start = next_frame_.load(std::memory_order_relaxed);
@@ -111,9 +121,11 @@ void JamCore::process(int frames, const HostTransport& transport,
     const auto end = static_cast<std::uint32_t>(done + chunk);
     std::size_t last = first;
     while (last < in.size() && (in[last].frame < end || done + chunk == frames)) ++last;
-    run_chunk(chunk, start + done, in.subspan(first, last - first),
-              static_cast<std::uint32_t>(done), out, left ? left + done : nullptr,
-              right ? right + done : nullptr);
+    run_chunk(
+        chunk, start + done, in.subspan(first, last - first), static_cast<std::uint32_t>(done), out,
+        left ? left + done : nullptr, right ? right + done : nullptr,
+        steady_ns < 0 ? -1
+                      : steady_ns + std::int64_t{done} * 1'000'000'000 / engine_.sample_rate());
     first = last;
     done += chunk;
   }

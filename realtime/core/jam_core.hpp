@@ -6,14 +6,18 @@
 // the performer's thread, whose planning is clocked by the frames process() publishes, not by the
 // wall clock: a host that renders faster than real time (a DAW's export) gets the same jam.
 //
+// Two shells drive it: the plugin (plugin/), and the standalone program, whose device callbacks
+// run it through core/core_driver.hpp with its MIDI in gathered into blocks.
+//
 // Threads (as CLAP marks its entry points):
 //   [main-thread]  construction, start(), stop(), the knobs (jam().knobs()), destruction;
 //   [audio-thread] process(): lock-free, allocation-free, never waits; RealtimeSanitizer runs it
-//                  (tests/realtime/rtsan_jam_core.cpp);
+//                  (tests/realtime/rtsan_jam_core.cpp, rtsan_jack_callbacks.cpp);
 //   the performer's thread (start()) and the model's worker are the core's own.
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 
@@ -32,9 +36,14 @@ struct JamCoreOptions {
   // the answer bound) come with it; `performer.buffer_frames` is the host's usual block.
   PerformerOptions performer;
   // Live: the model computes on its worker thread and start() ticks the performer on a thread of
-  // its own. Not live (tests, a deterministic render): tick() before each block computes what is
-  // due, as the offline jam does.
+  // its own. Not live (tests, the offline jam: a deterministic render, not real time): process()
+  // ticks the performer itself once the block's MIDI in is routed, before it renders, and the
+  // model computes there when an answer is first needed.
   bool live = true;
+  // The model's events in process()'s MIDI out (a plugin). Off: they stay in the engine's
+  // forwarded queue for a shell that sends them from a thread of its own (the standalone's MIDI
+  // out, midi/midi_output.hpp), which switches the forwarding on and off itself.
+  bool model_to_block = true;
 };
 
 class JamCore {
@@ -47,21 +56,22 @@ class JamCore {
   JamCore(const JamCore&) = delete;
   JamCore& operator=(const JamCore&) = delete;
 
-  // [main-thread] Live: the performer's thread ticks every 2 ms at the frame the next block
-  // starts. stop() joins it; safe to call twice.
-  void start();
+  // [main-thread] Live: the performer's thread ticks every 2 ms at `now()`, the frame at which an
+  // event queued now would sound: by default the frame the next block starts (a host's MIDI in
+  // comes with the frames of the block it is in). A shell whose MIDI in is stamped from the wall
+  // clock gives its own (CoreDriver::now()). stop() joins it; safe to call twice.
+  void start(std::function<std::int64_t()> now = {});
   void stop();
-  // [main-thread] Not live: before each block, at its first frame (next_block()).
-  void tick() { jam_.tick(next_block()); }
-
   // [audio-thread] One block of `frames`: `in` the player's MIDI (frames within the block, in
   // order), `transport` what the host says of its tempo and position at the block's first frame.
   // `out` is cleared and receives `in` passed through and the model's events due in the block
   // (its notes, program and volume on the model's channel, MIDI clock when the knob is on), in
   // frame order. `left` and `right` (may be null) receive the instrument's sound.
+  // `steady_ns`: when the block began on std::chrono::steady_clock, for the engine's clock (a
+  // device callback knows it; the offline loop gives its frame time); -1: now.
   void process(int frames, const HostTransport& transport, std::span<const BlockMidiEvent> in,
-               MidiBlock& out, float* left = nullptr,
-               float* right = nullptr) noexcept MLSTM_NONBLOCKING;
+               MidiBlock& out, float* left = nullptr, float* right = nullptr,
+               std::int64_t steady_ns = -1) noexcept MLSTM_NONBLOCKING;
 
   // [any thread] The first frame of the next block: the core's time.
   std::int64_t next_block() const noexcept { return next_frame_.load(std::memory_order_acquire); }
@@ -81,7 +91,8 @@ class JamCore {
 
  private:
   void run_chunk(int frames, std::int64_t start, std::span<const BlockMidiEvent> in,
-                 std::uint32_t offset, MidiBlock& out, float* left, float* right) noexcept;
+                 std::uint32_t offset, MidiBlock& out, float* left, float* right,
+                 std::int64_t steady_ns) noexcept;
   void push_out(MidiBlock& out, const BlockMidiEvent& e) noexcept;
 
   SilentInstrument silence_;
@@ -89,6 +100,7 @@ class JamCore {
   InputRouter router_;
   Jam jam_;
   TransportShare transport_;
+  const bool live_, model_to_block_;
   std::atomic<int> output_channel_;
   std::atomic<std::int64_t> next_frame_{0};
   std::atomic<std::uint64_t> out_dropped_{0};

@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "engine/audio_clock.hpp"
+#include "engine/block_renderer.hpp"
 #include "engine/event_scheduler.hpp"
 #include "engine/nonblocking.hpp"
 #include "events/synth_event.hpp"
@@ -36,7 +37,7 @@ struct EngineCounters {
   std::atomic<std::uint64_t> panics{0};
 };
 
-class AudioEngine {
+class AudioEngine final : public BlockRenderer {
  public:
   static constexpr std::size_t kInputCapacity = 8192;
   static constexpr std::size_t kPendingCapacity = 16384;
@@ -78,9 +79,18 @@ class AudioEngine {
   void process(float* left, float* right, int frames,
                std::int64_t steady_ns) noexcept MLSTM_NONBLOCKING;
 
+  // BlockRenderer: what a device or the offline loop runs when the engine plays alone.
+  void render(float* left, float* right, int frames,
+              std::int64_t steady_ns) noexcept MLSTM_NONBLOCKING override {
+    process(left, right, frames, steady_ns);
+  }
+  std::int64_t next_frame() const noexcept override {
+    return static_cast<std::int64_t>(counters_.frames.load(std::memory_order_relaxed));
+  }
+
   const AudioClock& clock() const noexcept { return clock_; }
   const EngineCounters& counters() const noexcept { return counters_; }
-  int sample_rate() const noexcept { return clock_.sample_rate(); }
+  int sample_rate() const noexcept override { return clock_.sample_rate(); }
   std::size_t pending() const noexcept { return pending_.size(); }
 
  private:

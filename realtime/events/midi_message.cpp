@@ -1,5 +1,7 @@
 #include "events/midi_message.hpp"
 
+#include <utility>
+
 namespace mlstm::rt {
 namespace {
 
@@ -107,6 +109,17 @@ int midi_bytes(const SynthEvent& e, unsigned char bytes[3]) noexcept {
   bytes[1] = e.data1 & 0x7F;
   bytes[2] = e.data2 & 0x7F;
   return 3;
+}
+
+void add_counts(InputCounters& into, const InputCounters& from) noexcept {
+  for (auto [to, of] :
+       {std::pair{&into.messages, &from.messages}, std::pair{&into.notes, &from.notes},
+        std::pair{&into.clock, &from.clock}, std::pair{&into.ignored, &from.ignored},
+        std::pair{&into.sysex, &from.sysex}, std::pair{&into.stray_data, &from.stray_data},
+        std::pair{&into.truncated, &from.truncated}, std::pair{&into.bad_data, &from.bad_data},
+        std::pair{&into.dropped, &from.dropped}}) {
+    to->fetch_add(of->load(std::memory_order_relaxed), std::memory_order_relaxed);
+  }
 }
 
 }  // namespace mlstm::rt

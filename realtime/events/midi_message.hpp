@@ -53,4 +53,7 @@ struct InputCounters {
   std::uint64_t malformed() const { return stray_data.load() + truncated.load() + bad_data.load(); }
 };
 
+// Adds `from`'s counts to `into` (a report over two routers' counts).
+void add_counts(InputCounters& into, const InputCounters& from) noexcept;
+
 }  // namespace mlstm::rt

@@ -14,6 +14,7 @@
 #include "engine/audio_engine.hpp"
 #include "engine/nonblocking.hpp"
 #include "events/midi_message.hpp"
+#include "midi/midi_receiver.hpp"
 
 namespace mlstm::rt {
 
@@ -40,7 +41,7 @@ struct RouterOptions {
   int latency_frames = 256;  // one buffer at the default settings
 };
 
-class InputRouter {
+class InputRouter final : public MidiReceiver {
  public:
   using ListenerQueue = SpscQueue<SynthEvent, 8192>;
 
@@ -56,11 +57,11 @@ class InputRouter {
   // [audio-thread] (JACK's MIDI callback; RtMidi's thread on ALSA) A message that arrived at
   // `steady_ns` (std::chrono::steady_clock).
   void on_message(const std::uint8_t* bytes, std::size_t size,
-                  std::int64_t steady_ns) noexcept MLSTM_NONBLOCKING;
+                  std::int64_t steady_ns) noexcept MLSTM_NONBLOCKING override;
   // [audio-thread] (the jam core's process(); the offline path) A message that must sound at
   // exactly `frame`.
   void on_message_at_frame(const std::uint8_t* bytes, std::size_t size,
-                           std::int64_t frame) noexcept MLSTM_NONBLOCKING;
+                           std::int64_t frame) noexcept MLSTM_NONBLOCKING override;
 
   // The performer's copy of the player's events (set before input starts).
   void set_listener(ListenerQueue* listener) noexcept { listener_ = listener; }

@@ -21,8 +21,8 @@ std::string status_text(jack_status_t status) {
 }  // namespace
 
 JackMidiInput::JackMidiInput(const std::string& client, const std::string& port,
-                             InputRouter& router)
-    : router_(router) {
+                             MidiReceiver& receiver)
+    : receiver_(receiver) {
   // Also quiets libjack, which otherwise prints its own lines when no server runs.
   if (!jack_server_running()) {
     throw DeviceError(
@@ -68,7 +68,7 @@ int JackMidiInput::process(jack_nframes_t frames, void* self) noexcept MLSTM_NON
     if (jack_midi_event_get(&event, buffer, i) != 0) continue;
     const auto at_us =
         static_cast<std::int64_t>(jack_frames_to_time(in.client_, cycle_start + event.time));
-    in.router_.on_message(event.buffer, event.size, steady_now_ns + (at_us - jack_now_us) * 1000);
+    in.receiver_.on_message(event.buffer, event.size, steady_now_ns + (at_us - jack_now_us) * 1000);
   }
   return 0;
 }

@@ -8,7 +8,7 @@
 // clock the audio clock reads. RtMidi still serves ALSA, MIDI out and the port lists.
 //
 // The process callback runs on JACK's real-time thread: it reads the port buffer and hands each
-// message to the input router, which never waits.
+// message to its receiver (the input router, or the jam core's input), which never waits.
 
 #include <jack/jack.h>
 
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "engine/nonblocking.hpp"
-#include "midi/input_router.hpp"
+#include "midi/midi_receiver.hpp"
 
 namespace mlstm::rt {
 
@@ -25,7 +25,7 @@ class JackMidiInput {
  public:
   // Opens the JACK client `client` with one MIDI input port `port`, active at once. Throws
   // DeviceError (no server, a name taken).
-  JackMidiInput(const std::string& client, const std::string& port, InputRouter& router);
+  JackMidiInput(const std::string& client, const std::string& port, MidiReceiver& receiver);
   ~JackMidiInput();
   JackMidiInput(const JackMidiInput&) = delete;
   JackMidiInput& operator=(const JackMidiInput&) = delete;
@@ -47,7 +47,7 @@ class JackMidiInput {
   static int process(jack_nframes_t frames, void* self) noexcept MLSTM_NONBLOCKING;
   static void on_shutdown(void* self) noexcept;
 
-  InputRouter& router_;
+  MidiReceiver& receiver_;
   jack_client_t* client_ = nullptr;
   jack_port_t* port_ = nullptr;
   std::atomic<bool> server_lost_{false};

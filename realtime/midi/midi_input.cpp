@@ -12,13 +12,13 @@ void on_rtmidi_message(double, std::vector<unsigned char>* message, void* user) 
   const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                        std::chrono::steady_clock::now().time_since_epoch())
                        .count();
-  static_cast<InputRouter*>(user)->on_message(message->data(), message->size(), now);
+  static_cast<MidiReceiver*>(user)->on_message(message->data(), message->size(), now);
 }
 
 }  // namespace
 
-MidiInput::MidiInput(const MidiInputOptions& options, InputRouter& router)
-    : options_(options), router_(router), system_(resolve_midi_system(options.system)) {
+MidiInput::MidiInput(const MidiInputOptions& options, MidiReceiver& receiver)
+    : options_(options), receiver_(receiver), system_(resolve_midi_system(options.system)) {
   if (options_.virtual_port) port_name_ = options_.port.empty() ? "in" : options_.port;
   if (system_ == MidiSystem::kJack) {
     open_jack();
@@ -62,14 +62,14 @@ MidiInput::~MidiInput() {
 void MidiInput::open_jack() {
   // A virtual port is our port under the name asked for; a named one is "in", connected to it.
   jack_ = std::make_unique<JackMidiInput>(options_.client,
-                                          options_.virtual_port ? port_name_ : "in", router_);
+                                          options_.virtual_port ? port_name_ : "in", receiver_);
 }
 
 void MidiInput::open_alsa() {
   in_ = make_midi_in(system_, options_.client, errors_);
   // Sysex, clock and active sensing come through so they are counted, not silently dropped.
   in_->ignoreTypes(false, false, false);
-  in_->setCallback(on_rtmidi_message, &router_);
+  in_->setCallback(on_rtmidi_message, &receiver_);
   if (options_.virtual_port) {
     in_->openVirtualPort(port_name_);
     if (const std::string e = errors_.take(); !e.empty()) {

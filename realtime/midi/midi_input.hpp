@@ -1,8 +1,8 @@
 #pragma once
 // MIDI in: a port opened by number or name, or a virtual port that a keyboard or a DAW connects
 // to. On JACK our own libjack client keeps each event's frame (jack_midi_input.hpp says why); on
-// ALSA, RtMidi. Either hands every message to the input router from its own thread (JACK's
-// process thread, RtMidi's input thread), and the router never waits.
+// ALSA, RtMidi. Either hands every message to its receiver (midi/midi_receiver.hpp) from its own
+// thread (JACK's process thread, RtMidi's input thread), and the receiver never waits.
 //
 // A port that disappears mid-session is noticed by check_connection() (the session calls it every
 // half second), said once, and reopened when a port of that name returns; the session runs on.
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "midi/input_router.hpp"
 #include "midi/jack_midi_input.hpp"
+#include "midi/midi_receiver.hpp"
 #include "midi/midi_system.hpp"
 
 namespace mlstm::rt {
@@ -28,7 +28,7 @@ class MidiInput {
  public:
   // Opens the port. Throws DeviceError with one line (no MIDI system, no such port: the ports
   // there are).
-  MidiInput(const MidiInputOptions& options, InputRouter& router);
+  MidiInput(const MidiInputOptions& options, MidiReceiver& receiver);
   ~MidiInput();
   MidiInput(const MidiInput&) = delete;
   MidiInput& operator=(const MidiInput&) = delete;
@@ -50,7 +50,7 @@ class MidiInput {
   bool connect();
 
   MidiInputOptions options_;
-  InputRouter& router_;
+  MidiReceiver& receiver_;
   MidiSystem system_;
   std::unique_ptr<JackMidiInput> jack_;
   RtMidiErrors errors_;

@@ -28,10 +28,10 @@ class Jam {
   Jam(const Jam&) = delete;
   Jam& operator=(const Jam&) = delete;
 
-  // Where the player's events go: the input router's listener (SessionOptions::listener).
+  // Where the player's events go: the input router's listener (the jam core's router).
   InputRouter::ListenerQueue& player_input() { return player_input_; }
   // The keys bound to knobs and actions, which the router keeps from the synthesizer
-  // (SessionOptions::control_keys); the performer keeps them up to date.
+  // (the jam core's router); the performer keeps them up to date.
   const ControlKeys& control_keys() const { return control_keys_; }
 
   // One continuation of a plain scale with the jam's settings, so that the first real answer does

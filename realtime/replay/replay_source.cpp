@@ -50,11 +50,11 @@ double ReplaySource::duration() const {
   return start_delay_ + (messages_.empty() ? 0.0 : messages_.back().seconds);
 }
 
-void ReplaySource::start(InputRouter& router) {
+void ReplaySource::start(MidiReceiver& receiver) {
   stop();
   stop_ = false;
   finished_ = false;
-  thread_ = std::thread([this, &router] {
+  thread_ = std::thread([this, &receiver] {
     using Clock = std::chrono::steady_clock;
     const auto origin = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                            std::chrono::duration<double>(start_delay_));
@@ -69,7 +69,7 @@ void ReplaySource::start(InputRouter& router) {
       const auto now =
           std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
               .count();
-      router.on_message(m.bytes, m.size, now);
+      receiver.on_message(m.bytes, m.size, now);
     }
     finished_ = true;
   });
@@ -80,12 +80,12 @@ void ReplaySource::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void ReplaySource::feed_until(InputRouter& router, std::int64_t block_end, int sample_rate) {
+void ReplaySource::feed_until(MidiReceiver& receiver, std::int64_t block_end, int sample_rate) {
   while (next_ < messages_.size()) {
     const TimedMessage& m = messages_[next_];
     const auto frame = std::llround((start_delay_ + m.seconds) * sample_rate);
     if (frame >= block_end) break;
-    router.on_message_at_frame(m.bytes, m.size, frame);
+    receiver.on_message_at_frame(m.bytes, m.size, frame);
     ++next_;
   }
   if (next_ == messages_.size()) finished_ = true;

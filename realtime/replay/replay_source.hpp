@@ -1,15 +1,15 @@
 #pragma once
 // A MIDI file fed into a session as if it were played on a keyboard: its notes and pedal events
-// become raw MIDI messages handed to the input router at their times, in real time on a thread of
-// its own (like a MIDI input callback), or block by block on the offline path.
+// become raw MIDI messages handed to a receiver (midi/midi_receiver.hpp) at their times, in real
+// time on a thread of its own (like a MIDI input callback), or block by block on the offline path.
 
 #include <atomic>
 #include <cstdint>
 #include <thread>
 #include <vector>
 
-#include "midi/input_router.hpp"
 #include "midi/midi_file.hpp"
+#include "midi/midi_receiver.hpp"
 
 namespace mlstm::rt {
 
@@ -30,14 +30,14 @@ class ReplaySource {
   ReplaySource(const ReplaySource&) = delete;
   ReplaySource& operator=(const ReplaySource&) = delete;
 
-  // Real time: a thread sleeps until each message's time and hands it to `router`.
-  void start(InputRouter& router);
+  // Real time: a thread sleeps until each message's time and hands it to `receiver`.
+  void start(MidiReceiver& receiver);
   void stop();
   bool finished() const { return finished_.load(); }
 
-  // Offline: hands `router` every message due before `block_end` that it has not had yet, stamped
+  // Offline: hands `receiver` every message due before `block_end` that it has not had yet, stamped
   // with its exact frame.
-  void feed_until(InputRouter& router, std::int64_t block_end, int sample_rate);
+  void feed_until(MidiReceiver& receiver, std::int64_t block_end, int sample_rate);
 
   // Seconds from the start to the last message, the start delay included.
   double duration() const;

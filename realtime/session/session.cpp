@@ -52,18 +52,27 @@ Session::Session(const SessionOptions& options) : options_(options) {
       soundfont, FluidOptions{.sample_rate = options_.audio.sample_rate,
                               .gain = options_.gain,
                               .polyphony = options_.polyphony});
-  engine_ = std::make_unique<AudioEngine>(*instrument_, options_.audio.sample_rate);
+  if (options_.jam_core) {
+    core_ = options_.jam_core(*instrument_);
+    driver_ = std::make_unique<CoreDriver>(*core_, options_.audio.block_frames);
+    engine_ = &core_->engine();
+    input_ = driver_.get();
+    renderer_ = driver_.get();
+  } else {
+    own_engine_ = std::make_unique<AudioEngine>(*instrument_, options_.audio.sample_rate);
+    router_ = std::make_unique<InputRouter>(
+        *own_engine_, RouterOptions{.player_channel = options_.player.channel,
+                                    .latency_frames = options_.audio.block_frames});
+    engine_ = own_engine_.get();
+    input_ = router_.get();
+    renderer_ = own_engine_.get();
+  }
   engine_->model_to_synth = options_.model_to_synth;
-  router_ = std::make_unique<InputRouter>(
-      *engine_, RouterOptions{.player_channel = options_.player.channel,
-                              .latency_frames = options_.audio.block_frames});
-  router_->set_listener(options_.listener);
-  router_->set_control_keys(options_.control_keys);
   if (options_.replay) {
     const MidiFile file = read_midi_file(*options_.replay);
     replay_ = std::make_unique<ReplaySource>(replay_messages(file), options_.replay_delay_seconds);
   }
-  if (options_.midi_in) midi_in_ = std::make_unique<MidiInput>(*options_.midi_in, *router_);
+  if (options_.midi_in) midi_in_ = std::make_unique<MidiInput>(*options_.midi_in, *input_);
   if (options_.midi_out) midi_out_ = std::make_unique<MidiOutput>(*options_.midi_out, *engine_);
   if (options_.record) {
     recorder_ = std::make_unique<Recorder>(
@@ -94,9 +103,19 @@ void Session::queue_voice_setup() {
   }
 }
 
+void Session::set_input_latency(int frames) {
+  if (router_) router_->set_latency_frames(frames);
+  if (driver_) driver_->set_latency_frames(frames);
+}
+
+RouterOptions Session::router_options() const {
+  return {.player_channel = options_.player.channel,
+          .latency_frames = router_ ? router_->latency_frames() : driver_->latency_frames()};
+}
+
 void Session::start() {
-  audio_ = open_audio_output(*engine_, options_.audio);
-  router_->set_latency_frames(audio_->block_frames());
+  audio_ = open_audio_output(*renderer_, options_.audio);
+  set_input_latency(audio_->block_frames());
   if (options_.capture_wav)
     capture_ = std::make_unique<AudioCapture>(*engine_, *options_.capture_wav);
   if (recorder_) recorder_->start();
@@ -105,7 +124,9 @@ void Session::start() {
   audio_->start();
   started_ = true;
   last_progress_ = std::chrono::steady_clock::now();
-  if (replay_) replay_->start(*router_);
+  if (replay_) replay_->start(*input_);
+  // The performer plans on the time line of the player's stamped MIDI in.
+  if (core_) core_->start([driver = driver_.get()] { return driver->now(); });
 }
 
 bool Session::callbacks_alive() {
@@ -134,6 +155,7 @@ std::string Session::poll(bool& audio_lost) {
 void Session::stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (core_) core_->stop();
   if (replay_) replay_->stop();
   // What must not be lost first: the recording and the captured audio, before anything that
   // talks to a server that may be gone.
@@ -166,8 +188,8 @@ OfflineResult Session::render_offline(const std::filesystem::path& wav, double s
   OfflineHooks hooks;
   std::int64_t rendered = 0;
   hooks.before_block = [&](std::int64_t start, std::int64_t end) {
-    if (replay_) replay_->feed_until(*router_, end, rate);
-    if (extras.before_block) extras.before_block(start);
+    (void)start;  // the replay hands over what is due before the block's end
+    if (replay_) replay_->feed_until(*input_, end, rate);
   };
   hooks.after_block = [&](std::int64_t end) {
     rendered = end;
@@ -183,7 +205,7 @@ OfflineResult Session::render_offline(const std::filesystem::path& wav, double s
       return over_at >= 0 && rendered >= over_at + std::llround(tail_seconds * rate);
     };
   }
-  const OfflineResult result = run_offline(*engine_, total, block_frames, hooks, writer.get());
+  const OfflineResult result = run_offline(*renderer_, total, block_frames, hooks, writer.get());
   if (writer) writer->finish();
   stopped_ = true;
   if (recorder_ && !recorder_->save()) {
@@ -222,14 +244,14 @@ std::string Session::switch_midi_input(const MidiInputOptions& options) {
   const std::optional<MidiInputOptions> old = options_.midi_in;
   midi_in_.reset();
   try {
-    midi_in_ = std::make_unique<MidiInput>(options, *router_);
+    midi_in_ = std::make_unique<MidiInput>(options, *input_);
     options_.midi_in = options;
     return {};
   } catch (const std::exception& e) {
     std::string error = e.what();
     if (old) {
       try {
-        midi_in_ = std::make_unique<MidiInput>(*old, *router_);
+        midi_in_ = std::make_unique<MidiInput>(*old, *input_);
       } catch (const std::exception& again) {
         error += std::string("; the old input did not reopen either: ") + again.what();
       }
@@ -251,13 +273,13 @@ std::string Session::switch_audio_device(const std::string& device) {
   audio_.reset();
   std::string error;
   try {
-    audio_ = open_audio_output(*engine_, next);
+    audio_ = open_audio_output(*renderer_, next);
     audio_->start();
     options_.audio = next;
   } catch (const std::exception& e) {
     error = e.what();
     try {
-      audio_ = open_audio_output(*engine_, options_.audio);
+      audio_ = open_audio_output(*renderer_, options_.audio);
       audio_->start();
     } catch (const std::exception& again) {
       error += std::string("; the old device did not reopen either: ") + again.what();
@@ -285,7 +307,12 @@ std::string Session::describe() const {
 
 SessionReport Session::report() const {
   SessionReport r;
-  const InputCounters& in = router_->counters();
+  InputCounters in;
+  if (driver_) {
+    driver_->add_counts(in);
+  } else {
+    add_counts(in, router_->counters());
+  }
   r.messages = in.messages;
   r.notes_in = in.notes;
   r.clock_in = in.clock;

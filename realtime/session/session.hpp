@@ -1,7 +1,9 @@
 #pragma once
 // A session wires the real-time parts: the instrument and the audio engine, the audio device (or
 // the offline loop), MIDI in (a port or a replayed file), MIDI out, the recorder and the audio
-// capture. `music-lstm play` and `listen` run one; the jam adds the performer on top.
+// capture. `music-lstm play` and `listen` run one around the audio engine alone. The jam runs one
+// around the jam core (core/jam_core.hpp), as a plugin host runs the plugin: the devices drive
+// its process() through core/core_driver.hpp, and its engine is the session's.
 
 #include <chrono>
 #include <cstdint>
@@ -15,6 +17,8 @@
 #include "audio/audio_capture.hpp"
 #include "audio/audio_output.hpp"
 #include "audio/offline_driver.hpp"
+#include "core/core_driver.hpp"
+#include "core/jam_core.hpp"
 #include "engine/audio_engine.hpp"
 #include "midi/input_router.hpp"
 #include "midi/midi_input.hpp"
@@ -48,16 +52,13 @@ struct SessionOptions {
   std::optional<std::filesystem::path> record;
   double record_every_seconds = 2.0;
   std::optional<std::filesystem::path> capture_wav;  // real time only: the offline path writes one
-  // The performer's copy of the player's events (the jam); set before any input arrives.
-  InputRouter::ListenerQueue* listener = nullptr;
-  // The keys bound to knobs and actions (the jam's): the player's input passes them to the
-  // listener alone.
-  const ControlKeys* control_keys = nullptr;
+  // The jam: makes the jam core around the session's instrument (the session owns it, and its
+  // devices and MIDI in drive it). Empty for `play` and `listen`: the engine plays alone.
+  std::function<std::unique_ptr<JamCore>(Instrument& instrument)> jam_core = {};
 };
 
-// What the jam adds to the offline loop: its performer's tick before each block, and when to end.
+// What the jam adds to the offline loop: when to end.
 struct OfflineExtras {
-  std::function<void(std::int64_t block_start)> before_block = {};
   // With `seconds` 0: true once the music is over (checked after each block, after the replay).
   std::function<bool(std::int64_t block_end)> finished = {};
   double max_seconds = 3600.0;  // with `finished`: the run ends here whatever it says
@@ -89,12 +90,14 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Real time: opens the audio device and starts everything. Throws DeviceError, WavError.
+  // Real time: opens the audio device and starts everything, the jam core's performer last.
+  // Throws DeviceError, WavError.
   void start();
   // Every ~100 ms from the main thread: returns lines to print (a MIDI port that went away or came
   // back, the audio device that stopped). Sets `audio_lost` when the audio stream ended.
   std::string poll(bool& audio_lost);
-  // Stops and saves (the recording, the captured audio). Safe to call twice.
+  // Stops (the jam core's performer first) and saves (the recording, the captured audio). Safe to
+  // call twice.
   void stop();
 
   // Offline: replays (if any) and renders `seconds` of audio (0: to the end of the replay plus
@@ -128,16 +131,28 @@ class Session {
   SessionReport report() const;
 
   AudioEngine& engine() { return *engine_; }
-  InputRouter& router() { return *router_; }
+  // The jam's core; null for `play` and `listen`.
+  JamCore* core() { return core_.get(); }
+  // Another router of the player's on the same terms as the session's MIDI in (the panel's
+  // keyboard): the player's channel, and one device block of latency once started.
+  RouterOptions router_options() const;
 
  private:
   void queue_voice_setup();
   bool callbacks_alive();
+  void set_input_latency(int frames);
 
   SessionOptions options_;
   std::unique_ptr<FluidInstrument> instrument_;
-  std::unique_ptr<AudioEngine> engine_;
+  // The jam: the core (its engine is engine_) and its driver, which the devices run and MIDI in
+  // feeds. Otherwise: an engine of the session's own and its router.
+  std::unique_ptr<JamCore> core_;
+  std::unique_ptr<CoreDriver> driver_;
+  std::unique_ptr<AudioEngine> own_engine_;
   std::unique_ptr<InputRouter> router_;
+  AudioEngine* engine_ = nullptr;
+  MidiReceiver* input_ = nullptr;      // where MIDI in and the replay hand the player's messages
+  BlockRenderer* renderer_ = nullptr;  // what the audio device and the offline loop run
   std::unique_ptr<ReplaySource> replay_;
   std::unique_ptr<MidiInput> midi_in_;
   std::unique_ptr<MidiOutput> midi_out_;

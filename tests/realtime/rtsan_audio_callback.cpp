@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   engine.capture_audio = true;
   CallbackStats stats;
   CallbackContext context;
-  context.engine = &engine;
+  context.renderer = &engine;
   context.stats = &stats;
   InputRouter router(engine, {});
 

@@ -1,9 +1,12 @@
-// The standalone program's JACK callbacks under RealtimeSanitizer (issue 34): the audio output's
-// process callback (JackAudioOutput::process: the engine and FluidSynth on JACK's port buffers)
-// and the MIDI input's (JackMidiInput::process, with InputRouter::on_message for each event), on
-// a real JACK server (the dummy backend, started here under a name of its own), while a client of
-// this test plays dense MIDI into the input port: chords, runs, the pedal, malformed messages.
-// Any allocation, lock or system call inside a callback ends the process with RTSan's report.
+// The standalone jam's JACK callbacks under RealtimeSanitizer (issue 34), wired as the session
+// wires them: the audio output's process callback (JackAudioOutput::process, which runs the jam
+// core through its driver: CoreDriver::render, JamCore::process, the engine and FluidSynth on
+// JACK's port buffers) and the MIDI input's (JackMidiInput::process, with CoreDriver::on_message
+// for each event), on a real JACK server (the dummy backend, started here under a name of its
+// own), while a client of this test plays phrases of dense MIDI into the input port (chords,
+// runs, the pedal, malformed messages) and the core's performer and a stand-in model answer in
+// the rests. Any allocation, lock or system call inside a callback ends the process with RTSan's
+// report.
 //
 // With --canary, the instrument allocates in apply(): RTSan must report it from inside the
 // audio output's callback, so the test above cannot pass by having no sanitizer or an unmarked
@@ -26,6 +29,7 @@
 #include <thread>
 
 #include "audio/jack_audio_output.hpp"
+#include "core/core_driver.hpp"
 #include "midi/jack_midi_input.hpp"
 #include "midi/midi_system.hpp"
 #include "synth/fluid_instrument.hpp"
@@ -35,6 +39,22 @@ namespace {
 using namespace mlstm::rt;
 
 constexpr const char* kServer = "mlstm-rtsan-jack";
+// The keyboard plays for kPhraseCycles JACK cycles (256 frames), then rests as long.
+constexpr std::uint64_t kPhraseCycles = 280;
+
+// The model: a stand-in that takes a few milliseconds (LibTorch cannot be built with clang-22;
+// the audio thread sees only the answers' events, whatever made them).
+std::vector<mlstm::NoteFeatures> stand_in(std::span<const mlstm::NoteFeatures> context,
+                                          const mlstm::SearchSettings& s) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  std::vector<mlstm::NoteFeatures> out;
+  int pitch = context.back().pitch;
+  for (int i = 0; i < s.length; ++i) {
+    pitch = 48 + (pitch + 5 + i % 3) % 36;
+    out.push_back({pitch, i % 4 == 0 ? 0.0 : 0.09, 0.12, 60 + i % 40});
+  }
+  return out;
+}
 
 // FluidSynth, or with --canary the same with an allocation in apply() (on the audio thread).
 class CanaryInstrument final : public Instrument {
@@ -66,14 +86,16 @@ struct Keyboard {
     void* buffer = jack_port_get_buffer(k.port, frames);
     jack_midi_clear_buffer(buffer);
     if (jack_port_connected(k.port) == 0) return 0;  // counted from the first cycle it reaches us
-    const int key = 36 + static_cast<int>(k.cycle % 48);
+    const std::uint64_t phase = k.cycle++ % (2 * kPhraseCycles);
+    if (phase > kPhraseCycles) return 0;  // the rest, for the model to answer in
+    const int key = 36 + static_cast<int>(phase % 48);
     // A chord of four on, the last cycle's off, a pedal now and then, a malformed message; in
     // the order of their frames, as JACK takes them (a write that fails is not counted).
     std::uint64_t written = 0;
     auto write = [&](jack_nframes_t frame, const jack_midi_data_t* data, std::size_t size) {
       written += jack_midi_event_write(buffer, frame, data, size) == 0 ? 1 : 0;
     };
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 4 && phase < kPhraseCycles; ++i) {
       const jack_midi_data_t on[3] = {0x90, static_cast<jack_midi_data_t>(key + 3 * i), 96};
       write(static_cast<jack_nframes_t>(i * 7), on, 3);
     }
@@ -81,14 +103,16 @@ struct Keyboard {
       const jack_midi_data_t off[3] = {0x80, static_cast<jack_midi_data_t>(key + 3 * i - 1), 0};
       write(static_cast<jack_nframes_t>(40 + i * 7), off, 3);
     }
-    if (k.cycle % 20 == 0) {
+    if (phase % 20 == 0) {
       const jack_midi_data_t pedal[3] = {
-          0xB0, 64, static_cast<jack_midi_data_t>(k.cycle % 40 == 0 ? 127 : 0)};
+          0xB0, 64,
+          static_cast<jack_midi_data_t>(phase % 40 == 0 && phase < kPhraseCycles ? 127 : 0)};
       write(80, pedal, 3);
     }
-    const jack_midi_data_t bad[2] = {0x90, 60};
-    write(90, bad, 2);
-    ++k.cycle;
+    if (phase < kPhraseCycles) {
+      const jack_midi_data_t bad[2] = {0x90, 60};
+      write(90, bad, 2);
+    }
     k.sent.fetch_add(written, std::memory_order_relaxed);
     return 0;
   }
@@ -151,13 +175,22 @@ int main(int argc, char** argv) {
   {
     FluidInstrument synth(*sf2, {});
     CanaryInstrument allocating(synth);
-    AudioEngine engine(canary ? static_cast<Instrument&>(allocating) : synth, 48000);
-    InputRouter router(engine, {});
+    JamCoreOptions options;
+    options.performer.sample_rate = 48000;
+    options.performer.model_channel = 1;
+    options.performer.context_notes = 10;
+    options.performer.buffer_frames = 256;
+    options.model_to_block = false;  // as the session runs it
+    JamCore core(stand_in, JamSettings{}, options,
+                 canary ? static_cast<Instrument*>(&allocating) : &synth);
+    CoreDriver driver(core, 256);
     AudioOptions audio;
     audio.host_api = "JACK";
-    JackAudioOutput output(engine, audio);
-    JackMidiInput input("music-lstm", "in", router);
+    JackAudioOutput output(driver, audio);
+    JackMidiInput input("music-lstm", "in", driver);
     output.start();
+    driver.set_latency_frames(output.block_frames());
+    core.start([&driver] { return driver.now(); });
 
     Keyboard keyboard;
     keyboard.client = jack_client_open("rtsan-keyboard", JackNoStartServer, nullptr);
@@ -170,24 +203,33 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     jack_deactivate(keyboard.client);
     jack_client_close(keyboard.client);
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // the last answer plays
+    core.stop();
     output.stop();
 
-    const InputCounters& in = router.counters();
-    const auto& c = engine.counters();
+    InputCounters in;
+    driver.add_counts(in);
+    const auto& c = core.engine().counters();
+    const auto answers = core.jam().performer().counters().answers.load();
     std::printf(
         "%.0f s on a dummy JACK server: %llu MIDI events sent, %llu messages (%llu notes, %llu "
-        "malformed, %llu dropped) heard by the router, "
+        "malformed, %llu dropped) heard by the jam core, %llu answers, "
         "%llu events applied by the audio callback%s\n",
         seconds, static_cast<unsigned long long>(keyboard.sent.load()),
         static_cast<unsigned long long>(in.messages.load()),
         static_cast<unsigned long long>(in.notes.load()),
         static_cast<unsigned long long>(in.malformed()),
         static_cast<unsigned long long>(in.dropped.load()),
+        static_cast<unsigned long long>(answers),
         static_cast<unsigned long long>(c.events_applied.load()),
         canary ? " (the canary: RealtimeSanitizer must have reported above)"
                : "; no RealtimeSanitizer report");
     if (in.notes.load() == 0 || c.events_applied.load() == 0) {
       std::printf("FAIL: the callbacks never ran\n");
+      code = 1;
+    }
+    if (!canary && answers < 2) {
+      std::printf("FAIL: the jam core did not answer the phrases (a test that proves nothing)\n");
       code = 1;
     }
     if (in.messages.load() != keyboard.sent.load() || in.dropped.load() != 0) {

@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   engine.capture_audio = true;
   CallbackStats stats;
   CallbackContext context;
-  context.engine = &engine;
+  context.renderer = &engine;
   context.stats = &stats;
   Jam jam(stand_in, JamSettings{}, true);
   InputRouter router(engine, {.latency_frames = kBlock});

@@ -83,7 +83,6 @@ class JamCoreTest : public ::testing::Test {
       t.beat = beat;
       t.bar_start_beat = std::floor(beat / beats_per_bar_) * beats_per_bar_;
       t.beats_per_bar = beats_per_bar_;
-      core_.tick();
       core_.process(block, t, in, out);
       std::uint32_t last = 0;
       for (const BlockMidiEvent& e : out.events()) {
