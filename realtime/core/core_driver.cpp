@@ -28,17 +28,7 @@ void CoreDriver::on_message_at_frame(const std::uint8_t* bytes, std::size_t size
     // A block carries three bytes a message: a longer one is sysex or malformed, which the
     // router would only count. It is judged and counted here the same way.
     counted_.messages.fetch_add(1, std::memory_order_relaxed);
-    switch (classify_midi_message(bytes, size).kind) {
-      case MessageClass::kSysex:
-        counted_.sysex.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case MessageClass::kStrayData:
-        counted_.stray_data.fetch_add(1, std::memory_order_relaxed);
-        break;
-      default:
-        counted_.bad_data.fetch_add(1, std::memory_order_relaxed);
-        break;
-    }
+    counted_.count_unrouted(classify_midi_message(bytes, size).kind);
     return;
   }
   Stamped m;

@@ -111,6 +111,30 @@ int midi_bytes(const SynthEvent& e, unsigned char bytes[3]) noexcept {
   return 3;
 }
 
+void InputCounters::count_unrouted(MessageClass kind) noexcept {
+  switch (kind) {
+    case MessageClass::kChannel:
+    case MessageClass::kClock:
+      return;
+    case MessageClass::kIgnored:
+      ignored.fetch_add(1, std::memory_order_relaxed);
+      return;
+    case MessageClass::kSysex:
+      sysex.fetch_add(1, std::memory_order_relaxed);
+      return;
+    case MessageClass::kStrayData:
+      stray_data.fetch_add(1, std::memory_order_relaxed);
+      return;
+    case MessageClass::kTruncated:
+      truncated.fetch_add(1, std::memory_order_relaxed);
+      return;
+    case MessageClass::kEmpty:
+    case MessageClass::kBadData:
+      bad_data.fetch_add(1, std::memory_order_relaxed);
+      return;
+  }
+}
+
 void add_counts(InputCounters& into, const InputCounters& from) noexcept {
   for (auto [to, of] :
        {std::pair{&into.messages, &from.messages}, std::pair{&into.notes, &from.notes},

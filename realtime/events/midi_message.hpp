@@ -51,6 +51,9 @@ struct InputCounters {
   std::atomic<std::uint64_t> bad_data{0};  // includes empty messages
   std::atomic<std::uint64_t> dropped{0};   // a queue to the audio thread was full
   std::uint64_t malformed() const { return stray_data.load() + truncated.load() + bad_data.load(); }
+  // Counts a message that is not routed (ignored, sysex or malformed) under its class; channel
+  // and clock messages are the router's to count.
+  void count_unrouted(MessageClass kind) noexcept;
 };
 
 // Adds `from`'s counts to `into` (a report over two routers' counts).

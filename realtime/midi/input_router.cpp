@@ -23,20 +23,12 @@ void InputRouter::on_message_at_frame(const std::uint8_t* bytes, std::size_t siz
       counters_.clock.fetch_add(1, std::memory_order_relaxed);
       return;
     case MessageClass::kIgnored:
-      counters_.ignored.fetch_add(1, std::memory_order_relaxed);
-      return;
     case MessageClass::kSysex:
-      counters_.sysex.fetch_add(1, std::memory_order_relaxed);
-      return;
     case MessageClass::kStrayData:
-      counters_.stray_data.fetch_add(1, std::memory_order_relaxed);
-      return;
     case MessageClass::kTruncated:
-      counters_.truncated.fetch_add(1, std::memory_order_relaxed);
-      return;
     case MessageClass::kEmpty:
     case MessageClass::kBadData:
-      counters_.bad_data.fetch_add(1, std::memory_order_relaxed);
+      counters_.count_unrouted(m.kind);
       return;
   }
   SynthEvent e;

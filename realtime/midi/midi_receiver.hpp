@@ -1,7 +1,7 @@
 #pragma once
 // Where a MIDI source (RtMidi's thread, JACK's MIDI callback, the replay source) hands the
 // player's messages: the input router, which stamps and routes them to the audio engine itself
-// (play, listen), or the jam core's input (core/core_input.hpp), which stamps them and queues them
+// (play, listen), or the jam core's input (core/core_driver.hpp), which stamps them and queues them
 // for the core's process() (the jam). One source per receiver: its queues have one producer.
 
 #include <cstddef>

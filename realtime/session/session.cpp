@@ -187,8 +187,8 @@ OfflineResult Session::render_offline(const std::filesystem::path& wav, double s
   if (!wav.empty()) writer = std::make_unique<WavWriter>(wav, rate);
   OfflineHooks hooks;
   std::int64_t rendered = 0;
-  hooks.before_block = [&](std::int64_t start, std::int64_t end) {
-    (void)start;  // the replay hands over what is due before the block's end
+  // The replay hands over what is due before the block's end.
+  hooks.before_block = [&](std::int64_t, std::int64_t end) {
     if (replay_) replay_->feed_until(*input_, end, rate);
   };
   hooks.after_block = [&](std::int64_t end) {

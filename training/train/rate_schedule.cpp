@@ -35,15 +35,30 @@ class PlateauRate final : public RateSchedule {
   const TrainConfig& t_;
 };
 
-// The last cooldown_epochs epochs: linear to zero over their steps, from the rate the schedule
-// reached (the first step at that rate, the last at 1/n of it).
-class Cooldown final : public RateSchedule {
+// A layer over another schedule: what it does not change, the inner one decides.
+class RateLayer : public RateSchedule {
  public:
-  Cooldown(std::unique_ptr<RateSchedule> inner, const TrainConfig& t)
-      : inner_(std::move(inner)), t_(t), first_(t.epochs - t.cooldown_epochs) {}
+  explicit RateLayer(std::unique_ptr<RateSchedule> inner) : inner_(std::move(inner)) {}
   void epoch_begins(RunState& st) const override { inner_->epoch_begins(st); }
   double step_rate(RunState& st, std::int64_t batches) const override {
-    const double rate = inner_->step_rate(st, batches);
+    return inner_->step_rate(st, batches);
+  }
+  void epoch_ends(RunState& st, bool improved, bool may_change) const override {
+    inner_->epoch_ends(st, improved, may_change);
+  }
+
+ protected:
+  std::unique_ptr<RateSchedule> inner_;
+};
+
+// The last cooldown_epochs epochs: linear to zero over their steps, from the rate the schedule
+// reached (the first step at that rate, the last at 1/n of it).
+class Cooldown final : public RateLayer {
+ public:
+  Cooldown(std::unique_ptr<RateSchedule> inner, const TrainConfig& t)
+      : RateLayer(std::move(inner)), t_(t), first_(t.epochs - t.cooldown_epochs) {}
+  double step_rate(RunState& st, std::int64_t batches) const override {
+    const double rate = RateLayer::step_rate(st, batches);
     if (!cooling(st.epoch)) return rate;
     if (st.cooldown_from == 0.0) st.cooldown_from = st.lr;
     const std::int64_t steps = static_cast<std::int64_t>(t_.cooldown_epochs) * batches;
@@ -54,36 +69,30 @@ class Cooldown final : public RateSchedule {
   // In the cooldown the rate is its own (a decay at the end of the epoch before it counts: the
   // cooldown starts from the rate the schedule reached).
   void epoch_ends(RunState& st, bool improved, bool may_change) const override {
-    inner_->epoch_ends(st, improved, may_change && !cooling(st.epoch));
+    RateLayer::epoch_ends(st, improved, may_change && !cooling(st.epoch));
   }
 
  private:
   bool cooling(int epoch) const { return t_.cooldown_epochs > 0 && epoch >= first_; }
-  std::unique_ptr<RateSchedule> inner_;
   const TrainConfig& t_;
   const int first_;
 };
 
 // After a resume without Adam's moments: the rate rises linearly over kFreshMomentsWarmup steps,
 // since Adam's first steps from zero moments move every weight by about the rate.
-class FreshMomentsWarmup final : public RateSchedule {
+class FreshMomentsWarmup final : public RateLayer {
  public:
   FreshMomentsWarmup(std::unique_ptr<RateSchedule> inner, std::int64_t until)
-      : inner_(std::move(inner)), until_(until) {}
-  void epoch_begins(RunState& st) const override { inner_->epoch_begins(st); }
+      : RateLayer(std::move(inner)), until_(until) {}
   double step_rate(RunState& st, std::int64_t batches) const override {
-    const double rate = inner_->step_rate(st, batches);
+    const double rate = RateLayer::step_rate(st, batches);
     if (st.step >= until_) return rate;
     const double done =
         1.0 - static_cast<double>(until_ - st.step) / static_cast<double>(kFreshMomentsWarmup + 1);
     return rate * done;
   }
-  void epoch_ends(RunState& st, bool improved, bool may_change) const override {
-    inner_->epoch_ends(st, improved, may_change);
-  }
 
  private:
-  std::unique_ptr<RateSchedule> inner_;
   const std::int64_t until_;
 };
 
