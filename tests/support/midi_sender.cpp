@@ -43,11 +43,14 @@ struct Sender {
   double rate = 48000;
   std::atomic<std::int64_t> start{-1};  // JACK frame of time 0, once sending begins
   std::atomic<std::size_t> next{0};
-  std::atomic<long> deferred{0};  // messages a full port buffer pushed into a later cycle
+  std::atomic<long> deferred{0};         // messages a full port buffer pushed into a later cycle
+  std::atomic<std::uint64_t> cycles{0};  // process callbacks run, for the stall watchdog
+  std::atomic<bool> shut_down{false};    // the server dropped the client (jack_on_shutdown)
 };
 
 int process(jack_nframes_t frames, void* arg) {
   auto& s = *static_cast<Sender*>(arg);
+  s.cycles.fetch_add(1, std::memory_order_relaxed);
   void* buffer = jack_port_get_buffer(s.port, frames);
   jack_midi_clear_buffer(buffer);
   const std::int64_t start = s.start.load(std::memory_order_acquire);
@@ -179,6 +182,10 @@ int main(int argc, char** argv) {
   sender.port =
       jack_port_register(sender.client, virtual_name.empty() ? "out" : virtual_name.c_str(),
                          JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
+  // A server that drops the client (too slow on a stalled machine) never calls it again: the
+  // sender says so and exits rather than waiting for messages that will never go out.
+  jack_on_shutdown(
+      sender.client, [](void* arg) { static_cast<Sender*>(arg)->shut_down.store(true); }, &sender);
   if (!sender.port || jack_set_process_callback(sender.client, process, &sender) != 0 ||
       jack_activate(sender.client) != 0) {
     std::fprintf(stderr, "sender: cannot register the JACK MIDI port\n");
@@ -232,8 +239,25 @@ int main(int argc, char** argv) {
                                        static_cast<std::int64_t>(jack_get_time())) *
                                           1000;
   sender.start.store(start, std::memory_order_release);
+  // Watchdog: JACK runs the callback every period; none for kStall means the server stopped
+  // running this client, and the test is told in one line instead of timing out silently.
+  constexpr auto kStall = std::chrono::seconds(10);
+  auto last_cycles = sender.cycles.load();
+  auto last_progress = std::chrono::steady_clock::now();
   while (sender.next.load(std::memory_order_acquire) < sender.messages.size()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto now = std::chrono::steady_clock::now();
+    if (const auto c = sender.cycles.load(); c != last_cycles) {
+      last_cycles = c;
+      last_progress = now;
+    }
+    if (sender.shut_down.load() || now - last_progress > kStall) {
+      std::fprintf(stderr, "sender: %s after %zu of %zu messages; the rest were not sent\n",
+                   sender.shut_down.load() ? "the JACK server dropped this client"
+                                           : "JACK stopped running this client's cycle for 10 s",
+                   sender.next.load(), sender.messages.size());
+      return 4;
+    }
   }
   // Let JACK deliver the last messages before the client goes.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
