@@ -15,6 +15,9 @@ core=(
   # LibTorch, and OpenBLAS explicitly: the reference BLAS apt picks is ~10x slower. The fast
   # decoder calls CBLAS itself (libblas-dev's header; libblas.so.3 is then OpenBLAS).
   libtorch-dev libopenblas0-openmp libblas-dev
+  # PyTorch's collective library for CPU: Debian's LibTorch builds c10d's Gloo backend against
+  # it, and train's data-parallel run (training/dist/) uses it across processes.
+  libgloo-dev
 )
 # Real-time part: JACK must come in the same command as RtMidi (DESIGN.md).
 realtime=(

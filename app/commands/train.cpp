@@ -4,10 +4,14 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
 
 #include "commands/commands.hpp"
 #include "commands/data_cli.hpp"
+#include "dist/launch_env.hpp"
+#include "dist/local_ranks.hpp"
 #include "maestro/dataset.hpp"
 #include "model/model_config.hpp"
 #include "train/trainer.hpp"
@@ -35,9 +39,41 @@ struct TrainArgs {
   std::optional<double> learning_rate, max_minutes;
   std::optional<std::uint64_t> seed;
   std::optional<std::int64_t> max_train_windows;
+  int nproc = 1;
+  std::string dist_backend = "auto";
+  double dist_timeout = 60.0;
+  std::int64_t dist_check_every = 0;
 };
 
+// This command line as it was typed (/proc/self/cmdline), without the program: what --nproc
+// gives each rank.
+std::vector<std::string> command_line() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  for (std::string arg; std::getline(in, arg, '\0');) args.push_back(arg);
+  if (!args.empty()) args.erase(args.begin());
+  return args;
+}
+
+// --nproc N (not in a rank it started): starts the N ranks and ends with their exit code.
+void launch_ranks_if_asked(const TrainArgs& a) {
+  if (a.nproc <= 1 || std::getenv(kLaunchedByEnv)) return;
+  if (std::getenv("WORLD_SIZE")) {
+    throw std::runtime_error(
+        "--nproc starts its own ranks, but WORLD_SIZE is set (a launch by torchrun or by hand): "
+        "give one or the other");
+  }
+  // A rank still running this long after another failed is stuck (its collectives time out
+  // after --dist-timeout).
+  const auto grace = std::chrono::seconds(static_cast<long long>(a.dist_timeout) + 30);
+  const int code = run_local_ranks(a.nproc, std::filesystem::read_symlink("/proc/self/exe"),
+                                   command_line(), grace);
+  std::fflush(nullptr);
+  std::exit(code);
+}
+
 void run(const TrainArgs& a) {
+  launch_ranks_if_asked(a);
   RunConfig c = load_run_config(a.config);
   // Options override the file.
   if (a.epochs) c.train.epochs = *a.epochs;
@@ -63,9 +99,17 @@ void run(const TrainArgs& a) {
   o.progress = !a.quiet;
   o.checkpoint_minutes = a.checkpoint_minutes;
   o.stop = &g_stop;
+  o.launch = read_launch_env(std::getenv);
+  o.dist_backend = a.dist_backend;
+  o.dist_timeout_s = a.dist_timeout;
+  o.dist_check_every = a.dist_check_every;
+  // Rank 0 says how the run goes; the others say only what goes wrong.
+  const bool lead = o.launch.rank == 0;
+  if (!lead) o.progress = false;
   std::signal(SIGINT, on_sigint);
   std::signal(SIGTERM, on_sigint);
   const TrainResult r = train(c, o);
+  if (!lead) return;
   std::printf("%s after %d epochs, %lld steps (%s); best validation loss %.4f\n",
               r.stopped_because == "interrupted" ? "stopped" : "done", r.epochs_completed,
               static_cast<long long>(r.steps), r.stopped_because.c_str(), r.best_validation);
@@ -86,6 +130,7 @@ void run(const TrainArgs& a) {
     if (!a.data.empty()) again += " --data " + a.data;
     if (a.device != "auto") again += " --device " + a.device;
     if (a.threads) again += " --threads " + std::to_string(*a.threads);
+    if (a.nproc > 1) again += " --nproc " + std::to_string(a.nproc);
     std::printf("continue with: %s --out %s --resume\n", again.c_str(), o.out.c_str());
   }
 }
@@ -148,6 +193,27 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--threads", a->threads, "CPU threads for LibTorch (0: all cores)");
   cmd->add_option("--cache", a->cache, "Cache folder for the index and the notes");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress bars");
+  cmd->add_option("--nproc", a->nproc,
+                  "Train data-parallel with this many processes (ranks) on this machine, as "
+                  "torchrun --nproc-per-node would; --batch-size stays the global batch, split "
+                  "among them. Several machines: launch each rank with torchrun's environment "
+                  "(RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT; see the README)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--dist-backend", a->dist_backend,
+                  "The ranks' collectives: gloo (CPU), nccl (CUDA); auto: by the device")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "gloo", "nccl"}));
+  cmd->add_option("--dist-timeout", a->dist_timeout,
+                  "Seconds a rank waits for the others before the run stops with one line (a "
+                  "rank died, a machine dropped out)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 24.0 * 3600.0));
+  cmd->add_option("--dist-check-every", a->dist_check_every,
+                  "Debug: every N steps, check that the ranks' parameters agree bit for bit "
+                  "(an all-reduced checksum); 0: never")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
   cmd->footer(
       "Examples:\n"
       "  music-lstm train --config presets/training/tiny.json --data "
@@ -156,7 +222,10 @@ void add_train_command(CLI::App& app) {
       "  music-lstm train --config presets/training/finetune.json --init-from "
       "models/default/model.ckpt --data my-recordings/ --reference-data "
       "../shared/data/maestro-v3.0.0\n"
-      "Ctrl-C saves a checkpoint; --resume continues the run.");
+      "  music-lstm train --config presets/training/default.json --nproc 2 --threads 1\n"
+      "  RANK=0 WORLD_SIZE=2 MASTER_ADDR=10.0.0.1 MASTER_PORT=29500 music-lstm train ...  (and\n"
+      "    RANK=1 on the second machine: data-parallel across machines)\n"
+      "Ctrl-C saves a checkpoint; --resume continues the run, with any number of ranks.");
   cmd->callback([a] { run(*a); });
 }
 

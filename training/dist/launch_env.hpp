@@ -11,9 +11,12 @@
 namespace mlstm {
 
 struct LaunchEnv {
-  int rank = 0;             // 0 .. world_size - 1; rank 0 writes the run's files
-  int world_size = 1;       // processes training the run together
-  int local_rank = 0;       // its place on this machine (default: the rank)
+  int rank = 0;        // 0 .. world_size - 1; rank 0 writes the run's files
+  int world_size = 1;  // processes training the run together
+  int local_rank = 0;  // its place on this machine (default: the rank)
+  // Ranks on this machine (LOCAL_WORLD_SIZE; default: all of them when MASTER_ADDR is this
+  // machine's loopback, else 1): they share its cores.
+  int local_world_size = 1;
   std::string master_addr;  // where rank 0 listens for the others (the rendezvous)
   int master_port = 0;
   bool distributed() const { return world_size > 1; }

@@ -49,18 +49,24 @@ struct BandSums {
 json window_metrics(NoteModelImpl& model, const WindowSet& set, const RunConfig& c,
                     const torch::Device& device, int64_t max_windows,
                     const WindowProgress& progress, bool step_bands) {
+  int64_t n = set.size();
+  if (max_windows > 0) n = std::min<int64_t>(n, max_windows);
+  return window_metrics_span(model, set, c, device, 0, n, progress, step_bands);
+}
+
+json window_metrics_span(NoteModelImpl& model, const WindowSet& set, const RunConfig& c,
+                         const torch::Device& device, int64_t begin, int64_t end,
+                         const WindowProgress& progress, bool step_bands) {
   torch::NoGradGuard no_grad;
   model.eval();
   LossSums sums;
   BandSums bands;
   double correct = 0, step_err = 0, step_median_err = 0, duration_err = 0, velocity_err = 0,
          notes = 0;
-  int64_t n = set.size();
-  if (max_windows > 0) n = std::min<int64_t>(n, max_windows);
   const int64_t b = c.train.batch_size;
   const int64_t ctx = c.model.context_notes;
-  for (int64_t from = 0; from < n; from += b) {
-    const auto ids = torch::arange(from, std::min(n, from + b), torch::kInt64);
+  for (int64_t from = begin; from < end; from += b) {
+    const auto ids = torch::arange(from, std::min(end, from + b), torch::kInt64);
     const NoteTensors w = set.batch(ids).to(device);
     const NoteTensors target = w.slice(ctx, set.window_notes());
     const HeadOutputs out = model.forward(w);
@@ -77,7 +83,7 @@ json window_metrics(NoteModelImpl& model, const WindowSet& set, const RunConfig&
     if (c.model.velocity)
       velocity_err += (best.velocity - target.velocity).abs().sum().item<double>();
     notes += static_cast<double>(target.pitch.numel());
-    if (progress) progress(std::min(n, from + b), n);
+    if (progress) progress(std::min(end, from + b) - begin, end - begin);
   }
   json m = sums.means(c.model.velocity);
   m["pitch_accuracy"] = correct / notes;

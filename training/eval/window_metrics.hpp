@@ -67,5 +67,10 @@ inline constexpr double kStepBandEdges[] = {0.0, 0.03, 0.15, 0.5};
 nlohmann::json window_metrics(NoteModelImpl& model, const WindowSet& set, const RunConfig& c,
                               const torch::Device& device, int64_t max_windows,
                               const WindowProgress& progress = {}, bool step_bands = false);
+// The same over windows [begin, end) of `set` (a rank's part of the validation windows); with no
+// window, every figure is NaN but the loss terms (0).
+nlohmann::json window_metrics_span(NoteModelImpl& model, const WindowSet& set, const RunConfig& c,
+                                   const torch::Device& device, int64_t begin, int64_t end,
+                                   const WindowProgress& progress = {}, bool step_bands = false);
 
 }  // namespace mlstm

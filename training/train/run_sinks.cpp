@@ -78,7 +78,8 @@ void write_metrics_csv(const std::filesystem::path& path, const json& history, b
 }  // namespace
 
 RunSinks::RunSinks(const RunConfig& c, const TrainOptions& o, std::string data_description,
-                   const torch::Device& device, NoteModel& model, torch::optim::Adam& opt)
+                   const torch::Device& device, NoteModel& model, torch::optim::Adam& opt,
+                   bool writes)
     : c_(c),
       o_(o),
       data_(std::move(data_description)),
@@ -87,7 +88,8 @@ RunSinks::RunSinks(const RunConfig& c, const TrainOptions& o, std::string data_d
       opt_(opt),
       last_(o.out / "last.ckpt"),
       best_(o.out / "best.ckpt"),
-      tb_(o.out),
+      writes_(writes),
+      tb_(writes ? std::make_unique<TensorBoardWriter>(o.out) : nullptr),
       last_save_(std::chrono::steady_clock::now()) {}
 
 void RunSinks::save(const std::filesystem::path& path, const RunState& st) const {
@@ -112,7 +114,7 @@ void RunSinks::save(const std::filesystem::path& path, const RunState& st) const
 }
 
 void RunSinks::epoch_begins(const RunState& st, std::int64_t windows) {
-  if (!o_.progress) return;
+  if (!writes_ || !o_.progress) return;
   bar_ = std::make_unique<ProgressBar>(
       "epoch " + std::to_string(st.epoch + 1) + "/" + std::to_string(c_.train.epochs),
       static_cast<double>(windows), "windows");
@@ -120,7 +122,8 @@ void RunSinks::epoch_begins(const RunState& st, std::int64_t windows) {
 
 void RunSinks::step_done(const RunState& st, std::int64_t windows_done, double loss,
                          bool entry_kept) {
-  if (entry_kept) tb_.scalar("train/loss_step", loss, st.step);
+  if (!writes_) return;
+  if (entry_kept) tb_->scalar("train/loss_step", loss, st.step);
   if (bar_) {
     char extra[64];
     std::snprintf(extra, sizeof extra, "loss %.4f", loss);
@@ -130,15 +133,17 @@ void RunSinks::step_done(const RunState& st, std::int64_t windows_done, double l
 
 bool RunSinks::checkpoint_due() const {
   const auto every = std::chrono::duration<double, std::ratio<60>>(o_.checkpoint_minutes);
-  return o_.checkpoint_minutes > 0 && std::chrono::steady_clock::now() - last_save_ >= every;
+  return writes_ && o_.checkpoint_minutes > 0 &&
+         std::chrono::steady_clock::now() - last_save_ >= every;
 }
 
 void RunSinks::save_mid_epoch(const RunState& st) {
+  if (!writes_) return;
   // The position after the batch just done; the loop's own increment moves past it as usual.
   RunState after = st;
   ++after.batch;
   save(last_, after);
-  tb_.flush();
+  tb_->flush();
   last_save_ = std::chrono::steady_clock::now();
 }
 
@@ -148,13 +153,14 @@ void RunSinks::epoch_trained(const std::string& how) {
 }
 
 void RunSinks::epoch_validated(const json& row, bool improved) {
+  if (!writes_) return;
   const std::int64_t step = row.at("step").get<std::int64_t>();
   const json& train = row.at("train");
   const json& valid = row.at("validation");
-  for (const auto& [k, v] : train.items()) tb_.scalar("train/" + k, v.get<double>(), step);
-  for (const auto& [k, v] : valid.items()) tb_.scalar("validation/" + k, v.get<double>(), step);
-  tb_.scalar("learning_rate", row.at("learning_rate").get<double>(), step);
-  tb_.flush();
+  for (const auto& [k, v] : train.items()) tb_->scalar("train/" + k, v.get<double>(), step);
+  for (const auto& [k, v] : valid.items()) tb_->scalar("validation/" + k, v.get<double>(), step);
+  tb_->scalar("learning_rate", row.at("learning_rate").get<double>(), step);
+  tb_->flush();
   std::fprintf(stderr,
                "epoch %d/%d: train %s\n             validation %s%s\n             pitch "
                "accuracy %.1f%%, step error %.0f ms, duration error %.0f ms\n",
@@ -165,6 +171,7 @@ void RunSinks::epoch_validated(const json& row, bool improved) {
 }
 
 void RunSinks::epoch_saved(const RunState& st, bool improved) {
+  if (!writes_) return;
   if (improved) save(best_, st);
   save(last_, st);
   last_save_ = std::chrono::steady_clock::now();

@@ -2,7 +2,9 @@
 // What a training run writes and says: its checkpoints (last.ckpt after every epoch, on a stop
 // request and every checkpoint_minutes; best.ckpt at the best validation loss), TensorBoard's
 // event file, metrics.csv and steps.csv, the progress bar and each epoch's lines. Every file is
-// written atomically. When several processes train one run, rank 0 alone has sinks.
+// written atomically. When several processes train one run, rank 0's sinks write and say all
+// this; the other ranks' sinks (`writes` false) do nothing, so the loop reads the same on every
+// rank.
 
 #include <torch/torch.h>
 
@@ -24,7 +26,8 @@ namespace mlstm {
 class RunSinks {
  public:
   RunSinks(const RunConfig& c, const TrainOptions& o, std::string data_description,
-           const torch::Device& device, NoteModel& model, torch::optim::Adam& opt);
+           const torch::Device& device, NoteModel& model, torch::optim::Adam& opt,
+           bool writes = true);
 
   const std::filesystem::path& last_path() const { return last_; }
   const std::filesystem::path& best_path() const { return best_; }
@@ -57,7 +60,8 @@ class RunSinks {
   NoteModel& model_;
   torch::optim::Adam& opt_;
   const std::filesystem::path last_, best_;
-  TensorBoardWriter tb_;
+  const bool writes_;
+  std::unique_ptr<TensorBoardWriter> tb_;  // null when the sinks do not write
   std::unique_ptr<ProgressBar> bar_;
   std::chrono::steady_clock::time_point last_save_;
 };

@@ -101,4 +101,40 @@ std::int64_t resume_run(const RunConfig& c, const TrainOptions& o,
   return has_moments ? 0 : st.step + kFreshMomentsWarmup;
 }
 
+void share_run_start(DataParallel& dp, NoteModel& model, torch::optim::Adam& opt, RunState& st,
+                     std::int64_t& warmup_until, const torch::Device& device) {
+  if (dp.world_size() == 1) return;
+  dp.meet("run-start");
+  dp.broadcast_parameters(model->parameters());
+  // Rank 0's Adam state as the checkpoint keeps it: names, shapes and types first, then each.
+  NamedTensors moments = dp.lead() ? optimizer_tensors(opt, *model) : NamedTensors{};
+  std::string head;
+  if (dp.lead()) {
+    json tensors = json::array();
+    for (const auto& [name, t] : moments) {
+      tensors.push_back({name, t.sizes().vec(), static_cast<int>(t.scalar_type())});
+    }
+    head = json{{"state", st.to_json()}, {"warmup_until", warmup_until}, {"optimizer", tensors}}
+               .dump();
+  }
+  dp.broadcast_text(head, "the broadcast of rank 0's run state");
+  const json h = json::parse(head);
+  if (!dp.lead()) {
+    st = RunState::from_json(h.at("state"));
+    warmup_until = h.at("warmup_until").get<std::int64_t>();
+    for (const auto& t : h.at("optimizer")) {
+      moments.emplace_back(t.at(0).get<std::string>(),
+                           torch::zeros(t.at(1).get<std::vector<std::int64_t>>(),
+                                        static_cast<torch::ScalarType>(t.at(2).get<int>())));
+    }
+  }
+  for (auto& [name, t] : moments) dp.broadcast(t, "the broadcast of rank 0's optimizer state");
+  if (!dp.lead()) {
+    Checkpoint ck;
+    ck.tensors = std::move(moments);
+    restore_optimizer(opt, *model, ck, device);
+    set_lr(opt, st.lr);
+  }
+}
+
 }  // namespace mlstm

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "dist/data_parallel.hpp"
 #include "model/model_config.hpp"
 #include "model/note_model.hpp"
 #include "train/run_state.hpp"
@@ -28,5 +29,11 @@ void init_from(const RunConfig& c, const TrainOptions& o, NoteModel& model);
 std::int64_t resume_run(const RunConfig& c, const TrainOptions& o,
                         const std::filesystem::path& from, NoteModel& model,
                         torch::optim::Adam& opt, RunState& st, const torch::Device& device);
+
+// A run of several ranks starts as rank 0's, which alone reads the files: its weights (fresh,
+// --init-from or resumed), Adam's moments, the run state and the warm-up's end. Nothing with
+// one rank.
+void share_run_start(DataParallel& dp, NoteModel& model, torch::optim::Adam& opt, RunState& st,
+                     std::int64_t& warmup_until, const torch::Device& device);
 
 }  // namespace mlstm

@@ -14,10 +14,13 @@ LossTerms TrainStep::loss(NoteTensors batch) const {
   return note_loss(model_->forward(w), w.slice(ctx, w.length()), c_.model, c_.loss);
 }
 
-void TrainStep::step(const LossTerms& terms, double rate) {
-  set_lr(opt_, rate);
+void TrainStep::backward(const LossTerms& terms) {
   opt_.zero_grad();
-  terms.total.backward();
+  if (terms.total.defined()) terms.total.backward();
+}
+
+void TrainStep::apply(double rate) {
+  set_lr(opt_, rate);
   if (c_.train.grad_clip > 0) {
     torch::nn::utils::clip_grad_norm_(model_->parameters(), c_.train.grad_clip);
   }

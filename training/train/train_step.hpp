@@ -2,7 +2,8 @@
 // One optimizer step of one replica: a batch of windows (augmented as the configuration asks)
 // forward through the model, the loss, then backward, gradient clipping and Adam's step at the
 // rate given. Split in two so that the caller can judge the loss (not finite: the run stops)
-// before any weight moves; a data-parallel run averages the gradients between the two halves.
+// before any weight moves; a data-parallel run averages the gradients between backward() and
+// apply() (dist/data_parallel.hpp).
 
 #include <torch/torch.h>
 
@@ -21,8 +22,15 @@ class TrainStep {
   // The loss of `batch` (windows of context + target notes, on the CPU): augmented, moved to the
   // device, forward; the graph kept for step().
   LossTerms loss(NoteTensors batch) const;
-  // Backward from `terms`, clipping, Adam's step at `rate`.
-  void step(const LossTerms& terms, double rate);
+  // Backward from `terms`, clipping, Adam's step at `rate`: backward() then apply().
+  void step(const LossTerms& terms, double rate) {
+    backward(terms);
+    apply(rate);
+  }
+  // The gradients of `terms` (undefined: a rank with no window in this batch, none).
+  void backward(const LossTerms& terms);
+  // Gradient clipping and Adam's step at `rate`.
+  void apply(double rate);
 
  private:
   NoteModel& model_;

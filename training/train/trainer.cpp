@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "data/note_windows.hpp"
+#include "dist/data_parallel.hpp"
+#include "dist/rank_group.hpp"
 #include "eval/window_metrics.hpp"
 #include "io/atomic_file.hpp"
 #include "maestro/dataset.hpp"
@@ -44,7 +46,8 @@ class EpochLoop {
  public:
   EpochLoop(const RunConfig& c, const TrainOptions& o, const WindowSet& train,
             const WindowSet& valid, const torch::Device& device, NoteModel& model,
-            torch::optim::Adam& opt, RunState& st, RunSinks& sinks, std::int64_t warmup_until)
+            torch::optim::Adam& opt, RunState& st, RunSinks& sinks, std::int64_t warmup_until,
+            DataParallel& dp)
       : c_(c),
         o_(o),
         train_(train),
@@ -56,7 +59,8 @@ class EpochLoop {
         sinks_(sinks),
         schedule_(make_rate_schedule(c.train, warmup_until)),
         stop_(c.train, o.stop),
-        step_(model, opt, c, device) {}
+        step_(model, opt, c, device),
+        dp_(dp) {}
 
   // Runs to the end: why it stopped (TrainResult::stopped_because).
   std::string run() {
@@ -84,23 +88,33 @@ class EpochLoop {
     const int64_t batches = (n + b - 1) / b;
     sinks_.epoch_begins(st_, n);
     for (; st_.batch < batches; ++st_.batch) {
-      // Dropout draws depend only on (seed, epoch, batch), for the same reason.
+      // Dropout and augmentation draws depend only on (seed, epoch, batch, rank), for the same
+      // reason; each rank draws its own (rank 0 those of a run of one rank).
       torch::manual_seed(c_.train.seed * 1000003ull + static_cast<uint64_t>(st_.epoch) * 100003ull +
-                         static_cast<uint64_t>(st_.batch));
+                         static_cast<uint64_t>(st_.batch) +
+                         static_cast<uint64_t>(dp_.rank()) * 0x9E3779B97F4A7C15ull);
       const auto t0 = Clock::now();
+      // The global batch, and this rank's part of it.
       const auto ids = order.slice(0, st_.batch * b, std::min(n, (st_.batch + 1) * b));
-      const LossTerms terms = step_.loss(train_.batch(ids));
+      const torch::Tensor mine = dp_.shard(ids);
+      const LossTerms own = mine.size(0) > 0 ? step_.loss(train_.batch(mine)) : LossTerms{};
+      const LossTerms terms = dp_.combine_terms(own, mine.size(0), ids.size(0), c_.model.velocity);
       const double loss = terms.total.item<double>();
       if (!std::isfinite(loss)) throw not_finite(loss);
-      step_.step(terms, schedule_->step_rate(st_, batches));
+      step_.backward(own);
+      dp_.average_gradients(model_->parameters(), mine.size(0), ids.size(0));
+      step_.apply(schedule_->step_rate(st_, batches));
       ++st_.step;
+      dp_.check_agreement(model_->parameters(), st_.step);
       st_.epoch_sums.add(terms, ids.size(0));
       windows += ids.size(0);
       st_.train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      bool stop = stop_.requested();
+      dp_.agree_on_stop(stop, st_.train_seconds);
       const bool entry = st_.record_step_loss(loss);
       sinks_.step_done(st_, std::min(n, (st_.batch + 1) * b), loss, entry);
       if (o_.on_step) o_.on_step({st_.epoch, st_.step, loss, opt_lr(opt_)});
-      if (stop_.requested()) {
+      if (stop) {
         sinks_.epoch_trained("stopped");
         sinks_.save_mid_epoch(st_);
         return false;
@@ -116,8 +130,12 @@ class EpochLoop {
   // Validation, the rate's epoch end and the checkpoints; why the run stops here, or nullptr.
   const char* finish_epoch(double seconds, std::int64_t windows) {
     const json train_means = st_.epoch_sums.means(c_.model.velocity);
+    // Each rank validates its part of the windows; the figures are the whole set's.
+    std::int64_t nv = valid_.size();
+    if (c_.train.max_valid_windows > 0) nv = std::min(nv, c_.train.max_valid_windows);
+    const auto [vb, ve] = dp_.span(nv);
     const json valid_means =
-        window_metrics(*model_, valid_, c_, device_, c_.train.max_valid_windows);
+        dp_.combine_metrics(window_metrics_span(*model_, valid_, c_, device_, vb, ve), ve - vb);
     model_->train();
     const double valid = valid_means.at("loss").get<double>();
     const json row = {{"epoch", st_.epoch + 1},
@@ -167,6 +185,7 @@ class EpochLoop {
   const std::unique_ptr<RateSchedule> schedule_;
   const StopRule stop_;
   TrainStep step_;
+  DataParallel& dp_;
 };
 
 void check_windows(const WindowSet& train_set, const WindowSet& valid_set) {
@@ -200,25 +219,14 @@ double measure_reference_after(NoteModel& model, const WindowSet& reference, con
   return after;
 }
 
-TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const WindowSet& valid_set,
-                         const TrainOptions& o, const std::string& data_description,
-                         const WindowSet* reference = nullptr) {
-  const torch::Device device = pick_device(o.device);
-  torch::set_num_threads(c.train.threads > 0
-                             ? c.train.threads
-                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  check_windows(train_set, valid_set);
+// What rank 0 does before the ranks start together: --init-from's weights, the reference's NLL
+// before training, the resumed checkpoint, config.json. Returns the step the warm-up ends at.
+std::int64_t lead_start(const RunConfig& c, const TrainOptions& o, const torch::Device& device,
+                        NoteModel& model, torch::optim::Adam& opt, RunState& st,
+                        const WindowSet* reference, TrainResult& result) {
   std::filesystem::create_directories(o.out);
-
-  torch::manual_seed(c.train.seed);
-  NoteModel model(c.model);
-  model->to(device);
-  torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(c.train.learning_rate));
-  RunState st;
-  st.lr = c.train.learning_rate;
   init_from(c, o, model);
   const std::filesystem::path resume = resume_path(o);
-  TrainResult result;
   if (reference && resume.empty()) {
     result.reference_before = reference_nll(model, *reference, c, device, o.reference_windows);
     std::fprintf(stderr, "reference validation pitch NLL before training: %.4f nats\n",
@@ -227,17 +235,50 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
   const std::int64_t warmup_until =
       resume.empty() ? 0 : resume_run(c, o, resume, model, opt, st, device);
   write_file_atomically(o.out / "config.json", to_json(c).dump(2) + "\n");
+  return warmup_until;
+}
 
-  RunSinks sinks(c, o, data_description, device, model, opt);
+TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const WindowSet& valid_set,
+                         const TrainOptions& o, const std::string& data_description,
+                         RankGroup* group, const WindowSet* reference = nullptr) {
+  DataParallel dp(group, o.dist_check_every);
+  const torch::Device device = pick_device(o.device, o.launch.local_rank);
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // All cores by default, shared among the ranks on this machine.
+  torch::set_num_threads(c.train.threads > 0 ? c.train.threads
+                                             : std::max(1, cores / o.launch.local_world_size));
+  check_windows(train_set, valid_set);
+
+  torch::manual_seed(c.train.seed);
+  NoteModel model(c.model);
+  model->to(device);
+  torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(c.train.learning_rate));
+  RunState st;
+  st.lr = c.train.learning_rate;
+  TrainResult result;
+  std::int64_t warmup_until =
+      dp.lead() ? lead_start(c, o, device, model, opt, st, reference, result) : 0;
+  share_run_start(dp, model, opt, st, warmup_until, device);
+
+  RunSinks sinks(c, o, data_description, device, model, opt, dp.lead());
   result.last_checkpoint = sinks.last_path();
   result.best_checkpoint = sinks.best_path();
-  EpochLoop epochs(c, o, train_set, valid_set, device, model, opt, st, sinks, warmup_until);
-  result.stopped_because = epochs.run();
+  EpochLoop epochs(c, o, train_set, valid_set, device, model, opt, st, sinks, warmup_until, dp);
+  try {
+    result.stopped_because = epochs.run();
+  } catch (const RankLost& e) {
+    // Rank 0 writes a checkpoint whole or not at all (atomically): the last one is good.
+    throw TrainingError(std::string(e.what()) + "; " +
+                        (std::filesystem::exists(sinks.last_path())
+                             ? "the last checkpoint, " + sinks.last_path().string() +
+                                   ", resumes the run with any number of ranks (--resume)"
+                             : std::string("no checkpoint was written yet")));
+  }
   result.epochs_completed = st.epoch;
   result.steps = st.step;
   result.best_validation = st.best;
   // What the model keeps is the best checkpoint: measure that one.
-  if (result.stopped_because != "interrupted" && reference &&
+  if (dp.lead() && result.stopped_because != "interrupted" && reference &&
       std::filesystem::exists(sinks.best_path())) {
     result.reference_after = measure_reference_after(model, *reference, c, o, device,
                                                      sinks.best_path(), result.reference_before);
@@ -245,26 +286,51 @@ TrainResult run_training(const RunConfig& c, const WindowSet& train_set, const W
   return result;
 }
 
+// This process's place in a run of several ranks: joined to the others, or null for one rank.
+std::unique_ptr<RankGroup> join_ranks(const TrainOptions& o) {
+  if (!o.launch.distributed()) return nullptr;
+  RankGroup::Options g;
+  g.backend = o.dist_backend != "auto"                               ? o.dist_backend
+              : pick_device(o.device, o.launch.local_rank).is_cuda() ? "nccl"
+                                                                     : "gloo";
+  g.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.dist_timeout_s * 1000));
+  auto group = std::make_unique<RankGroup>(o.launch, g);
+  if (group->rank() == 0) {
+    std::fprintf(
+        stderr, "data-parallel: %d ranks over %s (%s:%d), a global batch split among them\n",
+        group->world_size(), g.backend.c_str(), o.launch.master_addr.c_str(), o.launch.master_port);
+  }
+  return group;
+}
+
 }  // namespace
 
-c10::Device pick_device(const std::string& name) {
+c10::Device pick_device(const std::string& name, int local_rank) {
+  // The GPU of this rank among the machine's (torchrun's LOCAL_RANK); the first for one rank.
+  const auto gpu = [local_rank] {
+    const auto n = static_cast<int>(torch::cuda::device_count());
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(local_rank % std::max(1, n)));
+  };
   if (name == "cpu") return torch::kCPU;
   if (name == "cuda") {
     if (!torch::cuda::is_available()) {
       throw TrainingError(
           "--device cuda: no CUDA device is available to this LibTorch (use --device cpu)");
     }
-    return torch::kCUDA;
+    return local_rank == 0 ? torch::Device(torch::kCUDA) : gpu();
   }
-  if (name == "auto")
-    return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  if (name == "auto") {
+    if (!torch::cuda::is_available()) return torch::kCPU;
+    return local_rank == 0 ? torch::Device(torch::kCUDA) : gpu();
+  }
   throw TrainingError("--device " + name + ": expected auto, cpu or cuda");
 }
 
-TrainResult train(const RunConfig& c, const TrainOptions& o) {
-  check_note_selection(o.selection);
-  const DatasetReport data = index_dataset(o.data, o.cache_root, 0, o.progress, o.split);
-  const int64_t window = c.model.context_notes + c.model.target_notes;
+namespace {
+
+// What the run learns from, said by rank 0: the data, the files skipped, the windows.
+void say_data(const TrainOptions& o, const DatasetReport& data, const WindowSet& train_set,
+              const WindowSet& valid_set, std::int64_t window) {
   if (data.maestro) {
     std::fprintf(stderr, "data: MAESTRO in %s\n", o.data.c_str());
   } else {
@@ -289,11 +355,6 @@ TrainResult train(const RunConfig& c, const TrainOptions& o) {
     std::fprintf(stderr, "skipped %zu files listed but missing in %s\n", data.missing.size(),
                  o.data.c_str());
   }
-  const WindowSet train_set(data.index, data.notes, Split::kTrain, window, c.train.stride,
-                            o.selection, c.train.sustain_pedal);
-  // Validation windows do not overlap: every window is counted once.
-  const WindowSet valid_set(data.index, data.notes, Split::kValidation, window, window, o.selection,
-                            c.train.sustain_pedal);
   if (train_set.too_short() + valid_set.too_short() > 0) {
     std::fprintf(stderr, "skipped %zu files with fewer than %lld notes (one window)\n",
                  train_set.too_short() + valid_set.too_short(), static_cast<long long>(window));
@@ -305,38 +366,72 @@ TrainResult train(const RunConfig& c, const TrainOptions& o) {
                static_cast<long long>(train_set.size()),
                valid_set.performances() - valid_set.too_short(),
                static_cast<long long>(valid_set.size()), data.corrupt.size());
-  if (!data.maestro && data.index.performances.size() == data.corrupt.size()) {
+}
+
+// A plain folder that gives no window to learn or validate on: one line that says what to do.
+void check_folder(const TrainOptions& o, const DatasetReport& data, const WindowSet& train_set,
+                  const WindowSet& valid_set, std::int64_t window) {
+  if (data.maestro) return;
+  if (data.index.performances.size() == data.corrupt.size()) {
     throw TrainingError("none of the " + std::to_string(data.corrupt.size()) + " MIDI files in " +
                         o.data.string() + " can be read (the first: " + data.corrupt.front() + ")");
   }
-  if (!data.maestro && (train_set.size() == 0 || valid_set.size() == 0)) {
+  if (train_set.size() == 0 || valid_set.size() == 0) {
     throw TrainingError(std::string("no ") + (train_set.size() == 0 ? "train" : "validation") +
                         " file in " + o.data.string() + " has the " + std::to_string(window) +
                         " notes of one window; add files, or choose the split in " + kSplitCsvName +
                         " (midi_filename,split), or change --valid-fraction");
   }
-  std::unique_ptr<WindowSet> reference;
-  if (!o.reference_data.empty()) {
-    const DatasetReport ref = index_dataset(o.reference_data, o.cache_root, 0, o.progress);
-    // Read as the run reads its own data: a model that learnt durations as heard under the pedal
-    // is measured on them.
-    reference = std::make_unique<WindowSet>(ref.index, ref.notes, Split::kValidation, window,
-                                            window, NoteSelection{}, c.train.sustain_pedal);
-    if (reference->size() == 0) {
-      throw TrainingError("--reference-data " + o.reference_data.string() +
-                          ": its validation split has no window of " + std::to_string(window) +
-                          " notes");
-    }
+}
+
+// --reference-data's validation windows, read as the run reads its own data (a model that learnt
+// durations as heard under the pedal is measured on them); null without it.
+std::unique_ptr<WindowSet> reference_windows(const RunConfig& c, const TrainOptions& o,
+                                             std::int64_t window) {
+  if (o.reference_data.empty() || o.launch.rank != 0) return nullptr;  // rank 0 measures it
+  const DatasetReport ref =
+      index_dataset(o.reference_data, o.cache_root, 0, o.progress && o.launch.rank == 0);
+  auto reference = std::make_unique<WindowSet>(ref.index, ref.notes, Split::kValidation, window,
+                                               window, NoteSelection{}, c.train.sustain_pedal);
+  if (reference->size() == 0) {
+    throw TrainingError("--reference-data " + o.reference_data.string() +
+                        ": its validation split has no window of " + std::to_string(window) +
+                        " notes");
   }
+  return reference;
+}
+
+}  // namespace
+
+TrainResult train(const RunConfig& c, const TrainOptions& o) {
+  check_note_selection(o.selection);
+  const std::unique_ptr<RankGroup> group = join_ranks(o);
+  // The ranks of one machine share its note cache: the first (LOCAL_RANK 0) reads the MIDI files
+  // and writes the cache while the others wait; they then read it as it is.
+  const bool first_here = o.launch.local_rank == 0;
+  if (group && !first_here) group->wait_for_all("notes-cached", group->join_timeout());
+  const DatasetReport data =
+      index_dataset(o.data, o.cache_root, 0, o.progress && o.launch.rank == 0, o.split);
+  if (group && first_here) group->wait_for_all("notes-cached", group->join_timeout());
+  const std::int64_t window = c.model.context_notes + c.model.target_notes;
+  const WindowSet train_set(data.index, data.notes, Split::kTrain, window, c.train.stride,
+                            o.selection, c.train.sustain_pedal);
+  // Validation windows do not overlap: every window is counted once.
+  const WindowSet valid_set(data.index, data.notes, Split::kValidation, window, window, o.selection,
+                            c.train.sustain_pedal);
+  if (o.launch.rank == 0) say_data(o, data, train_set, valid_set, window);
+  check_folder(o, data, train_set, valid_set, window);
+  const std::unique_ptr<WindowSet> reference = reference_windows(c, o, window);
   return run_training(c, train_set, valid_set, o, std::filesystem::absolute(o.data).string(),
-                      reference.get());
+                      group.get(), reference.get());
 }
 
 TrainResult train_in_memory(const RunConfig& c, const InMemoryData& d, const TrainOptions& o) {
   const int64_t window = c.model.context_notes + c.model.target_notes;
   const WindowSet train_set(d.train, window, c.train.stride);
   const WindowSet valid_set(d.validation, window, window);
-  return run_training(c, train_set, valid_set, o, "in-memory");
+  const std::unique_ptr<RankGroup> group = join_ranks(o);
+  return run_training(c, train_set, valid_set, o, "in-memory", group.get());
 }
 
 }  // namespace mlstm

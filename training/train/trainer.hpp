@@ -19,6 +19,7 @@
 
 #include "data/midi_folder.hpp"
 #include "data/note_selection.hpp"
+#include "dist/launch_env.hpp"
 #include "midi/note_features.hpp"
 #include "model/model_config.hpp"
 
@@ -54,7 +55,15 @@ struct TrainOptions {
   // Save last.ckpt mid-epoch when this much wall-clock time has passed since the last save; 0:
   // only at the end of each epoch and on a stop request.
   double checkpoint_minutes = 0.0;
-  const std::atomic<bool>* stop = nullptr;            // set (e.g. by SIGINT) to save and stop
+  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT) to save and stop
+  // Data-parallel training (training/dist/): this process's place among the run's ranks
+  // (torchrun's environment; one rank by default), the backend ("auto": Gloo on the CPU, NCCL on
+  // CUDA), how long a collective waits for the other ranks before the run stops with one line,
+  // and every how many steps the ranks' parameters are checked to agree (0: never).
+  LaunchEnv launch;
+  std::string dist_backend = "auto";
+  double dist_timeout_s = 60.0;
+  std::int64_t dist_check_every = 0;
   std::function<void(const TrainProgress&)> on_step;  // after every optimizer step
 };
 
@@ -79,9 +88,10 @@ class TrainingError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// "cpu", "cuda" or "auto" (CUDA when LibTorch sees a device). Throws TrainingError for CUDA
-// asked for and absent, or another name.
-c10::Device pick_device(const std::string& name);
+// "cpu", "cuda" or "auto" (CUDA when LibTorch sees a device); with CUDA, the GPU of the rank's
+// place on its machine (LOCAL_RANK, modulo the GPUs there). Throws TrainingError for CUDA asked
+// for and absent, or another name.
+c10::Device pick_device(const std::string& name, int local_rank = 0);
 
 TrainResult train(const RunConfig& config, const TrainOptions& options);
 

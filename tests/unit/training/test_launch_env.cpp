@@ -53,6 +53,17 @@ TEST(LaunchEnv, TorchrunsVariablesAreRead) {
   EXPECT_EQ(read(by_hand).local_rank, 1) << "by hand on one machine: the rank";
 }
 
+TEST(LaunchEnv, TheRanksOnThisMachineShareItsCores) {
+  EXPECT_EQ(read(kTorchrun).local_world_size, 2) << "loopback: every rank is on this machine";
+  auto remote = kTorchrun;
+  remote["MASTER_ADDR"] = "10.0.0.7";
+  EXPECT_EQ(read(remote).local_world_size, 1) << "another machine's address: unknown, one";
+  remote["LOCAL_WORLD_SIZE"] = "2";
+  EXPECT_EQ(read(remote).local_world_size, 2) << "torchrun says";
+  remote["LOCAL_WORLD_SIZE"] = "3";
+  EXPECT_EQ(error_of(remote), "LOCAL_WORLD_SIZE=3: expected 1 to 2 (the ranks on this machine)");
+}
+
 TEST(LaunchEnv, EachBadLaunchSaysWhatToSet) {
   auto v = kTorchrun;
   v.erase("MASTER_ADDR");
