@@ -28,6 +28,16 @@ WindowSet::WindowSet(const std::vector<std::vector<NoteFeatures>>& performances,
   build(performances, stride);
 }
 
+WindowSet::WindowSet(Rows r)
+    : window_(r.window_notes),
+      performances_(r.performances),
+      too_short_(r.too_short),
+      pitch_(std::move(r.pitch)),
+      step_(std::move(r.step)),
+      duration_(std::move(r.duration)),
+      velocity_(std::move(r.velocity)),
+      starts_(std::move(r.starts)) {}
+
 void WindowSet::build(const std::vector<std::vector<NoteFeatures>>& perfs, int64_t stride) {
   int64_t total = 0;
   for (const auto& p : perfs) total += static_cast<int64_t>(p.size());

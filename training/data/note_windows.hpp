@@ -25,6 +25,17 @@ class WindowSet {
   WindowSet(const std::vector<std::vector<NoteFeatures>>& performances, int64_t window_notes,
             int64_t stride);
 
+  // The flat rows and window starts, as a window file keeps them (data/window_file.hpp).
+  struct Rows {
+    int64_t window_notes = 0;
+    std::size_t performances = 0, too_short = 0;
+    torch::Tensor pitch, step, duration, velocity, starts;  // int64, 3 x float32, int64
+  };
+  explicit WindowSet(Rows rows);
+  Rows rows() const {
+    return {window_, performances_, too_short_, pitch_, step_, duration_, velocity_, starts_};
+  }
+
   int64_t size() const { return starts_.size(0); }  // windows
   int64_t notes() const { return pitch_.size(0); }
   std::size_t performances() const { return performances_; }

@@ -89,16 +89,26 @@ RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
                       ": give each its own rank, 0 to " + std::to_string(env.world_size - 1));
   }
   store.set("world/" + std::to_string(env.rank), bytes(std::to_string(env.world_size)));
+  store.add("joined", 1);
   const auto disagree = [&](int other, const std::string& theirs) {
+    // Rank 0 holds the store: it lets the ranks that joined read its world size first, so that
+    // each of them says what is wrong too (instead of "connection reset").
+    if (env.rank == 0) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (store.add("judged", 0) < store.add("joined", 0) - 1 &&
+             std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
     return LaunchError("WORLD_SIZE is " + std::to_string(env.world_size) + " on rank " +
                        std::to_string(env.rank) + " but " + theirs + " on rank " +
                        std::to_string(other) + ": launch every rank with the same WORLD_SIZE");
   };
   try {
     store.wait({"world/0"}, options.join_timeout);
-    if (const std::string w0 = text(store.get("world/0")); w0 != std::to_string(env.world_size)) {
-      throw disagree(0, w0);
-    }
+    const std::string w0 = text(store.get("world/0"));
+    if (env.rank != 0) store.add("judged", 1);
+    if (w0 != std::to_string(env.world_size)) throw disagree(0, w0);
     std::vector<std::string> keys;
     for (int r = 0; r < env.world_size; ++r) keys.push_back("world/" + std::to_string(r));
     std::fprintf(stderr, "rank %d of %d: waiting for the other ranks at %s\n", env.rank,

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "data/note_windows.hpp"
+#include "data/window_file.hpp"
 #include "dist/data_parallel.hpp"
 #include "dist/rank_group.hpp"
 #include "eval/window_metrics.hpp"
@@ -401,28 +402,70 @@ std::unique_ptr<WindowSet> reference_windows(const RunConfig& c, const TrainOpti
   return reference;
 }
 
+// The run's train and validation windows.
+struct RunWindows {
+  std::unique_ptr<WindowSet> train, valid;
+};
+
+// Built from the dataset's note cache (which is then let go); rank 0 says what it learns from.
+RunWindows build_windows(const RunConfig& c, const TrainOptions& o) {
+  const DatasetReport data =
+      index_dataset(o.data, o.cache_root, 0, o.progress && o.launch.rank == 0, o.split);
+  const std::int64_t window = c.model.context_notes + c.model.target_notes;
+  RunWindows w;
+  w.train = std::make_unique<WindowSet>(data.index, data.notes, Split::kTrain, window,
+                                        c.train.stride, o.selection, c.train.sustain_pedal);
+  // Validation windows do not overlap: every window is counted once.
+  w.valid = std::make_unique<WindowSet>(data.index, data.notes, Split::kValidation, window, window,
+                                        o.selection, c.train.sustain_pedal);
+  if (o.launch.rank == 0) say_data(o, data, *w.train, *w.valid, window);
+  check_folder(o, data, *w.train, *w.valid, window);
+  return w;
+}
+
+// Where the ranks of one machine keep the windows they share: the dataset's cache folder, a file
+// for each way of cutting windows (two runs of other shapes at once do not meet).
+std::filesystem::path window_file(const RunConfig& c, const TrainOptions& o, const char* split) {
+  const std::string shape = std::to_string(c.model.context_notes + c.model.target_notes) + "-" +
+                            std::to_string(c.train.stride) + "-" +
+                            (c.train.sustain_pedal ? "pedal" : "keys") + "-" +
+                            describe(o.selection) + "-" + std::to_string(o.split.valid_fraction) +
+                            "-" + std::to_string(o.split.test_fraction);
+  const std::filesystem::path dir =
+      dataset_cache_dir(o.data, o.cache_root.empty() ? default_cache_root() : o.cache_root);
+  return dir /
+         ("windows-" + std::to_string(std::hash<std::string>{}(shape)) + "-" + split + ".bin");
+}
+
+// The windows of this rank. Several ranks on this machine share one copy: its first rank
+// (LOCAL_RANK 0) builds them from the note cache and saves them as window files while the others
+// wait; then every rank maps the files read-only (data/window_file.hpp).
+RunWindows rank_windows(const RunConfig& c, const TrainOptions& o, RankGroup* group) {
+  if (!group || o.launch.local_world_size == 1) return build_windows(c, o);
+  const std::filesystem::path train_file = window_file(c, o, "train");
+  const std::filesystem::path valid_file = window_file(c, o, "validation");
+  const bool first_here = o.launch.local_rank == 0;
+  if (first_here) {
+    const RunWindows built = build_windows(c, o);
+    save_window_set(*built.train, train_file);
+    save_window_set(*built.valid, valid_file);
+  }
+  group->wait_for_all("windows-saved", group->join_timeout());
+  RunWindows w;
+  w.train = std::make_unique<WindowSet>(map_window_set(train_file));
+  w.valid = std::make_unique<WindowSet>(map_window_set(valid_file));
+  return w;
+}
+
 }  // namespace
 
 TrainResult train(const RunConfig& c, const TrainOptions& o) {
   check_note_selection(o.selection);
   const std::unique_ptr<RankGroup> group = join_ranks(o);
-  // The ranks of one machine share its note cache: the first (LOCAL_RANK 0) reads the MIDI files
-  // and writes the cache while the others wait; they then read it as it is.
-  const bool first_here = o.launch.local_rank == 0;
-  if (group && !first_here) group->wait_for_all("notes-cached", group->join_timeout());
-  const DatasetReport data =
-      index_dataset(o.data, o.cache_root, 0, o.progress && o.launch.rank == 0, o.split);
-  if (group && first_here) group->wait_for_all("notes-cached", group->join_timeout());
+  const RunWindows w = rank_windows(c, o, group.get());
   const std::int64_t window = c.model.context_notes + c.model.target_notes;
-  const WindowSet train_set(data.index, data.notes, Split::kTrain, window, c.train.stride,
-                            o.selection, c.train.sustain_pedal);
-  // Validation windows do not overlap: every window is counted once.
-  const WindowSet valid_set(data.index, data.notes, Split::kValidation, window, window, o.selection,
-                            c.train.sustain_pedal);
-  if (o.launch.rank == 0) say_data(o, data, train_set, valid_set, window);
-  check_folder(o, data, train_set, valid_set, window);
   const std::unique_ptr<WindowSet> reference = reference_windows(c, o, window);
-  return run_training(c, train_set, valid_set, o, std::filesystem::absolute(o.data).string(),
+  return run_training(c, *w.train, *w.valid, o, std::filesystem::absolute(o.data).string(),
                       group.get(), reference.get());
 }
 

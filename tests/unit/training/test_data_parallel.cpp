@@ -7,9 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <functional>
 #include <future>
 
+#include "data/window_file.hpp"
 #include "dist/data_parallel.hpp"
 #include "dist/local_ranks.hpp"
 #include "dist/rank_group.hpp"
@@ -240,6 +242,41 @@ TEST(DataParallel, BadLaunchesSayWhatIsWrong) {
   EXPECT_EQ(other.get(),
             "WORLD_SIZE is 3 on rank 1 but 2 on rank 0: launch every rank with the same "
             "WORLD_SIZE");
+}
+
+// The ranks of one machine share the windows through a mapped file: what a batch gathers from it
+// is what it gathers from the set in memory; a file that is not one, or cut short, is one line.
+TEST(WindowFile, AMappedSetGivesTheSameBatches) {
+  test::TempDir dir;
+  const WindowSet set({test::figure(50), test::figure(9), test::figure(40, 3)}, 12, 5);
+  save_window_set(set, dir / "w.bin");
+  const WindowSet mapped = map_window_set(dir / "w.bin");
+  EXPECT_EQ(mapped.size(), set.size());
+  EXPECT_EQ(mapped.notes(), set.notes());
+  EXPECT_EQ(mapped.performances(), 3u);
+  EXPECT_EQ(mapped.too_short(), 1u);
+  const torch::Tensor ids = torch::arange(set.size()).flip(0);
+  const NoteTensors a = set.batch(ids), b = mapped.batch(ids);
+  EXPECT_TRUE(a.pitch.equal(b.pitch));
+  EXPECT_TRUE(a.step.equal(b.step));
+  EXPECT_TRUE(a.duration.equal(b.duration));
+  EXPECT_TRUE(a.velocity.equal(b.velocity));
+
+  const auto error_of = [](const std::filesystem::path& p) -> std::string {
+    try {
+      map_window_set(p);
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  std::filesystem::resize_file(dir / "w.bin", std::filesystem::file_size(dir / "w.bin") - 8);
+  EXPECT_NE(error_of(dir / "w.bin").find("its size is not what its header says"),
+            std::string::npos);
+  std::ofstream(dir / "other.bin")
+      << "MThd: not windows at all, but a file long enough to hold a window file's header";
+  EXPECT_NE(error_of(dir / "other.bin").find("not a window file of version 1"), std::string::npos);
+  EXPECT_NE(error_of(dir / "absent.bin").find("absent.bin"), std::string::npos);
 }
 
 // The whole loop: 2 ranks with a global batch of 16 train what 1 rank trains, within float
