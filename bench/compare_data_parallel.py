@@ -2,8 +2,12 @@
 """Data-parallel training side by side on this machine (docs/BENCHMARKS.md, docs/SCALING.md):
 `music-lstm train` as 1 process with T threads, then as `--nproc N` processes with T/N threads
 each, on the same data, configuration and global batch, one after the other in this run. For
-each: the windows a second of the epoch (metrics.csv), and the resident memory, polled every
-0.1 s: the peak of each process and of all of them together (the launcher too).
+each: the windows a second of the epoch (metrics.csv), and the memory, polled every 0.1 s: the
+peak of each process's resident set, and the peak of all of them together, as resident sets
+(which count a page two ranks share twice) and as proportional sets (PSS: a shared page split
+among the processes that map it, what the machine really spends). A third run launches the N
+ranks by hand with LOCAL_WORLD_SIZE=1, so that each builds its own copy of the windows from the
+note cache, as before they were shared (data/window_file.hpp).
 
 Usage: compare_data_parallel.py MUSIC_LSTM --data MAESTRO_DIR [--config default] [--steps 60]
        [--threads 2] [--nproc 2]
@@ -34,35 +38,40 @@ def tree(pid):
     return out
 
 
-def rss_kb(pid):
+def memory_kb(pid):
+    """(resident, proportional) set size of a process, in kB."""
+    rss = pss = 0
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return rss, pss
 
 
-def run(cmd, env):
-    """Runs `cmd`, polling the memory of its process tree; returns (seconds, peak of the sum in
-    kB, peak of each process in kB)."""
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    peak_sum, peaks = 0, {}
-    while proc.poll() is None:
-        pids = tree(proc.pid)
-        sizes = {p: rss_kb(p) for p in pids}
-        peak_sum = max(peak_sum, sum(sizes.values()))
-        for p, s in sizes.items():
-            peaks[p] = max(peaks.get(p, 0), s)
+def run(cmds, envs):
+    """Runs `cmds` together, polling the memory of their process trees; returns (peak of the
+    resident sets' sum, peak of the proportional sets' sum, each process's peak resident set),
+    in kB."""
+    procs = [subprocess.Popen(c, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for c, e in zip(cmds, envs)]
+    peak_rss, peak_pss, peaks = 0, 0, {}
+    while any(p.poll() is None for p in procs):
+        sizes = {q: memory_kb(q) for p in procs for q in tree(p.pid)}
+        peak_rss = max(peak_rss, sum(r for r, _ in sizes.values()))
+        peak_pss = max(peak_pss, sum(s for _, s in sizes.values()))
+        for q, (r, _) in sizes.items():
+            peaks[q] = max(peaks.get(q, 0), r)
         time.sleep(0.1)
-    out, err = proc.communicate()
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return time.monotonic() - start, peak_sum, sorted(peaks.values(), reverse=True)
+    for c, p in zip(cmds, procs):
+        _, err = p.communicate()
+        if p.returncode != 0:
+            sys.exit(f"{' '.join(c)} failed ({p.returncode}):\n{err[-3000:]}")
+    return peak_rss, peak_pss, sorted(peaks.values(), reverse=True)
 
 
 def main():
@@ -92,20 +101,29 @@ def main():
         subprocess.run(base + ["--out", os.path.join(work, "warm"), "--max-train-windows",
                                str(batch)], env=env, check=True, capture_output=True)
         rows = []
-        for label, extra in (
-                (f"1 process, {args.threads} threads", ["--threads", str(args.threads)]),
-                (f"{args.nproc} processes, {args.threads // args.nproc} thread each",
-                 ["--nproc", str(args.nproc), "--threads", str(args.threads // args.nproc)])):
-            out = os.path.join(work, label.split(",")[0].replace(" ", "-"))
-            seconds, peak_sum, peaks = run(base + ["--out", out] + extra, env)
+        per = str(args.threads // args.nproc)
+        port = 29500 + os.getpid() % 20000
+        by_hand = [dict(env, RANK=str(r), WORLD_SIZE=str(args.nproc), MASTER_ADDR="127.0.0.1",
+                        MASTER_PORT=str(port), LOCAL_WORLD_SIZE="1")
+                   for r in range(args.nproc)]
+        for label, cmds, envs in (
+                (f"1 process, {args.threads} threads",
+                 [base + ["--threads", str(args.threads)]], [env]),
+                (f"{args.nproc} processes (--nproc), {per} thread each, windows shared",
+                 [base + ["--nproc", str(args.nproc), "--threads", per]], [env]),
+                (f"{args.nproc} processes by hand, {per} thread each, each its own windows",
+                 [base + ["--threads", per]] * args.nproc, by_hand)):
+            out = os.path.join(work, str(len(rows)))
+            rss, pss, peaks = run([c + ["--out", out] for c in cmds], envs)
             with open(os.path.join(out, "metrics.csv")) as f:
                 wps = float(next(csv.DictReader(f))["windows_per_second"])
-            rows.append((label, wps, peak_sum, peaks, seconds))
+            rows.append((label, wps, rss, pss, peaks))
     print(f"| {cfg['name']}, global batch {batch}, {args.steps} steps | windows/s | "
-          f"peak resident memory, all processes | each process's peak |")
-    print("|---|---:|---:|---|")
-    for label, wps, peak_sum, peaks, _ in rows:
-        print(f"| {label} | {wps:.1f} | {peak_sum / 1024:.0f} MiB | "
+          f"peak memory of all processes: resident (shared pages counted in each) | "
+          f"proportional (PSS) | each process's peak resident set |")
+    print("|---|---:|---:|---:|---|")
+    for label, wps, rss, pss, peaks in rows:
+        print(f"| {label} | {wps:.1f} | {rss / 1024:.0f} MiB | {pss / 1024:.0f} MiB | "
               f"{', '.join(f'{p / 1024:.0f}' for p in peaks)} MiB |")
 
 

@@ -212,6 +212,54 @@ class TrainDistributed(unittest.TestCase):
         self.assertEqual(read_checkpoint(os.path.join(out, "last.ckpt"))[0]["metadata"]["state"]
                          ["step"], 40)
 
+    def start_two(self, out, *extra):
+        """Two ranks by hand on a long run (epochs of 20 steps), rank 0 checking every 10 steps;
+        returns them once rank 0 said step 30 (its stderr lines so far, kept)."""
+        cfg = self.write_config("dist-long.json", config(epochs=40, steps=20))
+        port = free_port()
+        args = [BINARY, "train", "--config", cfg, "--data", self.data, "--device", "cpu", "-q",
+                "--out", out, "--dist-check-every", "10", *extra]
+        rank0 = subprocess.Popen(args, env=self.rank_env(0, 2, port), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        rank1 = subprocess.Popen(args, env=self.rank_env(1, 2, port), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        for line in rank0.stderr:
+            if line.startswith("step 30:"):
+                return rank0, rank1
+        self.fail("rank 0 ended before step 30")
+
+    def test_a_rank_that_stops_answering_is_named_after_the_timeout(self):
+        # A machine that drops out closes no connection: the other rank waits --dist-timeout.
+        rank0, rank1 = self.start_two(os.path.join(self.dir, "stalled"), "--dist-timeout", "5")
+        rank1.send_signal(signal.SIGSTOP)
+        stopped_at = time.monotonic()
+        _, rest = rank0.communicate(timeout=90)
+        took = time.monotonic() - stopped_at
+        rank1.send_signal(signal.SIGKILL)
+        rank1.communicate()
+        errors = [line for line in rest.splitlines() if "error" in line]
+        print(f"rank 0 stopped {took:.1f} s after rank 1 stopped answering: {errors}")
+        self.assertNotEqual(rank0.returncode, 0)
+        self.assertGreater(took, 4.0, "not before the timeout")
+        self.assertLess(took, 30)
+        self.assertEqual(len(errors), 1, rest)
+        self.assertIn("rank 0 of 2 stops: lost rank 1", errors[0])
+
+    def test_sigterm_to_one_rank_stops_both_with_a_checkpoint(self):
+        out = os.path.join(self.dir, "sigterm")
+        rank0, rank1 = self.start_two(out)
+        rank1.send_signal(signal.SIGTERM)
+        out0, err0 = rank0.communicate(timeout=120)
+        out1, err1 = rank1.communicate(timeout=120)
+        self.assertEqual(rank0.returncode, 0, err0)
+        self.assertEqual(rank1.returncode, 0, err1)
+        self.assertIn("stopped after", out0)
+        self.assertIn("continue with:", out0)
+        self.assertEqual(out1, "", "rank 1 says nothing")
+        state = read_checkpoint(os.path.join(out, "last.ckpt"))[0]["metadata"]["state"]
+        print(f"SIGTERM to rank 1: both stopped, last.ckpt at step {state['step']}")
+        self.assertGreaterEqual(state["step"], 30)
+
     def assert_one_line(self, code, err, *fragments):
         self.assertNotEqual(code, 0, err)
         errors = [line for line in err.splitlines() if line.startswith("music-lstm: error: ")]
