@@ -53,6 +53,16 @@ struct RankGroup::Impl {
   std::function<c10::intrusive_ptr<c10d::Work>(std::vector<at::Tensor>&, c10d::ReduceOp)> allreduce;
   std::function<c10::intrusive_ptr<c10d::Work>(std::vector<at::Tensor>&)> broadcast;
   int failures = 0;  // the marks of lost() are per failure
+
+  template <class Group>
+  void hold(const c10::intrusive_ptr<Group>& pg) {
+    allreduce = [pg](std::vector<at::Tensor>& t, c10d::ReduceOp op) {
+      c10d::AllreduceOptions ao;
+      ao.reduceOp = op;
+      return pg->allreduce(t, ao);
+    };
+    broadcast = [pg](std::vector<at::Tensor>& t) { return pg->broadcast(t); };
+  }
 };
 
 RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
@@ -144,24 +154,14 @@ RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
     o->threads = 1;
     auto pg =
         c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, env.rank, env.world_size, o);
-    impl_->allreduce = [pg](std::vector<at::Tensor>& t, c10d::ReduceOp op) {
-      c10d::AllreduceOptions ao;
-      ao.reduceOp = op;
-      return pg->allreduce(t, ao);
-    };
-    impl_->broadcast = [pg](std::vector<at::Tensor>& t) { return pg->broadcast(t); };
+    impl_->hold(pg);
   } else if (options.backend == "nccl") {
 #ifdef MLSTM_WITH_NCCL
     auto o = c10d::ProcessGroupNCCL::Options::create();
     o->timeout = options.timeout;
     auto pg =
         c10::make_intrusive<c10d::ProcessGroupNCCL>(impl_->store, env.rank, env.world_size, o);
-    impl_->allreduce = [pg](std::vector<at::Tensor>& t, c10d::ReduceOp op) {
-      c10d::AllreduceOptions ao;
-      ao.reduceOp = op;
-      return pg->allreduce(t, ao);
-    };
-    impl_->broadcast = [pg](std::vector<at::Tensor>& t) { return pg->broadcast(t); };
+    impl_->hold(pg);
 #else
     throw LaunchError(
         "--dist-backend nccl: this build has no NCCL (LibTorch without CUDA, or configured "
