@@ -65,8 +65,11 @@ struct RankGroup::Impl {
   }
 };
 
-RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
-    : env_(env), options_(options), impl_(std::make_unique<Impl>()) {
+namespace {
+
+// The rendezvous: rank 0 listens at MASTER_ADDR:MASTER_PORT, the others connect.
+c10::intrusive_ptr<c10d::Store> open_store(const LaunchEnv& env,
+                                           const RankGroup::Options& options) {
   const std::string at = env.master_addr + ":" + std::to_string(env.master_port);
   c10d::TCPStoreOptions so;
   so.port = static_cast<std::uint16_t>(env.master_port);
@@ -75,7 +78,7 @@ RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
   so.waitWorkers = false;  // the ranks check each other below, with lines that say what is wrong
   so.timeout = options.join_timeout;
   try {
-    impl_->store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, so);
+    return c10::make_intrusive<c10d::TCPStore>(env.master_addr, so);
   } catch (const std::exception& e) {
     const std::string why = first_line(e.what());
     if (env.rank == 0 &&
@@ -92,7 +95,12 @@ RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
                                  "machine's?") +
                       ": " + why);
   }
-  auto& store = *impl_->store;
+}
+
+// Two processes given the same rank, and ranks launched with other world sizes: each rank that
+// sees it says so; then every rank waits for all to arrive.
+void check_launch(c10d::Store& store, const LaunchEnv& env, const RankGroup::Options& options) {
+  const std::string at = env.master_addr + ":" + std::to_string(env.master_port);
   // Two processes that were given the same rank, and ranks launched with other world sizes.
   if (store.add("rank-claims/" + std::to_string(env.rank), 1) > 1) {
     throw LaunchError("two processes were launched with RANK=" + std::to_string(env.rank) +
@@ -138,7 +146,10 @@ RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
                       " s: start them all (RANK 0 to " + std::to_string(env.world_size - 1) +
                       ") with the same MASTER_ADDR and MASTER_PORT (" + first_line(e.what()) + ")");
   }
+}
 
+// The process group over the store: Gloo, or NCCL when built with it.
+void open_group(RankGroup::Impl& impl, const LaunchEnv& env, const RankGroup::Options& options) {
   if (options.backend == "gloo") {
     auto o = c10d::ProcessGroupGloo::Options::create(options.timeout);
     // Loopback for a run on one machine; else the interface GLOO_SOCKET_IFNAME names (as in
@@ -152,16 +163,14 @@ RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
     }
     // One thread moves the tensors: the gradients go as a few large buckets, in order.
     o->threads = 1;
-    auto pg =
-        c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, env.rank, env.world_size, o);
-    impl_->hold(pg);
+    auto pg = c10::make_intrusive<c10d::ProcessGroupGloo>(impl.store, env.rank, env.world_size, o);
+    impl.hold(pg);
   } else if (options.backend == "nccl") {
 #ifdef MLSTM_WITH_NCCL
     auto o = c10d::ProcessGroupNCCL::Options::create();
     o->timeout = options.timeout;
-    auto pg =
-        c10::make_intrusive<c10d::ProcessGroupNCCL>(impl_->store, env.rank, env.world_size, o);
-    impl_->hold(pg);
+    auto pg = c10::make_intrusive<c10d::ProcessGroupNCCL>(impl.store, env.rank, env.world_size, o);
+    impl.hold(pg);
 #else
     throw LaunchError(
         "--dist-backend nccl: this build has no NCCL (LibTorch without CUDA, or configured "
@@ -170,6 +179,15 @@ RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
   } else {
     throw LaunchError("--dist-backend " + options.backend + ": expected gloo or nccl");
   }
+}
+
+}  // namespace
+
+RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
+    : env_(env), options_(options), impl_(std::make_unique<Impl>()) {
+  impl_->store = open_store(env, options);
+  check_launch(*impl_->store, env, options);
+  open_group(*impl_, env, options);
 }
 
 RankGroup::~RankGroup() = default;

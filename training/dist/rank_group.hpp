@@ -66,8 +66,10 @@ class RankGroup {
   // Failures: a collective that threw `error` during `what`: the line that names who is gone.
   [[noreturn]] void lost(const char* what, const std::exception& error);
 
- private:
+  // The store and the process group (c10d's types stay in the .cpp).
   struct Impl;
+
+ private:
   const LaunchEnv env_;
   const Options options_;
   std::unique_ptr<Impl> impl_;
