@@ -55,7 +55,7 @@ void DataParallel::average_gradients(const std::vector<torch::Tensor>& parameter
   std::vector<torch::Tensor> grads;
   for (const torch::Tensor& p : parameters) {
     // A rank whose shard was empty ran no backward pass: its share is zero.
-    if (!p.grad().defined()) const_cast<torch::Tensor&>(p).mutable_grad() = torch::zeros_like(p);
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
     grads.push_back(p.grad());
   }
   const double share = static_cast<double>(local) / static_cast<double>(global);

@@ -70,8 +70,7 @@ LaunchEnv read_launch_env(const std::function<const char*(const char*)>& get) {
                       ": expected a port, 1 to 65535 (rank 0 listens there)");
   }
   e.master_port = *p;
-  const bool loopback = e.master_addr == "localhost" || e.master_addr.rfind("127.", 0) == 0;
-  e.local_world_size = loopback ? e.world_size : 1;
+  e.local_world_size = e.on_loopback() ? e.world_size : 1;
   if (const char* local_world = get("LOCAL_WORLD_SIZE")) {
     const auto lw = whole(local_world, 1, e.world_size);
     if (!lw) {

@@ -20,6 +20,10 @@ struct LaunchEnv {
   std::string master_addr;  // where rank 0 listens for the others (the rendezvous)
   int master_port = 0;
   bool distributed() const { return world_size > 1; }
+  // MASTER_ADDR is this machine's loopback (localhost, 127.x.x.x, ::1): every rank runs here.
+  bool on_loopback() const {
+    return master_addr == "localhost" || master_addr.rfind("127.", 0) == 0 || master_addr == "::1";
+  }
 };
 
 class LaunchError : public std::runtime_error {

@@ -39,10 +39,6 @@ std::string first_line(const std::string& what) {
   return what.substr(0, what.find('\n'));
 }
 
-bool loopback(const std::string& addr) {
-  return addr == "localhost" || addr.rfind("127.", 0) == 0 || addr == "::1";
-}
-
 }  // namespace
 
 // The store and the group's operations. The group is held by lambdas on its concrete class: the
@@ -154,7 +150,7 @@ void open_group(RankGroup::Impl& impl, const LaunchEnv& env, const RankGroup::Op
     auto o = c10d::ProcessGroupGloo::Options::create(options.timeout);
     // Loopback for a run on one machine; else the interface GLOO_SOCKET_IFNAME names (as in
     // PyTorch), or the one this machine's hostname resolves to.
-    if (loopback(env.master_addr)) {
+    if (env.on_loopback()) {
       o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
     } else if (const char* ifname = std::getenv("GLOO_SOCKET_IFNAME")) {
       o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(ifname));

@@ -25,8 +25,7 @@ DatasetReport index_dataset(const fs::path& root, const fs::path& cache_root, un
   report.index = report.maestro ? load_maestro_index(root) : load_midi_folder_index(root, split);
   for (const Performance* p : missing_files(report.index))
     report.missing.push_back(p->midi_filename);
-  report.cache_dir =
-      dataset_cache_dir(root, cache_root.empty() ? default_cache_root() : cache_root);
+  report.cache_dir = dataset_cache_dir(root, cache_root);
   fs::create_directories(report.cache_dir);
   write_index_json(report.index, report.cache_dir / "index.json");
 

@@ -287,7 +287,8 @@ std::filesystem::path dataset_cache_dir(const std::filesystem::path& dataset_roo
                 static_cast<unsigned long long>(fnv1a64(full.string())));
   std::string name = full.filename().string();
   if (name.empty()) name = "dataset";
-  return cache_root / "datasets" / (name + "-" + std::string(hash, 8));
+  const std::filesystem::path root = cache_root.empty() ? default_cache_root() : cache_root;
+  return root / "datasets" / (name + "-" + std::string(hash, 8));
 }
 
 }  // namespace mlstm

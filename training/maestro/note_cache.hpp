@@ -64,7 +64,8 @@ std::vector<CachedPerformance> read_note_cache_file(const std::filesystem::path&
 std::filesystem::path default_cache_root();
 
 // The cache folder of one dataset: <cache root>/datasets/<folder name>-<hash of its full path>,
-// so that datasets in read-only places (a shared copy) still get a cache.
+// so that datasets in read-only places (a shared copy) still get a cache. An empty `cache_root`
+// is default_cache_root().
 std::filesystem::path dataset_cache_dir(const std::filesystem::path& dataset_root,
                                         const std::filesystem::path& cache_root);
 

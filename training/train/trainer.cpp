@@ -307,8 +307,10 @@ std::unique_ptr<RankGroup> join_ranks(const TrainOptions& o) {
 }  // namespace
 
 c10::Device pick_device(const std::string& name, int local_rank) {
-  // The GPU of this rank among the machine's (torchrun's LOCAL_RANK); the first for one rank.
+  // The GPU of this rank among the machine's (torchrun's LOCAL_RANK); the current one for the
+  // first rank (a run of one rank, as before ranks existed).
   const auto gpu = [local_rank] {
+    if (local_rank == 0) return torch::Device(torch::kCUDA);
     const auto n = static_cast<int>(torch::cuda::device_count());
     return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(local_rank % std::max(1, n)));
   };
@@ -318,12 +320,9 @@ c10::Device pick_device(const std::string& name, int local_rank) {
       throw TrainingError(
           "--device cuda: no CUDA device is available to this LibTorch (use --device cpu)");
     }
-    return local_rank == 0 ? torch::Device(torch::kCUDA) : gpu();
+    return gpu();
   }
-  if (name == "auto") {
-    if (!torch::cuda::is_available()) return torch::kCPU;
-    return local_rank == 0 ? torch::Device(torch::kCUDA) : gpu();
-  }
+  if (name == "auto") return torch::cuda::is_available() ? gpu() : torch::Device(torch::kCPU);
   throw TrainingError("--device " + name + ": expected auto, cpu or cuda");
 }
 
@@ -390,8 +389,7 @@ void check_folder(const TrainOptions& o, const DatasetReport& data, const Window
 std::unique_ptr<WindowSet> reference_windows(const RunConfig& c, const TrainOptions& o,
                                              std::int64_t window) {
   if (o.reference_data.empty() || o.launch.rank != 0) return nullptr;  // rank 0 measures it
-  const DatasetReport ref =
-      index_dataset(o.reference_data, o.cache_root, 0, o.progress && o.launch.rank == 0);
+  const DatasetReport ref = index_dataset(o.reference_data, o.cache_root, 0, o.progress);
   auto reference = std::make_unique<WindowSet>(ref.index, ref.notes, Split::kValidation, window,
                                                window, NoteSelection{}, c.train.sustain_pedal);
   if (reference->size() == 0) {
@@ -431,9 +429,7 @@ std::filesystem::path window_file(const RunConfig& c, const TrainOptions& o, con
                             (c.train.sustain_pedal ? "pedal" : "keys") + "-" +
                             describe(o.selection) + "-" + std::to_string(o.split.valid_fraction) +
                             "-" + std::to_string(o.split.test_fraction);
-  const std::filesystem::path dir =
-      dataset_cache_dir(o.data, o.cache_root.empty() ? default_cache_root() : o.cache_root);
-  return dir /
+  return dataset_cache_dir(o.data, o.cache_root) /
          ("windows-" + std::to_string(std::hash<std::string>{}(shape)) + "-" + split + ".bin");
 }
 

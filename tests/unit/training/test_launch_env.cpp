@@ -55,6 +55,9 @@ TEST(LaunchEnv, TorchrunsVariablesAreRead) {
 
 TEST(LaunchEnv, TheRanksOnThisMachineShareItsCores) {
   EXPECT_EQ(read(kTorchrun).local_world_size, 2) << "loopback: every rank is on this machine";
+  auto ipv6 = kTorchrun;
+  ipv6["MASTER_ADDR"] = "::1";
+  EXPECT_EQ(read(ipv6).local_world_size, 2) << "the IPv6 loopback too";
   auto remote = kTorchrun;
   remote["MASTER_ADDR"] = "10.0.0.7";
   EXPECT_EQ(read(remote).local_world_size, 1) << "another machine's address: unknown, one";
