@@ -76,7 +76,11 @@ int run_jam(JamArgs& a) {
                     .sustain_pedal = engine->sustain_pedal(),
                     .buffer_frames = a.cli.options.audio.block_frames};
   core.live = !offline;
-  core.model_to_block = false;  // the session's MIDI out sends the model's events
+  // The session's MIDI out sends the model's events (on JACK it turns model_to_block on: its port
+  // is written by the callback that runs the core); the player's MIDI is not echoed there.
+  core.model_to_block = false;
+  core.pass_through = false;
+  a.cli.options.offline = offline;
   a.cli.options.jam_core = [&](rt::Instrument& instrument) {
     return std::make_unique<rt::JamCore>(
         [engine](std::span<const NoteFeatures> context, const SearchSettings& s) {

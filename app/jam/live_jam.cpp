@@ -17,17 +17,11 @@
 namespace mlstm::app {
 namespace {
 
-bool wants_panel(const JamArgs& a, bool offline) {
 #ifdef MUSIC_LSTM_HAVE_UI
+bool wants_panel(const JamArgs& a, bool offline) {
   return !a.headless && !offline && !a.demo && ui::display_available();
-#else
-  (void)a;
-  (void)offline;
-  return false;  // this build has no panel
-#endif
 }
 
-#ifdef MUSIC_LSTM_HAVE_UI
 // The panel, its window and the model swap behind its model picker; none without a display.
 struct PanelParts {
   ui::PanelMemory memory;
@@ -103,7 +97,8 @@ int run_live_jam(const JamArgs& a, rt::Jam& jam, rt::Session& session, const Liv
     ui_parts.window->on_key = [&ui_parts](char key, bool down) { ui_parts.panel->key(key, down); };
   }
 #else
-  (void)model;
+  (void)model;  // a build without the panel has no model picker
+  (void)playing;
 #endif
   int code = 0;
   const auto begin = std::chrono::steady_clock::now();

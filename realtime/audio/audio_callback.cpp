@@ -57,10 +57,16 @@ int audio_callback(const void*, void* output, unsigned long frames, const PaStre
 }
 
 void render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
-                   std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING {
+                   std::int64_t first_steady_ns, std::span<const BlockMidiEvent> midi_in,
+                   MidiBlock* midi_out) noexcept MLSTM_NONBLOCKING {
   const auto begin = std::chrono::steady_clock::now();
   const std::int64_t cpu_begin = thread_cpu_ns();
   unsigned long done = 0;
+  if (midi_out) {
+    c.renderer->render_block(left, right, static_cast<int>(frames), first_steady_ns, midi_in,
+                             *midi_out);
+    done = frames;
+  }
   while (done < frames) {
     const int n =
         static_cast<int>(std::min<unsigned long>(frames - done, AudioEngine::kMaxBlockFrames));

@@ -6,6 +6,7 @@
 #include <portaudio.h>
 
 #include <cstdint>
+#include <span>
 
 #include "engine/audio_engine.hpp"
 #include "engine/block_renderer.hpp"
@@ -30,8 +31,10 @@ int audio_callback(const void* input, void* output, unsigned long frames,
 
 // Renders `frames` frames (any number) into two channels, the first of which began at
 // `first_steady_ns`, and records the time it took (and `last_overran`). JACK's process callback
-// calls this with its port buffers and the cycle's start.
+// calls this with its port buffers and the cycle's start; on the jam's client also with the
+// cycle's MIDI in, and `midi_out` for the MIDI to write (BlockRenderer::render_block).
 void render_planar(CallbackContext& c, float* left, float* right, unsigned long frames,
-                   std::int64_t first_steady_ns) noexcept MLSTM_NONBLOCKING;
+                   std::int64_t first_steady_ns, std::span<const BlockMidiEvent> midi_in = {},
+                   MidiBlock* midi_out = nullptr) noexcept MLSTM_NONBLOCKING;
 
 }  // namespace mlstm::rt

@@ -11,9 +11,11 @@ bool uses_jack(const std::string& host_api) {
   return to_lower(host_api) == "jack";
 }
 
-std::unique_ptr<AudioOutput> open_audio_output(BlockRenderer& renderer,
-                                               const AudioOptions& options) {
-  if (uses_jack(options.host_api)) return std::make_unique<JackAudioOutput>(renderer, options);
+std::unique_ptr<AudioOutput> open_audio_output(BlockRenderer& renderer, const AudioOptions& options,
+                                               JackShare jack) {
+  if (uses_jack(options.host_api)) {
+    return std::make_unique<JackAudioOutput>(renderer, options, jack);
+  }
   return std::make_unique<PortAudioOutput>(renderer, options);
 }
 

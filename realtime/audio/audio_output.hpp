@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/jack_client.hpp"
 #include "engine/audio_engine.hpp"
 #include "engine/callback_stats.hpp"
 
@@ -17,7 +18,8 @@ struct AudioOptions {
   std::string device;    // number or part of a name; empty: the host API's default output
   int sample_rate = 48000;
   int block_frames = 256;  // JACK: the server's period decides, this is ignored
-  // JACK: the audio client's name (the MIDI input is the client "music-lstm").
+  // JACK: the audio client's name for `play` and `listen` (whose MIDI input is the client
+  // "music-lstm"); the jam puts its audio on its one client, "music-lstm" (audio/jack_client.hpp).
   std::string client = "music-lstm-audio";
 };
 
@@ -54,8 +56,10 @@ class AudioOutput {
 // Opens (does not start) the output the options ask for: JACK through libjack when the host API
 // is "jack", or is left empty while a JACK server runs; else a PortAudio stream. Throws
 // DeviceError with one line.
-std::unique_ptr<AudioOutput> open_audio_output(BlockRenderer& renderer,
-                                               const AudioOptions& options);
+// `jack`: the jam's JACK client and its MIDI ports, which a JACK output runs on (ignored by
+// PortAudio).
+std::unique_ptr<AudioOutput> open_audio_output(BlockRenderer& renderer, const AudioOptions& options,
+                                               JackShare jack = {});
 
 // The devices a session with `host_api` would choose among (JACK's playback clients when it would
 // use JACK, else PortAudio's outputs); empty when there is none.

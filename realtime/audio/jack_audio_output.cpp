@@ -5,6 +5,8 @@
 #include <chrono>
 #include <map>
 
+#include "midi/jack_midi_input.hpp"
+#include "midi/jack_midi_output.hpp"
 #include "midi/midi_system.hpp"
 
 namespace mlstm::rt {
@@ -69,26 +71,18 @@ std::vector<AudioDeviceInfo> list_jack_devices() {
   return devices;
 }
 
-JackAudioOutput::JackAudioOutput(BlockRenderer& renderer, const AudioOptions& options)
-    : renderer_(renderer), device_(options.device) {
-  // Also quiets libjack, which otherwise prints its own lines when no server runs.
-  jack_set_error_function(quiet);
-  jack_set_info_function(quiet);
-  jack_status_t status{};
-  client_ = jack_client_open(options.client.c_str(), JackNoStartServer, &status);
-  if (!client_ && (status & JackServerFailed)) {
-    throw DeviceError(
-        "no JACK server is running: start one (jackd -d alsa), or choose another audio system "
-        "(--audio-api alsa)");
+JackAudioOutput::JackAudioOutput(BlockRenderer& renderer, const AudioOptions& options,
+                                 JackShare share)
+    : renderer_(renderer), share_(share), device_(options.device) {
+  if (!share_.client) {
+    own_ = std::make_unique<JackClient>(options.client);
+    share_.client = own_.get();
   }
-  if (!client_) {
-    throw DeviceError("the JACK server refused the audio client '" + options.client + "' (status " +
-                      std::to_string(status) + "): restart jackd");
-  }
+  client_ = share_.client->get();
+  const std::string name = share_.client->name();
   sample_rate_ = static_cast<int>(jack_get_sample_rate(client_));
   block_frames_ = static_cast<int>(jack_get_buffer_size(client_));
   if (sample_rate_ != options.sample_rate) {
-    jack_client_close(client_);
     throw DeviceError("the JACK server runs at " + std::to_string(sample_rate_) + " Hz, not " +
                       std::to_string(options.sample_rate) + ": pass --sample-rate " +
                       std::to_string(sample_rate_) + " (or restart jackd with -r " +
@@ -102,24 +96,26 @@ JackAudioOutput::JackAudioOutput(BlockRenderer& renderer, const AudioOptions& op
   ports_[1] =
       jack_port_register(client_, "out_right", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
   if (!ports_[0] || !ports_[1] ||
-      jack_set_process_callback(client_, &JackAudioOutput::process, this) != 0 ||
       jack_set_xrun_callback(client_, &JackAudioOutput::on_xrun, this) != 0) {
-    jack_client_close(client_);
-    throw DeviceError("cannot register the JACK audio ports of '" + options.client + "'");
+    throw DeviceError("cannot register the JACK audio ports of '" + name + "'");
   }
-  jack_on_shutdown(client_, &JackAudioOutput::on_shutdown, this);
+  share_.client->set_process(&JackAudioOutput::process, this);
 }
 
 JackAudioOutput::~JackAudioOutput() {
   stop();
-  jack_client_close(client_);
+  // The jam's client outlives us: our ports go, so that a session that opens the audio again
+  // (a device switch) can register them anew.
+  if (!own_ && !share_.client->server_lost()) {
+    for (jack_port_t* p : ports_) {
+      if (p) jack_port_unregister(client_, p);
+    }
+  }
 }
 
 void JackAudioOutput::start() {
   if (active_) return;
-  if (jack_activate(client_) != 0) {
-    throw DeviceError("the JACK server did not activate the audio client: restart jackd");
-  }
+  share_.client->activate();
   active_ = true;
   if (const std::string error = connect_to(device_); !error.empty()) {
     stop();
@@ -130,12 +126,12 @@ void JackAudioOutput::start() {
 void JackAudioOutput::stop() {
   if (!active_) return;
   active_ = false;
-  // A server that dropped us is gone: deactivating would wait on it.
-  if (!server_lost_.load(std::memory_order_acquire)) jack_deactivate(client_);
+  // A server that dropped us is gone: deactivating would wait on it (JackClient knows).
+  share_.client->deactivate();
 }
 
 bool JackAudioOutput::running() const {
-  return active_ && !server_lost_.load(std::memory_order_acquire);
+  return active_ && !share_.client->server_lost();
 }
 
 // REAL-TIME CODE: JACK's process thread. libjack's port and time reads are lock-free by design;
@@ -166,7 +162,18 @@ int JackAudioOutput::process(jack_nframes_t frames, void* self) noexcept MLSTM_N
                      static_cast<jack_time_t>(std::max(o.sample_rate_, 1));
     o.check_cycle(cycle_frames, began_us);
   }
-  render_planar(*o.context_, left, right, frames, start);
+  if (o.share_.midi_in || o.share_.midi_out) {
+    // The jam's client: the player's MIDI of this cycle at its frames, the model's written back.
+    if (o.share_.midi_in) {
+      o.share_.midi_in->read(frames, o.midi_in_);
+    } else {
+      o.midi_in_.clear();
+    }
+    render_planar(*o.context_, left, right, frames, start, o.midi_in_.events(), &o.midi_out_);
+    if (o.share_.midi_out) o.share_.midi_out->write(frames, o.midi_out_.events());
+  } else {
+    render_planar(*o.context_, left, right, frames, start);
+  }
   if (timed) {
     o.last_frames_ = frames;
     o.last_finish_us_ = jack_get_time();
@@ -205,12 +212,8 @@ int JackAudioOutput::on_xrun(void* self) noexcept {
   return 0;
 }
 
-void JackAudioOutput::on_shutdown(void* self) noexcept {
-  static_cast<JackAudioOutput*>(self)->server_lost_.store(true, std::memory_order_release);
-}
-
 std::vector<AudioDeviceInfo> JackAudioOutput::devices() const {
-  if (server_lost_.load()) return {};
+  if (share_.client->server_lost()) return {};
   return device_infos(client_);
 }
 

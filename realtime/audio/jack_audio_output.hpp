@@ -2,6 +2,11 @@
 // The audio device on JACK, straight through libjack: a client with two output ports whose
 // process callback runs the engine, connected to a playback client ("system" by default).
 //
+// For the jam the client is the jam's own (audio/jack_client.hpp: JackShare), which also holds
+// its MIDI in and out ports: each cycle the callback reads the player's MIDI at its frames, runs
+// the jam core over the cycle, and writes the model's MIDI at the frames it was applied, so a
+// clock pulse, the beat computed from it and the answer on that beat share one frame timeline.
+//
 // Why not PortAudio's JACK host: it opens a client of its own at Pa_Initialize and starts a
 // stream by waiting, without a bound, for that client's process callback to pick the request up;
 // on a busy 2-core machine that wait was seen to never end. Here start() is jack_activate, which
@@ -22,6 +27,8 @@
 
 #include "audio/audio_callback.hpp"
 #include "audio/audio_output.hpp"
+#include "audio/jack_client.hpp"
+#include "core/midi_block.hpp"
 #include "engine/nonblocking.hpp"
 
 namespace mlstm::rt {
@@ -32,9 +39,10 @@ std::vector<AudioDeviceInfo> list_jack_devices();
 
 class JackAudioOutput final : public AudioOutput {
  public:
-  // Opens the client (options.client) and its ports. Throws DeviceError: no server, a name that
-  // is taken, a sample rate other than the server's.
-  JackAudioOutput(BlockRenderer& renderer, const AudioOptions& options);
+  // Opens the client (options.client) and its ports, or puts the ports on `share.client` (not yet
+  // active). Throws DeviceError: no server, a name that is taken, a sample rate other than the
+  // server's.
+  JackAudioOutput(BlockRenderer& renderer, const AudioOptions& options, JackShare share = {});
   ~JackAudioOutput() override;
   JackAudioOutput(const JackAudioOutput&) = delete;
   JackAudioOutput& operator=(const JackAudioOutput&) = delete;
@@ -56,7 +64,6 @@ class JackAudioOutput final : public AudioOutput {
   static int process(jack_nframes_t frames, void* self) noexcept MLSTM_NONBLOCKING;
   static int on_xrun(void* self) noexcept;
   void check_cycle(jack_nframes_t cycle_frames, jack_time_t began_us) noexcept;
-  static void on_shutdown(void* self) noexcept;
   // The playback ports of `device` ("" = the physical ones), or empty with `error` set.
   std::vector<std::string> target_ports(const std::string& device, std::string& error) const;
   std::string connect_to(const std::string& device);
@@ -64,14 +71,17 @@ class JackAudioOutput final : public AudioOutput {
   BlockRenderer& renderer_;
   CallbackStats stats_;
   std::unique_ptr<CallbackContext> context_;
+  std::unique_ptr<JackClient> own_;  // the client, unless it is the jam's
+  JackShare share_;                  // share_.client: the client in use
   jack_client_t* client_ = nullptr;
   std::array<jack_port_t*, 2> ports_{};
+  // The process thread's own: the cycle's MIDI in and out on the jam's client.
+  MidiBlock midi_in_, midi_out_;
   int block_frames_ = 0;
   int sample_rate_ = 0;
   std::string device_;  // the client our ports feed
   std::vector<std::string> connected_;
   bool active_ = false;
-  std::atomic<bool> server_lost_{false};
   // The process thread's own, for check_cycle.
   bool have_cycle_ = false;
   jack_nframes_t last_cycle_frames_ = 0, last_frames_ = 0;

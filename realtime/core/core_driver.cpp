@@ -82,6 +82,25 @@ void CoreDriver::render(float* left, float* right, int frames,
   core_.process(frames, HostTransport{}, in_.events(), out_, left, right, steady_ns);
 }
 
+void CoreDriver::render_block(float* left, float* right, int frames, std::int64_t steady_ns,
+                              std::span<const BlockMidiEvent> in,
+                              MidiBlock& out) noexcept MLSTM_NONBLOCKING {
+  gather(core_.next_block(), frames);
+  // The device's messages at their frames, merged with the queued ones (the device's first at a
+  // frame they share: they were played, the queued ones replayed or stamped).
+  merged_.clear();
+  const auto queued = in_.events();
+  std::size_t i = 0, j = 0;
+  while (i < in.size() || j < queued.size()) {
+    const bool device = j == queued.size() || (i < in.size() && in[i].frame <= queued[j].frame);
+    if (!merged_.push(device ? in[i++] : queued[j++])) {
+      counted_.messages.fetch_add(1, std::memory_order_relaxed);
+      counted_.dropped.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  core_.process(frames, HostTransport{}, merged_.events(), out, left, right, steady_ns);
+}
+
 void CoreDriver::add_counts(InputCounters& into) const noexcept {
   rt::add_counts(into, core_.input_counters());
   rt::add_counts(into, counted_);

@@ -10,6 +10,10 @@
 // delay and every note keeps its distance from the one before. A message that arrives too late
 // for its block sounds at the block's first frame; the frames handed to the core never go back.
 //
+// On the jam's JACK client the device hands the cycle's MIDI in with its frames
+// (render_block()): those go to the core at exactly those frames, merged with what the other
+// sources queued, and the model's MIDI comes back at its frames for the client's MIDI out.
+//
 // Threads:
 //   [midi-thread]  on_message(), on_message_at_frame(): one source at a time (a single-producer
 //                  queue); never waits;
@@ -42,6 +46,9 @@ class CoreDriver final : public MidiReceiver, public BlockRenderer {
   // BlockRenderer [audio-thread]
   void render(float* left, float* right, int frames,
               std::int64_t steady_ns) noexcept MLSTM_NONBLOCKING override;
+  void render_block(float* left, float* right, int frames, std::int64_t steady_ns,
+                    std::span<const BlockMidiEvent> in,
+                    MidiBlock& out) noexcept MLSTM_NONBLOCKING override;
   std::int64_t next_frame() const noexcept override { return core_.next_block(); }
   int sample_rate() const noexcept override { return core_.engine().sample_rate(); }
 
@@ -76,7 +83,7 @@ class CoreDriver final : public MidiReceiver, public BlockRenderer {
   // forwarded queue, JamCoreOptions::model_to_block).
   Stamped held_{};
   bool holding_ = false;
-  MidiBlock in_, out_;
+  MidiBlock in_, out_, merged_;
 };
 
 }  // namespace mlstm::rt

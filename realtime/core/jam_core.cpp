@@ -16,11 +16,12 @@ JamCore::JamCore(Continuer continuer, const JamSettings& settings, const JamCore
       router_(engine_, RouterOptions{0, 0}),
       jam_(std::move(continuer), settings, options.live),
       live_(options.live),
+      pass_through_(options.pass_through),
       model_to_block_(options.model_to_block),
       output_channel_(options.performer.model_channel & 0x0F) {
   // The model's events (and clock out) reach MIDI out through the engine's forwarded queue, at
   // the frames they were applied at (the out-latency knob's early copies included).
-  engine_.forward_model.store(model_to_block_);
+  engine_.forward_model.store(options.model_to_block);
   engine_.model_to_synth.store(instrument != nullptr);
   router_.set_listener(&jam_.player_input());
   router_.set_control_keys(&jam_.control_keys());
@@ -39,6 +40,11 @@ void JamCore::start(std::function<std::int64_t()> now) {
 
 void JamCore::stop() {
   jam_.stop();
+}
+
+void JamCore::set_model_to_block(bool on) noexcept {
+  model_to_block_.store(on, std::memory_order_relaxed);
+  engine_.forward_model.store(on);
 }
 
 void JamCore::push_out(MidiBlock& out, const BlockMidiEvent& e) noexcept {
@@ -65,7 +71,7 @@ void JamCore::run_chunk(int frames, std::int64_t start, std::span<const BlockMid
   // model_to_block off they stay for the shell's MIDI out.
   std::size_t n = 0;
   SynthEvent f;
-  while (model_to_block_ && engine_.forwarded().try_pop(f)) {
+  while (model_to_block_.load(std::memory_order_relaxed) && engine_.forwarded().try_pop(f)) {
     // Channel messages on the channel asked for (clock has none).
     if (f.kind != EventKind::kClock) {
       f.channel = static_cast<std::uint8_t>(output_channel_.load(std::memory_order_relaxed));
@@ -92,6 +98,7 @@ void JamCore::run_chunk(int frames, std::int64_t start, std::span<const BlockMid
     model_out_[n++] = m;
   }
   // Merged by frame: the player's passed through first at a frame they share.
+  if (!pass_through_) in = {};
   std::size_t i = 0, j = 0;
   while (i < in.size() || j < n) {
     if (j == n || (i < in.size() && in[i].frame <= model_out_[j].frame)) {
@@ -110,7 +117,9 @@ void JamCore::process(int frames, const HostTransport& transport,
   const std::int64_t start = next_frame_.load(std::memory_order_relaxed);
   transport_.publish(transport, start, engine_.sample_rate());
   if (frames == 0) {  // no time passes: the player's MIDI passes through, nothing is due
-    for (const BlockMidiEvent& e : in) push_out(out, e);
+    if (pass_through_) {
+      for (const BlockMidiEvent& e : in) push_out(out, e);
+    }
     return;
   }
   // The engine renders at most kMaxBlockFrames at once: a longer block in chunks, each with the

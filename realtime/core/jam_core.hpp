@@ -44,6 +44,9 @@ struct JamCoreOptions {
   // forwarded queue for a shell that sends them from a thread of its own (the standalone's MIDI
   // out, midi/midi_output.hpp), which switches the forwarding on and off itself.
   bool model_to_block = true;
+  // The player's MIDI in passed through to process()'s MIDI out (a MIDI effect). Off: MIDI out
+  // carries the model's events alone (the standalone's MIDI out, to an external synth).
+  bool pass_through = true;
 };
 
 class JamCore {
@@ -80,6 +83,9 @@ class JamCore {
   void set_output_channel(int channel) noexcept {
     output_channel_.store(channel & 0x0F, std::memory_order_relaxed);
   }
+  // [main-thread, before start()] The model's events to process()'s MIDI out from now on (the
+  // standalone on JACK, whose MIDI out is a port of the client that runs process()).
+  void set_model_to_block(bool on) noexcept;
   // [any thread] Messages that did not fit a block's MIDI out (must stay 0).
   std::uint64_t midi_out_dropped() const noexcept {
     return out_dropped_.load(std::memory_order_relaxed);
@@ -100,7 +106,8 @@ class JamCore {
   InputRouter router_;
   Jam jam_;
   TransportShare transport_;
-  const bool live_, model_to_block_;
+  const bool live_, pass_through_;
+  std::atomic<bool> model_to_block_;
   std::atomic<int> output_channel_;
   std::atomic<std::int64_t> next_frame_{0};
   std::atomic<std::uint64_t> out_dropped_{0};

@@ -75,7 +75,7 @@ class AudioEngine final : public BlockRenderer {
   // The audio thread's entry: renders the next `frames` frames (at most kMaxBlockFrames) into two
   // channels; `steady_ns` is when this block began (std::chrono::steady_clock, or the offline
   // driver's own time) and feeds the clock.
-  static constexpr int kMaxBlockFrames = 4096;
+  static constexpr int kMaxBlockFrames = BlockRenderer::kMaxFrames;
   void process(float* left, float* right, int frames,
                std::int64_t steady_ns) noexcept MLSTM_NONBLOCKING;
 

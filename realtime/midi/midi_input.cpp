@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 namespace mlstm::rt {
 namespace {
@@ -17,11 +18,11 @@ void on_rtmidi_message(double, std::vector<unsigned char>* message, void* user) 
 
 }  // namespace
 
-MidiInput::MidiInput(const MidiInputOptions& options, MidiReceiver& receiver)
+MidiInput::MidiInput(const MidiInputOptions& options, MidiReceiver& receiver, JackClient* jack)
     : options_(options), receiver_(receiver), system_(resolve_midi_system(options.system)) {
   if (options_.virtual_port) port_name_ = options_.port.empty() ? "in" : options_.port;
   if (system_ == MidiSystem::kJack) {
-    open_jack();
+    open_jack(jack);
   } else {
     open_alsa();
   }
@@ -29,27 +30,64 @@ MidiInput::MidiInput(const MidiInputOptions& options, MidiReceiver& receiver)
     connected_ = true;
     return;
   }
+  port_name_ = choose_source();
+  if (shared_jack_) return;  // start() connects, once the client is active
+  if (!connect()) {
+    throw DeviceError("cannot open MIDI port '" + port_name_ + "'" +
+                      (system_ == MidiSystem::kAlsa ? ": " + errors_.take() : std::string()));
+  }
+  connected_ = true;
+}
+
+std::string MidiInput::choose_source() const {
   const auto names = sources();
   if (options_.port.empty()) {
     if (names.empty()) {
       throw DeviceError(std::string("no MIDI input port on ") + midi_system_name(system_) +
                         ": connect a keyboard, or use --virtual and connect one to it");
     }
-    port_name_ = names.front();
-  } else {
-    const int index = find_port(names, options_.port);
-    if (index < 0) {
-      throw DeviceError("no MIDI input port '" + options_.port + "' on " +
-                        midi_system_name(system_) + "; " + describe_ports(names) +
-                        " (music-lstm devices lists them)");
-    }
-    port_name_ = names[static_cast<std::size_t>(index)];
+    return names.front();
   }
-  if (!connect()) {
-    throw DeviceError("cannot open MIDI port '" + port_name_ + "'" +
-                      (system_ == MidiSystem::kAlsa ? ": " + errors_.take() : std::string()));
+  const int index = find_port(names, options_.port);
+  if (index < 0) {
+    throw DeviceError("no MIDI input port '" + options_.port + "' on " + midi_system_name(system_) +
+                      "; " + describe_ports(names) + " (music-lstm devices lists them)");
   }
+  return names[static_cast<std::size_t>(index)];
+}
+
+void MidiInput::start() {
+  if (!shared_jack_ || options_.virtual_port || connected_) return;
+  if (!connect()) throw DeviceError("cannot connect MIDI port '" + port_name_ + "'");
   connected_ = true;
+}
+
+std::string MidiInput::retarget(const MidiInputOptions& options) {
+  if (!shared_jack_) return "this MIDI input cannot switch in place";
+  MidiInputOptions next = options;
+  next.system = MidiSystem::kJack;
+  std::string source;
+  if (!next.virtual_port) {
+    const MidiInputOptions old = std::exchange(options_, next);
+    try {
+      source = choose_source();
+    } catch (const DeviceError& e) {
+      options_ = old;
+      return e.what();
+    }
+  }
+  jack_->disconnect_all();
+  options_ = next;
+  if (next.virtual_port) {
+    port_name_ = next.port.empty() ? "in" : next.port;
+    if (!jack_->rename(port_name_))
+      return "cannot rename the JACK MIDI port to '" + port_name_ + "'";
+    connected_ = true;
+    return {};
+  }
+  port_name_ = source;
+  connected_ = connect();
+  return connected_ ? std::string() : "cannot connect MIDI port '" + port_name_ + "'";
 }
 
 MidiInput::~MidiInput() {
@@ -59,10 +97,15 @@ MidiInput::~MidiInput() {
   }
 }
 
-void MidiInput::open_jack() {
+void MidiInput::open_jack(JackClient* shared) {
   // A virtual port is our port under the name asked for; a named one is "in", connected to it.
-  jack_ = std::make_unique<JackMidiInput>(options_.client,
-                                          options_.virtual_port ? port_name_ : "in", receiver_);
+  const std::string port = options_.virtual_port ? port_name_ : "in";
+  if (shared) {
+    jack_ = std::make_unique<JackMidiInput>(*shared, port);
+    shared_jack_ = true;
+  } else {
+    jack_ = std::make_unique<JackMidiInput>(options_.client, port, receiver_);
+  }
 }
 
 void MidiInput::open_alsa() {

@@ -7,8 +7,24 @@
 
 namespace mlstm::rt {
 
-MidiOutput::MidiOutput(const MidiOutputOptions& options, AudioEngine& engine)
+MidiOutput::MidiOutput(const MidiOutputOptions& options, AudioEngine& engine, JackClient* jack)
     : options_(options), engine_(engine), system_(resolve_midi_system(options.system)) {
+  if (jack && system_ == MidiSystem::kJack) {
+    // Our port on the jam's client: "music-lstm:out" (or the virtual name asked for).
+    jack_ = std::make_unique<JackMidiOutput>(
+        *jack, options_.virtual_port && !options_.port.empty() ? options_.port : "out");
+    if (!options_.virtual_port) {
+      const auto names = jack_->destinations();
+      const int index =
+          options_.port.empty() ? (names.empty() ? -1 : 0) : find_port(names, options_.port);
+      if (index < 0) {
+        throw DeviceError("no MIDI output port '" + options_.port + "' on JACK; " +
+                          describe_ports(names) + " (music-lstm devices lists them)");
+      }
+      port_name_ = names[static_cast<std::size_t>(index)];
+    }
+    return;
+  }
   out_ = make_midi_out(system_, options_.client, errors_);
   if (options_.virtual_port) {
     port_name_ = options_.port.empty() ? "out" : options_.port;
@@ -58,6 +74,15 @@ void MidiOutput::send_pending() {
 
 void MidiOutput::start() {
   engine_.forward_model = true;
+  if (jack_) {
+    // The jam core hands the model's events to the process callback; only the wire is ours.
+    if (!port_name_.empty()) {
+      if (const std::string error = jack_->connect_to(port_name_); !error.empty()) {
+        throw DeviceError(error);
+      }
+    }
+    return;
+  }
   stop_ = false;
   thread_ = std::thread([this] {
     while (!stop_.load()) {
@@ -72,6 +97,10 @@ void MidiOutput::stop() {
   engine_.forward_model = false;
   stop_ = true;
   if (thread_.joinable()) thread_.join();
+  if (jack_) {
+    jack_->all_notes_off();
+    return;
+  }
   if (out_ && out_->isPortOpen()) {
     for (unsigned char ch = 0; ch < 16; ++ch) {
       std::vector<unsigned char> message = {static_cast<unsigned char>(0xB0 | ch), 123, 0};
@@ -81,6 +110,11 @@ void MidiOutput::stop() {
 }
 
 std::string MidiOutput::description() const {
+  if (jack_) {
+    return std::string(options_.virtual_port ? "virtual " : "") + "JACK MIDI output '" +
+           jack_->port_name() + "'" + (port_name_.empty() ? "" : " to '" + port_name_ + "'") +
+           ", frame-exact";
+  }
   return std::string(options_.virtual_port ? "virtual " : "") + midi_system_name(system_) +
          " MIDI output '" + port_name_ + "'";
 }

@@ -112,7 +112,7 @@ void Answerer::on_player_played(std::int64_t heard, const JamSettings& s) {
 
 void Answerer::on_player_released(std::int64_t frame, const JamSettings& s) {
   if (s.speculate && s.mode != JamMode::kListenOnly && listener_.context().held() == 0) {
-    request_player_answer(frame, s);
+    request_player_answer(frame, frame, s);
   }
 }
 
@@ -145,7 +145,8 @@ void Answerer::answer_now(std::int64_t now, const JamSettings& s) {
   calls_.hear_beat(now);
   // The phrase ended with its last note (now, if a key is still held); the answer is due now.
   phrase_end_ = listener_.context().held() > 0 ? now : listener_.context().last_activity();
-  gap_end_ = tempo_.entry_frame(now, s);
+  entry_from_ = now;
+  gap_end_ = tempo_.entry_frame(entry_from_, s);
   wait_for_answer(now, now, s);
 }
 
@@ -171,6 +172,20 @@ std::vector<NoteFeatures> heard_at(std::vector<NoteFeatures> context, double sca
     n.duration /= scale;
   }
   return context;
+}
+
+// Whether an answer searched with `asked` has the notes one searched with `now` would have: the
+// same search but for the tempo it is played at, within half a percent. A MIDI clock's fitted
+// tempo wobbles in its last digits from one pulse to the next (140.0018 against 139.9999 bpm),
+// and the tempo reaches the notes only through the timing limits of the search and the phrase's
+// times as the model hears them, which that moves by far less than a step of the model's time
+// grid; the answer is played at the tempo of the moment it is scheduled. A real change of tempo
+// (the sequencer re-times at a fifth of a percent) is more than that, and is searched again.
+bool same_notes(SearchSettings asked, const SearchSettings& now) {
+  constexpr double kTempoTolerance = 0.005;
+  if (std::abs(asked.time_scale / now.time_scale - 1.0) > kTempoTolerance) return false;
+  asked.time_scale = now.time_scale;
+  return asked == now;
 }
 
 }  // namespace
@@ -205,7 +220,7 @@ SearchSettings Answerer::search_settings(const JamSettings& s) const {
   return ss;
 }
 
-void Answerer::request_player_answer(std::int64_t frame, const JamSettings& s) {
+void Answerer::request_player_answer(std::int64_t frame, std::int64_t now, const JamSettings& s) {
   // With the player's tempo, the model hears the phrase at its own (kModelTempoBpm), and the
   // answer is played back at the player's.
   std::vector<NoteFeatures> context =
@@ -216,6 +231,7 @@ void Answerer::request_player_answer(std::int64_t frame, const JamSettings& s) {
   player_request_ = next_id_++;
   player_request_version_ = listener_.version();
   player_request_settings_ = search_settings(s);
+  player_requested_at_ = now;
   worker_.submit({player_request_, std::move(context), player_request_settings_});
   counters_.requests.fetch_add(1, std::memory_order_relaxed);
 }
@@ -224,17 +240,26 @@ void Answerer::on_phrase_end(std::int64_t now, const JamSettings& s) {
   phrase_end_ = listener_.context().last_activity();
   calls_.hear_beat(phrase_end_);
   // When the answer is due: at the gap's end, or the beat or bar line after it.
-  gap_end_ = tempo_.entry_frame(phrase_end_ + to_frames(s.gap_seconds, options_.sample_rate), s);
+  entry_from_ = phrase_end_ + to_frames(s.gap_seconds, options_.sample_rate);
+  gap_end_ = tempo_.entry_frame(entry_from_, s);
   wait_for_answer(phrase_end_, now, s);
 }
 
 void Answerer::wait_for_answer(std::int64_t context_frame, std::int64_t now, const JamSettings& s) {
   answered_version_ = listener_.version();
-  // The speculative request is used when nothing changed since: no note, no knob of the search.
-  if (player_request_ == 0 || player_request_version_ != listener_.version() ||
-      player_request_settings_ != search_settings(s)) {
-    request_player_answer(context_frame, s);
+  // The speculative request is used when nothing that shapes its notes changed since: no note,
+  // no knob of the search. Its tempo is not one of those (same_notes()): the answer is played
+  // at the tempo of the moment it is scheduled.
+  unspeculated_.clear();
+  if (player_request_ == 0) {
+    unspeculated_ =
+        s.speculate ? "no answer was asked for before the phrase ended" : "speculation is off";
+  } else if (player_request_version_ != listener_.version()) {
+    unspeculated_ = "the player played on after the phrase seemed to end";
+  } else if (!same_notes(player_request_settings_, search_settings(s))) {
+    unspeculated_ = "a knob of the search changed after the phrase ended";
   }
+  if (!unspeculated_.empty()) request_player_answer(context_frame, now, s);
   state_ = State::kWaiting;
   try_start_waiting(now, s);
 }
@@ -245,7 +270,7 @@ void Answerer::try_start_waiting(std::int64_t now, const JamSettings& s) {
   if (!answer) {
     // Nothing computes it (a request lost to a newer one from continuous mode): ask again.
     if (!worker_.working_on(player_request_)) {
-      request_player_answer(phrase_end_, s);
+      request_player_answer(phrase_end_, now, s);
     }
     return;
   }
@@ -255,9 +280,14 @@ void Answerer::try_start_waiting(std::int64_t now, const JamSettings& s) {
     state_ = State::kListening;
     return;
   }
+  // The beat may have moved since the phrase ended (the tempo changed while the model
+  // computed): the answer enters on the beat of now, where that is still ahead.
+  const std::int64_t entry = tempo_.entry_frame(entry_from_, s);
+  if (entry >= now) gap_end_ = entry;
   AnswerRecord record;
   record.phrase_end = phrase_end_;
   record.gap_end = gap_end_;
+  record.requested = player_requested_at_;
   record.ready_in_time = now <= gap_end_ + options_.buffer_frames;
   // Ready late, it still enters on a beat (or bar line) when the entry knob asks for one.
   const std::int64_t start = now <= gap_end_ ? gap_end_ : tempo_.entry_frame(now, s);
@@ -265,7 +295,9 @@ void Answerer::try_start_waiting(std::int64_t now, const JamSettings& s) {
   model_context_.clear();
   chain_start_ = start;
   sequencer_.begin_answer();
-  const double time_scale = answer->settings.time_scale;
+  // The tempo of now, not of when it was asked for (a clock's fitted tempo moves in its last
+  // digits between the two).
+  const double time_scale = s.search.time_scale * tempo_.tempo_factor(s);
   schedule(std::move(*answer), start, time_scale, std::move(record), s);
 }
 
@@ -401,7 +433,7 @@ void Answerer::schedule(Answer answer, std::int64_t first_onset, double time_sca
   if (record.ready_in_time) counters_.ready_in_time.fetch_add(1, std::memory_order_relaxed);
   if (record.late) {
     counters_.late.fetch_add(1, std::memory_order_relaxed);
-    char line[240];
+    char line[360];
     if (record.chained) {
       std::snprintf(line, sizeof line,
                     "answer %llu (continuous) started %.0f ms late: asked %.0f ms before it was "
@@ -411,12 +443,19 @@ void Answerer::schedule(Answer answer, std::int64_t first_onset, double time_sca
                     to_ms(record.gap_end - record.requested, rate), record.answer.seconds * 1000.0,
                     record.answer.settings.width);
     } else {
-      std::snprintf(line, sizeof line,
-                    "answer %llu started %.0f ms late: the model took %.0f ms (width %d); a "
-                    "smaller width or a longer gap helps",
-                    static_cast<unsigned long long>(record.index),
-                    to_ms(record.start - record.gap_end, rate), record.answer.seconds * 1000.0,
-                    record.answer.settings.width);
+      // The true cause: asked for only at the phrase's end (and why), or asked for in time and
+      // still not ready (the model's time).
+      const double asked_ms = to_ms(record.gap_end - record.requested, rate);
+      const std::string asked = unspeculated_.empty()
+                                    ? std::string("asked for")
+                                    : "asked for only at the phrase's end (" + unspeculated_ + "),";
+      std::snprintf(
+          line, sizeof line,
+          "answer %llu started %.0f ms late: %s %.0f ms before it was due, and the "
+          "model took %.0f ms (width %d); %s",
+          static_cast<unsigned long long>(record.index), to_ms(record.start - record.gap_end, rate),
+          asked.c_str(), asked_ms, record.answer.seconds * 1000.0, record.answer.settings.width,
+          unspeculated_.empty() ? "a smaller width or a longer gap helps" : "a longer gap helps");
     }
     say(line);
   }

@@ -68,7 +68,8 @@ class Answerer {
   enum class State { kListening, kWaiting, kAnswering };
 
   // A request for the player's context as it is at `frame` with the knobs' settings.
-  void request_player_answer(std::int64_t frame, const JamSettings& s);
+  // Asks for an answer to the player's context up to `frame`, at `now`.
+  void request_player_answer(std::int64_t frame, std::int64_t now, const JamSettings& s);
   void request_chain(const JamSettings& s, std::int64_t now);
   void on_phrase_end(std::int64_t now, const JamSettings& s);
   // The phrase is answered (gap_end_ set): with the speculative answer when it is still good,
@@ -102,9 +103,13 @@ class Answerer {
   std::uint64_t player_request_ = 0;
   std::uint64_t player_request_version_ = 0;
   SearchSettings player_request_settings_;
+  std::int64_t player_requested_at_ = -1;  // when it was asked for
+  // Why the phrase's answer was asked for only at its end (the late line says it), or empty.
+  std::string unspeculated_;
   std::uint64_t answered_version_ = 0;  // the context version last answered
   // The phrase being answered (kWaiting).
   std::int64_t phrase_end_ = -1, gap_end_ = -1;
+  std::int64_t entry_from_ = -1;  // the entry is the beat (or bar line) at or after this
   // Continuous mode: the chained request, when it was asked for, whether the answer playing can
   // be gone on from, and the first note of the answer a chain goes on from.
   std::uint64_t chain_request_ = 0;

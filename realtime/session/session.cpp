@@ -68,12 +68,25 @@ Session::Session(const SessionOptions& options) : options_(options) {
     renderer_ = own_engine_.get();
   }
   engine_->model_to_synth = options_.model_to_synth;
+  // The jam on JACK runs on one client (audio/jack_client.hpp): MIDI in read and MIDI out written
+  // at their frames by the callback that runs the core. The client takes the MIDI input's name
+  // ("music-lstm"), so its port stays "music-lstm:in".
+  if (core_ && !options_.offline && uses_jack(options_.audio.host_api)) {
+    jack_ = std::make_unique<JackClient>(options_.midi_in ? options_.midi_in->client
+                                                          : MidiInputOptions{}.client);
+  }
   if (options_.replay) {
     const MidiFile file = read_midi_file(*options_.replay);
     replay_ = std::make_unique<ReplaySource>(replay_messages(file), options_.replay_delay_seconds);
   }
-  if (options_.midi_in) midi_in_ = std::make_unique<MidiInput>(*options_.midi_in, *input_);
-  if (options_.midi_out) midi_out_ = std::make_unique<MidiOutput>(*options_.midi_out, *engine_);
+  if (options_.midi_in) {
+    midi_in_ = std::make_unique<MidiInput>(*options_.midi_in, *input_, jack_.get());
+  }
+  if (options_.midi_out) {
+    midi_out_ = std::make_unique<MidiOutput>(*options_.midi_out, *engine_, jack_.get());
+    // Its port is the client's: the core hands the model's events to the callback that writes it.
+    if (midi_out_->jack_port()) core_->set_model_to_block(true);
+  }
   if (options_.record) {
     recorder_ = std::make_unique<Recorder>(
         engine_->played(), RecorderOptions{.path = *options_.record,
@@ -113,16 +126,26 @@ RouterOptions Session::router_options() const {
           .latency_frames = router_ ? router_->latency_frames() : driver_->latency_frames()};
 }
 
+JackShare Session::jack_share() {
+  if (!jack_) return {};
+  return {.client = jack_.get(),
+          .midi_in = midi_in_ ? midi_in_->jack_port() : nullptr,
+          .midi_out = midi_out_ ? midi_out_->jack_port() : nullptr};
+}
+
 void Session::start() {
-  audio_ = open_audio_output(*renderer_, options_.audio);
+  audio_ = open_audio_output(*renderer_, options_.audio, jack_share());
   set_input_latency(audio_->block_frames());
   if (options_.capture_wav)
     capture_ = std::make_unique<AudioCapture>(*engine_, *options_.capture_wav);
   if (recorder_) recorder_->start();
   if (capture_) capture_->start();
-  if (midi_out_) midi_out_->start();
+  if (midi_out_ && !midi_out_->jack_port()) midi_out_->start();
   audio_->start();
+  if (midi_out_ && midi_out_->jack_port()) midi_out_->start();
   started_ = true;
+  // On the jam's JACK client the ports connect once it is active.
+  if (midi_in_) midi_in_->start();
   last_progress_ = std::chrono::steady_clock::now();
   if (replay_) replay_->start(*input_);
   // The performer plans on the time line of the player's stamped MIDI in.
@@ -241,6 +264,13 @@ void Session::stop_recording() {
 }
 
 std::string Session::switch_midi_input(const MidiInputOptions& options) {
+  if (midi_in_ && midi_in_->jack_port() &&
+      resolve_midi_system(options.system) == MidiSystem::kJack) {
+    // The audio callback reads this port: it stays, and only what feeds it changes.
+    std::string error = midi_in_->retarget(options);
+    if (error.empty()) options_.midi_in = options;
+    return error;
+  }
   const std::optional<MidiInputOptions> old = options_.midi_in;
   midi_in_.reset();
   try {
@@ -273,13 +303,13 @@ std::string Session::switch_audio_device(const std::string& device) {
   audio_.reset();
   std::string error;
   try {
-    audio_ = open_audio_output(*renderer_, next);
+    audio_ = open_audio_output(*renderer_, next, jack_share());
     audio_->start();
     options_.audio = next;
   } catch (const std::exception& e) {
     error = e.what();
     try {
-      audio_ = open_audio_output(*renderer_, options_.audio);
+      audio_ = open_audio_output(*renderer_, options_.audio, jack_share());
       audio_->start();
     } catch (const std::exception& again) {
       error += std::string("; the old device did not reopen either: ") + again.what();
@@ -310,6 +340,7 @@ SessionReport Session::report() const {
   InputCounters in;
   if (driver_) {
     driver_->add_counts(in);
+    if (midi_in_ && midi_in_->jack_port()) add_counts(in, midi_in_->jack_port()->unrouted());
   } else {
     add_counts(in, router_->counters());
   }

@@ -16,6 +16,7 @@
 
 #include "audio/audio_capture.hpp"
 #include "audio/audio_output.hpp"
+#include "audio/jack_client.hpp"
 #include "audio/offline_driver.hpp"
 #include "core/core_driver.hpp"
 #include "core/jam_core.hpp"
@@ -55,6 +56,8 @@ struct SessionOptions {
   // The jam: makes the jam core around the session's instrument (the session owns it, and its
   // devices and MIDI in drive it). Empty for `play` and `listen`: the engine plays alone.
   std::function<std::unique_ptr<JamCore>(Instrument& instrument)> jam_core = {};
+  // The session renders offline (render_offline) and opens no device.
+  bool offline = false;
 };
 
 // What the jam adds to the offline loop: when to end.
@@ -141,6 +144,8 @@ class Session {
   void queue_voice_setup();
   bool callbacks_alive();
   void set_input_latency(int frames);
+  // What the audio device's callback carries on the jam's JACK client.
+  JackShare jack_share();
 
   SessionOptions options_;
   std::unique_ptr<FluidInstrument> instrument_;
@@ -148,6 +153,9 @@ class Session {
   // feeds. Otherwise: an engine of the session's own and its router.
   std::unique_ptr<JamCore> core_;
   std::unique_ptr<CoreDriver> driver_;
+  // The jam on JACK: one client for its audio out, MIDI in and MIDI out (audio/jack_client.hpp),
+  // declared before everything with a port on it, so it closes last.
+  std::unique_ptr<JackClient> jack_;
   std::unique_ptr<AudioEngine> own_engine_;
   std::unique_ptr<InputRouter> router_;
   AudioEngine* engine_ = nullptr;

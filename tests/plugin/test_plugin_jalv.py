@@ -11,27 +11,23 @@ the server reports no xrun while the plugin runs.
   test_plugin_jalv.py BUNDLE WORK_DIR
 """
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
 
 import lv2_bundle
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from jack_graph import RATE, JackGraph, clock_pulses, fail, read_dump, tempo_change  # noqa: E402
+
 BUNDLE, WORK = sys.argv[1:3]
-RATE, PERIOD = 48000, 1024
+PERIOD = 1024
 SERVER = "mlstm-plugin-test"
 URI = "urn:music-lstm:jam"
 LOOP = 10 * RATE          # a phrase every 10 s
 CHANGE_AT = 26.0          # s after the transport starts: 100 -> 140 bpm
 SECONDS = 50
-
-
-def fail(message):
-    print(f"FAIL: {message}")
-    sys.exit(1)
 
 
 for tool in ("jackd", "jalv", "jack_midiseq", "jack_midi_dump", "jack_transport",
@@ -42,82 +38,40 @@ for tool in ("jackd", "jalv", "jack_midiseq", "jack_midi_dump", "jack_transport"
 
 os.makedirs(WORK, exist_ok=True)
 lv2_dir = lv2_bundle.isolate(BUNDLE, WORK)
-env = dict(os.environ, JACK_DEFAULT_SERVER=SERVER, JACK_NO_START_SERVER="1", LV2_PATH=lv2_dir)
+env = dict(os.environ, LV2_PATH=lv2_dir)
 
 passed, report = lv2_bundle.validate(lv2_dir, BUNDLE, env)
 print(report)
 if not passed:
     fail(f"lv2_validate: {report}")
 
-procs = []
-
-
-def start(args, **kwargs):
-    p = subprocess.Popen(args, env=env, **kwargs)
-    procs.append(p)
-    return p
-
-
-def ports():
-    return subprocess.run(["jack_lsp"], capture_output=True, text=True, env=env).stdout.split("\n")
-
-
-def wait_for(port, seconds=15):
-    end = time.time() + seconds
-    while time.time() < end:
-        if port in ports():
-            return
-        time.sleep(0.1)
-    fail(f"the JACK port {port} never appeared")
-
-
-def connect(a, b):
-    r = subprocess.run(["jack_connect", a, b], capture_output=True, text=True, env=env)
-    if r.returncode != 0:
-        fail(f"jack_connect {a} {b}: {r.stderr}")
-
-
-jack_log = open(os.path.join(WORK, "jackd.log"), "w")
 dump_path = os.path.join(WORK, "dump.txt")
+graph = JackGraph(SERVER, env, PERIOD, os.path.join(WORK, "jackd.log"))
 try:
-    start(["jackd", "-S", "-n", SERVER, "-d", "dummy", "-r", str(RATE), "-p", str(PERIOD)],
-          stdout=jack_log, stderr=subprocess.STDOUT)
-    end = time.time() + 10
-    while subprocess.run(["jack_lsp"], capture_output=True, env=env).returncode != 0:
-        if time.time() > end:
-            fail("the dummy JACK server did not start")
-        time.sleep(0.1)
     # The plugin in jalv, answers on the beat; jalv quits when its standard input ends.
-    jalv = start(["jalv", "-x", "-n", "mlstm", "-c", "entry=1", URI], stdin=subprocess.PIPE,
-                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    wait_for("mlstm:lv2_events_in")
-    dump = start(["jack_midi_dump", "-a", "dump"], stdout=open(dump_path, "w"),
-                 stderr=subprocess.STDOUT)
-    wait_for("dump:input")
-    clock = start(["jack_midi_clock"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    clock_port = None
-    end = time.time() + 10
-    while clock_port is None and time.time() < end:
-        clock_port = next((p for p in ports() if p.startswith("jack_midi_clock:")), None)
-        time.sleep(0.1)
-    if clock_port is None:
-        fail("jack_midi_clock opened no port")
-    connect(clock_port, "dump:input")
-    connect("mlstm:lv2_events_out", "dump:input")
+    jalv = graph.start(["jalv", "-x", "-n", "mlstm", "-c", "entry=1", URI], stdin=subprocess.PIPE,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    graph.wait_for("mlstm:lv2_events_in")
+    graph.start(["jack_midi_dump", "-a", "dump"], stdout=open(dump_path, "w"),
+                stderr=subprocess.STDOUT)
+    graph.wait_for("dump:input")
+    clock_port = graph.start_clock()
+    graph.connect(clock_port, "dump:input")
+    graph.connect("mlstm:lv2_events_out", "dump:input")
     # The phrase: 8 notes 0.2 s apart, each 0.15 s long, at 0.7 s into every 10 s loop.
     notes = []
     for i in range(8):
         notes += [str(int(0.7 * RATE) + i * 9600), str(60 + i), "7200"]
-    seq = start(["jack_midiseq", "seq", str(LOOP), *notes], stdout=subprocess.DEVNULL,
+    graph.start(["jack_midiseq", "seq", str(LOOP), *notes], stdout=subprocess.DEVNULL,
                 stderr=subprocess.STDOUT)
-    wait_for("seq:out")
-    log_before = len(open(os.path.join(WORK, "jackd.log")).read().splitlines())
+    graph.wait_for("seq:out")
+    log_before = len(graph.log_lines())
     # The transport: master at 100 bpm, rolling; then 140 bpm.
-    transport = start(["jack_transport"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                      stderr=subprocess.STDOUT, text=True)
+    transport = graph.start(["jack_transport"], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, text=True)
     transport.stdin.write("master\ntempo 100\nplay\n")
     transport.stdin.flush()
-    connect("seq:out", "mlstm:lv2_events_in")
+    graph.connect("seq:out", "mlstm:lv2_events_in")
     time.sleep(CHANGE_AT)
     transport.stdin.write("tempo 140\n")
     transport.stdin.flush()
@@ -127,31 +81,16 @@ try:
     # The server's xruns while the plugin ran. One that names our client (its cycle was not
     # finished in time) is the plugin's; the dummy driver's own timer waking up late is the
     # machine's, reported but not judged (docs/TESTING.md, "Xruns").
-    log = open(os.path.join(WORK, "jackd.log")).read().splitlines()[log_before:]
+    log = graph.log_lines()[log_before:]
     xruns = [line for line in log if "XRun" in line]
     ours = [line for line in xruns if "mlstm" in line]
     jalv_out = jalv.communicate(input="", timeout=20)[0]
 finally:
-    for p in reversed(procs):
-        if p.poll() is None:
-            p.send_signal(signal.SIGINT)
-    for p in reversed(procs):
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-    jack_log.close()
+    graph.stop()
 print(jalv_out)
 
-events = []
-for line in open(dump_path):
-    m = re.match(r"\s*(\d+): ((?:[0-9a-f]{2} ?)+)", line)
-    if m:
-        events.append((int(m.group(1)), [int(b, 16) for b in m.group(2).split()]))
-starts = [f for f, b in events if b[0] == 0xFA]
-if not starts:
-    fail("jack_midi_clock sent no start: the transport did not roll")
-pulses = [f for f, b in events if b[0] == 0xF8 and f >= starts[0]]
+events = read_dump(dump_path)
+pulses = clock_pulses(events)
 beats = pulses[::24]  # the first pulse after start is the downbeat
 player = [(f, b) for f, b in events if b[0] in (0x90, 0x80)]
 model_ons = [f for f, b in events if b[0] == 0x91 and b[2] > 0]
@@ -166,11 +105,7 @@ phrase_ends = [f for i, f in enumerate(offs) if i + 1 == len(offs) or offs[i + 1
 if len(phrase_ends) < 4:
     fail(f"{len(phrase_ends)} phrases were played, expected 4 or more")
 # The tempo change: where the clock's pulses close up.
-change_frame = None
-for i in range(1, len(pulses)):
-    if pulses[i] - pulses[i - 1] < 0.85 * 60 * RATE / 100 / 24:
-        change_frame = pulses[i - 1]
-        break
+change_frame = tempo_change(pulses, 100)
 if change_frame is None:
     fail("the clock never went to 140 bpm")
 # The transport's beats: jack_transport, the timebase master, counts bar, beat and tick from the

@@ -1,18 +1,22 @@
-// The standalone jam's JACK callbacks under RealtimeSanitizer (issue 34), wired as the session
-// wires them: the audio output's process callback (JackAudioOutput::process, which runs the jam
-// core through its driver: CoreDriver::render, JamCore::process, the engine and FluidSynth on
-// JACK's port buffers) and the MIDI input's (JackMidiInput::process, with CoreDriver::on_message
-// for each event), on a real JACK server (the dummy backend, started here under a name of its
+// The standalone jam's JACK callbacks under RealtimeSanitizer (issues 34 and 36), wired as the
+// session wires them, on a real JACK server (the dummy backend, started here under a name of its
 // own), while a client of this test plays phrases of dense MIDI into the input port (chords,
 // runs, the pedal, malformed messages) and the core's performer and a stand-in model answer in
 // the rests. Any allocation, lock or system call inside a callback ends the process with RTSan's
 // report.
 //
+// The jam's one client (default): the audio output's process callback reads the MIDI port
+// (JackMidiInput::read), runs the jam core through its driver (CoreDriver::render_block,
+// JamCore::process, the engine and FluidSynth on JACK's port buffers) and writes the model's
+// MIDI out (JackMidiOutput::write). With --two-clients, `listen`'s wiring: a MIDI client of its
+// own (JackMidiInput::process, CoreDriver::on_message for each event) beside the audio client
+// (JackAudioOutput::process, CoreDriver::render).
+//
 // With --canary, the instrument allocates in apply(): RTSan must report it from inside the
 // audio output's callback, so the test above cannot pass by having no sanitizer or an unmarked
 // callback.
 //
-//   rtsan_jack_callbacks [--seconds N] [--canary]
+//   rtsan_jack_callbacks [--seconds N] [--canary] [--two-clients]
 #include <jack/jack.h>
 #include <jack/midiport.h>
 #include <signal.h>
@@ -25,12 +29,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
 
 #include "audio/jack_audio_output.hpp"
 #include "core/core_driver.hpp"
 #include "midi/jack_midi_input.hpp"
+#include "midi/jack_midi_output.hpp"
 #include "midi/midi_system.hpp"
 #include "synth/fluid_instrument.hpp"
 
@@ -138,8 +144,10 @@ pid_t start_server() {
 int main(int argc, char** argv) {
   double seconds = 30;
   bool canary = false;
+  bool two_clients = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--canary") == 0) canary = true;
+    if (std::strcmp(argv[i], "--two-clients") == 0) two_clients = true;
     if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) seconds = std::atof(argv[++i]);
   }
   const auto sf2 = default_soundfont();
@@ -181,15 +189,30 @@ int main(int argc, char** argv) {
     options.performer.context_notes = 10;
     options.performer.buffer_frames = 256;
     options.model_to_block = false;  // as the session runs it
+    options.pass_through = false;
     JamCore core(stand_in, JamSettings{}, options,
                  canary ? static_cast<Instrument*>(&allocating) : &synth);
     CoreDriver driver(core, 256);
     AudioOptions audio;
     audio.host_api = "JACK";
-    JackAudioOutput output(driver, audio);
-    JackMidiInput input("music-lstm", "in", driver);
-    output.start();
-    driver.set_latency_frames(output.block_frames());
+    // The jam's one client and its ports, or listen's two clients.
+    std::unique_ptr<JackClient> client;
+    std::unique_ptr<JackMidiInput> input;
+    std::unique_ptr<JackMidiOutput> midi_out;
+    std::unique_ptr<JackAudioOutput> output;
+    if (two_clients) {
+      output = std::make_unique<JackAudioOutput>(driver, audio);
+      input = std::make_unique<JackMidiInput>("music-lstm", "in", driver);
+    } else {
+      client = std::make_unique<JackClient>("music-lstm");
+      input = std::make_unique<JackMidiInput>(*client, "in");
+      midi_out = std::make_unique<JackMidiOutput>(*client, "out");
+      core.set_model_to_block(true);  // as the session does with its MIDI out on the client
+      output = std::make_unique<JackAudioOutput>(
+          driver, audio, JackShare{client.get(), input.get(), midi_out.get()});
+    }
+    output->start();
+    driver.set_latency_frames(output->block_frames());
     core.start([&driver] { return driver.now(); });
 
     Keyboard keyboard;
@@ -205,10 +228,11 @@ int main(int argc, char** argv) {
     jack_client_close(keyboard.client);
     std::this_thread::sleep_for(std::chrono::seconds(2));  // the last answer plays
     core.stop();
-    output.stop();
+    output->stop();
 
     InputCounters in;
     driver.add_counts(in);
+    if (!two_clients) add_counts(in, input->unrouted());
     const auto& c = core.engine().counters();
     const auto answers = core.jam().performer().counters().answers.load();
     std::printf(
@@ -224,6 +248,17 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(c.events_applied.load()),
         canary ? " (the canary: RealtimeSanitizer must have reported above)"
                : "; no RealtimeSanitizer report");
+    if (midi_out) {
+      std::printf(
+          "the jam's one client: %llu model messages written to its MIDI out, %llu "
+          "dropped\n",
+          static_cast<unsigned long long>(midi_out->sent()),
+          static_cast<unsigned long long>(midi_out->dropped()));
+      if (!canary && (midi_out->sent() == 0 || midi_out->dropped() != 0)) {
+        std::printf("FAIL: the model's answers did not reach the MIDI out port whole\n");
+        code = 1;
+      }
+    }
     if (in.notes.load() == 0 || c.events_applied.load() == 0) {
       std::printf("FAIL: the callbacks never ran\n");
       code = 1;

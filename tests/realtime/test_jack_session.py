@@ -88,7 +88,8 @@ def xruns_since(log_before, report):
     JACK notifies every client of an xrun when its driver woke up late ("JackTimedDriver::Process
     XRun" in the server's log: the scheduler, on a machine without a real-time kernel) and when any
     client of the graph was late ("JackEngine::XRun: client = NAME ..."): the sender, our MIDI
-    client on its first cycle, or our audio client. The jam tells these apart itself
+    client on its first cycle, or our audio client (`listen`'s music-lstm-audio; the jam's one
+    client, music-lstm). The jam tells these apart itself
     (realtime/engine/callback_stats.hpp): `xruns` are the cycles its output really missed,
     `overruns` the ones its own callback caused by taking longer than the period. Only those are
     the product's doing; the rest depend on how busy the machine is, so they are printed (for
@@ -111,7 +112,8 @@ def xruns_since(log_before, report):
     # time (bench_host_stalls; CI measured one callback of 27.1 ms of CPU time in this light
     # session, seen late by the server too). Playing the session again tells them apart
     # (case_performance, confirmed()).
-    return min(report["overruns"], clients.get("music-lstm-audio", 0))
+    # `listen` has an audio client of its own; the jam one client for audio and MIDI.
+    return min(report["overruns"], clients.get("music-lstm-audio", 0) + clients.get("music-lstm", 0))
 
 
 def confirmed(play, what):

@@ -195,11 +195,11 @@ elif CASE == "devices":
         lines = f.read().split("\n")
     feeds = {}
     for i, line in enumerate(lines):
-        if line.startswith("music-lstm-audio:out_"):
+        if line.startswith("music-lstm:out_"):
             feeds[line] = [x.strip() for x in lines[i + 1:i + 3] if x.startswith(" ")]
     print(f"our outputs after the switch: {feeds}")
-    if feeds.get("music-lstm-audio:out_left") != ["jackrec:input1"] or \
-            feeds.get("music-lstm-audio:out_right") != ["jackrec:input2"]:
+    if feeds.get("music-lstm:out_left") != ["jackrec:input1"] or \
+            feeds.get("music-lstm:out_right") != ["jackrec:input2"]:
         fail("the audio outputs do not feed the device switched to (and only it)")
     with wave.open(moved) as w:
         audio = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)

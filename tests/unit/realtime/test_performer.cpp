@@ -506,6 +506,35 @@ TEST_F(PerformerTimeTest, AnAnswerInThePlayersTempoFollowsAClockTempoChange) {
   EXPECT_TRUE(every_model_note_closed());
 }
 
+TEST_F(PerformerTimeTest, ASpeculativeAnswerSurvivesAClockWhoseTempoWobbles) {
+  ASSERT_EQ(knobs_.set("entry", "beat"), "");
+  ASSERT_EQ(knobs_.set("answer-tempo", "player"), "");
+  // A clock at 140 bpm whose pulses come a frame or two early or late, as a drum machine's do
+  // over JACK: its fitted tempo moves in its last digits from pulse to pulse, between the
+  // speculative request (the player's last release) and the phrase's end (the gap later).
+  input_.push_back({static_cast<std::int64_t>(0.2 * kRate), {0xFA}});
+  const double pulse = 60.0 / 140 / 24;
+  for (int i = 0; 0.201 + i * pulse < 20; ++i) {
+    const auto jitter = static_cast<std::int64_t>((i * 7) % 5) - 2;
+    input_.push_back({std::llround((0.201 + i * pulse) * kRate) + jitter, {0xF8}});
+  }
+  std::stable_sort(input_.begin(), input_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  quarters(140, 1.0, 8);
+  run(10.0);
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  const AnswerRecord& a = performer_.answers()[0];
+  ASSERT_TRUE(a.beat);
+  EXPECT_STREQ(a.beat->source, "clock");
+  EXPECT_NE(a.beat->bpm, 140.0);  // the wobble is there to survive
+  // One request a release of the player's 8 notes (speculation), and none more: the last one's
+  // answer was used, not thrown away and asked for again at the phrase's end.
+  EXPECT_EQ(performer_.counters().requests.load(), 8u);
+  EXPECT_TRUE(a.ready_in_time);
+  // Played at the tempo of the moment it was scheduled: 140 bpm against the model's 120.
+  EXPECT_NEAR(a.time_scale, 120.0 / 140.0, 1e-3);
+}
+
 TEST_F(PerformerTimeTest, WhenTheClockStopsTheJamKeepsItsOwnBeatAgain) {
   clock_in(0.2, {{120, 3}});
   input_.push_back({3 * kRate, {0xFC}});
@@ -620,6 +649,54 @@ TEST_F(PerformerTest, APedalBoundToAnswerNowAnswersWithoutWaitingForTheGap) {
   run(last_off + 1.0);
   ASSERT_EQ(performer_.answers().size(), 1u);  // three seconds of gap would still be running
   EXPECT_LT(static_cast<double>(performer_.answers()[0].start) / kRate, last_off + 0.1);
+}
+
+// A model that answers only once the test lets it: an answer as late as the test wants, whatever
+// the machine's speed.
+class GatedModelTest : public PerformerTest {
+ protected:
+  GatedModelTest()
+      : PerformerTest(
+            [this](std::span<const NoteFeatures> context, const SearchSettings& s) {
+              std::unique_lock lock(mutex_);
+              opened_.wait(lock, [this] { return open_; });
+              return climb(context, s);
+            },
+            /*threaded=*/true) {}
+  ~GatedModelTest() override { open(); }
+  void open() {
+    const std::lock_guard lock(mutex_);
+    open_ = true;
+    opened_.notify_all();
+  }
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool open_ = false;
+};
+
+TEST_F(GatedModelTest, ALateAnswerSaysItWasAskedForOnlyAtThePhrasesEndAndWhy) {
+  ASSERT_EQ(knobs_.set("speculate", "off"), "");
+  const double end = phrase(10, 0.5);
+  // The model is let go a second after the phrase's answer was due; the performer waits for it.
+  const double due = end + knobs_.load().gap_seconds;
+  run(due + 1.0);
+  open();
+  for (int i = 0; i < 2000 && performer_.answers().empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    run(static_cast<double>(done_) / kRate + 0.01);
+  }
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  const AnswerRecord& a = performer_.answers()[0];
+  EXPECT_TRUE(a.late);
+  EXPECT_EQ(performer_.counters().late.load(), 1u);
+  const auto said = std::find_if(messages_.begin(), messages_.end(), [](const std::string& m) {
+    return m.rfind("answer 1 started", 0) == 0;
+  });
+  ASSERT_NE(said, messages_.end());
+  EXPECT_NE(said->find("asked for only at the phrase's end (speculation is off)"),
+            std::string::npos)
+      << *said;
+  EXPECT_NE(said->find("a longer gap helps"), std::string::npos) << *said;
 }
 
 class PedalModelTest : public PerformerTest {
