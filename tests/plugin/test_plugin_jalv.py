@@ -11,7 +11,6 @@ the server reports no xrun while the plugin runs.
   test_plugin_jalv.py BUNDLE WORK_DIR
 """
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -19,7 +18,8 @@ import time
 import lv2_bundle
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-from jack_graph import RATE, JackGraph, clock_pulses, fail, read_dump, tempo_change  # noqa: E402
+from jack_graph import (RATE, JackGraph, clock_pulses, fail, read_dump,  # noqa: E402
+                        require_tools, tempo_change)
 
 BUNDLE, WORK = sys.argv[1:3]
 PERIOD = 1024
@@ -30,11 +30,8 @@ CHANGE_AT = 26.0          # s after the transport starts: 100 -> 140 bpm
 SECONDS = 50
 
 
-for tool in ("jackd", "jalv", "jack_midiseq", "jack_midi_dump", "jack_transport",
-             "jack_midi_clock", "lv2_validate"):
-    if not shutil.which(tool):
-        print(f"{tool} is missing (scripts/setup.sh installs it): skipped")
-        sys.exit(77)
+require_tools("jalv", "jack_midiseq", "jack_midi_dump", "jack_transport", "jack_midi_clock",
+              "lv2_validate")
 
 os.makedirs(WORK, exist_ok=True)
 lv2_dir = lv2_bundle.isolate(BUNDLE, WORK)
@@ -52,9 +49,7 @@ try:
     jalv = graph.start(["jalv", "-x", "-n", "mlstm", "-c", "entry=1", URI], stdin=subprocess.PIPE,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     graph.wait_for("mlstm:lv2_events_in")
-    graph.start(["jack_midi_dump", "-a", "dump"], stdout=open(dump_path, "w"),
-                stderr=subprocess.STDOUT)
-    graph.wait_for("dump:input")
+    graph.start_dump(dump_path)
     clock_port = graph.start_clock()
     graph.connect(clock_port, "dump:input")
     graph.connect("mlstm:lv2_events_out", "dump:input")

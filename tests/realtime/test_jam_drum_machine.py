@@ -20,14 +20,14 @@ Checked, in the recorder's frames:
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-from jack_graph import RATE, JackGraph, clock_pulses, fail, read_dump, tempo_change  # noqa: E402
+from jack_graph import (RATE, JackGraph, clock_pulses, fail, read_dump,  # noqa: E402
+                        require_tools, tempo_change)
 
 MUSIC_LSTM, MODEL, PERIOD, WORK = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 SERVER = f"mlstm-drum-{PERIOD}"
@@ -38,11 +38,7 @@ SECONDS = 44
 BEAT_MS = 5.0
 
 
-for tool in ("jackd", "jack_midiseq", "jack_midi_dump", "jack_transport", "jack_midi_clock",
-             "jack_connect", "jack_lsp"):
-    if not shutil.which(tool):
-        print(f"{tool} is missing (scripts/setup.sh installs it): skipped")
-        sys.exit(77)
+require_tools("jack_midiseq", "jack_midi_dump", "jack_transport", "jack_midi_clock")
 
 os.makedirs(WORK, exist_ok=True)
 dump_path = os.path.join(WORK, "dump.txt")
@@ -73,9 +69,7 @@ try:
                       text=True)
     graph.wait_for("music-lstm:in")
     graph.wait_for("music-lstm:out")
-    graph.start(["jack_midi_dump", "-a", "dump"], stdout=open(dump_path, "w"),
-                stderr=subprocess.STDOUT)
-    graph.wait_for("dump:input")
+    graph.start_dump(dump_path)
     clock_port = graph.start_clock()
     graph.connect(clock_port, "dump:input")
     graph.connect(clock_port, "music-lstm:in")

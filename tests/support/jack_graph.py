@@ -6,6 +6,7 @@ The server runs in sync mode (-S): a late wake-up of a busy machine delays a cyc
 skipping one, so no MIDI is lost and the recorder's frames stay one timeline.
 """
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +18,14 @@ RATE = 48000
 def fail(message):
     print(f"FAIL: {message}")
     sys.exit(1)
+
+
+def require_tools(*tools):
+    """Skips the test (exit 77) when a program it drives is not installed."""
+    for tool in ("jackd", "jack_lsp", "jack_connect", *tools):
+        if not shutil.which(tool):
+            print(f"{tool} is missing (scripts/setup.sh installs it): skipped")
+            sys.exit(77)
 
 
 class JackGraph:
@@ -65,6 +74,12 @@ class JackGraph:
         r = subprocess.run(["jack_connect", a, b], capture_output=True, text=True, env=self.env)
         if r.returncode != 0:
             fail(f"jack_connect {a} {b}: {r.stderr}")
+
+    def start_dump(self, path):
+        """jack_midi_dump recording into `path` (its port dump:input, waited for)."""
+        self.start(["jack_midi_dump", "-a", "dump"], stdout=open(path, "w"),
+                   stderr=subprocess.STDOUT)
+        self.wait_for("dump:input")
 
     def start_clock(self):
         """jack_midi_clock (MIDI clock from the transport); returns its output port."""
