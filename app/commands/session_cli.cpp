@@ -68,7 +68,8 @@ void add_session_options(CLI::App* cmd, SessionCli& cli) {
   cmd->add_option("--midi-out", cli.midi_out,
                   "Also send the model's notes to this MIDI port (number or name)");
   cmd->add_flag("--midi-out-virtual", cli.midi_out_virtual,
-                "Open a virtual MIDI output port 'music-lstm-out:out' for the model's notes");
+                "Open a MIDI output port for the model's notes that others connect to (the jam "
+                "on JACK: music-lstm:out, frame-exact; otherwise music-lstm-out:out)");
   cmd->add_flag("--midi-out-only", cli.model_only_on_midi_out,
                 "The model plays only on MIDI out, not through FluidSynth");
   cmd->add_option("--stats-json", cli.stats_json,
