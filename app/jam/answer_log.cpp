@@ -58,6 +58,7 @@ std::string answer_json(const rt::AnswerRecord& r, int rate) {
                       {"late", r.late},
                       {"inference_ms", r.answer.seconds * 1000.0},
                       {"played_time_scale", r.time_scale},
+                      {"grid", r.grid},
                       {"settings", settings_json(r.answer.settings)},
                       {"context", notes_json(r.answer.context)},
                       {"notes", notes_json(r.answer.notes)}};

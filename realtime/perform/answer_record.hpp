@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "perform/inference_worker.hpp"
 #include "perform/player_beat.hpp"
@@ -45,6 +46,7 @@ struct AnswerRecord {
   int dropped_notes = 0;           // left out by the bound on the model's notes a second
   double time_scale = 1.0;         // the answer's times were multiplied by this (the tempo knobs)
   std::optional<PlayerBeat> beat;  // the player's beat as the jam heard it then
+  std::string grid;                // the grid its onsets were drawn to (groove), or empty
   Answer answer;                   // context, settings, notes, inference time
   int mode_program = 0;
 };

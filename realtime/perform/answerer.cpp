@@ -10,6 +10,7 @@
 #include "midi/note.hpp"
 #include "midi/playability.hpp"
 #include "music/key_estimate.hpp"
+#include "perform/groove.hpp"
 
 namespace mlstm::rt {
 namespace {
@@ -378,6 +379,11 @@ void Answerer::schedule(Answer answer, std::int64_t first_onset, double time_sca
     const int velocity =
         std::clamp(static_cast<int>(std::lround(n.velocity * s.velocity_scale)), 1, 127);
     notes.push_back({std::clamp(n.pitch, 0, 127), velocity, onset, onset + length});
+  }
+  // On the beat's grid (the groove knob; groove.hpp says when).
+  if (const std::optional<BeatGrid> grid = answer_grid(s, record.beat, listener_.recent())) {
+    draw_to_grid(notes, *record.beat, *grid, s.groove, rate);
+    record.grid = grid->name();
   }
   // A key struck again while it still sounds is released first (one key, one sound); the same
   // key struck twice at one frame is one note.

@@ -91,6 +91,9 @@ struct JamSettings {
   Entry entry = Entry::kFree;
   AnswerTempo answer_tempo = AnswerTempo::kModel;
   int beats_per_bar = 4;  // 1..12: where the bar lines of Entry::kBar fall
+  // 0..1: how far an answer in the player's tempo is drawn to the beat's grid while a clock, the
+  // metronome or a host's transport gives the beat (perform/groove.hpp); 0 as the model played.
+  double groove = 0.75;
   Metronome metronome = Metronome::kOff;
   double metronome_bpm = 100;  // 30..300
   int click_volume = 90;       // 1..127: the click's velocity (the bar line's a little louder)

@@ -128,6 +128,7 @@ void Performer::publish_view(std::int64_t now, const JamSettings& s) {
   view_.key = listener_.key();
   view_.beat = tempo_.beat();
   view_.beats_per_bar = s.beats_per_bar;
+  view_.grid = answer_grid(s, view_.beat, listener_.recent());
   view_.state = answerer_.state_name();
 }
 

@@ -38,6 +38,7 @@
 #include "perform/answerer.hpp"
 #include "perform/click_track.hpp"
 #include "perform/control_surface.hpp"
+#include "perform/groove.hpp"
 #include "perform/inference_worker.hpp"
 #include "perform/jam_settings.hpp"
 #include "perform/note_context.hpp"
@@ -64,6 +65,7 @@ struct PerformerView {
   std::optional<music::Scale> key;     // the key heard in the player's notes, once there is one
   std::optional<PlayerBeat> beat;      // the player's beat, once heard
   int beats_per_bar = 4;
+  std::optional<BeatGrid> grid;  // the grid an answer would be drawn to now (groove), if any
 };
 
 class Performer {

@@ -596,6 +596,9 @@ def clock_session(attempt):
     proc = subprocess.Popen(
         [MUSIC_LSTM, "jam", "--model", model, "--device", "cpu", "--virtual", "--headless",
          "--entry", "beat", "--answer-tempo", "player", "--buffer", PERIOD, "--record", rec,
+         # The model's own intervals, re-timed at the change, are what is measured here; the
+         # groove (drawn to the clock's grid) is test_jam_drum_machine.py's.
+         "--groove", "0",
          "--answers-log", log, "--stats-json", stats, "--seconds", str(end + 4)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -14,7 +14,9 @@ Checked, in the recorder's frames:
   transport's start), whatever the period;
 - each answer is timed to the clock, at the clock's tempo within 3 %, before and after the
   change;
-- the first answer that enters after the change enters on a beat of the new tempo.
+- the first answer that enters after the change enters on a beat of the new tempo;
+- with the default groove, at least 80 % of each answer's onsets lie within 20 ms of the clock's
+  sixteenths.
 
   test_jam_drum_machine.py MUSIC_LSTM MODEL PERIOD WORK_DIR
 """
@@ -36,6 +38,7 @@ SERVER = f"mlstm-drum-{PERIOD}"
 LOOP_S = 8.4
 SECONDS = 44
 BEAT_MS = 5.0
+GRID_MS = 20.0
 
 
 require_tools("jack_midiseq", "jack_midi_dump", "jack_transport", "jack_midi_clock")
@@ -157,7 +160,7 @@ for a in calls:
     if i == len(model_ons):
         fail(f"answer {a['index']} never sounded on MIDI out")
     first_notes.append(model_ons[i])
-worst, after_change = 0.0, None
+worst, after_change, shares = 0.0, None, []
 for a, first in zip(calls, first_notes):
     off_ms = min(abs(first - b) for b in beats) * 1000 / RATE
     bpm = clock_bpm_at(first)
@@ -175,24 +178,35 @@ for a, first in zip(calls, first_notes):
     if a["late"]:
         fail(f"answer {a['index']} started late")
     # The notes as played against the notes as the model wrote them at the scale the jam chose
-    # for the clock's tempo: the median ratio of their intervals (those over 20 ms) is 1 within
-    # 3 %. (The player's next phrase cuts an answer short: the notes heard are compared.)
+    # for the clock's tempo: the slope of one against the other (least squares) is 1 within 3 %.
+    # (The groove moves each onset by less than half a sixteenth; the player's next phrase cuts
+    # an answer short: the notes heard are compared.)
     logged, t = [], 0.0
     for k, n in enumerate(a["notes"]):
         t += max(0.0, n["step"]) * a["played_time_scale"] if k else 0.0
         logged.append(t)
     nxt = next((f for f in first_notes if f > first), None)
-    heard_ons = [f for f in model_ons if f >= first and (nxt is None or f < nxt)]
-    ratios = sorted(((heard_ons[k] - heard_ons[k - 1]) / RATE) / (logged[k] - logged[k - 1])
-                    for k in range(1, min(len(heard_ons), len(logged)))
-                    if logged[k] - logged[k - 1] > 0.02)
-    if len(ratios) < 5:
+    heard_ons = [(f - first) / RATE for f in model_ons
+                 if f >= first and (nxt is None or f < nxt)]
+    n = min(len(heard_ons), len(logged))
+    if n < 8 or logged[n - 1] < 1.0:
         fail(f"answer {a['index']}: {len(heard_ons)} notes heard, too few to judge its tempo")
-    ratio = ratios[len(ratios) // 2]
-    print(f"  {len(heard_ons)} of its notes heard, their intervals x{ratio:.4f} the written ones "
-          f"at x{a['played_time_scale']:.4f}")
-    if abs(ratio - 1.0) > 0.03:
+    mx, my = sum(logged[:n]) / n, sum(heard_ons[:n]) / n
+    slope = (sum((x - mx) * (y - my) for x, y in zip(logged[:n], heard_ons[:n])) /
+             sum((x - mx) ** 2 for x in logged[:n]))
+    # Its onsets on the clock's sixteenths (every 6th pulse from the start).
+    sixteenths = pulses[::6]
+    near = sum(1 for f in model_ons if f >= first and (nxt is None or f < nxt) and
+               min(abs(f - g) for g in sixteenths) * 1000 / RATE <= GRID_MS)
+    share = near / len(heard_ons)
+    print(f"  {len(heard_ons)} of its notes heard, played x{slope:.4f} the written times at "
+          f"x{a['played_time_scale']:.4f}; {share * 100:.0f} % within {GRID_MS:.0f} ms of the "
+          f"clock's sixteenths (grid: {a.get('grid') or 'none'})")
+    if abs(slope - 1.0) > 0.03:
         fail(f"answer {a['index']} was not played at the tempo it was timed to")
+    if share < 0.8:
+        fail(f"answer {a['index']}: {share * 100:.0f} % of its onsets on the clock's sixteenths")
+    shares.append(share)
     if after_change is None and first > change_frame:
         after_change = (a, first)
 if after_change is None:
@@ -204,5 +218,7 @@ print(f"the first answer after the change (answer {a['index']}, "
       f"{(first - change_frame) / RATE:.2f} s after it): {off_ms:.2f} ms from a beat at 140 bpm")
 if off_ms > BEAT_MS:
     fail(f"the answer after the change is {off_ms:.2f} ms from the new tempo's beat")
-print(f"every answer's first note within {worst:.2f} ms of a clock beat at {PERIOD} frames")
+print(f"every answer's first note within {worst:.2f} ms of a clock beat at {PERIOD} frames; "
+      f"{min(shares) * 100:.0f}-{max(shares) * 100:.0f} % of each answer's onsets within "
+      f"{GRID_MS:.0f} ms of its sixteenths")
 print("PASS")

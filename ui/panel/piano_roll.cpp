@@ -13,6 +13,7 @@ constexpr ImU32 kOctaveLine = IM_COL32(60, 64, 76, 255);
 constexpr ImU32 kPlayer = IM_COL32(80, 170, 255, 255);
 constexpr ImU32 kModel = IM_COL32(255, 150, 60, 255);
 constexpr ImU32 kModelAhead = IM_COL32(255, 150, 60, 110);
+constexpr ImU32 kGridLine = IM_COL32(44, 46, 58, 255);
 constexpr ImU32 kBeatLine = IM_COL32(70, 70, 90, 255);
 constexpr ImU32 kBarLine = IM_COL32(120, 120, 150, 255);
 constexpr ImU32 kPlayhead = IM_COL32(240, 240, 240, 200);
@@ -58,9 +59,20 @@ void draw_piano_roll(const rt::PerformerView& view, int sample_rate, float heigh
     const double to = static_cast<double>(view.now) + style.ahead_seconds * sample_rate;
     const double anchor = b.anchor();
     const int per_bar = std::max(1, view.beats_per_bar);
-    for (long k = static_cast<long>(std::ceil((from - anchor) / b.period));
+    // The grid the answers are drawn to (groove), fainter, between the beats.
+    const std::vector<double> points = view.grid ? view.grid->points() : std::vector<double>{};
+    for (long k = static_cast<long>(std::ceil((from - anchor) / b.period)) - 1;
          anchor + static_cast<double>(k) * b.period <= to; ++k) {
-      const float x = x_of(static_cast<std::int64_t>(anchor + static_cast<double>(k) * b.period));
+      for (const double p : points) {
+        if (p <= 0) continue;
+        const double at = anchor + (static_cast<double>(k) + p) * b.period;
+        if (at < from || at > to) continue;
+        const float gx = x_of(static_cast<std::int64_t>(at));
+        draw->AddLine(ImVec2(gx, origin.y), ImVec2(gx, end.y), kGridLine);
+      }
+      const double beat_at = anchor + static_cast<double>(k) * b.period;
+      if (beat_at < from) continue;
+      const float x = x_of(static_cast<std::int64_t>(beat_at));
       const bool bar = b.bar >= 0 && ((k % per_bar) + per_bar) % per_bar == 0;
       draw->AddLine(ImVec2(x, origin.y), ImVec2(x, end.y), bar ? kBarLine : kBeatLine,
                     bar ? 1.5f : 1.0f);

@@ -904,6 +904,58 @@ Continuer steady(double step, double duration) {
   };
 }
 
+// A model stand-in whose notes float over any grid: a step of 0.17 s (a sixteenth at its 120 bpm
+// is 0.125).
+class LooseModelTest : public PerformerTest {
+ protected:
+  LooseModelTest() : PerformerTest(steady(0.17, 0.1)) {}
+
+  // A clock at 100 bpm from 0.2 s, and the player's sixteenths on it from its fifth beat; runs
+  // until the answer has played. Returns the clock's first pulse.
+  double play_on_a_clock() {
+    EXPECT_EQ(knobs_.set("entry", "beat"), "");
+    EXPECT_EQ(knobs_.set("answer-tempo", "player"), "");
+    EXPECT_EQ(knobs_.set("length", "30"), "");
+    const double first = clock_in(0.2, {{100, 20}});
+    for (int i = 0; i < 10; ++i) play(60 + i % 5, first + 2.4 + 0.15 * i, 0.1);
+    run(16.0);
+    return first;
+  }
+  // The share of the model's onsets within 20 ms of a sixteenth of the clock through `first`.
+  double on_sixteenths(double first) const {
+    const auto ons = model(EventKind::kNoteOn);
+    int near = 0;
+    for (const SynthEvent& e : ons) {
+      const double t = static_cast<double>(e.frame) / kRate - first;
+      const double k = std::round(t / 0.15);
+      near += std::abs(t - k * 0.15) <= 0.020;
+    }
+    return ons.empty() ? 0.0 : static_cast<double>(near) / static_cast<double>(ons.size());
+  }
+};
+
+TEST_F(LooseModelTest, WithAClockAnAnswerInThePlayersTempoIsDrawnToTheSixteenths) {
+  const double first = play_on_a_clock();
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_EQ(performer_.answers()[0].grid, "sixteenths");
+  EXPECT_EQ(model(EventKind::kNoteOn).size(), 30u);
+  EXPECT_GE(on_sixteenths(first), 0.8);
+  EXPECT_TRUE(every_model_note_closed());
+}
+
+TEST_F(LooseModelTest, AtGrooveZeroTheAnswerPlaysAsTheModelWroteIt) {
+  ASSERT_EQ(knobs_.set("groove", "0"), "");
+  const double first = play_on_a_clock();
+  ASSERT_EQ(performer_.answers().size(), 1u);
+  EXPECT_EQ(performer_.answers()[0].grid, "");
+  EXPECT_LT(on_sixteenths(first), 0.6);
+  const auto ons = model(EventKind::kNoteOn);
+  ASSERT_EQ(ons.size(), 30u);
+  for (std::size_t i = 1; i < ons.size(); ++i) {
+    EXPECT_NEAR(static_cast<double>(ons[i].frame - ons[i - 1].frame) / kRate, 0.17 * 1.2, 1e-3);
+  }
+}
+
 class StackingModelTest : public PerformerTest {
  protected:
   StackingModelTest() : PerformerTest(steady(0.0, 0.02)) {}
