@@ -128,8 +128,12 @@ void draw_to_grid(std::vector<PlannedNote>& notes, const PlayerBeat& beat, const
   bool first = true;
   for (std::size_t i = 0; i < notes.size();) {
     const std::int64_t was = notes[i].start;
-    const double target = static_cast<double>(was) +
-                          amount * (nearest(static_cast<double>(was)) - static_cast<double>(was));
+    // What is left of the distance: its share, and never more than that share of half a
+    // sixteenth (a triplet grid's points lie further apart than the sixteenths').
+    const double point = nearest(static_cast<double>(was));
+    const double left =
+        (1.0 - amount) * std::min(std::abs(point - static_cast<double>(was)), beat.period / 8.0);
+    const double target = point > static_cast<double>(was) ? point - left : point + left;
     std::int64_t is = std::llround(target);
     if (!first) is = std::max(is, last_is + std::min(was - last_was, window));
     for (; i < notes.size() && notes[i].start - was <= window; ++i) {

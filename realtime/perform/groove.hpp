@@ -49,7 +49,8 @@ std::optional<BeatGrid> answer_grid(const JamSettings& s, const std::optional<Pl
                                     const std::deque<PlannedNote>& player);
 
 // Moves each note's start `amount` (0..1) of the way to the nearest point of `grid` on `beat`, its
-// end with it (its length kept), as the header says. Notes sorted by start.
+// end with it (its length kept), as the header says; what is left of its distance is at most
+// 1 - `amount` of half a sixteenth, on any grid. Notes sorted by start.
 void draw_to_grid(std::vector<PlannedNote>& notes, const PlayerBeat& beat, const BeatGrid& grid,
                   double amount, int sample_rate);
 

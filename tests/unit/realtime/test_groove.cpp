@@ -103,6 +103,16 @@ TEST(Groove, ARolledChordMovesAsOneItsSpreadDrawnInByTheSameShare) {
   EXPECT_EQ(notes[2].end - notes[2].start, 9000 - 2460);  // its length kept
 }
 
+TEST(Groove, OnACoarserGridWhatIsLeftIsNoMoreThanOnTheSixteenths) {
+  const PlayerBeat b = beat_120();
+  const BeatGrid triplets{GridKind::kTriplets};
+  // 3,500 frames before the triplet at 8,000 (a half sixteenth is 3,000): three quarters of the
+  // way would leave 875 frames; what is left is a quarter of the half sixteenth, 750.
+  std::vector<PlannedNote> notes = {{60, 80, 1000 + 4500, 1000 + 6500}};
+  draw_to_grid(notes, b, triplets, 0.75, kRate);
+  EXPECT_EQ(notes[0].start, 1000 + 8000 - 750);
+}
+
 TEST(Groove, ASwungGridDrawsTheOffBeatToThePlayersSwing) {
   const PlayerBeat b = beat_120();
   BeatGrid swung{GridKind::kSwing};
