@@ -54,18 +54,10 @@ try:
     graph.connect(clock_port, "dump:input")
     graph.connect("mlstm:lv2_events_out", "dump:input")
     # The phrase: 8 notes 0.2 s apart, each 0.15 s long, at 0.7 s into every 10 s loop.
-    notes = []
-    for i in range(8):
-        notes += [str(int(0.7 * RATE) + i * 9600), str(60 + i), "7200"]
-    graph.start(["jack_midiseq", "seq", str(LOOP), *notes], stdout=subprocess.DEVNULL,
-                stderr=subprocess.STDOUT)
-    graph.wait_for("seq:out")
+    graph.start_player(LOOP, [(int(0.7 * RATE) + i * 9600, 60 + i, 7200) for i in range(8)])
     log_before = len(graph.log_lines())
     # The transport: master at 100 bpm, rolling; then 140 bpm.
-    transport = graph.start(["jack_transport"], stdin=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, text=True)
-    transport.stdin.write("master\ntempo 100\nplay\n")
-    transport.stdin.flush()
+    transport = graph.start_transport(100)
     graph.connect("seq:out", "mlstm:lv2_events_in")
     time.sleep(CHANGE_AT)
     transport.stdin.write("tempo 140\n")

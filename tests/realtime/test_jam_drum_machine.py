@@ -79,17 +79,11 @@ try:
     graph.connect(clock_port, "music-lstm:in")
     graph.connect("music-lstm:out", "dump:input")
     # The phrase: 8 notes 0.2 s apart, each 0.15 s long, at 0.7 s into every loop.
-    notes = []
-    for i in range(8):
-        notes += [str(int(0.7 * RATE) + i * 9600), str(60 + [0, 2, 4, 5, 7, 5, 4, 2][i]), "7200"]
-    graph.start(["jack_midiseq", "seq", str(round(LOOP_S * RATE)), *notes],
-                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    graph.wait_for("seq:out")
+    graph.start_player(round(LOOP_S * RATE),
+                       [(int(0.7 * RATE) + i * 9600, 60 + [0, 2, 4, 5, 7, 5, 4, 2][i], 7200)
+                        for i in range(8)])
     log_before = len(graph.log_lines())
-    transport = graph.start(["jack_transport"], stdin=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, text=True)
-    transport.stdin.write("master\ntempo 100\nplay\n")
-    transport.stdin.flush()
+    transport = graph.start_transport(100)
     graph.connect("seq:out", "music-lstm:in")
     began = time.time()
     # The jam's lines as they come: the second answer's says when the second phrase was answered.

@@ -81,6 +81,23 @@ class JackGraph:
                    stderr=subprocess.STDOUT)
         self.wait_for("dump:input")
 
+    def start_player(self, loop_frames, notes):
+        """jack_midiseq looping `notes` ((frame, pitch, length) in frames) every `loop_frames`
+        (its port seq:out, waited for)."""
+        args = [str(x) for note in notes for x in note]
+        self.start(["jack_midiseq", "seq", str(loop_frames), *args], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.STDOUT)
+        self.wait_for("seq:out")
+
+    def start_transport(self, bpm):
+        """jack_transport as the timebase master at `bpm`, rolling; returns it (write "tempo N\n"
+        to its standard input to change the tempo)."""
+        transport = self.start(["jack_transport"], stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, text=True)
+        transport.stdin.write(f"master\ntempo {bpm:g}\nplay\n")
+        transport.stdin.flush()
+        return transport
+
     def start_clock(self):
         """jack_midi_clock (MIDI clock from the transport); returns its output port."""
         self.start(["jack_midi_clock"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
