@@ -3,9 +3,25 @@
 #include <rtmidi/RtMidi.h>
 
 #include <chrono>
+#include <string>
 #include <vector>
 
 namespace mlstm::rt {
+namespace {
+
+// The port `spec` names among `names` (the first there is when empty), by its index; throws
+// DeviceError naming the ports there are.
+std::size_t chosen_port(const std::vector<std::string>& names, const std::string& spec,
+                        MidiSystem system) {
+  const int index = spec.empty() ? (names.empty() ? -1 : 0) : find_port(names, spec);
+  if (index < 0) {
+    throw DeviceError("no MIDI output port '" + spec + "' on " + midi_system_name(system) + "; " +
+                      describe_ports(names) + " (music-lstm devices lists them)");
+  }
+  return static_cast<std::size_t>(index);
+}
+
+}  // namespace
 
 MidiOutput::MidiOutput(const MidiOutputOptions& options, AudioEngine& engine, JackClient* jack)
     : options_(options), engine_(engine), system_(resolve_midi_system(options.system)) {
@@ -15,13 +31,7 @@ MidiOutput::MidiOutput(const MidiOutputOptions& options, AudioEngine& engine, Ja
         *jack, options_.virtual_port && !options_.port.empty() ? options_.port : "out");
     if (!options_.virtual_port) {
       const auto names = jack_->destinations();
-      const int index =
-          options_.port.empty() ? (names.empty() ? -1 : 0) : find_port(names, options_.port);
-      if (index < 0) {
-        throw DeviceError("no MIDI output port '" + options_.port + "' on JACK; " +
-                          describe_ports(names) + " (music-lstm devices lists them)");
-      }
-      port_name_ = names[static_cast<std::size_t>(index)];
+      port_name_ = names[chosen_port(names, options_.port, system_)];
     }
     return;
   }
@@ -31,14 +41,8 @@ MidiOutput::MidiOutput(const MidiOutputOptions& options, AudioEngine& engine, Ja
     out_->openVirtualPort(port_name_);
   } else {
     const auto names = port_names(*out_);
-    const int index =
-        options_.port.empty() ? (names.empty() ? -1 : 0) : find_port(names, options_.port);
-    if (index < 0) {
-      throw DeviceError("no MIDI output port '" + options_.port + "' on " +
-                        midi_system_name(system_) + "; " + describe_ports(names) +
-                        " (music-lstm devices lists them)");
-    }
-    port_name_ = names[static_cast<std::size_t>(index)];
+    const std::size_t index = chosen_port(names, options_.port, system_);
+    port_name_ = names[index];
     out_->openPort(static_cast<unsigned>(index), "out");
   }
   if (const std::string e = errors_.take(); !e.empty()) {
