@@ -184,6 +184,23 @@ RankGroup::RankGroup(const LaunchEnv& env, const Options& options)
   impl_->store = open_store(env, options);
   check_launch(*impl_->store, env, options);
   open_group(*impl_, env, options);
+  // Gloo's handshakes end at different times on each rank: a rank that had its connections and
+  // left at once (a run with nothing to do, a test) closed them under a rank still in its own
+  // ("Connection closed by peer", seen once in CI). So no rank goes on until every group is open,
+  // and rank 0, which holds the store, goes on last: after each other rank has read that all
+  // arrived (a store request is answered before it returns).
+  wait_for_all("group-open", options.join_timeout);
+  std::vector<std::string> seen;
+  for (int r = 1; r < env.world_size; ++r) seen.push_back("group-open-seen/" + std::to_string(r));
+  try {
+    if (env.rank == 0) {
+      impl_->store->wait(seen, options.join_timeout);
+    } else {
+      impl_->store->set(seen[static_cast<std::size_t>(env.rank - 1)], bytes("1"));
+    }
+  } catch (const std::exception& e) {
+    lost("the group's opening", e);
+  }
 }
 
 RankGroup::~RankGroup() = default;
