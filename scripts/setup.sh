@@ -23,6 +23,8 @@ core=(
 realtime=(
   jackd2 libjack-jackd2-dev librtmidi-dev portaudio19-dev libfluidsynth-dev libsndfile1-dev
   fluid-soundfont-gm timgm6mb-soundfont
+  # Ableton Link (header-only): the jam in a Link session (jam --link on).
+  ableton-link-dev
 )
 # Panel, and what its tests need to run it without a display.
 ui=(libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri xvfb xauth xdotool imagemagick x11-utils)

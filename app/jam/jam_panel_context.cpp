@@ -59,6 +59,7 @@ ui::PanelContext jam_panel_context(const JamArgs& a, rt::Jam& jam, rt::Session& 
       .switch_audio_device =
           [&session](const std::string& name) { return session.switch_audio_device(name); },
       .describe = [&session] { return "music-lstm on " + session.describe(); },
+      .link_status = [&session] { return session.link_status(); },
       .preset_dirs = {find_bundled("presets/call-and-response.json")
                           .value_or(std::filesystem::path("presets/x"))
                           .parent_path(),

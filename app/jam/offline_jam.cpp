@@ -11,6 +11,10 @@ void run_offline_jam(const JamArgs& a, rt::Jam& jam, rt::Session& session) {
   extras.finished = [&](std::int64_t end) { return jam.idle(end); };
   // Continuous mode never runs out of music by itself.
   extras.max_seconds = session.replay_duration() + 120.0;
+  extras.say = [](const std::string& lines) {
+    std::fprintf(stderr, "music-lstm: %s\n", lines.c_str());
+    std::fflush(stderr);
+  };
   const rt::OfflineResult r =
       session.render_offline(a.render, a.seconds, 2.0, a.cli.options.audio.block_frames, extras);
   if (a.render.empty()) {

@@ -77,9 +77,14 @@ void CoreDriver::gather(std::int64_t block_start, int frames) noexcept {
 void CoreDriver::render(float* left, float* right, int frames,
                         std::int64_t steady_ns) noexcept MLSTM_NONBLOCKING {
   gather(core_.next_block(), frames);
-  // The standalone has no host transport: its beat comes from MIDI clock in, the metronome or
-  // the player.
-  core_.process(frames, HostTransport{}, in_.events(), out_, left, right, steady_ns);
+  core_.process(frames, transport(), in_.events(), out_, left, right, steady_ns);
+}
+
+HostTransport CoreDriver::transport() noexcept {
+  // The standalone has no host: its beat comes from Link when it is in a session with others,
+  // else from MIDI clock in, the metronome or the player.
+  TransportProvider* provider = provider_.load(std::memory_order_acquire);
+  return provider ? provider->at_block(core_.next_block(), sample_rate()) : HostTransport{};
 }
 
 void CoreDriver::render_block(float* left, float* right, int frames, std::int64_t steady_ns,
@@ -98,7 +103,7 @@ void CoreDriver::render_block(float* left, float* right, int frames, std::int64_
       counted_.dropped.fetch_add(1, std::memory_order_relaxed);
     }
   }
-  core_.process(frames, HostTransport{}, merged_.events(), out, left, right, steady_ns);
+  core_.process(frames, transport(), merged_.events(), out, left, right, steady_ns);
 }
 
 void CoreDriver::add_counts(InputCounters& into) const noexcept {

@@ -25,6 +25,7 @@
 
 #include "core/jam_core.hpp"
 #include "core/midi_block.hpp"
+#include "core/transport_provider.hpp"
 #include "engine/block_renderer.hpp"
 #include "events/midi_message.hpp"
 #include "midi/midi_receiver.hpp"
@@ -60,6 +61,12 @@ class CoreDriver final : public MidiReceiver, public BlockRenderer {
   void set_latency_frames(int frames) noexcept {
     latency_frames_.store(frames, std::memory_order_relaxed);
   }
+  // [main-thread] A transport for the core (Link), asked at every block; null: none, the
+  // standalone's beat comes from MIDI clock in, the metronome or the player.
+  void set_transport(TransportProvider* provider) noexcept {
+    provider_.store(provider, std::memory_order_release);
+  }
+
   // What the core's router judged, with what could not reach it: messages longer than a block's
   // three bytes (sysex, malformed) are judged here, and a full queue counts as dropped.
   void add_counts(InputCounters& into) const noexcept;
@@ -73,9 +80,12 @@ class CoreDriver final : public MidiReceiver, public BlockRenderer {
   };
   // [audio-thread] The queued messages due before `block_start + frames`, into in_.
   void gather(std::int64_t block_start, int frames) noexcept;
+  // [audio-thread] The provider's transport at the next block (none without one).
+  HostTransport transport() noexcept;
 
   JamCore& core_;
   std::atomic<int> latency_frames_;
+  std::atomic<TransportProvider*> provider_{nullptr};
   SpscQueue<Stamped, 8192> queue_;
   InputCounters counted_;  // what never reached the core's router
   // The audio thread's own: a message popped that is due in a later block, the block's MIDI in

@@ -48,7 +48,7 @@ const std::vector<HostParameter>& host_parameters() {
   static const std::vector<HostParameter> parameters = [] {
     std::vector<HostParameter> v;
     for (const KnobSpec& k : knob_table()) {
-      if (k.kind != KnobKind::kSeed) v.push_back(parameter_of(k));
+      if (k.kind != KnobKind::kSeed && k.host_parameter) v.push_back(parameter_of(k));
     }
     return v;
   }();

@@ -24,6 +24,23 @@ void TransportShare::publish(const HostTransport& t, std::int64_t block_start,
         std::memory_order_relaxed);
     bpm_.store(t.bpm, std::memory_order_relaxed);
     beats_per_bar_.store(t.beats_per_bar > 0 ? t.beats_per_bar : 4.0, std::memory_order_relaxed);
+    source_.store(t.source, std::memory_order_relaxed);
+  }
+  sequence_.store(seq + 2, std::memory_order_release);
+}
+
+void TransportShare::publish(const std::optional<TransportBeat>& beat) noexcept {
+  const std::uint64_t seq = sequence_.load(std::memory_order_relaxed);
+  sequence_.store(seq + 1, std::memory_order_release);
+  std::atomic_thread_fence(std::memory_order_release);
+  playing_.store(beat.has_value(), std::memory_order_relaxed);
+  if (beat) {
+    period_.store(beat->period, std::memory_order_relaxed);
+    phase_.store(beat->phase, std::memory_order_relaxed);
+    bar_.store(beat->bar, std::memory_order_relaxed);
+    bpm_.store(beat->bpm, std::memory_order_relaxed);
+    beats_per_bar_.store(beat->beats_per_bar, std::memory_order_relaxed);
+    source_.store(beat->source, std::memory_order_relaxed);
   }
   sequence_.store(seq + 2, std::memory_order_release);
 }
@@ -39,6 +56,7 @@ std::optional<TransportBeat> TransportShare::beat() const noexcept {
     b.bar = bar_.load(std::memory_order_relaxed);
     b.bpm = bpm_.load(std::memory_order_relaxed);
     b.beats_per_bar = beats_per_bar_.load(std::memory_order_relaxed);
+    b.source = source_.load(std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_acquire);
     if (sequence_.load(std::memory_order_relaxed) != before) continue;
     if (!playing) return std::nullopt;

@@ -102,6 +102,9 @@ struct JamSettings {
   // MIDI clock in (midi/clock_follower.hpp): while a sender's clock runs, its tempo and beat are
   // the jam's, before the metronome's and the player's.
   bool clock_in = true;
+  // An Ableton Link session (link/link_session.hpp, the standalone program's): while it has
+  // other peers, its beat rules before MIDI clock in's; while the jam is alone, the jam leads it.
+  bool link = false;
   // Latency compensation. MIDI out: the model's notes and the clock go out this much before
   // FluidSynth plays them, for an external synthesizer that sounds that much after it hears
   // them. Input: the player's keyboard and interface deliver a note this much after it was

@@ -152,6 +152,12 @@ KnobSpec with(KnobSpec k, KnobGroup group, std::string label, std::string help =
   return k;
 }
 
+// A knob of the standalone program alone: a plugin's host has no such parameter.
+KnobSpec standalone_only(KnobSpec k) {
+  k.host_parameter = false;
+  return k;
+}
+
 // The panel's words for a knob's choices, in their order.
 KnobSpec labelled(KnobSpec k, std::vector<std::string> labels) {
   k.choice_labels = std::move(labels);
@@ -348,6 +354,12 @@ std::vector<KnobSpec> make_table() {
            "While MIDI clock comes in (a DAW, a drum machine: 24 pulses a beat, start, stop, "
            "continue), its tempo and beat are the jam's, for the entry, the answer's tempo and "
            "the metronome"),
+      standalone_only(with(
+          on_off_knob("link", [](JamSettings& s) -> bool& { return s.link; }), G::kTime,
+          "Ableton Link",
+          "Join an Ableton Link session (apps on this machine or the network): while other "
+          "peers are in it, its tempo and beat are the jam's, before MIDI clock in's; while the "
+          "jam is alone in it, the jam's beat sets the session's tempo and phase")),
       with(on_off_knob("clock-out", [](JamSettings& s) -> bool& { return s.clock_out; }), G::kTime,
            "send MIDI clock out",
            "Send MIDI clock (24 pulses a beat, start and stop) at the jam's beat through "

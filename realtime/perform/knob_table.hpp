@@ -50,6 +50,8 @@ struct KnobSpec {
   std::string help;                        // what it does (knob_help() adds the range and default)
   KnobGroup group = KnobGroup::kNone;
   bool learnable = true;  // MIDI learn may bind a controller or key to it
+  // A plugin's host sees it as a parameter (not: what only the standalone program has, Link).
+  bool host_parameter = true;
   // Reads the knob from text into the settings: an empty string, or what is wrong ("must be a
   // whole number from 1 to 32"). Writes nothing on an error.
   std::function<std::string(JamSettings&, const std::string&)> set;

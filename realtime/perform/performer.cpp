@@ -62,6 +62,7 @@ void Performer::tick(std::int64_t now) {
   // Sent the out-latency early, like the model's notes, so a device behind MIDI out keeps the
   // beat that is heard.
   clicks_.update_clock_out(now, s, tempo_.beat(), out_lead(s));
+  publish_beat(s);
   answerer_.retime(now);
   publish_view(now, s);
   answerer_.tick(now, s);
@@ -176,6 +177,22 @@ void Performer::update_beat(std::int64_t now) {
 
 bool Performer::push(const SynthEvent& e) {
   return sequencer_.push(e);
+}
+
+void Performer::publish_beat(const JamSettings& s) {
+  std::optional<TransportBeat> out;
+  if (const std::optional<PlayerBeat>& b = tempo_.beat(); b && b->period > 0) {
+    TransportBeat t;
+    t.period = b->period;
+    t.phase = b->phase;
+    t.bar = std::llround(b->anchor());
+    t.bpm = b->bpm;
+    t.beats_per_bar = b->bar_beats > 0 ? b->bar_beats : s.beats_per_bar;
+    t.source =
+        std::string_view(b->source) == "link" ? TransportSource::kLink : TransportSource::kJam;
+    out = t;
+  }
+  beat_out_.publish(out);
 }
 
 void Performer::say(const std::string& line) {

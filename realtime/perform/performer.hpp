@@ -78,6 +78,9 @@ class Performer {
   // The host's transport, when a host drives the jam (core/jam_core.hpp): while it plays, its beat
   // is the jam's, before MIDI clock in's. Before the first tick.
   void set_host_transport(const TransportShare* transport) { tempo_.set_host_transport(transport); }
+  // The jam's beat as of the last tick, whichever source gives it (any thread): what an Ableton
+  // Link session the jam leads follows (link/link_session.hpp).
+  const TransportShare& jam_beat() const { return beat_out_; }
   // Where the keys bound by MIDI learn are published for the input routers; before the first
   // tick.
   void set_control_keys(ControlKeys* keys) { controls_.set_control_keys(keys); }
@@ -136,6 +139,8 @@ class Performer {
   void update_metronome(std::int64_t now, const JamSettings& s);
   // The external beat sources: the host's transport, MIDI clock in (the tempo map's).
   void update_clock_in(std::int64_t now, const JamSettings& s);
+  // The tempo map's beat, published for jam_beat().
+  void publish_beat(const JamSettings& s);
   // How much earlier MIDI out sends than FluidSynth plays: the out-latency knob in frames.
   std::int64_t out_lead(const JamSettings& s) const;
   // A controller moved, or a bound key went down (`value` its velocity) or up (0): MIDI learn, a
@@ -161,6 +166,7 @@ class Performer {
   mutable std::mutex view_mutex_;
   PerformerView view_;
   std::atomic<int> model_volume_;
+  TransportShare beat_out_;
 };
 
 }  // namespace mlstm::rt

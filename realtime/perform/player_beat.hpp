@@ -19,7 +19,9 @@ struct PlayerBeat {
   double phase = 0;       // the frame of a beat
   std::int64_t bar = -1;  // the frame of a bar line: the beat nearest the phrase's first note
   double bpm = 0;
-  const char* source = "playing";  // "host" (its transport), "clock" (MIDI clock in), "metronome"
+  // "host" (its transport), "link" (an Ableton Link session), "clock" (MIDI clock in),
+  // "metronome"
+  const char* source = "playing";
   // Beats in the source's bar (the host's time signature); 0: the beats-per-bar knob's.
   int bar_beats = 0;
   // Where beats are counted from: the bar line when there is one (beat 0 is then a downbeat).

@@ -13,7 +13,8 @@ namespace mlstm::rt {
 
 std::string TempoMap::update_external(std::int64_t now, const JamSettings& s, bool& stopped) {
   stopped = false;
-  // The host's transport first, then MIDI clock in.
+  // The host's transport first (a plugin host's, or the Link session's while it has other
+  // peers), then MIDI clock in.
   std::optional<PlayerBeat> external;
   if (const std::optional<TransportBeat> host = transport_ ? transport_->beat() : std::nullopt) {
     PlayerBeat b;
@@ -21,7 +22,7 @@ std::string TempoMap::update_external(std::int64_t now, const JamSettings& s, bo
     b.phase = host->phase;
     b.bar = host->bar;
     b.bpm = host->bpm;
-    b.source = "host";
+    b.source = host->source == TransportSource::kLink ? "link" : "host";
     b.bar_beats = std::max(1, static_cast<int>(std::lround(host->beats_per_bar)));
     external = b;
   } else if (const std::optional<ClockBeat> clock =
@@ -35,7 +36,7 @@ std::string TempoMap::update_external(std::int64_t now, const JamSettings& s, bo
     external = b;
   }
   const auto name = [](std::string_view source) {
-    return source == "host" ? "the host's transport" : "MIDI clock in";
+    return source == "host" ? "the host's transport" : source == "link" ? "Link" : "MIDI clock in";
   };
   if (!external) {
     if (!following_) return {};

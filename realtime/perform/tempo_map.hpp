@@ -1,6 +1,7 @@
 #pragma once
 // The performer's tempo map: the jam's beat, from its beat sources in order of rule: the host's
-// transport while it plays (a DAW the jam runs inside: its bars are the song's), MIDI clock in
+// transport while it plays (a DAW the jam runs inside: its bars are the song's; or an Ableton Link
+// session the standalone jam joined, while others are in it), MIDI clock in
 // while a clock runs and the knob is on, the metronome while it is on, else the beat heard in the
 // player's notes. The entry knob, the answer's tempo, the click track, the re-timing of an answer
 // and the panel all read the beat here.
@@ -71,7 +72,7 @@ class TempoMap {
   std::int64_t beat_updated_ = -1;  // the frame of the last estimate from the player's notes
   ClockFollower clock_in_;
   bool following_ = false;                 // an external beat rules: the host's or the clock's
-  const char* external_source_ = "clock";  // "host" or "clock", while following_
+  const char* external_source_ = "clock";  // "host", "link" or "clock", while following_
   const TransportShare* transport_ = nullptr;
 };
 

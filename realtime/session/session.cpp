@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "midi/midi_file.hpp"
 
@@ -147,6 +148,7 @@ void Session::start() {
   // On the jam's JACK client the ports connect once it is active.
   if (midi_in_) midi_in_->start();
   last_progress_ = std::chrono::steady_clock::now();
+  sync_link();
   if (replay_) replay_->start(*input_);
   // The performer plans on the time line of the player's stamped MIDI in.
   if (core_) core_->start([driver = driver_.get()] { return driver->now(); });
@@ -164,9 +166,53 @@ bool Session::callbacks_alive() {
   return now - last_progress_ < std::chrono::seconds(2);
 }
 
+void Session::sync_link() {
+  if (!core_) return;
+  const JamSettings s = core_->jam().knobs().load();
+  const auto say = [this](const std::string& line) {
+    if (!line.empty()) pending_lines_ += (pending_lines_.empty() ? "" : "\n") + line;
+  };
+  if (s.link && !link_) {
+    if (!link_built()) {
+      if (!link_missing_said_) {
+        link_missing_said_ = true;
+        try {
+          LinkSession no_link;  // says why, in one line
+        } catch (const LinkError& e) {
+          say(e.what());
+        }
+      }
+      return;
+    }
+    const std::optional<PlayerBeat> beat = core_->jam().performer().beat();
+    link_ = std::make_unique<LinkSession>(beat                             ? beat->bpm
+                                          : s.metronome != Metronome::kOff ? s.metronome_bpm
+                                                                           : 120.0);
+    driver_->set_transport(link_.get());
+  }
+  if (!link_) return;
+  link_->set_quantum(s.beats_per_bar);
+  if (audio_) {
+    link_->set_output_latency(std::chrono::microseconds(
+        static_cast<std::int64_t>(std::llround(audio_->output_latency_ms() * 1000.0))));
+  }
+  if (s.link != link_->enabled()) {
+    link_->enable(s.link);
+    if (!s.link) say("Link: off; the jam keeps its own beat");
+  }
+  say(link_->poll());
+  // Alone in the session, the jam's beat leads it.
+  link_->lead(core_->jam().performer().jam_beat().beat());
+}
+
 std::string Session::poll(bool& audio_lost) {
   std::string lines;
-  if (midi_in_) lines = midi_in_->check_connection();
+  sync_link();
+  lines.swap(pending_lines_);
+  if (midi_in_) {
+    const std::string midi = midi_in_->check_connection();
+    if (!midi.empty()) lines += (lines.empty() ? "" : "\n") + midi;
+  }
   audio_lost = started_ && !stopped_ && (!audio_ || !audio_->running() || !callbacks_alive());
   if (audio_lost) {
     lines += (lines.empty() ? "" : "\n") +
@@ -210,13 +256,50 @@ OfflineResult Session::render_offline(const std::filesystem::path& wav, double s
   if (!wav.empty()) writer = std::make_unique<WavWriter>(wav, rate);
   OfflineHooks hooks;
   std::int64_t rendered = 0;
+  const auto say = [&] {
+    if (extras.say) {
+      std::size_t from = 0;
+      while (from < pending_lines_.size()) {
+        const std::size_t end = std::min(pending_lines_.find('\n', from), pending_lines_.size());
+        extras.say(pending_lines_.substr(from, end - from));
+        from = end + 1;
+      }
+    }
+    pending_lines_.clear();
+  };
+  // With Link: frame 0 is heard now on Link's clock, and no block is rendered before its time.
+  sync_link();
+  const bool paced = link_ && link_->enabled();
+  if (paced) {
+    link_->set_origin(link_->now());
+    char line[160];
+    std::snprintf(line, sizeof line,
+                  "Link: frame 0 is heard at %lld us on Link's clock; the render keeps pace with "
+                  "it",
+                  static_cast<long long>(link_->offline_time(0, rate).count()));
+    pending_lines_ += (pending_lines_.empty() ? "" : "\n") + std::string(line);
+  }
+  say();
   // The replay hands over what is due before the block's end.
-  hooks.before_block = [&](std::int64_t, std::int64_t end) {
+  hooks.before_block = [&](std::int64_t start, std::int64_t end) {
+    if (paced) {
+      const std::chrono::microseconds due = link_->offline_time(start, rate);
+      for (std::chrono::microseconds now = link_->now(); now < due; now = link_->now()) {
+        std::this_thread::sleep_for(std::min(due - now, std::chrono::microseconds(2000)));
+      }
+    }
     if (replay_) replay_->feed_until(*input_, end, rate);
   };
   hooks.after_block = [&](std::int64_t end) {
     rendered = end;
     if (recorder_) recorder_->drain();
+    if (paced) {
+      link_->lead(core_->jam().performer().jam_beat().beat());
+      if (const std::string line = link_->poll(); !line.empty()) {
+        pending_lines_ += (pending_lines_.empty() ? "" : "\n") + line;
+      }
+      say();
+    }
   };
   if (open_ended) {
     // The end of the music, then the tail for the last notes to ring out.

@@ -21,6 +21,7 @@
 #include "core/core_driver.hpp"
 #include "core/jam_core.hpp"
 #include "engine/audio_engine.hpp"
+#include "link/link_session.hpp"
 #include "midi/input_router.hpp"
 #include "midi/midi_input.hpp"
 #include "midi/midi_output.hpp"
@@ -65,6 +66,9 @@ struct OfflineExtras {
   // With `seconds` 0: true once the music is over (checked after each block, after the replay).
   std::function<bool(std::int64_t block_end)> finished = {};
   double max_seconds = 3600.0;  // with `finished`: the run ends here whatever it says
+  // Lines worth telling the player while the render runs (Link's peers), as poll() returns them
+  // in real time.
+  std::function<void(const std::string&)> say = {};
 };
 
 // What a session counted; printed at the end and written by --stats-json.
@@ -97,14 +101,17 @@ class Session {
   // Throws DeviceError, WavError.
   void start();
   // Every ~100 ms from the main thread: returns lines to print (a MIDI port that went away or came
-  // back, the audio device that stopped). Sets `audio_lost` when the audio stream ended.
+  // back, the audio device that stopped, Link's peers). Sets `audio_lost` when the audio stream
+  // ended. It also turns the Link session on and off as the link knob says.
   std::string poll(bool& audio_lost);
   // Stops (the jam core's performer first) and saves (the recording, the captured audio). Safe to
   // call twice.
   void stop();
 
   // Offline: replays (if any) and renders `seconds` of audio (0: to the end of the replay plus
-  // `tail_seconds`) into `wav` (empty: render only), as fast as the machine allows.
+  // `tail_seconds`) into `wav` (empty: render only), as fast as the machine allows; with the link
+  // knob on, paced to Link's clock instead (frame 0 heard when the render starts), since the
+  // session's peers keep real time.
   OfflineResult render_offline(const std::filesystem::path& wav, double seconds,
                                double tail_seconds = 2.0, int block_frames = 256,
                                const OfflineExtras& extras = {});
@@ -132,6 +139,8 @@ class Session {
   double replay_duration() const { return replay_ ? replay_->duration() : 0.0; }
   std::string describe() const;  // "JACK device 'system', 48000 Hz, 256 frames; ..." once started
   SessionReport report() const;
+  // The panel's line on the Link session: its peers and tempo; empty while the knob is off.
+  std::string link_status() const { return link_ ? link_->status() : std::string(); }
 
   AudioEngine& engine() { return *engine_; }
   // The jam's core; null for `play` and `listen`.
@@ -146,8 +155,17 @@ class Session {
   void set_input_latency(int frames);
   // What the audio device's callback carries on the jam's JACK client.
   JackShare jack_share();
+  // [main-thread] The Link session as the link knob says: made when first on, joined, left;
+  // the device's output latency passed on; led by the jam's beat while the jam is alone in it.
+  // Its lines go to pending_lines_.
+  void sync_link();
 
   SessionOptions options_;
+  // The jam in an Ableton Link session, once the knob was on; declared before the core and its
+  // driver, which hold it, so that it outlives them.
+  std::unique_ptr<LinkSession> link_;
+  bool link_missing_said_ = false;
+  std::string pending_lines_;  // for the next poll()
   std::unique_ptr<FluidInstrument> instrument_;
   // The jam: the core (its engine is engine_) and its driver, which the devices run and MIDI in
   // feeds. Otherwise: an engine of the session's own and its router.

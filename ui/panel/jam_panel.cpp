@@ -165,6 +165,13 @@ void JamPanel::draw_metronome(const rt::PerformerView& view) {
   } else {
     ImGui::TextUnformatted("no beat heard yet");
   }
+  // The Link session's peers on the same line, so that nothing below moves.
+  if (const std::string link = c_.link_status ? c_.link_status() : std::string(); !link.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("|");
+    ImGui::SameLine();
+    ImGui::TextUnformatted(link.c_str());
+  }
 }
 
 void JamPanel::draw_midi_learn(const rt::JamSettings& s) {

@@ -52,6 +52,8 @@ struct PanelContext {
   std::function<std::vector<std::string>()> audio_devices;
   std::function<std::string(const std::string&)> switch_audio_device;
   std::function<std::string()> describe;
+  // The Link session's line ("Link: 1 peer at 100.0 bpm"), empty while the link knob is off.
+  std::function<std::string()> link_status;
   // Where presets are listed from (the shipped ones, the user's), and where "save" writes.
   std::vector<std::filesystem::path> preset_dirs;
   std::filesystem::path user_presets;
