@@ -314,14 +314,15 @@ std::vector<KnobSpec> make_table() {
                "model: its own; player: the model hears your phrase at 120 bpm, and its answer is "
                "played back at your tempo (half to twice its speed)"),
           {"the model's", "yours"}),
-      decimals(with(number_knob(
-                        "groove", [](JamSettings& s) -> double& { return s.groove; }, 0.0, 1.0),
-                    G::kTime, "groove (to the grid)",
-                    "While a clock, the metronome or a host's transport gives the beat and the "
-                    "answer is in your tempo, its notes are drawn this far to the beat's grid "
-                    "(sixteenths, or triplets or your swing where you played them): 0 as the "
-                    "model played, 1 on the grid"),
-               2),
+      decimals(
+          with(number_knob(
+                   "groove", [](JamSettings& s) -> double& { return s.groove; }, 0.0, 1.0),
+               G::kTime, "groove (to the grid)",
+               "While a clock, the metronome, Link or a host's transport gives the beat and the "
+               "answer is in your tempo, its notes are drawn this far to the beat's grid "
+               "(sixteenths, or triplets or your swing where you played them): 0 as the "
+               "model played, 1 on the grid"),
+          2),
       with(whole_knob(
                "beats-per-bar", [](JamSettings& s) -> int& { return s.beats_per_bar; }, 1, 12),
            G::kTime, "beats in a bar", "Beats in a bar, for entry bar and the metronome", "beats"),

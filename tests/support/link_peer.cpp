@@ -9,7 +9,7 @@
 //                             BEAT0 + b * 60e6 / BPM
 // Standard input:
 //   tempo BPM AT              at AT (or now, if AT has passed), the session's tempo becomes BPM
-//   quit
+//   quit                      leave now (the end of standard input does not: --seconds does)
 #include <CLI/CLI.hpp>
 #include <ableton/Link.hpp>
 #include <atomic>
@@ -57,7 +57,10 @@ int main(int argc, char** argv) {
       std::istringstream words(line);
       std::string verb;
       words >> verb;
-      if (verb == "quit") break;
+      if (verb == "quit") {
+        quit = true;
+        break;
+      }
       Change c;
       if (verb == "tempo" && (words >> c.bpm >> c.at) && c.bpm >= 20 && c.bpm <= 999) {
         const std::lock_guard lock(mutex);
@@ -66,7 +69,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "link_peer: not understood: %s\n", line.c_str());
       }
     }
-    quit = true;
+    // At the end of standard input (none given) it stays until --seconds.
   });
   input.detach();  // std::getline cannot be interrupted; the process's exit ends it
 

@@ -96,12 +96,12 @@ elif CASE == "drive":
     # a click at x=180 sets about 29);
     # the "more..." button is on the speculate line, and its popup's third row is the cluster
     # slider (1 to 10 from x=153 to x=362: a click at x=200 sets about 3). The popup reaches the
-    # window's bottom edge, which pushes it up: the row is at y=314 (a knob more moves it again).
+    # window's bottom edge, which pushes it up: the row is at y=292 (each knob more moves it 22 px up).
     script = ("for i in $(seq 50); do w=$(xdotool search --name '^music-lstm$' | head -1); "
               "[ -n \"$w\" ] && break; sleep 0.2; done; sleep 2; "
               "xdotool mousemove 180 66 click 1; sleep 0.5; "
               "xdotool mousemove 145 272 click 1; sleep 0.5; "
-              "xdotool mousemove 200 314 click 1; sleep 0.5; "
+              "xdotool mousemove 200 292 click 1; sleep 0.5; "
               "xdotool windowfocus $w; "
               "for k in z x c v b n m; do xdotool keydown $k; sleep 0.15; xdotool keyup $k; "
               "sleep 0.05; done")
