@@ -38,6 +38,7 @@
 #include "midi/jack_midi_input.hpp"
 #include "midi/jack_midi_output.hpp"
 #include "midi/midi_system.hpp"
+#include "support/stand_in_model.hpp"
 #include "synth/fluid_instrument.hpp"
 
 namespace {
@@ -47,20 +48,6 @@ using namespace mlstm::rt;
 constexpr const char* kServer = "mlstm-rtsan-jack";
 // The keyboard plays for kPhraseCycles JACK cycles (256 frames), then rests as long.
 constexpr std::uint64_t kPhraseCycles = 280;
-
-// The model: a stand-in that takes a few milliseconds (LibTorch cannot be built with clang-22;
-// the audio thread sees only the answers' events, whatever made them).
-std::vector<mlstm::NoteFeatures> stand_in(std::span<const mlstm::NoteFeatures> context,
-                                          const mlstm::SearchSettings& s) {
-  std::this_thread::sleep_for(std::chrono::milliseconds(3));
-  std::vector<mlstm::NoteFeatures> out;
-  int pitch = context.back().pitch;
-  for (int i = 0; i < s.length; ++i) {
-    pitch = 48 + (pitch + 5 + i % 3) % 36;
-    out.push_back({pitch, i % 4 == 0 ? 0.0 : 0.09, 0.12, 60 + i % 40});
-  }
-  return out;
-}
 
 // FluidSynth, or with --canary the same with an allocation in apply() (on the audio thread).
 class CanaryInstrument final : public Instrument {
@@ -190,7 +177,7 @@ int main(int argc, char** argv) {
     options.performer.buffer_frames = 256;
     options.model_to_block = false;  // as the session runs it
     options.pass_through = false;
-    JamCore core(stand_in, JamSettings{}, options,
+    JamCore core(mlstm::test::stand_in_model, JamSettings{}, options,
                  canary ? static_cast<Instrument*>(&allocating) : &synth);
     CoreDriver driver(core, 256);
     AudioOptions audio;

@@ -20,23 +20,13 @@
 #include "audio/audio_callback.hpp"
 #include "midi/input_router.hpp"
 #include "perform/jam.hpp"
+#include "support/stand_in_model.hpp"
 #include "synth/fluid_instrument.hpp"
 
 namespace {
 
 using namespace mlstm;
 using namespace mlstm::rt;
-
-std::vector<NoteFeatures> stand_in(std::span<const NoteFeatures> context, const SearchSettings& s) {
-  std::this_thread::sleep_for(std::chrono::milliseconds(3 + s.width / 4));
-  std::vector<NoteFeatures> out;
-  int pitch = context.back().pitch;
-  for (int i = 0; i < s.length; ++i) {
-    pitch = 48 + (pitch + 5 + i % 3) % 36;
-    out.push_back({pitch, i % 4 == 0 ? 0.0 : 0.09, 0.12, 60 + i % 40});
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -59,7 +49,7 @@ int main(int argc, char** argv) {
   CallbackContext context;
   context.renderer = &engine;
   context.stats = &stats;
-  Jam jam(stand_in, JamSettings{}, true);
+  Jam jam(test::stand_in_model, JamSettings{}, true);
   InputRouter router(engine, {.latency_frames = kBlock});
   router.set_listener(&jam.player_input());
   jam.attach(engine, {.sample_rate = kRate, .model_channel = 1, .buffer_frames = kBlock});

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/jam_core.hpp"
+#include "support/stand_in_model.hpp"
 
 namespace {
 
@@ -34,17 +35,6 @@ std::vector<NoteFeatures> other_stand_in(std::span<const NoteFeatures> context,
   return out;
 }
 
-std::vector<NoteFeatures> stand_in(std::span<const NoteFeatures> context, const SearchSettings& s) {
-  std::this_thread::sleep_for(std::chrono::milliseconds(3 + s.width / 4));
-  std::vector<NoteFeatures> out;
-  int pitch = context.back().pitch;
-  for (int i = 0; i < s.length; ++i) {
-    pitch = 48 + (pitch + 5 + i % 3) % 36;
-    out.push_back({pitch, i % 4 == 0 ? 0.0 : 0.09, 0.12, 60 + i % 40});
-  }
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,7 +48,7 @@ int main(int argc, char** argv) {
   options.performer.model_channel = 1;
   options.performer.context_notes = 10;
   options.performer.buffer_frames = kBlock;
-  JamCore core(stand_in, JamSettings{}, options);
+  JamCore core(test::stand_in_model, JamSettings{}, options);
   JamKnobs& knobs = core.jam().knobs();
   std::atomic<bool> done{false};
   // The knobs turn every 2 s of wall time, as a panel or a host's automation turns them.
@@ -75,7 +65,7 @@ int main(int argc, char** argv) {
       // Every 5 turns the model is swapped, as a plugin's state loads another model.
       if (turn % 5 == 4) {
         core.jam().worker().set_continuer(turn % 10 == 4 ? Continuer(other_stand_in)
-                                                         : Continuer(stand_in));
+                                                         : Continuer(test::stand_in_model));
       }
       ++turn;
       std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -23,22 +23,12 @@
 
 #include "core/core_driver.hpp"
 #include "link/link_session.hpp"
+#include "support/stand_in_model.hpp"
 
 namespace {
 
 using namespace mlstm;
 using namespace mlstm::rt;
-
-std::vector<NoteFeatures> stand_in(std::span<const NoteFeatures> context, const SearchSettings& s) {
-  std::this_thread::sleep_for(std::chrono::milliseconds(3));
-  std::vector<NoteFeatures> out;
-  int pitch = context.back().pitch;
-  for (int i = 0; i < s.length; ++i) {
-    pitch = 48 + (pitch + 5 + i % 3) % 36;
-    out.push_back({pitch, i % 4 == 0 ? 0.0 : 0.09, 0.12, 60 + i % 40});
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -59,7 +49,7 @@ int main(int argc, char** argv) {
   settings.answer_tempo = AnswerTempo::kPlayer;
   settings.metronome = Metronome::kClick;
   settings.metronome_bpm = 90;
-  JamCore core(stand_in, settings, options);
+  JamCore core(test::stand_in_model, settings, options);
   CoreDriver driver(core, kBlock);
   std::atomic<int> followed{0};
   core.jam().performer().on_message = [&](const std::string& line) {
