@@ -166,7 +166,8 @@ if not met:
     sys.exit(77)
 
 # --- Follow: the peer's session, its tempo changed during the jam.
-starts = [1.0 + 8.4 * k for k in range(4)]
+# The first phrase 3 s in: Link's discovery takes a second or two after the jam joins.
+starts = [3.0 + 8.4 * k for k in range(4)]
 ends = phrases_file(os.path.join(WORK, "follow.mid"), starts)
 # A quarter of a second before the third answer is due (its phrase's end and the 0.35 s gap):
 # less than a beat at either tempo, so an answer on the new beat shows the jam followed within it.
@@ -181,7 +182,7 @@ def change_tempo(frame0_us):
 
 
 answers, said = run_jam("follow", ["--replay", os.path.join(WORK, "follow.mid"),
-                                   "--seconds", "34"], change_tempo)
+                                   "--seconds", "36"], change_tempo)
 peer.finish()
 if "us" not in origin:
     fail("the jam never said where its frame 0 is on Link's clock")
@@ -228,21 +229,21 @@ if a["beat"]["bpm"] < 139.3 or t_us - due_us > 60e6 / 140 + 1:
          f"({a['beat']['bpm']:.2f} bpm)")
 
 # --- Lead: the jam alone at its metronome's 90 bpm; the peer joins and takes its beat.
-ends = phrases_file(os.path.join(WORK, "lead.mid"), [1.0, 9.0])
+ends = phrases_file(os.path.join(WORK, "lead.mid"), [1.0, 11.0])
 joined = {}
 
 
 def join_later(frame0_us):
     def join():
-        time.sleep(max(0.0, (frame0_us + 6e6 - time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW)
+        time.sleep(max(0.0, (frame0_us + 5e6 - time.clock_gettime_ns(time.CLOCK_MONOTONIC_RAW)
                              / 1e3) / 1e6))
-        joined["peer"] = Peer(130, 20)
+        joined["peer"] = Peer(130, 25)
     joined["origin"] = frame0_us
     threading.Thread(target=join, daemon=True).start()
 
 
 answers, said = run_jam("lead", ["--replay", os.path.join(WORK, "lead.mid"), "--metronome",
-                                 "click", "--metronome-bpm", "90", "--seconds", "16"], join_later)
+                                 "click", "--metronome-bpm", "90", "--seconds", "18"], join_later)
 if "peer" not in joined:
     fail("the peer never joined")
 peer = joined["peer"]
