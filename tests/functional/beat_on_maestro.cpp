@@ -6,6 +6,10 @@
 // cadenza), are left out and counted. Case by case: the phrase's tempo within
 // 3% of the excerpt's, and its beat, carried to the phrase's end, within 30 ms of the excerpt's
 // there. Fails when fewer than --min-correct of the cases hold.
+//
+// With --agreement, it also says how often the reference's own method (the grid search without
+// recency) agrees with itself from the first 6, 8, 10 and 11 s of the excerpt, by the same test:
+// what the first seconds of a steady excerpt can tell of the beat the whole of it settles on.
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -36,14 +40,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: beat_on_maestro MAESTRO_DIR [--split test] [--excerpts 3] "
                  "[--excerpt 12] [--phrase 6] [--stable 0.8] [--deviation 25] [--min-correct 0.9] "
-                 "[--list]\n");
+                 "[--list] [--agreement]\n");
     return 2;
   }
   const std::filesystem::path root = argv[1];
   std::string split_name = "test";
   int per_performance = 3;
   double excerpt = 12, phrase = 6, stable = 0.8, max_deviation = 0.025, min_correct = 0.0;
-  bool list = false;
+  bool list = false, agreement = false;
+  const std::vector<double> spans = {6, 8, 10, 11};
+  std::vector<int> agree(spans.size(), 0);
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     const bool more = i + 1 < argc;
@@ -63,6 +69,8 @@ int main(int argc, char** argv) {
       min_correct = std::atof(argv[++i]);
     else if (a == "--list")
       list = true;
+    else if (a == "--agreement")
+      agreement = true;
   }
   MaestroIndex index;
   Split split = Split::kTest;
@@ -101,6 +109,14 @@ int main(int argc, char** argv) {
       const double truth = reference.nearest_beat(end);
       const bool t_ok = live.found && std::abs(live.period / reference.period - 1.0) <= 0.03;
       const bool b_ok = t_ok && std::abs(live.nearest_beat(truth) - truth) <= 0.030;
+      if (agreement) {
+        for (std::size_t i = 0; i < spans.size(); ++i) {
+          const BeatEstimate part =
+              estimate_beat(between(file.notes, from, from + spans[i]), whole);
+          agree[i] += part.found && std::abs(part.period / reference.period - 1.0) <= 0.03 &&
+                      std::abs(part.nearest_beat(truth) - truth) <= 0.030;
+        }
+      }
       const double ratio = live.period / reference.period;
       ++cases;
       tempo_ok += t_ok;
@@ -129,6 +145,13 @@ int main(int argc, char** argv) {
       "(%.1f%%); another metrical level (x2, x1/2, x3/2, x2/3) in %d\n",
       excerpts, excerpt, split_name.c_str(), cases, unsteady, phrase, tempo_ok,
       100.0 * tempo_ok / cases, both_ok, 100.0 * correct, octave);
+  if (agreement) {
+    std::printf("the reference's own method from the excerpt's first seconds, by the same test:");
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      std::printf(" %.0f s %.1f%%%s", spans[i], 100.0 * agree[i] / cases,
+                  i + 1 < spans.size() ? "," : "\n");
+    }
+  }
   if (correct < min_correct) {
     std::printf("FAIL: fewer than %.0f%% of the cases hold\n", 100.0 * min_correct);
     return 1;
