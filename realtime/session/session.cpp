@@ -172,6 +172,7 @@ void Session::sync_link() {
   const auto say = [this](const std::string& line) {
     if (!line.empty()) pending_lines_ += (pending_lines_.empty() ? "" : "\n") + line;
   };
+  if (!s.link && !link_) link_missing_said_ = false;  // turned off: the next on may say again
   if (s.link && !link_) {
     if (!link_built()) {
       if (!link_missing_said_) {
@@ -185,9 +186,18 @@ void Session::sync_link() {
       return;
     }
     const std::optional<PlayerBeat> beat = core_->jam().performer().beat();
-    link_ = std::make_unique<LinkSession>(beat                             ? beat->bpm
-                                          : s.metronome != Metronome::kOff ? s.metronome_bpm
-                                                                           : 120.0);
+    try {
+      link_ = std::make_unique<LinkSession>(beat                             ? beat->bpm
+                                            : s.metronome != Metronome::kOff ? s.metronome_bpm
+                                                                             : 120.0);
+    } catch (const std::exception& e) {  // Link's sockets (asio) could not be opened
+      if (!link_missing_said_) {
+        link_missing_said_ = true;
+        say(std::string("Link could not start (") + e.what() +
+            "): the jam keeps its own beat and tries again");
+      }
+      return;
+    }
     driver_->set_transport(link_.get());
   }
   if (!link_) return;
