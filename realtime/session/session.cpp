@@ -170,7 +170,7 @@ void Session::sync_link() {
   if (!core_) return;
   const JamSettings s = core_->jam().knobs().load();
   const auto say = [this](const std::string& line) {
-    if (!line.empty()) pending_lines_ += (pending_lines_.empty() ? "" : "\n") + line;
+    if (!line.empty()) pending_lines_.push_back(line);
   };
   if (!s.link && !link_) link_missing_said_ = false;  // turned off: the next on may say again
   if (s.link && !link_) {
@@ -218,7 +218,8 @@ void Session::sync_link() {
 std::string Session::poll(bool& audio_lost) {
   std::string lines;
   sync_link();
-  lines.swap(pending_lines_);
+  for (const std::string& line : pending_lines_) lines += (lines.empty() ? "" : "\n") + line;
+  pending_lines_.clear();
   if (midi_in_) {
     const std::string midi = midi_in_->check_connection();
     if (!midi.empty()) lines += (lines.empty() ? "" : "\n") + midi;
@@ -268,12 +269,7 @@ OfflineResult Session::render_offline(const std::filesystem::path& wav, double s
   std::int64_t rendered = 0;
   const auto say = [&] {
     if (extras.say) {
-      std::size_t from = 0;
-      while (from < pending_lines_.size()) {
-        const std::size_t end = std::min(pending_lines_.find('\n', from), pending_lines_.size());
-        extras.say(pending_lines_.substr(from, end - from));
-        from = end + 1;
-      }
+      for (const std::string& line : pending_lines_) extras.say(line);
     }
     pending_lines_.clear();
   };
@@ -287,7 +283,7 @@ OfflineResult Session::render_offline(const std::filesystem::path& wav, double s
                   "Link: frame 0 is heard at %lld us on Link's clock; the render keeps pace with "
                   "it",
                   static_cast<long long>(link_->offline_time(0, rate).count()));
-    pending_lines_ += (pending_lines_.empty() ? "" : "\n") + std::string(line);
+    pending_lines_.emplace_back(line);
   }
   say();
   // The replay hands over what is due before the block's end.
@@ -305,9 +301,8 @@ OfflineResult Session::render_offline(const std::filesystem::path& wav, double s
     if (recorder_) recorder_->drain();
     if (paced) {
       link_->lead(core_->jam().performer().jam_beat().beat());
-      if (const std::string line = link_->poll(); !line.empty()) {
-        pending_lines_ += (pending_lines_.empty() ? "" : "\n") + line;
-      }
+      if (std::string line = link_->poll(); !line.empty())
+        pending_lines_.push_back(std::move(line));
       say();
     }
   };

@@ -165,7 +165,7 @@ class Session {
   // driver, which hold it, so that it outlives them.
   std::unique_ptr<LinkSession> link_;
   bool link_missing_said_ = false;
-  std::string pending_lines_;  // for the next poll()
+  std::vector<std::string> pending_lines_;  // for the next poll(), or said offline
   std::unique_ptr<FluidInstrument> instrument_;
   // The jam: the core (its engine is engine_) and its driver, which the devices run and MIDI in
   // feeds. Otherwise: an engine of the session's own and its router.
