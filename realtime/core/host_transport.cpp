@@ -10,28 +10,24 @@ void TransportShare::publish(const HostTransport& t, std::int64_t block_start,
                              int sample_rate) noexcept {
   const bool playing = t.valid && t.playing && t.bpm > 0 && std::isfinite(t.bpm) &&
                        std::isfinite(t.beat) && std::isfinite(t.bar_start_beat);
-  const std::uint64_t seq = sequence_.load(std::memory_order_relaxed);
-  sequence_.store(seq + 1, std::memory_order_release);  // odd: a write under way
-  std::atomic_thread_fence(std::memory_order_release);
-  playing_.store(playing, std::memory_order_relaxed);
-  if (playing) {
-    const double period = sample_rate * 60.0 / t.bpm;
-    const double into_beat = t.beat - std::floor(t.beat);
-    period_.store(period, std::memory_order_relaxed);
-    phase_.store(static_cast<double>(block_start) - into_beat * period, std::memory_order_relaxed);
-    bar_.store(
-        std::llround(static_cast<double>(block_start) - (t.beat - t.bar_start_beat) * period),
-        std::memory_order_relaxed);
-    bpm_.store(t.bpm, std::memory_order_relaxed);
-    beats_per_bar_.store(t.beats_per_bar > 0 ? t.beats_per_bar : 4.0, std::memory_order_relaxed);
-    source_.store(t.source, std::memory_order_relaxed);
+  if (!playing) {
+    publish(std::optional<TransportBeat>{});
+    return;
   }
-  sequence_.store(seq + 2, std::memory_order_release);
+  // The host's beats at the block's first frame, as a grid in frames.
+  TransportBeat b;
+  b.period = sample_rate * 60.0 / t.bpm;
+  b.phase = static_cast<double>(block_start) - (t.beat - std::floor(t.beat)) * b.period;
+  b.bar = std::llround(static_cast<double>(block_start) - (t.beat - t.bar_start_beat) * b.period);
+  b.bpm = t.bpm;
+  b.beats_per_bar = t.beats_per_bar > 0 ? t.beats_per_bar : 4.0;
+  b.source = t.source;
+  publish(b);
 }
 
 void TransportShare::publish(const std::optional<TransportBeat>& beat) noexcept {
   const std::uint64_t seq = sequence_.load(std::memory_order_relaxed);
-  sequence_.store(seq + 1, std::memory_order_release);
+  sequence_.store(seq + 1, std::memory_order_release);  // odd: a write under way
   std::atomic_thread_fence(std::memory_order_release);
   playing_.store(beat.has_value(), std::memory_order_relaxed);
   if (beat) {

@@ -47,7 +47,8 @@ class TransportShare {
  public:
   // [audio-thread] What the host said for the block that starts at `block_start`.
   void publish(const HostTransport& t, std::int64_t block_start, int sample_rate) noexcept;
-  // [one writer: the performer's thread] A beat grid as it is (the jam's beat); nullopt: none.
+  // [one writer: the performer's thread, or the audio thread through the above] A beat grid as
+  // it is (the jam's beat); nullopt: none.
   void publish(const std::optional<TransportBeat>& beat) noexcept;
   // [any thread] The beat grid while the host's transport plays; nullopt while it is stopped or
   // the host gives none.
