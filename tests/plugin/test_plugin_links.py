@@ -1,6 +1,8 @@
-"""The plugins link no LibTorch: a DAW should not load a training framework to play. Reads the
-shared libraries each plugin binary needs (readelf's NEEDED entries) and fails on any of LibTorch's
-(libtorch*, libc10*, caffe2).
+"""What a host sees when it loads a plugin binary, from readelf's dynamic section:
+- it links no LibTorch (NEEDED: libtorch*, libc10*, caffe2): a DAW should not load a training
+  framework to play;
+- it is marked NODELETE (FLAGS_1), so a host that unloads it never unmaps libgomp under one of
+  OpenBLAS's threads still leaving it (plugin/CMakeLists.txt says why).
 
   test_plugin_links.py BINARY...
 """
@@ -20,4 +22,7 @@ for binary in sys.argv[1:]:
     if torch:
         print(f"FAIL: {binary} links {torch}")
         sys.exit(1)
-print("PASS: no plugin links LibTorch")
+    if not re.search(r"\(FLAGS_1\)\s+Flags:.*\bNODELETE\b", r.stdout):
+        print(f"FAIL: {binary} is not marked NODELETE (link it with -z nodelete)")
+        sys.exit(1)
+print("PASS: no plugin links LibTorch, and each stays loaded once a host has loaded it")

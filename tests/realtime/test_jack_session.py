@@ -247,12 +247,12 @@ def read_wav_mono(path):
 
 
 def case_performance():
-    """A MAESTRO performance played into the session for 60 s. Every note arrives, is recorded
+    """A MAESTRO performance played into the session for 45 s. Every note arrives, is recorded
     and sounds, whatever the machine; two figures depend on the machine as well as on us and are
     judged as docs/TESTING.md says: an overrun must come back when the session is played again,
     and the recording's timing is judged on a run where no cycle was missed (a missed cycle moves
     the recording's frames against the sender's by a period)."""
-    seconds = 60
+    seconds = 45
     first = played_until_judged(lambda run: perform(run, seconds), 2)
     if first is None:
         return
@@ -364,7 +364,7 @@ def rss_kb(pid):
 
 
 def case_flood():
-    rate, seconds = 10000, 60
+    rate, seconds = 10000, 40
     log_before = len(jack_log_lines())
     proc, stats = listen("--virtual", seconds=seconds + 8)
     wait_for_port("music-lstm:in")
