@@ -151,6 +151,7 @@ int main(int argc, char** argv) {
   int per_performance = 3;
   double excerpt = 12, phrase = 6, steady = 0.20, min_correct = 0.0;
   bool list = false;
+  BeatOptions live_options;
   app.add_option("asap", asap_dir, "the ASAP dataset's folder (git clone of asap-dataset)")
       ->required();
   app.add_option("maestro", maestro_dir, "MAESTRO v3.0.0's folder (for the splits)")->required();
@@ -173,6 +174,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   app.add_flag("--list", list, "a line for every case, not only the misses");
+  // The live estimate's options, to measure another setting than the jam's.
+  app.add_option("--prior-bpm", live_options.prior_bpm, "the tempo the estimate prefers")
+      ->check(CLI::Range(20.0, 300.0))
+      ->capture_default_str();
+  app.add_option("--prior-octaves", live_options.prior_octaves, "how strongly (octaves)")
+      ->check(CLI::Range(0.1, 10.0))
+      ->capture_default_str();
+  app.add_option("--recency", live_options.recency, "the refinement's half-life, seconds")
+      ->check(CLI::Range(0.1, 1e9))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (!std::filesystem::exists(asap_dir / "metadata.csv")) {
     std::printf(
@@ -232,7 +243,7 @@ int main(int argc, char** argv) {
       for (const Note& n : heard) end = std::max(end, n.end);
       end = std::min(end, from + excerpt);
       const double truth = nearest(beats, end);
-      const BeatEstimate live = estimate_beat(heard);
+      const BeatEstimate live = estimate_beat(heard, live_options);
       BeatOptions flat;
       flat.recency = 1e9;
       const BeatEstimate whole = estimate_beat(between(file.notes, from, from + excerpt), flat);
