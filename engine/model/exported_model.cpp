@@ -179,7 +179,8 @@ ExportedModel parse_exported_model(std::span<const std::byte> bytes, const std::
       throw fail("truncated or corrupt: the array '" + name + "' runs past the end of the file");
     }
     v.resize(static_cast<std::size_t>(count));
-    std::memcpy(v.data(), bytes.data() + at, v.size() * sizeof(float));
+    // An empty vector's data() may be null, which memcpy must not be given even for 0 bytes.
+    if (!v.empty()) std::memcpy(v.data(), bytes.data() + at, v.size() * sizeof(float));
     at += v.size() * sizeof(float);
   });
   if (index != arrays.size() || at != body) {
