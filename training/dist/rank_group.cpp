@@ -102,8 +102,11 @@ void check_launch(c10d::Store& store, const LaunchEnv& env, const RankGroup::Opt
     throw LaunchError("two processes were launched with RANK=" + std::to_string(env.rank) +
                       ": give each its own rank, 0 to " + std::to_string(env.world_size - 1));
   }
-  store.set("world/" + std::to_string(env.rank), bytes(std::to_string(env.world_size)));
+  // Counted as joined before its world size can be read: rank 0, seeing a world size that
+  // disagrees, waits for every rank counted to have judged, and a rank read but not yet counted
+  // would find the store gone under it ("Broken pipe" instead of its line).
   store.add("joined", 1);
+  store.set("world/" + std::to_string(env.rank), bytes(std::to_string(env.world_size)));
   const auto disagree = [&](int other, const std::string& theirs) {
     // Rank 0 holds the store: it lets the ranks that joined read its world size first, so that
     // each of them says what is wrong too (instead of "connection reset").
