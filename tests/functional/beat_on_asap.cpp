@@ -25,7 +25,9 @@
 #include <string>
 #include <vector>
 
+#include "eval/playability_figures.hpp"
 #include "functional/maestro_split.hpp"
+#include "functional/notes_between.hpp"
 #include "midi/midi_file.hpp"
 #include "music/beat_estimate.hpp"
 
@@ -85,20 +87,6 @@ std::vector<double> read_beats(const std::filesystem::path& path) {
   }
   std::sort(beats.begin(), beats.end());
   return beats;
-}
-
-std::vector<Note> between(const std::vector<Note>& notes, double from, double to) {
-  std::vector<Note> out;
-  for (const Note& n : notes) {
-    if (n.start >= from && n.start < to) out.push_back(n);
-  }
-  return out;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 // The annotated beat nearest `t`.
@@ -200,6 +188,9 @@ int main(int argc, char** argv) {
   std::map<std::string, Split> split_of;
   for (const Performance& p : index.performances) split_of[p.midi_filename] = p.split;
 
+  // beat_on_maestro's reference: the whole excerpt weighed alike (no half-life).
+  BeatOptions flat;
+  flat.recency = 1e9;
   std::mt19937 rng(17);
   int performances = 0, excerpts = 0, unsteady = 0, cases = 0, tempo_ok = 0, live_ok = 0,
       whole_ok = 0, level_ok = 0;
@@ -238,15 +229,14 @@ int main(int argc, char** argv) {
         ++unsteady;
         continue;
       }
-      const std::vector<Note> heard = between(file.notes, from, from + phrase);
+      const std::vector<Note> heard = test::notes_between(file.notes, from, from + phrase);
       double end = from;
       for (const Note& n : heard) end = std::max(end, n.end);
       end = std::min(end, from + excerpt);
       const double truth = nearest(beats, end);
       const BeatEstimate live = estimate_beat(heard, live_options);
-      BeatOptions flat;
-      flat.recency = 1e9;
-      const BeatEstimate whole = estimate_beat(between(file.notes, from, from + excerpt), flat);
+      const BeatEstimate whole =
+          estimate_beat(test::notes_between(file.notes, from, from + excerpt), flat);
       ++cases;
       const bool ok = holds(live, period, truth);
       tempo_ok += live.found && std::abs(live.period / period - 1.0) <= 0.03;

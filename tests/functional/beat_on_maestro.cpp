@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "functional/maestro_split.hpp"
+#include "functional/notes_between.hpp"
 #include "midi/midi_file.hpp"
 #include "music/beat_estimate.hpp"
 
@@ -24,14 +25,6 @@ namespace {
 
 using namespace mlstm;
 using namespace mlstm::music;
-
-std::vector<Note> between(const std::vector<Note>& notes, double from, double to) {
-  std::vector<Note> out;
-  for (const Note& n : notes) {
-    if (n.start >= from && n.start < to) out.push_back(n);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -97,12 +90,12 @@ int main(int argc, char** argv) {
       BeatOptions whole;
       whole.recency = 1e9;
       const BeatEstimate reference =
-          estimate_beat(between(file.notes, from, from + excerpt), whole);
+          estimate_beat(test::notes_between(file.notes, from, from + excerpt), whole);
       if (!reference.found || reference.coverage < stable || reference.deviation > max_deviation) {
         ++unsteady;
         continue;
       }
-      const std::vector<Note> heard = between(file.notes, from, from + phrase);
+      const std::vector<Note> heard = test::notes_between(file.notes, from, from + phrase);
       const BeatEstimate live = estimate_beat(heard);
       double end = from;
       for (const Note& n : heard) end = std::max(end, n.end);
@@ -112,7 +105,7 @@ int main(int argc, char** argv) {
       if (agreement) {
         for (std::size_t i = 0; i < spans.size(); ++i) {
           const BeatEstimate part =
-              estimate_beat(between(file.notes, from, from + spans[i]), whole);
+              estimate_beat(test::notes_between(file.notes, from, from + spans[i]), whole);
           agree[i] += part.found && std::abs(part.period / reference.period - 1.0) <= 0.03 &&
                       std::abs(part.nearest_beat(truth) - truth) <= 0.030;
         }
